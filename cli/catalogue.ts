@@ -1,0 +1,53 @@
+// The node catalogue, generated from the registry: `corespace nodes [--json]` and the README's
+// "Nodes" section (kept in sync by a test), so the registry is the single source.
+import { describeRange, paramInfo, type AnyNodeDefinition, type Registry } from '../engine';
+
+export interface CatalogueEntry {
+  type: string;
+  title: string;
+  category: string;
+  description: string;
+  typeVersion: number;
+  inputs: { name: string; type: string; optional: boolean; doc: string }[];
+  outputs: { name: string; type: string; doc: string }[];
+  params: ReturnType<typeof paramInfo>;
+}
+
+export function catalogue(registry: Registry): CatalogueEntry[] {
+  return registry.nodes.map((n: AnyNodeDefinition) => ({
+    type: n.type,
+    title: n.title,
+    category: n.category,
+    description: n.description,
+    typeVersion: n.typeVersion,
+    inputs: n.inputs.map((p) => ({ name: p.name, type: p.type, optional: p.optional ?? false, doc: p.doc })),
+    outputs: n.outputs.map((p) => ({ name: p.name, type: p.type, doc: p.doc })),
+    params: paramInfo(n),
+  }));
+}
+
+const ports = (ps: { name: string; type: string }[]): string => ps.map((p) => `${p.name}: ${p.type}`).join(', ') || '—';
+const fmt = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
+
+export function catalogueText(registry: Registry): string {
+  return catalogue(registry)
+    .map((n) => {
+      const lines = [`${n.type}  — ${n.title} (${n.category})`, `  ${n.description}`, `  inputs:  ${ports(n.inputs)}`, `  outputs: ${ports(n.outputs)}`];
+      for (const p of n.params) lines.push(`  --set ${p.name}=…  ${p.type}${p.default !== undefined ? `, default ${fmt(p.default)}` : ''}; ${describeRange(p)}. ${p.doc}`);
+      return lines.join('\n');
+    })
+    .join('\n\n');
+}
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|');
+
+export function catalogueMarkdown(registry: Registry): string {
+  return catalogue(registry)
+    .map((n) => {
+      const head = `### \`${n.type}\` — ${n.title}\n\n${n.description}\n\nInputs: ${ports(n.inputs)}. Outputs: ${ports(n.outputs)}.\n`;
+      if (!n.params.length) return `${head}\nNo params.\n`;
+      const rows = n.params.map((p) => `| \`${p.name}\` | ${cell(p.type)} | ${cell(fmt(p.default))} | ${cell(describeRange(p))} | ${cell(p.doc)} |`);
+      return `${head}\n| param | type | default | allowed | meaning |\n| --- | --- | --- | --- | --- |\n${rows.join('\n')}\n`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,104 @@
+// The `corespace` command: run, validate and nodes. Returns the exit code instead of exiting, so
+// tests can call it in-process.
+import { parseArgs } from 'node:util';
+import { formatProblem, validateGraph } from '../engine';
+import { registry } from '../nodes';
+import { catalogue, catalogueText } from './catalogue';
+import { loadFile, runCommand, type Io } from './run-command';
+
+const USAGE = `usage:
+  corespace run GRAPH.json [--out DIR] [--backend auto|cpu|webgpu] [--set NODE.PARAM=VALUE]…
+                           [--targets ID,…] [--seed N] [--json]
+  corespace validate GRAPH.json
+  corespace nodes [--json]
+
+run       runs the graph (or the --targets and their ancestors) and writes DIR/run.json and the
+          export.npy files; DIR defaults to ./corespace-out/<graph name>.
+          exit code 0: every node done; 1: some node failed; 2: invalid graph or usage.
+validate  checks the graph and lists every problem; exit code 0 if valid, 2 if not.
+nodes     the node catalogue: types, ports and params with defaults and ranges.
+`;
+
+const defaultIo: Io = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        backend: { type: 'string', default: 'auto' },
+        set: { type: 'string', multiple: true, default: [] },
+        targets: { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    return usage(io, (e as Error).message);
+  }
+  const { values: o, positionals } = parsed;
+  if (o.help || command === 'help' || command === '--help' || command === '-h') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  switch (command) {
+    case 'nodes':
+      io.stdout(o.json ? `${JSON.stringify(catalogue(registry), null, 2)}\n` : `${catalogueText(registry)}\n`);
+      return 0;
+    case 'validate': {
+      if (positionals.length !== 1) return usage(io, 'validate takes one graph file');
+      const doc = await loadFile(positionals[0]!, registry, io);
+      if (!doc) return 2;
+      const { problems } = validateGraph(doc, registry);
+      if (problems.length) {
+        io.stderr(`${positionals[0]}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);
+        return 2;
+      }
+      io.stdout(`${positionals[0]}: valid (${doc.nodes.length} nodes, ${doc.edges.length} edges)\n`);
+      return 0;
+    }
+    case 'run': {
+      if (positionals.length !== 1) return usage(io, 'run takes one graph file');
+      if (!['auto', 'cpu', 'webgpu'].includes(o.backend!)) return usage(io, `--backend must be auto, cpu or webgpu, got '${o.backend}'`);
+      const seed = o.seed === undefined ? undefined : Number(o.seed);
+      if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) return usage(io, `--seed must be an integer 0 … 4294967295, got '${o.seed}'`);
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        return await runCommand(
+          {
+            graph: positionals[0]!,
+            ...(o.out !== undefined ? { out: o.out } : {}),
+            backend: o.backend as 'auto' | 'cpu' | 'webgpu',
+            sets: o.set!,
+            ...(o.targets !== undefined ? { targets: o.targets.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
+            ...(seed !== undefined ? { seed } : {}),
+            json: o.json!,
+          },
+          registry,
+          io,
+          abort.signal,
+        );
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    }
+    default:
+      return usage(io, command ? `unknown command '${command}'` : 'no command given');
+  }
+}
+
+function usage(io: Io, problem: string): number {
+  io.stderr(`corespace: ${problem}\n\n${USAGE}`);
+  return 2;
+}

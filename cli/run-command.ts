@@ -1,0 +1,141 @@
+// `corespace run`: load, apply --set, validate, run, report, write run.json and exports.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import {
+  GraphError, cpuBackend, findNode, formatProblem, parseGraphText, runGraph, setParam,
+  type Backend, type GraphDoc, type Metrics, type Registry, type RunEvent,
+} from '../engine';
+import { fsResolver, folderSink } from './node-io';
+import { barReporter, finite, jsonReporter, lineReporter, type Reporter } from './progress';
+
+export interface RunArgs {
+  graph: string;
+  out?: string;
+  backend: 'auto' | 'cpu' | 'webgpu';
+  sets: string[];
+  targets?: string[];
+  seed?: number;
+  json: boolean;
+}
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+}
+
+/** Exit codes: 0 every node done, 1 some node failed, 2 invalid graph or usage, 130 interrupted. */
+export async function runCommand(args: RunArgs, registry: Registry, io: Io, signal?: AbortSignal): Promise<number> {
+  const loaded = await loadFile(args.graph, registry, io);
+  if (!loaded) return 2;
+  let doc = loaded;
+  try {
+    for (const s of args.sets) doc = applySet(doc, s);
+  } catch (e) {
+    io.stderr(`corespace: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const backend = pickBackend(args.backend, io);
+  if (!backend) return 2;
+
+  const outDir = resolve(args.out ?? join('corespace-out', safeName(doc.name)));
+  const sink = folderSink(outDir);
+  const types = new Map(doc.nodes.map((n) => [n.id, n.type]));
+  const reporter: Reporter = args.json ? jsonReporter(io.stdout) : io.isTTY ? barReporter(types) : lineReporter(io.stderr, types);
+  const started = new Date().toISOString();
+  let result;
+  try {
+    result = await runGraph(doc, {
+      registry,
+      backend,
+      files: fsResolver(dirname(resolve(args.graph))),
+      output: sink,
+      ...(args.targets ? { targets: args.targets } : {}),
+      ...(args.seed !== undefined ? { seed: args.seed } : {}),
+      ...(signal ? { signal } : {}),
+      onEvent: (e: RunEvent) => reporter.onEvent(e),
+    });
+  } catch (e) {
+    reporter.stop();
+    if (e instanceof GraphError) {
+      io.stderr(`corespace: ${args.graph} is not a valid graph (${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}):\n${e.problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);
+      return 2;
+    }
+    throw e;
+  }
+  reporter.stop();
+
+  const nodes = Object.fromEntries(
+    Object.entries(result.nodes).map(([id, { summary, ...record }]) => {
+      const def = findNode(registry, types.get(id)!)!;
+      const outputs = result.outputs.get(id) ?? {};
+      const metrics = Object.fromEntries(
+        def.outputs
+          .filter((p) => p.type === 'metrics' && outputs[p.name])
+          .flatMap((p) => Object.entries(outputs[p.name] as Metrics).map(([k, m]) => [k, { value: m.value, unit: m.unit }])),
+      );
+      return [id, { type: def.type, ...record, ...(Object.keys(metrics).length ? { metrics } : {}), ...(summary ? { outputs: summary } : {}) }];
+    }),
+  );
+  const runJson = {
+    graph: doc.name,
+    file: resolve(args.graph),
+    backend: { name: backend.name, adapter: backend.adapter },
+    started,
+    finished: new Date().toISOString(),
+    seed: args.seed ?? 0,
+    status: result.status,
+    nodes,
+    exports: sink.written,
+  };
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'run.json'), `${JSON.stringify(runJson, finite, 2)}\n`);
+  if (!args.json) {
+    const failed = Object.values(result.nodes).filter((n) => n.status === 'error').length;
+    io.stderr(`${result.status === 'success' ? 'ok' : result.status}: ${Object.keys(result.nodes).length} nodes, ${result.executed.length} ran, ${failed} failed — ${join(outDir, 'run.json')}\n`);
+  }
+  return result.status === 'success' ? 0 : result.status === 'interrupted' ? 130 : 1;
+}
+
+export async function loadFile(path: string, registry: Registry, io: Io): Promise<GraphDoc | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    io.stderr(`corespace: cannot read graph file '${path}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
+    return null;
+  }
+  const r = parseGraphText(text, registry);
+  if (!r.ok) {
+    io.stderr(`corespace: cannot load ${path}:\n${r.problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);
+    return null;
+  }
+  return r.doc;
+}
+
+/** `NODE.PARAM=VALUE`: the value is JSON if it parses (numbers, arrays, true), else a string. */
+export function applySet(doc: GraphDoc, spec: string): GraphDoc {
+  const eq = spec.indexOf('=');
+  const dot = spec.lastIndexOf('.', eq);
+  if (eq < 0 || dot <= 0 || dot === eq - 1) throw new Error(`--set '${spec}': write it as NODE.PARAM=VALUE, e.g. --set tucker.ranks=[8,8,8]`);
+  const raw = spec.slice(eq + 1);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = raw;
+  }
+  return setParam(doc, spec.slice(0, dot), spec.slice(dot + 1, eq), value);
+}
+
+function pickBackend(name: RunArgs['backend'], io: Io): Backend | null {
+  if (name === 'webgpu') {
+    io.stderr('corespace: --backend webgpu: this version of Corespace has no WebGPU backend yet; use --backend cpu (or auto, which picks the CPU)\n');
+    return null;
+  }
+  return cpuBackend;
+}
+
+export function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'graph';
+}

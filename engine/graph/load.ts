@@ -1,0 +1,96 @@
+// Loading a graph file: JSON → file-format migrations → schema → node renames and per-type
+// migrations. Lenient where it can be: nodes of unknown type are kept as they are (they cannot run,
+// and validation says so), so a graph from a newer Corespace survives a load/save round trip.
+import type { z } from 'zod';
+import { findNode, type Registry } from '../node-api';
+import { FILE_MIGRATIONS, MigrationError, migrateFile, type MigrationSteps, type RawDoc } from './migrate';
+import { locateJsonError } from './json-error';
+import { GraphError, jsonPath, type Problem } from './problems';
+import { GRAPH_FORMAT, GRAPH_VERSION, GraphSchema, type GraphDoc } from './schema';
+
+export type LoadResult = { ok: true; doc: GraphDoc } | { ok: false; problems: Problem[] };
+
+export function parseGraphText(text: string, registry?: Registry, steps: MigrationSteps = FILE_MIGRATIONS): LoadResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, problems: [{ code: 'malformed-json', path: '$', message: describeJsonError(text) }] };
+  }
+  return loadGraph(raw, registry, steps);
+}
+
+export function loadGraph(raw: unknown, registry?: Registry, steps: MigrationSteps = FILE_MIGRATIONS): LoadResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return fail('not-a-graph', '$', `a graph file is a JSON object with "format": "${GRAPH_FORMAT}", got ${describe(raw)}`);
+  }
+  const obj = raw as RawDoc;
+  if (obj.format !== GRAPH_FORMAT) {
+    return fail('not-a-graph', '$.format', `not a Corespace graph: "format" must be "${GRAPH_FORMAT}", got ${JSON.stringify(obj.format)}`);
+  }
+  let migrated: RawDoc;
+  try {
+    migrated = migrateFile(obj, steps);
+  } catch (e) {
+    if (e instanceof MigrationError) return fail('newer-format', '$.version', e.message);
+    throw e;
+  }
+  const parsed = GraphSchema.safeParse(migrated);
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => schemaProblem(i, migrated)) };
+  const doc = registry ? upgradeNodes(parsed.data, registry) : parsed.data;
+  return { ok: true, doc };
+}
+
+/** Loads or throws a GraphError listing every problem. */
+export function parseGraphOrThrow(text: string, registry?: Registry): GraphDoc {
+  const r = parseGraphText(text, registry);
+  if (!r.ok) throw new GraphError(r.problems, 'cannot load graph');
+  return r.doc;
+}
+
+/** Applies the registry's rename table and each node type's own param migrations. */
+function upgradeNodes(doc: GraphDoc, registry: Registry): GraphDoc {
+  const nodes = doc.nodes.map((node) => {
+    let type = node.type;
+    // Follow chains (a → b → c), guarding against a cyclic table.
+    for (let hops = 0; registry.renames[type] !== undefined && hops < 32; hops++) type = registry.renames[type]!;
+    const def = findNode(registry, type);
+    if (!def) return node; // unknown type: kept verbatim
+    if (node.typeVersion >= def.typeVersion || !def.migrate) return { ...node, type };
+    return { ...node, type, typeVersion: def.typeVersion, params: def.migrate({ ...node.params }, node.typeVersion) };
+  });
+  return { ...doc, nodes };
+}
+
+/** The newest format, pretty-printed. Layout and meta round-trip untouched. */
+export function serializeGraph(doc: GraphDoc): string {
+  return `${JSON.stringify({ ...doc, format: GRAPH_FORMAT, version: GRAPH_VERSION }, null, 2)}\n`;
+}
+
+function fail(code: Problem['code'], path: string, message: string): LoadResult {
+  return { ok: false, problems: [{ code, path, message }] };
+}
+
+function schemaProblem(issue: z.core.$ZodIssue, doc: RawDoc): Problem {
+  const path = jsonPath(issue.path);
+  const nodeIndex = issue.path[0] === 'nodes' ? issue.path[1] : undefined;
+  const nodes = Array.isArray(doc.nodes) ? doc.nodes : [];
+  const node = typeof nodeIndex === 'number' ? (nodes[nodeIndex] as { id?: unknown } | undefined) : undefined;
+  const nodeId = typeof node?.id === 'string' ? node.id : undefined;
+  const message = issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+  return { code: 'schema', path, message, ...(nodeId !== undefined ? { nodeId } : {}) };
+}
+
+/** Says where the JSON breaks: line, column and the offending line with a caret. */
+function describeJsonError(text: string): string {
+  const { position, reason } = locateJsonError(text);
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const col = position - before.lastIndexOf('\n');
+  const src = text.split('\n')[line - 1] ?? '';
+  return `malformed JSON at line ${line}, column ${col}: ${reason}\n    ${src.trimEnd()}\n    ${' '.repeat(Math.max(0, col - 1))}^`;
+}
+
+function describe(v: unknown): string {
+  return Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v;
+}

@@ -1,0 +1,125 @@
+// Node parameters: resolving a saved params object against the node type's zod schema (defaults
+// filled in, ranges checked), and describing the schema for the CLI catalogue and the inspector.
+import { z } from 'zod';
+import type { AnyNodeDefinition } from '../node-api';
+import { didYouMean, jsonPath, type Problem } from './problems';
+
+export interface ParamInfo {
+  name: string;
+  /** JSON Schema type: number, integer, string, boolean, array, … or a union like "integer | array". */
+  type: string;
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  enum?: unknown[];
+  doc: string;
+  optional: boolean;
+}
+
+type JsonSchema = {
+  type?: string | string[];
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  enum?: unknown[];
+  const?: unknown;
+  description?: string;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+};
+
+const infoCache = new WeakMap<AnyNodeDefinition, ParamInfo[]>();
+
+export function paramInfo(def: AnyNodeDefinition): ParamInfo[] {
+  const hit = infoCache.get(def);
+  if (hit) return hit;
+  const schema = z.toJSONSchema(def.params, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const required = new Set(schema.required ?? []);
+  const info = Object.entries(schema.properties ?? {}).map(([name, s]) => describeParam(name, s, !required.has(name)));
+  infoCache.set(def, info);
+  return info;
+}
+
+function describeParam(name: string, s: JsonSchema, optional: boolean): ParamInfo {
+  const alts = s.anyOf ?? s.oneOf;
+  const typeOf = (x: JsonSchema): string =>
+    x.enum || x.const !== undefined ? 'enum' : Array.isArray(x.type) ? x.type.join(' | ') : x.type === 'array' ? `${typeOf(x.items ?? {})}[]` : (x.type ?? 'any');
+  const enumValues = s.enum ?? (alts?.every((a) => a.const !== undefined) ? alts.map((a) => a.const) : undefined);
+  const info: ParamInfo = {
+    name,
+    type: enumValues ? 'enum' : alts ? alts.map(typeOf).join(' | ') : typeOf(s),
+    doc: s.description ?? '',
+    optional,
+  };
+  if (s.default !== undefined) info.default = s.default;
+  const lo = s.minimum ?? s.exclusiveMinimum ?? s.items?.minimum;
+  const hi = s.maximum ?? s.exclusiveMaximum ?? s.items?.maximum;
+  if (lo !== undefined) info.minimum = lo;
+  if (hi !== undefined) info.maximum = hi;
+  if (enumValues) info.enum = enumValues;
+  return info;
+}
+
+export function describeRange(p: ParamInfo): string {
+  if (p.enum) return `one of ${p.enum.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (p.minimum !== undefined && p.maximum !== undefined) return `${p.minimum} … ${p.maximum}`;
+  if (p.minimum !== undefined) return `≥ ${p.minimum}`;
+  if (p.maximum !== undefined) return `≤ ${p.maximum}`;
+  return p.type;
+}
+
+export type ParamResult = { ok: true; params: Record<string, unknown> } | { ok: false; problems: Problem[] };
+
+/** Checks `params` (what the user set) against the node type and fills in the defaults. */
+export function resolveParams(def: AnyNodeDefinition, params: Record<string, unknown>, nodeId: string, pathPrefix: PropertyKey[]): ParamResult {
+  const infos = paramInfo(def);
+  const known = infos.map((p) => p.name);
+  const problems: Problem[] = [];
+  for (const name of Object.keys(params)) {
+    if (!known.includes(name)) {
+      problems.push({
+        code: 'unknown-param',
+        path: jsonPath([...pathPrefix, name]),
+        nodeId,
+        message: `${def.type} has no param '${name}'${didYouMean(name, known)} (params: ${known.join(', ') || 'none'})`,
+      });
+    }
+  }
+  const known_only = Object.fromEntries(Object.entries(params).filter(([k]) => known.includes(k)));
+  const parsed = def.params.safeParse(known_only);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? '');
+      const info = infos.find((p) => p.name === name);
+      problems.push({
+        code: 'invalid-param',
+        path: jsonPath([...pathPrefix, ...issue.path]),
+        nodeId,
+        message: paramMessage(def.type, issue, info, params[name]),
+      });
+    }
+  }
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, params: parsed.data as Record<string, unknown> };
+}
+
+function paramMessage(type: string, issue: z.core.$ZodIssue, info: ParamInfo | undefined, value: unknown): string {
+  const name = issue.path.map(String).join('.') || '(params)';
+  const got = value === undefined ? 'nothing' : JSON.stringify(value);
+  const allowed = info ? ` (allowed: ${describeRange(info)}${info.doc ? ` — ${info.doc}` : ''})` : '';
+  switch (issue.code) {
+    case 'too_small':
+    case 'too_big':
+    case 'invalid_type':
+    case 'invalid_value':
+    case 'invalid_union':
+      return `${type} param '${name}': ${issue.message.replace(/^Invalid input: /, '')}; got ${got}${allowed}`;
+    default:
+      return `${type} param '${name}': ${issue.message}${allowed}`;
+  }
+}

@@ -1,0 +1,149 @@
+// Semantic validation of a loaded graph against the node registry. Every problem is reported
+// together, each with its JSON path and node id, before anything runs.
+import { findNode, type AnyNodeDefinition, type Registry } from '../node-api';
+import { resolveParams } from './params';
+import { didYouMean, jsonPath, nearNames, type Problem } from './problems';
+import type { GraphDoc } from './schema';
+import { adjacency, findCycles } from './topo';
+
+export interface ValidatedGraph {
+  doc: GraphDoc;
+  /** Resolved params (defaults filled in) of every node whose params are valid. */
+  params: Map<string, Record<string, unknown>>;
+  problems: Problem[];
+}
+
+export function validateGraph(doc: GraphDoc, registry: Registry): ValidatedGraph {
+  const problems: Problem[] = [];
+  const params = new Map<string, Record<string, unknown>>();
+  const types = registry.nodes.map((n) => n.type);
+  const defs = new Map<string, AnyNodeDefinition>();
+
+  duplicates(doc.nodes.map((n) => n.id), 'nodes', 'node', problems);
+  duplicates(doc.edges.map((e) => e.id), 'edges', 'edge', problems);
+
+  doc.nodes.forEach((node, i) => {
+    const def = findNode(registry, node.type);
+    if (!def) {
+      const near = nearNames(node.type, types);
+      problems.push({
+        code: 'unknown-type',
+        path: jsonPath(['nodes', i, 'type']),
+        nodeId: node.id,
+        message: `unknown node type '${node.type}'${near.length ? ` — near names: ${near.join(', ')}` : ''} (run \`corespace nodes\` for the list). The node is kept in the file but cannot run.`,
+      });
+      return;
+    }
+    defs.set(node.id, def);
+    if (node.typeVersion > def.typeVersion) {
+      problems.push({
+        code: 'newer-node-version',
+        path: jsonPath(['nodes', i, 'typeVersion']),
+        nodeId: node.id,
+        message: `${def.type} version ${node.typeVersion} was saved by a newer Corespace (this one has version ${def.typeVersion}); update Corespace to run it`,
+      });
+      return;
+    }
+    const r = resolveParams(def, node.params, node.id, ['nodes', i, 'params']);
+    if (r.ok) params.set(node.id, r.params);
+    else problems.push(...r.problems);
+  });
+
+  checkEdges(doc, defs, problems);
+  if (!problems.some((p) => p.code === 'duplicate-id')) {
+    for (const cycle of findCycles(adjacency(doc))) {
+      problems.push({
+        code: 'cycle',
+        path: jsonPath(['edges']),
+        nodeId: cycle[0]!,
+        message: `the graph has a cycle through nodes ${cycle.map((id) => `'${id}'`).join(' → ')}; a pipeline must flow one way — remove one of these edges`,
+      });
+    }
+  }
+  return { doc, params, problems };
+}
+
+function duplicates(ids: string[], list: 'nodes' | 'edges', what: string, problems: Problem[]): void {
+  const first = new Map<string, number>();
+  ids.forEach((id, i) => {
+    const j = first.get(id);
+    if (j === undefined) first.set(id, i);
+    else
+      problems.push({
+        code: 'duplicate-id',
+        path: jsonPath([list, i, 'id']),
+        ...(list === 'nodes' ? { nodeId: id } : {}),
+        message: `duplicate ${what} id '${id}' (also at ${jsonPath([list, j])}); ids must be unique — rename one`,
+      });
+  });
+}
+
+function checkEdges(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, problems: Problem[]): void {
+  const nodeIds = new Set(doc.nodes.map((n) => n.id));
+  const fed = new Map<string, string>(); // "node\0port" → edge id
+  doc.edges.forEach((edge, i) => {
+    const ends = [
+      { end: 'from' as const, ref: edge.from, side: 'outputs' as const },
+      { end: 'to' as const, ref: edge.to, side: 'inputs' as const },
+    ];
+    const types: (string | undefined)[] = [];
+    for (const { end, ref, side } of ends) {
+      if (!nodeIds.has(ref.node)) {
+        problems.push({
+          code: 'dangling-edge',
+          path: jsonPath(['edges', i, end, 'node']),
+          message: `edge '${edge.id}' ${end === 'from' ? 'starts at' : 'ends at'} node '${ref.node}', which is not in the graph${didYouMean(ref.node, [...nodeIds])}; remove the edge or add the node`,
+        });
+        continue;
+      }
+      const def = defs.get(ref.node);
+      if (!def) continue; // unknown type: already reported
+      const ports = def[side];
+      const port = ports.find((p) => p.name === ref.port);
+      if (!port) {
+        problems.push({
+          code: 'unknown-port',
+          path: jsonPath(['edges', i, end, 'port']),
+          nodeId: ref.node,
+          message: `${def.type} has no ${side === 'inputs' ? 'input' : 'output'} port '${ref.port}'${didYouMean(ref.port, ports.map((p) => p.name))} (${side}: ${ports.map((p) => `${p.name}:${p.type}`).join(', ') || 'none'})`,
+        });
+        continue;
+      }
+      types.push(port.type);
+    }
+    const [fromType, toType] = types;
+    if (types.length === 2 && fromType !== toType) {
+      problems.push({
+        code: 'port-type-mismatch',
+        path: jsonPath(['edges', i]),
+        nodeId: edge.to.node,
+        message: `edge '${edge.id}' connects ${edge.from.node}.${edge.from.port} (${fromType}) to ${edge.to.node}.${edge.to.port} (${toType}); an edge must join ports of the same type`,
+      });
+    }
+    const key = `${edge.to.node}\0${edge.to.port}`;
+    const prev = fed.get(key);
+    if (prev !== undefined) {
+      problems.push({
+        code: 'duplicate-input',
+        path: jsonPath(['edges', i]),
+        nodeId: edge.to.node,
+        message: `input ${edge.to.node}.${edge.to.port} is fed by two edges ('${prev}' and '${edge.id}'); an input takes one edge — remove one`,
+      });
+    } else fed.set(key, edge.id);
+  });
+
+  doc.nodes.forEach((node, i) => {
+    const def = defs.get(node.id);
+    if (!def) return;
+    for (const port of def.inputs) {
+      if (!port.optional && !fed.has(`${node.id}\0${port.name}`)) {
+        problems.push({
+          code: 'missing-input',
+          path: jsonPath(['nodes', i]),
+          nodeId: node.id,
+          message: `${def.type} needs its input '${port.name}' (${port.type}: ${port.doc}) connected; add an edge from a ${port.type} output to ${node.id}.${port.name}`,
+        });
+      }
+    }
+  });
+}

@@ -1,0 +1,23 @@
+// The engine's public API: what nodes/, the CLI and (later) the editor's worker may import.
+export * from './tensor';
+export * from './values';
+export { cpuBackend, type Backend, type BackendName } from './backend';
+export {
+  defineNode, findNode,
+  type NodeDefinition, type AnyNodeDefinition, type PortSpec, type RunContext, type Registry,
+  type FileResolver, type OutputSink, type InputValues, type OutputValues,
+} from './node-api';
+export { RandomSource } from './random';
+export { readNpy, writeNpy, NpyError } from './io/npy';
+export { decodeImage, ImageError } from './io/image';
+export { compileExpression, evaluateOnGrid, ExpressionError, type CompiledExpression } from './expr';
+export { syntheticTensor, checkSyntheticRanks, MAX_SYNTHETIC_ELEMENTS, type SyntheticKind } from './synthetic';
+export { GRAPH_FORMAT, GRAPH_VERSION, GraphSchema, graphJsonSchema, type GraphDoc, type GraphNode, type GraphEdge } from './graph/schema';
+export { parseGraphText, loadGraph, parseGraphOrThrow, serializeGraph, type LoadResult } from './graph/load';
+export { validateGraph, type ValidatedGraph } from './graph/validate';
+export { paramInfo, describeRange, type ParamInfo } from './graph/params';
+export { GraphError, formatProblem, type Problem, type ProblemCode } from './graph/problems';
+export { setParam } from './graph/edit';
+export { runGraph, CancelledError, type RunOptions, type RunResult } from './scheduler/run';
+export { OutputCache } from './scheduler/cache';
+export type { RunEvent, NodeRecord, NodeStatus } from './scheduler/events';

@@ -1,0 +1,92 @@
+// What a node type is, and what its run function receives. Node files in nodes/ import only this
+// module, the tensor core and the algorithms — never a backend's internals.
+import type { z } from 'zod';
+import type { Backend } from './backend';
+import type { RandomSource } from './random';
+import type { PortType, PortTypes } from './values';
+
+export interface PortSpec {
+  readonly name: string;
+  readonly type: PortType;
+  readonly doc: string;
+  /** An optional input may stay unconnected; the run function then sees `undefined`. */
+  readonly optional?: boolean;
+}
+
+type Values<P extends readonly PortSpec[], Opt extends boolean> = {
+  [K in P[number] as K['name']]: Opt extends true
+    ? K['optional'] extends true
+      ? PortTypes[K['type']] | undefined
+      : PortTypes[K['type']]
+    : PortTypes[K['type']];
+};
+export type InputValues<P extends readonly PortSpec[]> = Values<P, true>;
+export type OutputValues<P extends readonly PortSpec[]> = Values<P, false>;
+
+/** Reads files a graph refers to. Headless: the file system, relative to the graph file;
+ * browser: blobs stored in IndexedDB by name and content hash. */
+export interface FileResolver {
+  read(path: string): Promise<Uint8Array>;
+  /** A string that changes whenever the file's content may have changed (cache keys). */
+  fingerprint(path: string): Promise<string>;
+}
+
+/** Where sink nodes write what the user exports. Headless: the run's output folder. */
+export interface OutputSink {
+  /** Writes `bytes` under `name` and returns where it went (for messages and run.json). */
+  write(name: string, bytes: Uint8Array): Promise<string>;
+}
+
+export interface RunContext {
+  readonly nodeId: string;
+  readonly backend: Backend;
+  readonly signal: AbortSignal;
+  /** Seeded from the run seed and the node's `seed` param (or its id): same graph, same stream. */
+  readonly random: RandomSource;
+  readonly files: FileResolver;
+  readonly output: OutputSink;
+  /** Reports progress (value of max, with a message) and throws if the run was cancelled, so an
+   * iterative node that reports once per iteration is cancellable within one iteration. */
+  progress(value: number, max: number, message?: string): void;
+}
+
+export interface NodeDefinition<
+  I extends readonly PortSpec[] = readonly PortSpec[],
+  O extends readonly PortSpec[] = readonly PortSpec[],
+  P extends z.ZodObject = z.ZodObject,
+> {
+  /** Public, stable id such as `source.npy`; renames go through the registry's rename table. */
+  readonly type: string;
+  readonly title: string;
+  readonly category: string;
+  readonly description: string;
+  /** Bumped when params change meaning; `migrate` brings older saved params up to date. */
+  readonly typeVersion: number;
+  readonly migrate?: (params: Record<string, unknown>, fromVersion: number) => Record<string, unknown>;
+  readonly inputs: I;
+  readonly outputs: O;
+  readonly params: P;
+  /** Files the node reads, so the cache key follows their content. */
+  readonly files?: (params: z.infer<P>) => string[];
+  run(inputs: InputValues<I>, params: z.infer<P>, ctx: RunContext): Promise<OutputValues<O>> | OutputValues<O>;
+}
+
+/** Identity with inference: keeps port names and param types precise inside the node file. */
+export function defineNode<const I extends readonly PortSpec[], const O extends readonly PortSpec[], P extends z.ZodObject>(
+  def: NodeDefinition<I, O, P>,
+): NodeDefinition<I, O, P> {
+  return def;
+}
+
+/** A registered node with its port types erased, as the engine handles it. */
+export type AnyNodeDefinition = NodeDefinition<readonly PortSpec[], readonly PortSpec[], z.ZodObject>;
+
+export interface Registry {
+  readonly nodes: readonly AnyNodeDefinition[];
+  /** Old type id → current type id; applied on load, so saved graphs keep working. */
+  readonly renames: Readonly<Record<string, string>>;
+}
+
+export function findNode(registry: Registry, type: string): AnyNodeDefinition | undefined {
+  return registry.nodes.find((n) => n.type === type);
+}

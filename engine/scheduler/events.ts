@@ -1,0 +1,29 @@
+// Per-node run events. The names follow ComfyUI's websocket protocol where one exists, so users of
+// node editors recognise them; the CLI's --json mode prints exactly these objects, one per line.
+import type { ValueSummary } from '../values';
+
+export type NodeStatus = 'queued' | 'running' | 'done' | 'cached' | 'error' | 'blocked' | 'cancelled';
+
+export type RunEvent =
+  | { type: 'execution_start'; nodes: string[]; backend: string }
+  | { type: 'execution_cached'; nodes: string[] }
+  | { type: 'queued'; node: string }
+  | { type: 'executing'; node: string }
+  | { type: 'progress'; node: string; value: number; max: number; message?: string }
+  | { type: 'executed'; node: string; durationMs: number; summary: Record<string, ValueSummary> }
+  | { type: 'execution_error'; node: string; message: string }
+  | { type: 'blocked'; node: string; by: string }
+  | { type: 'cancelled'; node: string }
+  | { type: 'execution_success' }
+  /** Some node failed; the others ran to the end. */
+  | { type: 'execution_failed'; failed: string[] }
+  | { type: 'execution_interrupted' };
+
+export interface NodeRecord {
+  status: Exclude<NodeStatus, 'queued' | 'running'>;
+  durationMs?: number;
+  summary?: Record<string, ValueSummary>;
+  error?: string;
+  /** For blocked nodes: the failed (or cancelled) upstream node that stopped them. */
+  blockedBy?: string;
+}

@@ -1,0 +1,176 @@
+// The scheduler: validates the graph, derives the plan (targets and their ancestors, in
+// topological order), and executes it node by node. A failing node blocks only its descendants;
+// independent branches keep running. Outputs are cached by content key across runs.
+import type { Backend } from '../backend';
+import { GraphError, type Problem } from '../graph/problems';
+import type { GraphDoc } from '../graph/schema';
+import { adjacency, ancestorsOf, topologicalOrder } from '../graph/topo';
+import { validateGraph } from '../graph/validate';
+import type { AnyNodeDefinition, FileResolver, OutputSink, Registry, RunContext } from '../node-api';
+import { findNode } from '../node-api';
+import { RandomSource } from '../random';
+import { summarizeValue, type ValueSummary } from '../values';
+import { OutputCache, type NodeOutputs } from './cache';
+import type { NodeRecord, RunEvent } from './events';
+import { fnv1a32, sha256Hex, stableStringify } from './keys';
+
+export interface RunOptions {
+  registry: Registry;
+  backend: Backend;
+  files: FileResolver;
+  output: OutputSink;
+  /** Run only these nodes and their ancestors (default: every node). */
+  targets?: readonly string[];
+  /** Mixed into every node's random source; the same graph and seed give bit-identical outputs. */
+  seed?: number;
+  signal?: AbortSignal;
+  cache?: OutputCache;
+  onEvent?: (event: RunEvent) => void;
+}
+
+export interface RunResult {
+  status: 'success' | 'failed' | 'interrupted';
+  nodes: Record<string, NodeRecord>;
+  /** Output values of every node that finished (ran or came from the cache) in this run. */
+  outputs: Map<string, NodeOutputs>;
+  /** Ids of the nodes whose run function was called, in order. */
+  executed: string[];
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/** Validates and runs a graph; throws GraphError (every problem listed) if it is invalid. */
+export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResult> {
+  const { registry, backend } = opts;
+  const emit = opts.onEvent ?? (() => {});
+  const signal = opts.signal ?? new AbortController().signal;
+  const cache = opts.cache ?? new OutputCache();
+  const seed = opts.seed ?? 0;
+
+  const checked = validateGraph(doc, registry);
+  const problems: Problem[] = [...checked.problems];
+  const adj = adjacency(doc);
+  for (const t of opts.targets ?? []) {
+    if (!adj.out.has(t)) problems.push({ code: 'unknown-target', path: '$.nodes', message: `target '${t}' is not a node of this graph` });
+  }
+  const order = topologicalOrder(adj);
+  if (problems.length || !order) throw new GraphError(problems);
+
+  const wanted = opts.targets?.length ? ancestorsOf(adj, opts.targets) : null;
+  const plan = wanted ? order.filter((id) => wanted.has(id)) : order;
+  const nodeById = new Map(doc.nodes.map((n) => [n.id, n]));
+
+  const result: RunResult = { status: 'success', nodes: {}, outputs: new Map(), executed: [] };
+  const keys = new Map<string, string>();
+  emit({ type: 'execution_start', nodes: plan, backend: backend.name });
+  for (const id of plan) emit({ type: 'queued', node: id });
+
+  // Cache keys first, so cached nodes are announced together (ComfyUI's execution_cached).
+  for (const id of plan) {
+    const node = nodeById.get(id)!;
+    const def = findNode(registry, node.type)!;
+    const params = checked.params.get(id)!;
+    const fileKeys = await Promise.all((def.files?.(params) ?? []).map(async (f) => [f, await fingerprint(opts.files, f)]));
+    const inputKeys = doc.edges.filter((e) => e.to.node === id).map((e) => [e.to.port, keys.get(e.from.node), e.from.port]);
+    inputKeys.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    keys.set(id, await sha256Hex(stableStringify([def.type, def.typeVersion, params, seed, fileKeys, inputKeys])));
+  }
+  const cachedIds = plan.filter((id) => cache.get(keys.get(id)!) !== undefined);
+  if (cachedIds.length) emit({ type: 'execution_cached', nodes: cachedIds });
+
+  for (const id of plan) {
+    const node = nodeById.get(id)!;
+    const def = findNode(registry, node.type)!;
+    const blocker = doc.edges.map((e) => (e.to.node === id ? e.from.node : null)).find((up) => up && result.nodes[up]?.status !== 'done' && result.nodes[up]?.status !== 'cached');
+    if (signal.aborted) {
+      result.nodes[id] = { status: 'cancelled' };
+      emit({ type: 'cancelled', node: id });
+      continue;
+    }
+    if (blocker) {
+      const by = result.nodes[blocker]!.blockedBy ?? blocker;
+      result.nodes[id] = { status: 'blocked', blockedBy: by };
+      emit({ type: 'blocked', node: id, by });
+      continue;
+    }
+    const key = keys.get(id)!;
+    const hit = cache.get(key);
+    if (hit) {
+      result.outputs.set(id, hit);
+      result.nodes[id] = { status: 'cached', summary: summarize(def, hit) };
+      continue;
+    }
+    const inputs: Record<string, unknown> = {};
+    for (const e of doc.edges) if (e.to.node === id) inputs[e.to.port] = result.outputs.get(e.from.node)![e.from.port];
+    const params = checked.params.get(id)!;
+    const nodeSeed = typeof params.seed === 'number' ? params.seed : fnv1a32(id);
+    const ctx: RunContext = {
+      nodeId: id,
+      backend,
+      signal,
+      random: new RandomSource(nodeSeed, seed),
+      files: opts.files,
+      output: opts.output,
+      progress(value, max, message) {
+        if (signal.aborted) throw new CancelledError();
+        emit({ type: 'progress', node: id, value, max, ...(message !== undefined ? { message } : {}) });
+        // A listener may cancel in response to this very event (the editor's Cancel button does).
+        if (signal.aborted) throw new CancelledError();
+      },
+    };
+    emit({ type: 'executing', node: id });
+    result.executed.push(id);
+    const t0 = performance.now();
+    try {
+      const outputs = (await def.run(inputs as never, params as never, ctx)) as NodeOutputs;
+      checkOutputs(def, outputs);
+      const durationMs = performance.now() - t0;
+      const summary = summarize(def, outputs);
+      cache.set(key, outputs);
+      result.outputs.set(id, outputs);
+      result.nodes[id] = { status: 'done', durationMs, summary };
+      emit({ type: 'executed', node: id, durationMs, summary });
+    } catch (e) {
+      const durationMs = performance.now() - t0;
+      if (e instanceof CancelledError || (signal.aborted && (e as Error)?.name === 'AbortError')) {
+        result.nodes[id] = { status: 'cancelled', durationMs };
+        emit({ type: 'cancelled', node: id });
+        continue;
+      }
+      const message = `node '${id}' (${def.type}): ${e instanceof Error ? e.message : String(e)}`;
+      result.nodes[id] = { status: 'error', durationMs, error: message };
+      emit({ type: 'execution_error', node: id, message });
+    }
+  }
+
+  const statuses = Object.values(result.nodes).map((n) => n.status);
+  result.status = signal.aborted ? 'interrupted' : statuses.some((s) => s === 'error' || s === 'blocked') ? 'failed' : 'success';
+  if (result.status === 'success') emit({ type: 'execution_success' });
+  else if (result.status === 'interrupted') emit({ type: 'execution_interrupted' });
+  else emit({ type: 'execution_failed', failed: Object.keys(result.nodes).filter((id) => result.nodes[id]!.status === 'error') });
+  return result;
+}
+
+async function fingerprint(files: FileResolver, path: string): Promise<string> {
+  // A missing file is not an error here: the node reports it, with its own message, when it runs.
+  try {
+    return await files.fingerprint(path);
+  } catch {
+    return 'missing';
+  }
+}
+
+function checkOutputs(def: AnyNodeDefinition, outputs: NodeOutputs): void {
+  for (const port of def.outputs) {
+    if (outputs?.[port.name] === undefined) throw new Error(`produced no value for output '${port.name}' (a bug in the node type; please report it)`);
+  }
+}
+
+function summarize(def: AnyNodeDefinition, outputs: NodeOutputs): Record<string, ValueSummary> {
+  return Object.fromEntries(def.outputs.map((p) => [p.name, summarizeValue(p.type, outputs[p.name])]));
+}

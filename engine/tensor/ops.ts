@@ -1,0 +1,131 @@
+// Shape and elementwise operations on dense tensors. Reductions accumulate in float64 (JS numbers)
+// and round once on store, so a norm of 1e6 float32 entries keeps ~1e-7 relative accuracy.
+import { Tensor, formatShape, sameShape, sizeOf, stridesOf, type Shape } from './tensor';
+
+export function reshape(x: Tensor, shape: Shape): Tensor {
+  const inferred = inferShape(shape, x.size);
+  return new Tensor(inferred, x.data);
+}
+
+/** Resolves one -1 entry, as numpy.reshape does. */
+function inferShape(shape: Shape, size: number): number[] {
+  const free = shape.filter((d) => d === -1).length;
+  if (free > 1) throw new Error(`reshape ${formatShape(shape)}: at most one size may be -1`);
+  const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : size / known) : d));
+  if (!out.every((d) => Number.isInteger(d) && d >= 0) || sizeOf(out) !== size) {
+    throw new Error(`cannot reshape ${size} elements into ${formatShape(shape)}`);
+  }
+  return out;
+}
+
+/** out[i_perm[0], i_perm[1], …] = x[i_0, i_1, …] — the axes of numpy.transpose(x, perm). */
+export function permute(x: Tensor, perm: readonly number[]): Tensor {
+  const n = x.ndim;
+  if (perm.length !== n || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
+    throw new Error(`permutation [${perm.join(', ')}] is not a permutation of ${n} axes`);
+  }
+  const outShape = perm.map((p) => x.shape[p]!);
+  const inStrides = stridesOf(x.shape);
+  // Stride in the input for each output axis; walk the output in C order with an odometer.
+  const step = perm.map((p) => inStrides[p]!);
+  const out = new Float32Array(x.size);
+  if (x.size === 0) return new Tensor(outShape, out);
+  const idx = new Array<number>(n).fill(0);
+  const last = n - 1;
+  const lastLen = n === 0 ? 1 : outShape[last]!;
+  const lastStep = n === 0 ? 0 : step[last]!;
+  let src = 0;
+  const src0 = x.data;
+  for (let o = 0; o < out.length; o += lastLen) {
+    let s = src;
+    for (let j = 0; j < lastLen; j++, s += lastStep) out[o + j] = src0[s]!;
+    // Advance the odometer over the axes before the last.
+    for (let a = last - 1; a >= 0; a--) {
+      idx[a]!++;
+      src += step[a]!;
+      if (idx[a]! < outShape[a]!) break;
+      src -= step[a]! * outShape[a]!;
+      idx[a] = 0;
+    }
+  }
+  return new Tensor(outShape, out);
+}
+
+/** Mode-n unfolding X_(n) = moveaxis(X, n, 0).reshape(I_n, −1) (C order, as in ../shared/refs). */
+export function unfold(x: Tensor, mode: number): Tensor {
+  checkMode(x.shape, mode);
+  const perm = [mode, ...x.shape.map((_, i) => i).filter((i) => i !== mode)];
+  const p = permute(x, perm);
+  return new Tensor([x.shape[mode]!, x.size / Math.max(1, x.shape[mode]!) || 0], p.data);
+}
+
+/** Inverse of unfold: folds an I_n × (∏ other sizes) matrix back into `shape`. */
+export function fold(m: Tensor, mode: number, shape: Shape): Tensor {
+  checkMode(shape, mode);
+  const rest = shape.filter((_, i) => i !== mode);
+  if (m.ndim !== 2 || m.shape[0] !== shape[mode] || m.size !== sizeOf(shape)) {
+    throw new Error(`fold: matrix ${formatShape(m.shape)} does not unfold a tensor ${formatShape(shape)} along mode ${mode}`);
+  }
+  const moved = new Tensor([shape[mode]!, ...rest], m.data);
+  // moved has axes (mode, others…); send axis 0 back to position `mode`.
+  const perm = shape.map((_, i) => (i < mode ? i + 1 : i === mode ? 0 : i));
+  return permute(moved, perm);
+}
+
+function checkMode(shape: Shape, mode: number): void {
+  if (!Number.isInteger(mode) || mode < 0 || mode >= shape.length) {
+    throw new Error(`mode ${mode} is out of range for a tensor with ${shape.length} modes (0…${shape.length - 1})`);
+  }
+}
+
+export function frobeniusNorm(x: Tensor): number {
+  // Scaled sum of squares (LAPACK's dnrm2 idea) is unnecessary in float64 for float32 data:
+  // float32 squares cannot overflow a double.
+  let s = 0;
+  const d = x.data;
+  for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
+  return Math.sqrt(s);
+}
+
+export function dot(a: Tensor, b: Tensor): number {
+  assertSameShape(a, b, 'dot');
+  let s = 0;
+  for (let i = 0; i < a.size; i++) s += a.data[i]! * b.data[i]!;
+  return s;
+}
+
+export function maxAbs(x: Tensor): number {
+  let m = 0;
+  for (let i = 0; i < x.size; i++) m = Math.max(m, Math.abs(x.data[i]!));
+  return m;
+}
+
+export function map(x: Tensor, f: (v: number, i: number) => number): Tensor {
+  const out = new Float32Array(x.size);
+  for (let i = 0; i < out.length; i++) out[i] = f(x.data[i]!, i);
+  return new Tensor(x.shape, out);
+}
+
+export function zip(a: Tensor, b: Tensor, f: (x: number, y: number) => number, op = 'zip'): Tensor {
+  assertSameShape(a, b, op);
+  const out = new Float32Array(a.size);
+  for (let i = 0; i < out.length; i++) out[i] = f(a.data[i]!, b.data[i]!);
+  return new Tensor(a.shape, out);
+}
+
+export const add = (a: Tensor, b: Tensor): Tensor => zip(a, b, (x, y) => x + y, 'add');
+export const sub = (a: Tensor, b: Tensor): Tensor => zip(a, b, (x, y) => x - y, 'sub');
+export const mul = (a: Tensor, b: Tensor): Tensor => zip(a, b, (x, y) => x * y, 'mul');
+export const scale = (x: Tensor, alpha: number): Tensor => map(x, (v) => v * alpha);
+
+/** a + alpha·b with the sum formed in float64 before rounding. */
+export function axpy(alpha: number, b: Tensor, a: Tensor): Tensor {
+  return zip(a, b, (x, y) => x + alpha * y, 'axpy');
+}
+
+export function assertSameShape(a: Tensor, b: Tensor, op: string): void {
+  if (!sameShape(a.shape, b.shape)) {
+    throw new Error(`${op}: shapes differ, ${formatShape(a.shape)} vs ${formatShape(b.shape)}`);
+  }
+}

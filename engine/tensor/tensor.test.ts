@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { Tensor } from './tensor';
+import { add, axpy, dot, fold, frobeniusNorm, maxAbs, permute, reshape, scale, sub, unfold } from './ops';
+import { identity, matmul, modeProduct, multiModeProduct, outer } from './matmul';
+
+const arange = (shape: number[]) => Tensor.from(shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i));
+
+describe('tensor core', () => {
+  it('indexes in C order', () => {
+    const t = arange([2, 3, 4]);
+    expect(t.get(1, 2, 3)).toBe(23);
+    expect(t.get(0, 1, 0)).toBe(4);
+    expect(t.strides).toEqual([12, 4, 1]);
+    expect(() => t.get(0, 3, 0)).toThrow(/index 3 out of range \[0, 3\) on mode 1/);
+    expect(() => new Tensor([2, 2], new Float32Array(3))).toThrow(/3 elements but shape \[2, 2\] needs 4/);
+  });
+
+  it('reshapes with an inferred size and refuses a wrong size', () => {
+    expect(reshape(arange([2, 3, 4]), [6, -1]).shape).toEqual([6, 4]);
+    expect(() => reshape(arange([2, 3]), [4, -1])).toThrow(/cannot reshape 6 elements/);
+  });
+
+  it('permutes like numpy.transpose', () => {
+    const t = arange([2, 3, 4]);
+    const p = permute(t, [2, 0, 1]);
+    expect(p.shape).toEqual([4, 2, 3]);
+    for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) expect(p.get(k, i, j)).toBe(t.get(i, j, k));
+    expect(permute(permute(t, [2, 0, 1]), [1, 2, 0]).data).toEqual(t.data);
+    expect(() => permute(t, [0, 0, 1])).toThrow(/not a permutation/);
+  });
+
+  it('unfolds as moveaxis(X, n, 0).reshape(I_n, -1) and folds back', () => {
+    const t = arange([2, 3, 4]);
+    const u1 = unfold(t, 1);
+    expect(u1.shape).toEqual([3, 8]);
+    // Row j of X_(1) lists X[i, j, k] with i slow, k fast.
+    expect([...u1.data.subarray(8, 16)]).toEqual([4, 5, 6, 7, 16, 17, 18, 19]);
+    for (let mode = 0; mode < 3; mode++) expect(fold(unfold(t, mode), mode, t.shape).data).toEqual(t.data);
+    expect(() => unfold(t, 3)).toThrow(/mode 3 is out of range for a tensor with 3 modes/);
+  });
+
+  it('multiplies matrices with transpose flags', () => {
+    const a = Tensor.from([2, 3], [1, 2, 3, 4, 5, 6]);
+    const b = Tensor.from([3, 2], [7, 8, 9, 10, 11, 12]);
+    expect([...matmul(a, b).data]).toEqual([58, 64, 139, 154]);
+    expect([...matmul(b, a, { transA: true, transB: true }).data]).toEqual([58, 139, 64, 154]);
+    expect(matmul(a, identity(3)).data).toEqual(a.data);
+    expect(() => matmul(a, a)).toThrow(/inner sizes differ, \[2×3\] · \[2×3\]/);
+  });
+
+  it('computes the mode-n product as M·X_(n), and its chain equals the Kronecker form', () => {
+    const x = arange([2, 3, 4]);
+    const m = Tensor.from([2, 3], [1, 0, -1, 2, 1, 0]);
+    const y = modeProduct(x, m, 1);
+    expect(y.shape).toEqual([2, 2, 4]);
+    for (let i = 0; i < 2; i++)
+      for (let r = 0; r < 2; r++)
+        for (let k = 0; k < 4; k++) {
+          let s = 0;
+          for (let j = 0; j < 3; j++) s += m.get(r, j) * x.get(i, j, k);
+          expect(y.get(i, r, k)).toBe(s);
+        }
+    // The transposed product with the same matrix: Mᵀ (3×2) applied to y's mode 1.
+    expect(modeProduct(y, m, 1, { transpose: true }).shape).toEqual([2, 3, 4]);
+    // Rank-one Tucker: core [1] ×ₙ column vectors equals their outer product.
+    const vs = [Float32Array.of(1, 2), Float32Array.of(3, 4, 5), Float32Array.of(-1, 1, 2, 0.5)];
+    const tucker = multiModeProduct(Tensor.from([1, 1, 1], [1]), vs.map((v) => new Tensor([v.length, 1], v)));
+    expect(tucker.data).toEqual(outer(vs).data);
+  });
+
+  it('computes norms and elementwise ops in float64', () => {
+    const t = Tensor.from([2, 2], [3, 4, 0, 0]);
+    expect(frobeniusNorm(t)).toBe(5);
+    expect(dot(t, t)).toBe(25);
+    expect(maxAbs(sub(t, scale(t, 2)))).toBe(4);
+    expect([...add(t, t).data]).toEqual([6, 8, 0, 0]);
+    expect([...axpy(-1, t, t).data]).toEqual([0, 0, 0, 0]);
+    // 1e6 entries of 0.1f: a float32 running sum drifts by ~1e-3 relative; float64 keeps it to ~1e-10.
+    const big = Tensor.fill([1000, 1000], 0.1);
+    const exact = Math.sqrt(1e6) * Math.fround(0.1);
+    expect(Math.abs(frobeniusNorm(big) - exact) / exact).toBeLessThan(1e-9);
+    expect(() => add(t, Tensor.zeros([4]))).toThrow(/add: shapes differ, \[2×2\] vs \[4\]/);
+  });
+});

@@ -1,0 +1,99 @@
+// The values that travel on edges, one TypeScript type per port type. Port types are a public
+// contract of the graph format: an edge may only join ports of the same type.
+import { Tensor, frobeniusNorm, type Shape } from './tensor';
+
+/** A named scalar with its unit ('' for dimensionless ratios, 'dB' for decibels). */
+export interface Metric {
+  value: number;
+  unit: string;
+  doc?: string;
+}
+export type Metrics = Record<string, Metric>;
+
+/** Truncated SVD A ≈ U·diag(S)·Vᵀ: U is m×r, S has r entries (descending), V is n×r. */
+export interface SvdValue {
+  u: Tensor;
+  s: Tensor;
+  v: Tensor;
+}
+
+/** Tucker X ≈ G ×₀ U₀ ×₁ U₁ … with core G (r₀×r₁×…) and factors Uₙ of shape Iₙ×rₙ. */
+export interface TuckerValue {
+  core: Tensor;
+  factors: Tensor[];
+}
+
+/** CP X ≈ Σᵣ wᵣ · a⁽⁰⁾ᵣ ∘ a⁽¹⁾ᵣ ∘ …: weights (R) and factor matrices Iₙ×R. */
+export interface CpValue {
+  weights: Tensor;
+  factors: Tensor[];
+}
+
+/** Tensor train: cores Gₖ of shape rₖ×Iₖ×rₖ₊₁ with r₀ = r_d = 1 (Oseledets 2011). */
+export interface TtValue {
+  cores: Tensor[];
+}
+
+export interface PortTypes {
+  tensor: Tensor;
+  metrics: Metrics;
+  svd: SvdValue;
+  tucker: TuckerValue;
+  cp: CpValue;
+  tt: TtValue;
+}
+export type PortType = keyof PortTypes;
+export const PORT_TYPES: readonly PortType[] = ['tensor', 'metrics', 'svd', 'tucker', 'cp', 'tt'];
+
+/** What a run reports for one output port: enough to read without loading the value. */
+export interface ValueSummary {
+  type: PortType;
+  shape?: number[];
+  norm?: number;
+  /** Number of stored parameters (elements over all parts) for decompositions. */
+  parameters?: number;
+  ranks?: number[];
+  metrics?: Record<string, number>;
+}
+
+const count = (ts: readonly Tensor[]): number => ts.reduce((n, t) => n + t.size, 0);
+const shapeOf = (s: Shape): number[] => [...s];
+
+export function summarizeValue(type: PortType, value: unknown): ValueSummary {
+  switch (type) {
+    case 'tensor': {
+      const t = value as Tensor;
+      return { type, shape: shapeOf(t.shape), norm: frobeniusNorm(t) };
+    }
+    case 'metrics': {
+      const m = value as Metrics;
+      return { type, metrics: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.value])) };
+    }
+    case 'svd': {
+      const v = value as SvdValue;
+      return { type, shape: [v.u.shape[0]!, v.v.shape[0]!], ranks: [v.s.size], parameters: count([v.u, v.s, v.v]) };
+    }
+    case 'tucker': {
+      const v = value as TuckerValue;
+      return {
+        type,
+        shape: v.factors.map((f) => f.shape[0]!),
+        ranks: shapeOf(v.core.shape),
+        parameters: count([v.core, ...v.factors]),
+      };
+    }
+    case 'cp': {
+      const v = value as CpValue;
+      return { type, shape: v.factors.map((f) => f.shape[0]!), ranks: [v.weights.size], parameters: count([v.weights, ...v.factors]) };
+    }
+    case 'tt': {
+      const v = value as TtValue;
+      return {
+        type,
+        shape: v.cores.map((c) => c.shape[1]!),
+        ranks: [...v.cores.map((c) => c.shape[0]!), 1],
+        parameters: count(v.cores),
+      };
+    }
+  }
+}

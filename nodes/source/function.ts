@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { ExpressionError, MAX_SYNTHETIC_ELEMENTS, Tensor, compileExpression, defineNode, evaluateOnGrid } from '../../engine';
+
+/** Variable names for a d-dimensional grid: x, y, z (up to 3 axes) and x0, x1, … always. */
+function variablesFor(d: number): Record<string, number> {
+  const names: Record<string, number> = {};
+  ['x', 'y', 'z'].slice(0, d).forEach((n, i) => (names[n] = i));
+  for (let i = 0; i < d; i++) names[`x${i}`] = i;
+  return names;
+}
+
+/** numpy.linspace(lo, hi, n): both ends included, the last point exactly hi. */
+export function linspace(lo: number, hi: number, n: number): Float64Array {
+  const out = new Float64Array(n);
+  const step = n > 1 ? (hi - lo) / (n - 1) : 0;
+  for (let i = 0; i < n; i++) out[i] = lo + i * step;
+  if (n > 1) out[n - 1] = hi;
+  return out;
+}
+
+const interval = z.tuple([z.number(), z.number()]);
+
+const params = z
+  .object({
+    expr: z.string().default('exp(-(x^2 + y^2))').describe('f(x, y, z) or f(x0, x1, …): + − * / ^, sin cos tan exp log sqrt abs tanh pow min max, pi, e'),
+    shape: z.array(z.number().int().min(1).max(1 << 20)).min(1).max(16).default([64, 64]).describe('grid points per axis'),
+    domain: z.array(interval).min(1).default([[-1, 1]]).describe('[lo, hi] per axis (one interval applies to every axis); both ends are sampled'),
+  })
+  .superRefine((p, ctx) => {
+    const d = p.shape.length;
+    if (p.domain.length !== 1 && p.domain.length !== d) {
+      ctx.addIssue({ code: 'custom', path: ['domain'], message: `give one [lo, hi] per axis (${d} for shape [${p.shape.join(', ')}]) or a single interval for all axes; got ${p.domain.length}` });
+    }
+    const size = p.shape.reduce((a, b) => a * b, 1);
+    if (size > MAX_SYNTHETIC_ELEMENTS) {
+      ctx.addIssue({ code: 'custom', path: ['shape'], message: `[${p.shape.join('×')}] has ${size} points, above the limit of ${MAX_SYNTHETIC_ELEMENTS} (1 GiB of float32); use fewer points` });
+    }
+    try {
+      compileExpression(p.expr, Object.keys(variablesFor(d)));
+    } catch (e) {
+      if (!(e instanceof ExpressionError)) throw e;
+      ctx.addIssue({ code: 'custom', path: ['expr'], message: e.message });
+    }
+  });
+
+export const sourceFunction = defineNode({
+  type: 'source.function',
+  title: 'Function on a grid',
+  category: 'source',
+  description: 'Samples an analytic expression on a uniform grid that includes both ends of each interval (as numpy.linspace, indexing="ij").',
+  typeVersion: 1,
+  inputs: [],
+  outputs: [{ name: 'tensor', type: 'tensor', doc: 'f sampled on the grid, float32 (computed in float64)' }],
+  params,
+  run(_inputs, p, ctx) {
+    const names = variablesFor(p.shape.length);
+    const expr = compileExpression(p.expr, Object.keys(names));
+    const axes = p.shape.map((n, i) => {
+      const [lo, hi] = p.domain[p.domain.length === 1 ? 0 : i]!;
+      return linspace(lo, hi, n);
+    });
+    const out = new Tensor(p.shape);
+    // One slab of axis 0 at a time: progress per slab, and cancellation between slabs.
+    const slab = out.size / p.shape[0]!;
+    for (let i = 0; i < p.shape[0]!; i++) {
+      ctx.progress(i, p.shape[0]!, `slab ${i + 1} of ${p.shape[0]}`);
+      const values = evaluateOnGrid(expr, [axes[0]!.subarray(i, i + 1), ...axes.slice(1)], names);
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) {
+        const at = unravel(i * slab + bad, p.shape).map((k, a) => `${Object.keys(names).find((n) => names[n] === a && !/\d/.test(n)) ?? `x${a}`}=${axes[a]![k]}`);
+        throw new Error(`param 'expr': ${p.expr} is ${values[bad]} at ${at.join(', ')}; change the expression or the domain so it stays finite`);
+      }
+      out.data.set(values, i * slab);
+    }
+    return { tensor: out };
+  },
+});
+
+function unravel(flat: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  for (let a = shape.length - 1; a >= 0; a--) {
+    idx[a] = flat % shape[a]!;
+    flat = Math.floor(flat / shape[a]!);
+  }
+  return idx;
+}

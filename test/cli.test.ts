@@ -1,0 +1,200 @@
+// The headless runner end to end: every example through the CLI, exit codes, run.json, --set,
+// --targets, --json, --seed, and the bad-input messages.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { main } from '../cli/main';
+import { readNpy } from '../engine';
+
+const root = new URL('../', import.meta.url).pathname;
+const examples = join(root, 'examples');
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { stdout: (s) => void (out += s), stderr: (s) => void (err += s), isTTY: false });
+  return { code, out, err };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'corespace-'));
+const runJson = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+
+function writeGraph(dir: string, nodes: unknown[], edges: unknown[] = []): string {
+  const file = join(dir, 'g.json');
+  writeFileSync(file, JSON.stringify({ format: 'corespace.graph', version: 1, name: 'g', nodes, edges }));
+  return file;
+}
+
+describe('examples', () => {
+  const files = readdirSync(examples).filter((f) => f.endsWith('.json'));
+
+  it('ships at least three examples', () => {
+    expect(files.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(files)('%s runs green through the CLI', async (file) => {
+    const out = tmp();
+    const r = await cli('run', join(examples, file), '--out', out);
+    expect(r.err).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+    const run = runJson(out);
+    expect(run.status).toBe('success');
+    for (const [id, node] of Object.entries<{ status: string }>(run.nodes)) expect([id, node.status]).toEqual([id, 'done']);
+    for (const f of run.exports) expect(existsSync(f)).toBe(true);
+  });
+
+  it('tucker-noise measures exactly the noise level it adds', async () => {
+    const out = tmp();
+    expect((await cli('run', join(examples, 'tucker-noise.json'), '--out', out)).code).toBe(0);
+    const run = runJson(out);
+    expect(run.nodes.compare.metrics.relError.value).toBeCloseTo(0.01, 6);
+    expect(run.nodes.compare.metrics.psnr.unit).toBe('dB');
+    const saved = readNpy(new Uint8Array(readFileSync(join(out, 'noisy.npy'))), 'noisy.npy');
+    expect(saved.shape).toEqual([40, 40, 40]);
+    expect(run.nodes.noisy.outputs.tensor).toMatchObject({ type: 'tensor', shape: [40, 40, 40] });
+    expect(run.backend.name).toBe('cpu');
+  });
+
+  it('function-grid: the separable form agrees to float32 rounding', async () => {
+    const out = tmp();
+    expect((await cli('run', join(examples, 'function-grid.json'), '--out', out)).code).toBe(0);
+    const rel = runJson(out).nodes.compare.metrics.relError.value;
+    expect(rel).toBeGreaterThanOrEqual(0);
+    expect(rel).toBeLessThan(3e-7);
+  });
+
+  it('image: JPEG quality 90 is close to the PNG but not equal', async () => {
+    const out = tmp();
+    expect((await cli('run', join(examples, 'image.json'), '--out', out)).code).toBe(0);
+    const m = runJson(out).nodes.compare.metrics;
+    expect(m.psnr.value).toBeGreaterThan(25);
+    expect(m.psnr.value).toBeLessThan(60);
+    expect(readNpy(new Uint8Array(readFileSync(join(out, 'rings-gray.npy'))), 'x').shape).toEqual([128, 128]);
+  });
+
+  it('the installed command runs the default example (npx corespace)', async () => {
+    const out = tmp();
+    const { stderr } = await promisify(execFile)(process.execPath, [join(root, 'bin/corespace.js'), 'run', join(examples, 'tucker-noise.json'), '--out', out]);
+    expect(stderr).toMatch(/^ok: 4 nodes, 4 ran, 0 failed/m);
+    expect(runJson(out).status).toBe('success');
+  });
+});
+
+describe('corespace run', () => {
+  it('--set changes a param, --seed changes the random stream, and the same seed repeats bit for bit', async () => {
+    const g = join(examples, 'tucker-noise.json');
+    const [a, b, c] = [tmp(), tmp(), tmp()];
+    await cli('run', g, '--out', a, '--set', 'noisy.noise=0.05', '--set', 'clean.seed=7');
+    expect(runJson(a).nodes.compare.metrics.relError.value).toBeCloseTo(0.05, 6);
+    await cli('run', g, '--out', b, '--seed', '3');
+    await cli('run', g, '--out', c, '--seed', '3');
+    const bytes = (d: string) => readFileSync(join(d, 'noisy.npy'));
+    expect(bytes(b).equals(bytes(c))).toBe(true);
+    expect(bytes(a).equals(bytes(b))).toBe(false);
+  });
+
+  it('--targets runs the targets and their ancestors only', async () => {
+    const out = tmp();
+    const r = await cli('run', join(examples, 'tucker-noise.json'), '--out', out, '--targets', 'save');
+    expect(r.code).toBe(0);
+    expect(Object.keys(runJson(out).nodes).sort()).toEqual(['noisy', 'save']);
+  });
+
+  it('--json prints one event per line', async () => {
+    const r = await cli('run', join(examples, 'tucker-noise.json'), '--out', tmp(), '--json');
+    const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0]).toMatchObject({ type: 'execution_start', backend: 'cpu' });
+    expect(events.at(-1)).toEqual({ type: 'execution_success' });
+    const executed = events.filter((e) => e.type === 'executed').map((e) => e.node);
+    expect(executed.sort()).toEqual(['clean', 'compare', 'noisy', 'save']);
+    expect(events.find((e) => e.type === 'executed' && e.node === 'compare').summary.metrics.metrics.relError).toBeCloseTo(0.01, 6);
+  });
+
+  it('exits 1 when a node fails, runs the independent branch, and still writes run.json', async () => {
+    const dir = tmp();
+    const g = writeGraph(
+      dir,
+      [
+        { id: 'missing', type: 'source.npy', params: { path: 'nowhere.npy' } },
+        { id: 'save1', type: 'export.npy', params: { name: 'a' } },
+        { id: 'syn', type: 'source.synthetic', params: { shape: [4, 5], ranks: [2, 2] } },
+        { id: 'save2', type: 'export.npy', params: { name: 'b' } },
+      ],
+      [
+        { id: 'e1', from: { node: 'missing', port: 'tensor' }, to: { node: 'save1', port: 'tensor' } },
+        { id: 'e2', from: { node: 'syn', port: 'tensor' }, to: { node: 'save2', port: 'tensor' } },
+      ],
+    );
+    const r = await cli('run', g, '--out', join(dir, 'out'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/node 'missing' \(source\.npy\): file 'nowhere\.npy' does not exist \(looked for .*nowhere\.npy/);
+    const run = runJson(join(dir, 'out'));
+    expect(run.nodes.missing.status).toBe('error');
+    expect(run.nodes.save1).toMatchObject({ status: 'blocked', blockedBy: 'missing' });
+    expect(run.nodes.save2.status).toBe('done');
+    expect(existsSync(join(dir, 'out', 'b.npy'))).toBe(true);
+  });
+
+  it('exits 2 on an invalid graph, listing every problem with its path and node', async () => {
+    const dir = tmp();
+    const g = writeGraph(dir, [
+      { id: 'syn', type: 'source.synthetic', params: { kind: 'tucker', shape: [4, 5], ranks: [2, 2, 2], noise: -1 } },
+      { id: 'cmp', type: 'metrics.compar' },
+    ]);
+    const r = await cli('run', g, '--out', join(dir, 'out'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/2 problems|3 problems/);
+    expect(r.err).toMatch(/\$\.nodes\[0\]\.params\.noise \(node 'syn'\): source\.synthetic param 'noise': .*got -1 \(allowed: 0 … 100/);
+    expect(r.err).toMatch(/\$\.nodes\[0\]\.params\.ranks \(node 'syn'\): .*one rank per mode: shape \[4×5\] needs 2 ranks, got 3/);
+    expect(r.err).toMatch(/\$\.nodes\[1\]\.type \(node 'cmp'\): unknown node type 'metrics\.compar' — near names: metrics\.compare/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('exits 2 on a bad --set, an unknown node in --set, malformed JSON and a missing file', async () => {
+    const g = join(examples, 'tucker-noise.json');
+    expect((await cli('run', g, '--set', 'noisy.noise')).err).toMatch(/write it as NODE\.PARAM=VALUE/);
+    expect((await cli('run', g, '--set', 'nosy.noise=1')).err).toMatch(/no node 'nosy'/);
+    const dir = tmp();
+    writeFileSync(join(dir, 'bad.json'), '{"format": "corespace.graph", "version": 1,,}');
+    const bad = await cli('run', join(dir, 'bad.json'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/malformed JSON at line 1, column 44: expected a double-quoted property name, found ','/);
+    const missing = await cli('validate', join(dir, 'none.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/cannot read graph file .*none\.json.*no such file/);
+  });
+
+  it('refuses --backend webgpu with a clear message, and usage errors with exit 2', async () => {
+    const r = await cli('run', join(examples, 'tucker-noise.json'), '--backend', 'webgpu');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no WebGPU backend yet; use --backend cpu/);
+    expect((await cli('run', 'x.json', '--backend', 'tpu')).code).toBe(2);
+    expect((await cli('run', 'x.json', '--seed', '1.5')).err).toMatch(/--seed must be an integer/);
+    expect((await cli('frobnicate')).err).toMatch(/unknown command 'frobnicate'/);
+    expect((await cli('run')).err).toMatch(/run takes one graph file/);
+  });
+});
+
+describe('corespace validate and nodes', () => {
+  it('validates the examples', async () => {
+    const r = await cli('validate', join(examples, 'tucker-noise.json'));
+    expect(r).toMatchObject({ code: 0, out: expect.stringMatching(/valid \(4 nodes, 3 edges\)/) });
+  });
+
+  it('lists the catalogue as JSON from the registry', async () => {
+    const r = await cli('nodes', '--json');
+    const list = JSON.parse(r.out) as { type: string; params: { name: string; default?: unknown; minimum?: number }[]; inputs: { name: string; type: string }[] }[];
+    const types = list.map((n) => n.type);
+    expect(types).toEqual(expect.arrayContaining(['source.npy', 'source.synthetic', 'source.function', 'source.image', 'metrics.compare', 'export.npy']));
+    const syn = list.find((n) => n.type === 'source.synthetic')!;
+    expect(syn.params.find((p) => p.name === 'noise')).toMatchObject({ default: 0, minimum: 0 });
+    expect(list.find((n) => n.type === 'metrics.compare')!.inputs).toEqual([
+      { name: 'reference', type: 'tensor', optional: false, doc: expect.any(String) },
+      { name: 'approx', type: 'tensor', optional: false, doc: expect.any(String) },
+    ]);
+    expect((await cli('nodes')).out).toMatch(/source\.synthetic {2}— Synthetic tensor/);
+  });
+});
