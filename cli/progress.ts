@@ -17,7 +17,7 @@ export function finite(_k: string, v: unknown): unknown {
 export function describeSummary(summary: Record<string, ValueSummary>): string {
   return Object.entries(summary)
     .map(([port, s]) => {
-      if (s.metrics) return Object.entries(s.metrics).map(([k, v]) => `${k}=${formatNumber(v)}`).join(' ');
+      if (s.metrics) return Object.entries(s.metrics).map(([k, m]) => `${k}=${formatNumber(m.value)}${m.unit ? ` ${m.unit}` : ''}`).join(', ');
       const parts = [s.shape ? `[${s.shape.join('×')}]` : '', s.ranks ? `ranks (${s.ranks.join(',')})` : '', s.norm !== undefined ? `‖·‖F=${formatNumber(s.norm)}` : ''];
       return `${port} ${parts.filter(Boolean).join(' ')}`;
     })
@@ -58,7 +58,9 @@ export function lineReporter(write: (line: string) => void, types: Map<string, s
   };
 }
 
-export function barReporter(types: Map<string, string>): Reporter {
+export function barReporter(types: Map<string, string>, write: (line: string) => void): Reporter {
+  // Bars are clipped to the terminal's width; errors are repeated in full once the bars stop.
+  const errors: string[] = [];
   const multi = new cliProgress.MultiBar(
     { format: ' {bar} {node} {status}', barsize: 24, hideCursor: true, clearOnComplete: false, stopOnComplete: false, autopadding: true },
     cliProgress.Presets.shades_classic,
@@ -87,6 +89,7 @@ export function barReporter(types: Map<string, string>): Reporter {
           break;
         case 'execution_error':
           bar(e.node).update({ status: `ERROR ${e.message}` });
+          errors.push(e.message);
           break;
         case 'blocked':
           bar(e.node).update({ status: `blocked by '${e.by}'` });
@@ -96,6 +99,9 @@ export function barReporter(types: Map<string, string>): Reporter {
           break;
       }
     },
-    stop: () => multi.stop(),
+    stop() {
+      multi.stop();
+      for (const m of errors) write(`error    ${m}\n`);
+    },
   };
 }

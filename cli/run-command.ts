@@ -2,8 +2,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
-  GraphError, cpuBackend, findNode, formatProblem, parseGraphText, runGraph, setParam,
-  type Backend, type GraphDoc, type Metrics, type Registry, type RunEvent,
+  GraphError, cpuBackend, formatProblem, parseGraphText, runGraph, setParam,
+  type Backend, type GraphDoc, type Registry, type RunEvent,
 } from '../engine';
 import { fsResolver, folderSink } from './node-io';
 import { barReporter, finite, jsonReporter, lineReporter, type Reporter } from './progress';
@@ -41,7 +41,7 @@ export async function runCommand(args: RunArgs, registry: Registry, io: Io, sign
   const outDir = resolve(args.out ?? join('corespace-out', safeName(doc.name)));
   const sink = folderSink(outDir);
   const types = new Map(doc.nodes.map((n) => [n.id, n.type]));
-  const reporter: Reporter = args.json ? jsonReporter(io.stdout) : io.isTTY ? barReporter(types) : lineReporter(io.stderr, types);
+  const reporter: Reporter = args.json ? jsonReporter(io.stdout) : io.isTTY ? barReporter(types, io.stderr) : lineReporter(io.stderr, types);
   const started = new Date().toISOString();
   let result;
   try {
@@ -67,14 +67,9 @@ export async function runCommand(args: RunArgs, registry: Registry, io: Io, sign
 
   const nodes = Object.fromEntries(
     Object.entries(result.nodes).map(([id, { summary, ...record }]) => {
-      const def = findNode(registry, types.get(id)!)!;
-      const outputs = result.outputs.get(id) ?? {};
-      const metrics = Object.fromEntries(
-        def.outputs
-          .filter((p) => p.type === 'metrics' && outputs[p.name])
-          .flatMap((p) => Object.entries(outputs[p.name] as Metrics).map(([k, m]) => [k, { value: m.value, unit: m.unit }])),
-      );
-      return [id, { type: def.type, ...record, ...(Object.keys(metrics).length ? { metrics } : {}), ...(summary ? { outputs: summary } : {}) }];
+      // Metrics of every metrics-typed output, by name, lifted to the top of the node's entry.
+      const metrics = Object.assign({}, ...Object.values(summary ?? {}).map((s) => s.metrics ?? {}));
+      return [id, { type: types.get(id), ...record, ...(Object.keys(metrics).length ? { metrics } : {}), ...(summary ? { outputs: summary } : {}) }];
     }),
   );
   const runJson = {
@@ -92,6 +87,7 @@ export async function runCommand(args: RunArgs, registry: Registry, io: Io, sign
   await writeFile(join(outDir, 'run.json'), `${JSON.stringify(runJson, finite, 2)}\n`);
   if (!args.json) {
     const failed = Object.values(result.nodes).filter((n) => n.status === 'error').length;
+    for (const f of sink.written) io.stderr(`wrote    ${f}\n`);
     io.stderr(`${result.status === 'success' ? 'ok' : result.status}: ${Object.keys(result.nodes).length} nodes, ${result.executed.length} ran, ${failed} failed — ${join(outDir, 'run.json')}\n`);
   }
   return result.status === 'success' ? 0 : result.status === 'interrupted' ? 130 : 1;

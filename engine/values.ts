@@ -53,7 +53,7 @@ export interface ValueSummary {
   /** Number of stored parameters (elements over all parts) for decompositions. */
   parameters?: number;
   ranks?: number[];
-  metrics?: Record<string, number>;
+  metrics?: Record<string, { value: number; unit: string }>;
 }
 
 const count = (ts: readonly Tensor[]): number => ts.reduce((n, t) => n + t.size, 0);
@@ -67,7 +67,7 @@ export function summarizeValue(type: PortType, value: unknown): ValueSummary {
     }
     case 'metrics': {
       const m = value as Metrics;
-      return { type, metrics: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.value])) };
+      return { type, metrics: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { value: v.value, unit: v.unit }])) };
     }
     case 'svd': {
       const v = value as SvdValue;

@@ -110,7 +110,7 @@ describe('corespace run', () => {
     expect(events.at(-1)).toEqual({ type: 'execution_success' });
     const executed = events.filter((e) => e.type === 'executed').map((e) => e.node);
     expect(executed.sort()).toEqual(['clean', 'compare', 'noisy', 'save']);
-    expect(events.find((e) => e.type === 'executed' && e.node === 'compare').summary.metrics.metrics.relError).toBeCloseTo(0.01, 6);
+    expect(events.find((e) => e.type === 'executed' && e.node === 'compare').summary.metrics.metrics.relError.value).toBeCloseTo(0.01, 6);
   });
 
   it('exits 1 when a node fails, runs the independent branch, and still writes run.json', async () => {

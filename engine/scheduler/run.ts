@@ -129,14 +129,14 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
     try {
       const outputs = (await def.run(inputs as never, params as never, ctx)) as NodeOutputs;
       checkOutputs(def, outputs);
-      const durationMs = performance.now() - t0;
+      const durationMs = elapsed(t0);
       const summary = summarize(def, outputs);
       cache.set(key, outputs);
       result.outputs.set(id, outputs);
       result.nodes[id] = { status: 'done', durationMs, summary };
       emit({ type: 'executed', node: id, durationMs, summary });
     } catch (e) {
-      const durationMs = performance.now() - t0;
+      const durationMs = elapsed(t0);
       if (e instanceof CancelledError || (signal.aborted && (e as Error)?.name === 'AbortError')) {
         result.nodes[id] = { status: 'cancelled', durationMs };
         emit({ type: 'cancelled', node: id });
@@ -155,6 +155,9 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
   else emit({ type: 'execution_failed', failed: Object.keys(result.nodes).filter((id) => result.nodes[id]!.status === 'error') });
   return result;
 }
+
+/** Milliseconds since t0, to the microsecond (finer digits are timer noise). */
+const elapsed = (t0: number): number => Math.round((performance.now() - t0) * 1000) / 1000;
 
 async function fingerprint(files: FileResolver, path: string): Promise<string> {
   // A missing file is not an error here: the node reports it, with its own message, when it runs.

@@ -1,5 +1,6 @@
-// Dense matrix products on the CPU. Each output row is accumulated in a Float64Array and rounded to
-// float32 once, so an inner dimension of 10⁵ keeps float32 accuracy (about 1e-7 relative).
+// Dense matrix products on the CPU. Every output is a dot product accumulated in float64 (JS
+// numbers) in index order and rounded to float32 once, so an inner dimension of 10⁵ keeps float32
+// accuracy (about 1e-7 relative) and results do not depend on blocking.
 import { Tensor, formatShape, sizeOf } from './tensor';
 import { fold, permute, unfold } from './ops';
 
@@ -13,31 +14,59 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   if (a.ndim !== 2 || b.ndim !== 2) {
     throw new Error(`matmul needs two matrices, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }
-  // Transposing up front keeps the inner loop unit-stride; it costs one pass over the operand.
+  // The kernel reads A by rows and B by columns: both unit-stride when B is stored transposed.
   const A = opts.transA ? permute(a, [1, 0]) : a;
-  const B = opts.transB ? permute(b, [1, 0]) : b;
+  const Bt = opts.transB ? b : permute(b, [1, 0]);
   const [m, k] = A.shape as [number, number];
-  const [k2, n] = B.shape as [number, number];
+  const [n, k2] = Bt.shape as [number, number];
   if (k !== k2) {
-    throw new Error(`matmul: inner sizes differ, ${formatShape(A.shape)} · ${formatShape(B.shape)}`);
+    throw new Error(`matmul: inner sizes differ, ${formatShape(A.shape)} · ${formatShape(opts.transB ? [k2, n] : b.shape)}`);
   }
+  return new Tensor([m, n], gemmRowsByRows(A.data, Bt.data, m, n, k));
+}
+
+/** out[i, j] = Σ_p a[i, p]·bt[j, p]; a 2×2 register block per step (about 3× a plain loop in V8). */
+function gemmRowsByRows(a: Float32Array, bt: Float32Array, m: number, n: number, k: number): Float32Array {
   const out = new Float32Array(m * n);
-  const acc = new Float64Array(n);
-  const ad = A.data;
-  const bd = B.data;
-  for (let i = 0; i < m; i++) {
-    acc.fill(0);
-    const arow = i * k;
-    for (let p = 0; p < k; p++) {
-      const aip = ad[arow + p]!;
-      if (aip === 0) continue;
-      const brow = p * n;
-      for (let j = 0; j < n; j++) acc[j]! += aip * bd[brow + j]!;
+  const dot = (ar: number, br: number) => {
+    let c = 0;
+    for (let p = 0; p < k; p++) c += a[ar + p]! * bt[br + p]!;
+    return c;
+  };
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = i * k;
+    const a1 = a0 + k;
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      const b0 = j * k;
+      const b1 = b0 + k;
+      let c00 = 0;
+      let c01 = 0;
+      let c10 = 0;
+      let c11 = 0;
+      for (let p = 0; p < k; p++) {
+        const x0 = a[a0 + p]!;
+        const x1 = a[a1 + p]!;
+        const y0 = bt[b0 + p]!;
+        const y1 = bt[b1 + p]!;
+        c00 += x0 * y0;
+        c01 += x0 * y1;
+        c10 += x1 * y0;
+        c11 += x1 * y1;
+      }
+      out[i * n + j] = c00;
+      out[i * n + j + 1] = c01;
+      out[(i + 1) * n + j] = c10;
+      out[(i + 1) * n + j + 1] = c11;
     }
-    const crow = i * n;
-    for (let j = 0; j < n; j++) out[crow + j] = acc[j]!;
+    if (j < n) {
+      out[i * n + j] = dot(a0, j * k);
+      out[(i + 1) * n + j] = dot(a1, j * k);
+    }
   }
-  return new Tensor([m, n], out);
+  if (i < m) for (let j = 0; j < n; j++) out[i * n + j] = dot(i * k, j * k);
+  return out;
 }
 
 /**

@@ -82,3 +82,24 @@ describe('tensor core', () => {
     expect(() => add(t, Tensor.zeros([4]))).toThrow(/add: shapes differ, \[2×2\] vs \[4\]/);
   });
 });
+
+describe('matmul on shapes that do not divide the 2×2 block', () => {
+  it.each([
+    [1, 1, 1],
+    [3, 5, 7],
+    [4, 3, 2],
+    [5, 1, 6],
+    [2, 9, 1],
+  ])('%i×%i · %i×… equals the naive triple loop exactly', (m, k, n) => {
+    const a = Tensor.from([m, k], Array.from({ length: m * k }, (_, i) => Math.sin(i + 1)));
+    const b = Tensor.from([k, n], Array.from({ length: k * n }, (_, i) => Math.cos(3 * i)));
+    const c = matmul(a, b);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a.get(i, p) * b.get(p, j);
+        expect(c.get(i, j)).toBe(Math.fround(s));
+      }
+    expect(matmul(b, a, { transA: true, transB: true }).data).toEqual(permute(c, [1, 0]).data);
+  });
+});
