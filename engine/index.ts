@@ -11,7 +11,7 @@ export { RandomSource } from './random';
 export { readNpy, writeNpy, NpyError } from './io/npy';
 export { decodeImage, ImageError } from './io/image';
 export { compileExpression, evaluateOnGrid, ExpressionError, type CompiledExpression } from './expr';
-export { syntheticTensor, checkSyntheticRanks, MAX_SYNTHETIC_ELEMENTS, type SyntheticKind } from './synthetic';
+export { syntheticTensor, checkSyntheticRanks, sourceSizeProblem, type SyntheticKind } from './synthetic';
 export { GRAPH_FORMAT, GRAPH_VERSION, GraphSchema, graphJsonSchema, type GraphDoc, type GraphNode, type GraphEdge } from './graph/schema';
 export { parseGraphText, loadGraph, parseGraphOrThrow, serializeGraph, type LoadResult } from './graph/load';
 export { validateGraph, type ValidatedGraph } from './graph/validate';

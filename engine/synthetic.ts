@@ -143,5 +143,11 @@ export function orthonormalColumns(n: number, r: number, random: RandomSource): 
   return out;
 }
 
-/** 2²⁸ float32 entries = 1 GiB, the largest tensor a synthetic source builds. */
-export const MAX_SYNTHETIC_ELEMENTS = 2 ** 28;
+/** 2²⁸ float32 entries = 1 GiB, the largest tensor a generating source builds. */
+export const MAX_SOURCE_ELEMENTS = 2 ** 28;
+
+/** Why a generated tensor of this shape is too large, or null. */
+export function sourceSizeProblem(shape: Shape): string | null {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return size > MAX_SOURCE_ELEMENTS ? `[${shape.join('×')}] has ${size} entries, above the limit of ${MAX_SOURCE_ELEMENTS} (1 GiB of float32); use smaller modes` : null;
+}

@@ -1,6 +1,7 @@
 // Compiles a parsed expression into closures that evaluate a whole block of points at once
 // (float64 scratch buffers of BLOCK entries), so a 256³ grid costs one closure call per AST node
 // per 4096 points instead of an AST walk per point.
+import { editDistance } from '../names';
 import { ExpressionError, parse, type Node } from './parser';
 
 const BLOCK = 4096;
@@ -76,25 +77,11 @@ function check(node: Node, src: string, allowed: readonly string[], used: Set<st
 
 function unknownName(name: string, pos: number, src: string, allowed: readonly string[], called = false): ExpressionError {
   const known = [...allowed, ...Object.keys(CONSTANTS), ...FUNCTIONS];
-  const near = known.filter((k) => distance(k, name) <= (name.length > 3 ? 2 : 1)).slice(0, 3);
+  const near = known.filter((k) => editDistance(k, name) <= (name.length > 3 ? 2 : 1)).slice(0, 3);
   const hint = near.length ? ` — did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : '';
   const what = called ? `unknown function '${name}'` : /^(x\d+|[xyz])$/.test(name) ? `variable '${name}' is not available` : `unknown name '${name}'`;
   const scope = `variables here: ${allowed.join(', ') || 'none'}; functions: ${FUNCTIONS.join(' ')}; constants: pi e`;
   return new ExpressionError(`${what}${hint} (${scope})`, pos, src);
-}
-
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0]!;
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = d[j]!;
-      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return d[b.length]!;
 }
 
 function build(node: Node, variables: readonly string[]): Eval {

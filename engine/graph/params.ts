@@ -2,7 +2,8 @@
 // filled in, ranges checked), and describing the schema for the CLI catalogue and the inspector.
 import { z } from 'zod';
 import type { AnyNodeDefinition } from '../node-api';
-import { didYouMean, jsonPath, type Problem } from './problems';
+import { didYouMean } from '../names';
+import { jsonPath, type Problem } from './problems';
 
 export interface ParamInfo {
   name: string;

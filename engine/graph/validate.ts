@@ -2,7 +2,8 @@
 // together, each with its JSON path and node id, before anything runs.
 import { findNode, type AnyNodeDefinition, type Registry } from '../node-api';
 import { resolveParams } from './params';
-import { didYouMean, jsonPath, nearNames, type Problem } from './problems';
+import { didYouMean, nearNames } from '../names';
+import { jsonPath, type Problem } from './problems';
 import type { GraphDoc } from './schema';
 import { adjacency, findCycles } from './topo';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExpressionError, MAX_SYNTHETIC_ELEMENTS, Tensor, compileExpression, defineNode, evaluateOnGrid } from '../../engine';
+import { ExpressionError, Tensor, compileExpression, defineNode, evaluateOnGrid, sourceSizeProblem } from '../../engine';
 
 /** Variable names for a d-dimensional grid: x, y, z (up to 3 axes) and x0, x1, … always. */
 function variablesFor(d: number): Record<string, number> {
@@ -31,10 +31,8 @@ const params = z
     if (p.domain.length !== 1 && p.domain.length !== d) {
       ctx.addIssue({ code: 'custom', path: ['domain'], message: `give one [lo, hi] per axis (${d} for shape [${p.shape.join(', ')}]) or a single interval for all axes; got ${p.domain.length}` });
     }
-    const size = p.shape.reduce((a, b) => a * b, 1);
-    if (size > MAX_SYNTHETIC_ELEMENTS) {
-      ctx.addIssue({ code: 'custom', path: ['shape'], message: `[${p.shape.join('×')}] has ${size} points, above the limit of ${MAX_SYNTHETIC_ELEMENTS} (1 GiB of float32); use fewer points` });
-    }
+    const tooBig = sourceSizeProblem(p.shape);
+    if (tooBig) ctx.addIssue({ code: 'custom', path: ['shape'], message: tooBig });
     try {
       compileExpression(p.expr, Object.keys(variablesFor(d)));
     } catch (e) {

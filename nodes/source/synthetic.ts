@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_SYNTHETIC_ELEMENTS, checkSyntheticRanks, defineNode, syntheticTensor } from '../../engine';
+import { checkSyntheticRanks, defineNode, sourceSizeProblem, syntheticTensor } from '../../engine';
 
 const params = z
   .object({
@@ -13,10 +13,8 @@ const params = z
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(0).describe('random seed; the same seed gives the same clean tensor at any noise level'),
   })
   .superRefine((p, ctx) => {
-    const size = p.shape.reduce((a, b) => a * b, 1);
-    if (size > MAX_SYNTHETIC_ELEMENTS) {
-      ctx.addIssue({ code: 'custom', path: ['shape'], message: `[${p.shape.join('×')}] has ${size} entries, above the limit of ${MAX_SYNTHETIC_ELEMENTS} (1 GiB of float32); use smaller modes` });
-    }
+    const tooBig = sourceSizeProblem(p.shape);
+    if (tooBig) ctx.addIssue({ code: 'custom', path: ['shape'], message: tooBig });
     const problem = checkSyntheticRanks(p);
     if (problem) ctx.addIssue({ code: 'custom', path: ['ranks'], message: problem });
   });
