@@ -2,4 +2,4 @@ export { Tensor, sizeOf, stridesOf, sameShape, formatShape, type Shape } from '.
 export {
   reshape, permute, unfold, fold, frobeniusNorm, dot, maxAbs, map, zip, add, sub, mul, scale, axpy, assertSameShape,
 } from './ops';
-export { matmul, modeProduct, multiModeProduct, identity, outer, type MatmulOptions } from './matmul';
+export { matmul, gemmRowsByRows, modeProduct, multiModeProduct, identity, outer, type MatmulOptions } from './matmul';

@@ -22,12 +22,17 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   if (k !== k2) {
     throw new Error(`matmul: inner sizes differ, ${formatShape(A.shape)} · ${formatShape(opts.transB ? [k2, n] : b.shape)}`);
   }
-  return new Tensor([m, n], gemmRowsByRows(A.data, Bt.data, m, n, k));
+  return new Tensor([m, n], gemmRowsByRows(A.data, Bt.data, m, n, k, new Float32Array(m * n)));
 }
 
-/** out[i, j] = Σ_p a[i, p]·bt[j, p]; a 2×2 register block per step (about 3× a plain loop in V8). */
-function gemmRowsByRows(a: Float32Array, bt: Float32Array, m: number, n: number, k: number): Float32Array {
-  const out = new Float32Array(m * n);
+type Floats = Float32Array | Float64Array;
+
+/**
+ * out[i, j] = Σ_p a[i, p]·bt[j, p] (A·Btᵀ, both row-major, so every dot product is unit-stride);
+ * a 2×2 register block per step, about 3× a plain loop in V8. `out` may be float64 to keep the
+ * float64 sums (Gram matrices for eigensolvers).
+ */
+export function gemmRowsByRows<T extends Floats>(a: Floats, bt: Floats, m: number, n: number, k: number, out: T): T {
   const dot = (ar: number, br: number) => {
     let c = 0;
     for (let p = 0; p < k; p++) c += a[ar + p]! * bt[br + p]!;

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readNpy } from '../io/npy';
+import { RandomSource } from '../random';
+import {
+  chooseRank, eigh, fromTensor, hadamard, identityMat, khatriRao, kronecker, lstsq, mat, mul, pinv, qr, randomizedSvd, svd, transpose, type Mat,
+} from '.';
+
+const refs = new URL('../../../shared/refs/cases/', import.meta.url);
+const refJson = (c: string) => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refs), 'utf8'));
+const refMat = (c: string, f = 'input.npy') => fromTensor(readNpy(new Uint8Array(readFileSync(new URL(`${c}/${f}`, refs))), f));
+
+function gaussian(rows: number, cols: number, seed = 1): Mat {
+  const m = mat(rows, cols);
+  new RandomSource(seed).fillNormal(m.data);
+  return m;
+}
+const maxAbsDiff = (a: Mat, b: Mat) => a.data.reduce((w, x, i) => Math.max(w, Math.abs(x - b.data[i]!)), 0);
+const orthoError = (q: Mat) => maxAbsDiff(mul(q, q, { transA: true }), identityMat(q.cols));
+/** U·diag(s)·Vᵀ */
+const compose = (u: Mat, s: ArrayLike<number>, v: Mat) => mul(mat(u.rows, u.cols, u.data.map((x, i) => x * s[i % u.cols]!)), v, { transB: true });
+
+/** Reads a member of an uncompressed .npz (stored, method 0): find "<key>.npy" and its local header. */
+function npzMember(c: string, file: string, key: string): Mat {
+  const bytes = new Uint8Array(readFileSync(new URL(`${c}/${file}`, refs)));
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  for (let p = 0; p + 30 < bytes.length; ) {
+    if (view.getUint32(p, true) !== 0x04034b50) break;
+    const nameLen = view.getUint16(p + 26, true);
+    const extraLen = view.getUint16(p + 28, true);
+    const name = new TextDecoder().decode(bytes.subarray(p + 30, p + 30 + nameLen));
+    const start = p + 30 + nameLen + extraLen;
+    let size = view.getUint32(p + 18, true);
+    if (size === 0xffffffff) size = Number(view.getBigUint64(p + 30 + nameLen + 4 + 8, true)); // ZIP64 extra: usize, csize
+    if (name === `${key}.npy`) return fromTensor(readNpy(bytes.subarray(start, start + size), `${file}/${name}`));
+    p = start + size;
+  }
+  throw new Error(`${key} not in ${file}`);
+}
+
+describe('QR', () => {
+  it.each([[7, 4], [4, 7], [50, 50], [1, 3]])('%i×%i: Q orthonormal, R upper triangular, QR = A', (m, n) => {
+    const a = gaussian(m, n, m * 31 + n);
+    const { q, r } = qr(a);
+    expect(orthoError(q)).toBeLessThan(1e-13);
+    for (let i = 0; i < r.rows; i++) for (let j = 0; j < Math.min(i, r.cols); j++) expect(r.data[i * r.cols + j]).toBe(0);
+    for (let i = 0; i < r.rows; i++) expect(r.data[i * r.cols + i]).toBeGreaterThanOrEqual(0);
+    expect(maxAbsDiff(mul(q, r), a)).toBeLessThan(1e-13);
+  });
+});
+
+describe('eigh', () => {
+  it('diagonalises a symmetric matrix: AV = VΛ, VᵀV = I, eigenvalues descending', () => {
+    const b = gaussian(30, 30, 3);
+    const a = mul(b, b, { transB: true });
+    const { values, vectors } = eigh(a);
+    expect(orthoError(vectors)).toBeLessThan(1e-12);
+    const av = mul(a, vectors);
+    const vl = mat(30, 30, vectors.data.map((x, i) => x * values[i % 30]!));
+    expect(maxAbsDiff(av, vl)).toBeLessThan(1e-11 * values[0]!);
+    for (let i = 1; i < 30; i++) expect(values[i]).toBeLessThanOrEqual(values[i - 1]!);
+  });
+
+  it('finds the closed-form eigenvalues of the second-difference matrix', () => {
+    // tridiag(−1, 2, −1) of size n has eigenvalues 2 − 2cos(kπ/(n+1)), k = 1…n.
+    const n = 12;
+    const a = mat(n, n);
+    for (let i = 0; i < n; i++) {
+      a.data[i * n + i] = 2;
+      if (i > 0) a.data[i * n + i - 1] = a.data[(i - 1) * n + i] = -1;
+    }
+    const expected = Array.from({ length: n }, (_, k) => 2 - 2 * Math.cos(((k + 1) * Math.PI) / (n + 1))).sort((x, y) => y - x);
+    eigh(a).values.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 13));
+  });
+});
+
+describe('SVD', () => {
+  it('matches LAPACK on svd_decay_240x180 (refs): singular values and vectors', () => {
+    const a = refMat('svd_decay_240x180');
+    const ref = refJson('svd_decay_240x180');
+    const { u, s, v } = svd(a);
+    (ref.top_singular_values as number[]).forEach((x, i) => expect(Math.abs(s[i]! - x) / x).toBeLessThan(1e-9));
+    const uRef = npzMember('svd_decay_240x180', 'singular_vectors_top5.npz', 'U');
+    const vRef = npzMember('svd_decay_240x180', 'singular_vectors_top5.npz', 'V');
+    // The refs suggest 1e-4 for a float32 pipeline; we agree with LAPACK to about 1e-8.
+    for (let i = 0; i < 240; i++) for (let j = 0; j < 5; j++) expect(Math.abs(u.data[i * 180 + j]! - uRef.data[i * 5 + j]!)).toBeLessThan(1e-7);
+    for (let i = 0; i < 180; i++) for (let j = 0; j < 5; j++) expect(Math.abs(v.data[i * 180 + j]! - vRef.data[i * 5 + j]!)).toBeLessThan(1e-7);
+    expect(orthoError(u)).toBeLessThan(1e-12);
+    expect(orthoError(v)).toBeLessThan(1e-12);
+    expect(maxAbsDiff(compose(u, s, v), a)).toBeLessThan(1e-12);
+  });
+
+  it('chooses the ranks of the refs for energy 0.9 / 0.99 / 0.999 and the rank-k errors', () => {
+    const s = svd(refMat('svd_decay_240x180')).s;
+    const ref = refJson('svd_decay_240x180');
+    for (const [f, want] of Object.entries(ref.rank_for_energy as Record<string, { rank: number }>)) expect(chooseRank(s, { energy: Number(f) })).toBe(want.rank);
+    const total = Math.hypot(...s);
+    for (const [k, err] of Object.entries(ref.rank_k_relative_frobenius_error as Record<string, number>)) {
+      expect(Math.abs(Math.hypot(...s.slice(Number(k))) / total - err)).toBeLessThan(1e-9);
+      expect(chooseRank(s, { tol: err * 1.0001 })).toBe(Number(k));
+    }
+  });
+
+  it('handles wide, rank-deficient and tiny matrices', () => {
+    const b = gaussian(6, 2, 9);
+    const lowRank = mul(b, gaussian(2, 9, 10), {}); // 6×9 of rank 2
+    const { u, s, v } = svd(lowRank);
+    expect(s.length).toBe(6);
+    expect(s[2]! / s[0]!).toBeLessThan(1e-14);
+    expect(orthoError(u)).toBeLessThan(1e-12);
+    expect(orthoError(v)).toBeLessThan(1e-12);
+    expect(maxAbsDiff(compose(u, s, v), lowRank)).toBeLessThan(1e-12);
+    expect([...svd(mat(1, 1, Float64Array.of(-3))).s]).toEqual([3]);
+    expect([...svd(mat(2, 2)).s]).toEqual([0, 0]);
+  });
+
+  it('randomized SVD reaches the exact leading singular values on a decaying spectrum', () => {
+    const a = refMat('svd_decay_240x180');
+    const ref = refJson('svd_decay_240x180');
+    const r = randomizedSvd(a, { rank: 20, oversample: 10, powerIters: 4, random: new RandomSource(5) });
+    (ref.top_singular_values as number[]).forEach((x, i) => expect(Math.abs(r.s[i]! - x) / x).toBeLessThan(1e-6));
+    expect(orthoError(r.u)).toBeLessThan(1e-12);
+  });
+});
+
+describe('products and least squares', () => {
+  it('Khatri-Rao columns are Kronecker products of columns; Kronecker mixes products', () => {
+    const a = gaussian(3, 2, 1);
+    const b = gaussian(4, 2, 2);
+    const kr = khatriRao(a, b);
+    const kron = kronecker(a, b);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) for (let c = 0; c < 2; c++) expect(kr.data[(i * 4 + j) * 2 + c]).toBe(a.data[i * 2 + c]! * b.data[j * 2 + c]!);
+    // (A⊗B)(x⊗y) = Ax ⊗ By
+    const x = gaussian(2, 1, 3);
+    const y = gaussian(2, 1, 4);
+    expect(maxAbsDiff(mul(kron, kronecker(x, y)), kronecker(mul(a, x), mul(b, y)))).toBeLessThan(1e-12);
+    // (A⊙B)ᵀ(A⊙B) = AᵀA ∗ BᵀB
+    expect(maxAbsDiff(mul(kr, kr, { transA: true }), hadamard(mul(a, a, { transA: true }), mul(b, b, { transA: true })))).toBeLessThan(1e-12);
+  });
+
+  it('pinv satisfies the Moore–Penrose conditions and lstsq solves a consistent system', () => {
+    const a = mul(gaussian(8, 3, 5), gaussian(3, 5, 6)); // 8×5 of rank 3
+    const p = pinv(a);
+    expect(maxAbsDiff(mul(mul(a, p), a), a)).toBeLessThan(1e-11);
+    expect(maxAbsDiff(mul(mul(p, a), p), p)).toBeLessThan(1e-11);
+    const ap = mul(a, p);
+    expect(maxAbsDiff(ap, transpose(ap))).toBeLessThan(1e-12);
+    const full = gaussian(10, 4, 7);
+    const x = gaussian(4, 2, 8);
+    expect(maxAbsDiff(lstsq(full, mul(full, x)), x)).toBeLessThan(1e-12);
+  });
+});
