@@ -1,5 +1,5 @@
 export { Tensor, sizeOf, stridesOf, sameShape, formatShape, type Shape } from './tensor';
 export {
-  reshape, permute, unfold, fold, frobeniusNorm, dot, maxAbs, map, zip, add, sub, mul, scale, axpy, assertSameShape,
+  reshape, permute, permuteData, unfold, fold, frobeniusNorm, dot, maxAbs, map, zip, add, sub, mul, scale, axpy, assertSameShape,
 } from './ops';
 export { matmul, gemmRowsByRows, modeProduct, multiModeProduct, identity, outer, type MatmulOptions } from './matmul';

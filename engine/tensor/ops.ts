@@ -21,35 +21,41 @@ function inferShape(shape: Shape, size: number): number[] {
 
 /** out[i_perm[0], i_perm[1], …] = x[i_0, i_1, …] — the axes of numpy.transpose(x, perm). */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
-  const n = x.ndim;
+  const outShape = perm.map((p) => x.shape[p]!);
+  return new Tensor(outShape, permuteData(x.data, x.shape, perm, new Float32Array(x.size)));
+}
+
+type Floats = Float32Array | Float64Array;
+
+/** permute on raw C-order data of any float type (the decompositions keep float64 tensors). */
+export function permuteData<T extends Floats>(src: Floats, shape: Shape, perm: readonly number[], out: T): T {
+  const n = shape.length;
   if (perm.length !== n || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
     throw new Error(`permutation [${perm.join(', ')}] is not a permutation of ${n} axes`);
   }
-  const outShape = perm.map((p) => x.shape[p]!);
-  const inStrides = stridesOf(x.shape);
+  const outShape = perm.map((p) => shape[p]!);
+  const inStrides = stridesOf(shape);
   // Stride in the input for each output axis; walk the output in C order with an odometer.
   const step = perm.map((p) => inStrides[p]!);
-  const out = new Float32Array(x.size);
-  if (x.size === 0) return new Tensor(outShape, out);
+  if (out.length === 0) return out;
   const idx = new Array<number>(n).fill(0);
   const last = n - 1;
   const lastLen = n === 0 ? 1 : outShape[last]!;
   const lastStep = n === 0 ? 0 : step[last]!;
-  let src = 0;
-  const src0 = x.data;
+  let from = 0;
   for (let o = 0; o < out.length; o += lastLen) {
-    let s = src;
-    for (let j = 0; j < lastLen; j++, s += lastStep) out[o + j] = src0[s]!;
+    let s = from;
+    for (let j = 0; j < lastLen; j++, s += lastStep) out[o + j] = src[s]!;
     // Advance the odometer over the axes before the last.
     for (let a = last - 1; a >= 0; a--) {
       idx[a]!++;
-      src += step[a]!;
+      from += step[a]!;
       if (idx[a]! < outShape[a]!) break;
-      src -= step[a]! * outShape[a]!;
+      from -= step[a]! * outShape[a]!;
       idx[a] = 0;
     }
   }
-  return new Tensor(outShape, out);
+  return out;
 }
 
 /** Mode-n unfolding X_(n) = moveaxis(X, n, 0).reshape(I_n, −1) (C order, as in ../shared/refs). */

@@ -1,0 +1,47 @@
+// Shared pieces of the decompositions: leading singular subspaces of unfoldings, input checks, and
+// the iteration hook through which nodes report progress and get cancelled.
+import { eigh, gramRows, mat, normalizeSigns, svd, type Mat } from '../linalg';
+import { formatShape, type Tensor } from '../tensor';
+import { unfold64, type T64 } from './dense64';
+
+/** Called after each sweep with the sweep index and the error after it; may throw to cancel. */
+export type IterationHook = (iteration: number, relError: number) => void;
+
+/**
+ * The r leading left singular vectors of a float64 matrix and all its singular values. Wide
+ * matrices go through the Gram matrix and its eigenvectors (one pass over the data; the subspace
+ * is as accurate as the gap σ_r² − σ_{r+1}² allows, ample for Tucker and CP); tall ones through the
+ * exact SVD. Signs follow normalizeSigns, so results are reproducible.
+ */
+export function leadingLeft(m: Mat, r: number): { u: Mat; s: Float64Array } {
+  const { rows, cols } = m;
+  if (rows <= cols) {
+    const { values, vectors } = eigh(gramRows(m.data, rows, cols));
+    const u = mat(rows, r);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < r; j++) u.data[i * r + j] = vectors.data[i * rows + j]!;
+    normalizeSigns(u);
+    return { u, s: values.map((v) => Math.sqrt(Math.max(0, v))) };
+  }
+  const d = svd(m);
+  const u = mat(rows, r);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < Math.min(r, d.u.cols); j++) u.data[i * r + j] = d.u.data[i * d.u.cols + j]!;
+  return { u, s: d.s };
+}
+
+export const leadingLeftOfUnfolding = (x: T64, mode: number, r: number) => leadingLeft(unfold64(x, mode), r);
+
+/** Refuses inputs no decomposition can use: empty, or holding NaN/Inf (with the first index). */
+export function checkFinite(x: Tensor, what = 'input'): void {
+  if (x.size === 0) throw new Error(`${what} is empty ${formatShape(x.shape)}; there is nothing to decompose`);
+  for (let i = 0; i < x.size; i++) {
+    if (!Number.isFinite(x.data[i]!)) {
+      const idx: number[] = [];
+      let f = i;
+      for (let a = x.ndim - 1; a >= 0; a--) {
+        idx[a] = f % x.shape[a]!;
+        f = Math.floor(f / x.shape[a]!);
+      }
+      throw new Error(`${what} holds ${x.data[i]} at index [${idx.join(', ')}]; remove or replace non-finite values first`);
+    }
+  }
+}

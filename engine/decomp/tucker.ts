@@ -1,0 +1,105 @@
+// Tucker decomposition X ≈ G ×₀ U₀ ×₁ U₁ … by truncated HOSVD (De Lathauwer, De Moor & Vandewalle,
+// SIAM J. Matrix Anal. Appl. 21(4), 2000) and HOOI (ibid., 21(4):1324, 2000, Alg. 4.2), with
+// TensorLy's conventions so results compare one to one: init 'svd' = truncated HOSVD, after each
+// sweep e_i = √|‖X‖² − ‖G‖²| / ‖X‖, stop when i > 1 and |e_{i−1} − e_i| < tol.
+import type { RandomSource } from '../random';
+import { chooseRank, identityMat, mat, orthonormalize, type Mat } from '../linalg';
+import type { Tensor } from '../tensor';
+import { checkFinite, leadingLeftOfUnfolding, type IterationHook } from './common';
+import { matTo32, norm64, relError64, to32, to64, ttm64, type T64 } from './dense64';
+
+export interface TuckerOptions {
+  /** One rank per mode (null: keep the mode full); or give eps instead. */
+  ranks?: readonly (number | null)[];
+  /** Relative error target: each mode keeps the smallest r with tail ≤ eps·‖X‖/√(#modes). */
+  eps?: number;
+  method: 'hooi' | 'hosvd';
+  init: 'svd' | 'random';
+  maxIter: number;
+  tol: number;
+  /** The modes to decompose (default all); the others keep identity factors (partial Tucker). */
+  modes?: readonly number[];
+  random: RandomSource;
+  onIteration?: IterationHook;
+}
+
+export interface TuckerResult {
+  core: Tensor;
+  factors: Tensor[];
+  ranks: number[];
+  /** TensorLy's per-sweep error estimate (empty for HOSVD). */
+  trace: number[];
+  iterations: number;
+  /** ‖X − X̂‖F/‖X‖F computed from the reconstruction, in float64. */
+  relError: number;
+}
+
+export function tucker(input: Tensor, opts: TuckerOptions): TuckerResult {
+  checkFinite(input);
+  const x = to64(input);
+  const d = x.shape.length;
+  const modes = [...(opts.modes ?? x.shape.map((_, i) => i))];
+  for (const m of modes) if (!Number.isInteger(m) || m < 0 || m >= d) throw new Error(`mode ${m} is out of range for a ${d}-D tensor (modes 0…${d - 1})`);
+  const ranks = chooseRanks(x, modes, opts);
+  const normX = norm64(x);
+
+  // Decomposed modes get Iₙ × rₙ orthonormal factors; the others stay null (identity).
+  const factors: (Mat | null)[] = x.shape.map(() => null);
+  for (const m of modes) {
+    if (opts.init === 'svd') factors[m] = leadingLeftOfUnfolding(x, m, ranks[m]!).u;
+    else {
+      const g = mat(x.shape[m]!, ranks[m]!);
+      opts.random.fillNormal(g.data);
+      factors[m] = orthonormalize(g);
+    }
+  }
+
+  const trace: number[] = [];
+  let iterations = 0;
+  if (opts.method === 'hooi') {
+    for (let i = 0; i < opts.maxIter; i++) {
+      for (const m of modes) factors[m] = leadingLeftOfUnfolding(project(x, factors, m), m, ranks[m]!).u;
+      const e = Math.sqrt(Math.abs(normX * normX - norm64(project(x, factors, -1)) ** 2)) / normX;
+      trace.push(e);
+      iterations = i + 1;
+      opts.onIteration?.(i, e);
+      if (i > 1 && Math.abs(trace[i - 1]! - e) < opts.tol) break;
+    }
+  }
+  const core = project(x, factors, -1);
+  const full = factors.map((f, m) => f ?? identityMat(x.shape[m]!));
+  let rec = core;
+  full.forEach((f, m) => (rec = ttm64(rec, f, m, false)));
+  return { core: to32(core), factors: full.map(matTo32), ranks, trace, iterations, relError: relError64(x.data, rec.data) };
+}
+
+/** X ×ₘ Uₘᵀ over every decomposed mode except `skip`, the most shrinking contraction first. */
+function project(x: T64, factors: readonly (Mat | null)[], skip: number): T64 {
+  const order = factors
+    .map((f, m) => ({ f, m }))
+    .filter(({ f, m }) => f && m !== skip)
+    .sort((a, b) => b.f!.rows / b.f!.cols - a.f!.rows / a.f!.cols);
+  let y = x;
+  for (const { f, m } of order) y = ttm64(y, f!, m, true);
+  return y;
+}
+
+function chooseRanks(x: T64, modes: number[], opts: TuckerOptions): number[] {
+  const ranks = [...x.shape];
+  if (opts.eps !== undefined) {
+    if (!(opts.eps > 0)) throw new Error(`eps must be > 0 (a relative error target such as 1e-3), got ${opts.eps}`);
+    // δ = eps·‖X‖/√d per mode (the truncated-HOSVD bound): tails from the unfoldings' spectra.
+    const tol = opts.eps / Math.sqrt(modes.length);
+    for (const m of modes) ranks[m] = Math.max(1, chooseRank(leadingLeftOfUnfolding(x, m, 0).s, { tol }));
+    return ranks;
+  }
+  const given = opts.ranks ?? [];
+  for (const m of modes) {
+    const r = given[m] ?? null;
+    if (r === null) continue;
+    if (!Number.isInteger(r) || r < 1) throw new Error(`rank ${r} on mode ${m} must be a positive integer`);
+    if (r > x.shape[m]!) throw new Error(`rank ${r} on mode ${m} exceeds that mode's size ${x.shape[m]}; use at most ${x.shape[m]}`);
+    ranks[m] = r;
+  }
+  return ranks;
+}
