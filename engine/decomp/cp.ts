@@ -1,0 +1,130 @@
+// CP decomposition X ≈ Σᵣ wᵣ a⁽⁰⁾ᵣ ∘ a⁽¹⁾ᵣ ∘ … by alternating least squares (Kolda & Bader 2009,
+// Fig. 3.3; Carroll & Chang 1970), with TensorLy's parafac conventions so results compare one to
+// one: init 'svd' (leading left singular vectors, mode 0 scaled by the singular values), updates
+// in mode order, the error after each sweep from the last mode's MTTKRP
+// (√|‖X‖² + ‖X̂‖² − 2⟨X, X̂⟩| / ‖X‖), stop when i ≥ 1 and |e_{i−1} − e_i| < tol.
+import type { RandomSource } from '../random';
+import { hadamard, khatriRao, mat, mul, pinv, type Mat } from '../linalg';
+import { Tensor } from '../tensor';
+import { checkFinite, leadingLeftOfUnfolding, type IterationHook } from './common';
+import { matTo32, norm64, relError64, to64, unfold64, type T64 } from './dense64';
+
+export interface CpOptions {
+  rank: number;
+  init: 'svd' | 'random';
+  maxIter: number;
+  tol: number;
+  /** Keep unit-norm factor columns, their norms in the weights (TensorLy's normalize_factors). */
+  normalize: boolean;
+  random: RandomSource;
+  onIteration?: IterationHook;
+}
+
+export interface CpResult {
+  weights: Tensor;
+  factors: Tensor[];
+  trace: number[];
+  iterations: number;
+  relError: number;
+}
+
+export function cp(input: Tensor, opts: CpOptions): CpResult {
+  checkFinite(input);
+  const { rank } = opts;
+  if (!Number.isInteger(rank) || rank < 1) throw new Error(`rank must be a positive integer, got ${rank}`);
+  const x = to64(input);
+  const d = x.shape.length;
+  if (d < 2) throw new Error(`CP needs a tensor of order ≥ 2, got shape [${x.shape.join('×')}]`);
+  const unfoldings = x.shape.map((_, m) => unfold64(x, m));
+  const normX = norm64(x);
+  const factors = initFactors(x, opts);
+  let weights = new Float64Array(rank).fill(1);
+  const trace: number[] = [];
+  let iterations = 0;
+  for (let i = 0; i < opts.maxIter; i++) {
+    let lastMttkrp: Mat | null = null;
+    for (let m = 0; m < d; m++) {
+      // The least-squares update of the weighted factor B = Aₘ·diag(w) with the others fixed:
+      // B = MTTKRP·V⁺, V = ∗_{k≠m} AₖᵀAₖ. Without normalisation w stays 1 (TensorLy's default path);
+      // with it, the other factors have unit columns and w moves into the mode just updated.
+      let v = mat(rank, rank, new Float64Array(rank * rank).fill(1));
+      factors.forEach((f, k) => k !== m && (v = hadamard(v, mul(f, f, { transA: true }))));
+      const mt = mttkrp(unfoldings[m]!, factors, m);
+      let f = mul(mt, pinv(v));
+      if (opts.normalize) {
+        const norms = columnNorms(f);
+        weights = norms.map((n) => (n === 0 ? 1 : n));
+        f = mat(f.rows, f.cols, f.data.map((y, idx) => y / weights[idx % rank]!));
+      }
+      factors[m] = f;
+      lastMttkrp = mt;
+    }
+    // ⟨X, X̂⟩ = Σᵢᵣ MTTKRPᵢᵣ·A_lastᵢᵣ·wᵣ; ‖X̂‖² = Σ_{r,s} wᵣ w_s ∏ₖ (AₖᵀAₖ)_{rs}.
+    const last = factors[d - 1]!;
+    let iprod = 0;
+    for (let j = 0; j < lastMttkrp!.data.length; j++) iprod += lastMttkrp!.data[j]! * last.data[j]! * weights[j % rank]!;
+    const e = Math.sqrt(Math.abs(normX * normX + cpNormSquared(factors, weights) - 2 * iprod)) / normX;
+    trace.push(e);
+    iterations = i + 1;
+    opts.onIteration?.(i, e);
+    if (i >= 1 && Math.abs(trace[i - 1]! - e) < opts.tol) break;
+  }
+  const rec = cpReconstruct64(factors, weights, x.shape);
+  return {
+    weights: new Tensor([rank], Float32Array.from(weights)),
+    factors: factors.map(matTo32),
+    trace,
+    iterations,
+    relError: relError64(x.data, rec),
+  };
+}
+
+function initFactors(x: T64, opts: CpOptions): Mat[] {
+  const { rank, random } = opts;
+  return x.shape.map((n, m) => {
+    const f = mat(n, rank);
+    if (opts.init === 'random') {
+      random.fillUniform(f.data);
+      return f;
+    }
+    const k = Math.min(rank, n);
+    const { u, s } = leadingLeftOfUnfolding(x, m, k);
+    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) f.data[i * rank + j] = u.data[i * k + j]! * (m === 0 ? s[j]! : 1);
+    // More components than the mode has rows: the rest start random, as in TensorLy.
+    for (let i = 0; i < n; i++) for (let j = k; j < rank; j++) f.data[i * rank + j] = random.uniform();
+    return f;
+  });
+}
+
+/** X_(m)·(⊙_{k≠m} Aₖ), the Khatri-Rao rows in C order of the other modes. */
+function mttkrp(xm: Mat, factors: Mat[], mode: number): Mat {
+  let kr: Mat | null = null;
+  factors.forEach((f, k) => {
+    if (k !== mode) kr = kr ? khatriRao(kr, f) : f;
+  });
+  return mul(xm, kr!);
+}
+
+function cpNormSquared(factors: Mat[], weights: Float64Array): number {
+  const r = weights.length;
+  let g = mat(r, r, new Float64Array(r * r).fill(1));
+  for (const f of factors) g = hadamard(g, mul(f, f, { transA: true }));
+  let s = 0;
+  for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) s += weights[i]! * weights[j]! * g.data[i * r + j]!;
+  return s;
+}
+
+function columnNorms(f: Mat): Float64Array {
+  const n = new Float64Array(f.cols);
+  for (let i = 0; i < f.rows; i++) for (let j = 0; j < f.cols; j++) n[j]! += f.data[i * f.cols + j]! ** 2;
+  return n.map(Math.sqrt);
+}
+
+/** Σᵣ wᵣ a⁽⁰⁾ᵣ ∘ a⁽¹⁾ᵣ ∘ … in float64, C order. */
+export function cpReconstruct64(factors: Mat[], weights: ArrayLike<number>, shape: readonly number[]): Float64Array {
+  const r = weights.length;
+  let kr: Mat = mat(factors[0]!.rows, r, factors[0]!.data.map((v, i) => v * weights[i % r]!));
+  for (let k = 1; k < factors.length - 1; k++) kr = khatriRao(kr, factors[k]!);
+  if (factors.length === 1) return Float64Array.from({ length: shape[0]! }, (_, i) => kr.data.subarray(i * r, (i + 1) * r).reduce((a, b) => a + b, 0));
+  return mul(kr, factors[factors.length - 1]!, { transB: true }).data;
+}
