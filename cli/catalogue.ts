@@ -1,6 +1,6 @@
 // The node catalogue, generated from the registry: `corespace nodes [--json]` and the README's
 // "Nodes" section (kept in sync by a test), so the registry is the single source.
-import { describeRange, paramInfo, type AnyNodeDefinition, type Registry } from '../engine';
+import { describeAccepts, describeRange, paramInfo, type AnyNodeDefinition, type Registry } from '../engine';
 
 export interface CatalogueEntry {
   type: string;
@@ -20,7 +20,7 @@ export function catalogue(registry: Registry): CatalogueEntry[] {
     category: n.category,
     description: n.description,
     typeVersion: n.typeVersion,
-    inputs: n.inputs.map((p) => ({ name: p.name, type: p.type, optional: p.optional ?? false, doc: p.doc })),
+    inputs: n.inputs.map((p) => ({ name: p.name, type: describeAccepts(p), optional: p.optional ?? false, doc: p.doc })),
     outputs: n.outputs.map((p) => ({ name: p.name, type: p.type, doc: p.doc })),
     params: paramInfo(n),
   }));

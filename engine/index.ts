@@ -3,8 +3,8 @@ export * from './tensor';
 export * from './values';
 export { cpuBackend, type Backend, type BackendName } from './backend';
 export {
-  defineNode, findNode,
-  type NodeDefinition, type AnyNodeDefinition, type PortSpec, type RunContext, type Registry,
+  defineNode, findNode, accepts, describeAccepts,
+  type NodeDefinition, type AnyNodeDefinition, type InputSpec, type OutputSpec, type RunContext, type Registry,
   type FileResolver, type OutputSink, type InputValues, type OutputValues,
 } from './node-api';
 export { RandomSource } from './random';
@@ -21,3 +21,8 @@ export { setParam } from './graph/edit';
 export { runGraph, CancelledError, type RunOptions, type RunResult } from './scheduler/run';
 export { OutputCache } from './scheduler/cache';
 export type { RunEvent, NodeRecord, NodeStatus } from './scheduler/events';
+export {
+  tucker, cp, tt, truncatedSvd, reconstruct, sizes, kindOf, checkFinite,
+  type TuckerOptions, type TuckerResult, type CpOptions, type CpResult, type TtOptions, type TtResult,
+  type SvdOptions, type SvdResult, type DecompositionKind, type IterationHook,
+} from './decomp';

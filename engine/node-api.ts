@@ -5,23 +5,32 @@ import type { Backend } from './backend';
 import type { RandomSource } from './random';
 import type { PortType, PortTypes } from './values';
 
-export interface PortSpec {
+export interface OutputSpec {
   readonly name: string;
   readonly type: PortType;
+  readonly doc: string;
+}
+
+export interface InputSpec {
+  readonly name: string;
+  /** The port type it takes, or the list of types it accepts (e.g. any decomposition). */
+  readonly type: PortType | readonly PortType[];
   readonly doc: string;
   /** An optional input may stay unconnected; the run function then sees `undefined`. */
   readonly optional?: boolean;
 }
 
-type Values<P extends readonly PortSpec[], Opt extends boolean> = {
-  [K in P[number] as K['name']]: Opt extends true
-    ? K['optional'] extends true
-      ? PortTypes[K['type']] | undefined
-      : PortTypes[K['type']]
-    : PortTypes[K['type']];
+/** The value type of an input that accepts T. */
+type Accepted<T> = T extends readonly PortType[] ? PortTypes[T[number]] : T extends PortType ? PortTypes[T] : never;
+
+export type InputValues<P extends readonly InputSpec[]> = {
+  [K in P[number] as K['name']]: K['optional'] extends true ? Accepted<K['type']> | undefined : Accepted<K['type']>;
 };
-export type InputValues<P extends readonly PortSpec[]> = Values<P, true>;
-export type OutputValues<P extends readonly PortSpec[]> = Values<P, false>;
+export type OutputValues<P extends readonly OutputSpec[]> = { [K in P[number] as K['name']]: PortTypes[K['type']] };
+
+/** The types an input accepts, as a list. */
+export const accepts = (spec: InputSpec): readonly PortType[] => (typeof spec.type === 'string' ? [spec.type] : spec.type);
+export const describeAccepts = (spec: InputSpec): string => accepts(spec).join('|');
 
 /** Reads files a graph refers to. Headless: the file system, relative to the graph file;
  * browser: blobs stored in IndexedDB by name and content hash. */
@@ -51,8 +60,8 @@ export interface RunContext {
 }
 
 export interface NodeDefinition<
-  I extends readonly PortSpec[] = readonly PortSpec[],
-  O extends readonly PortSpec[] = readonly PortSpec[],
+  I extends readonly InputSpec[] = readonly InputSpec[],
+  O extends readonly OutputSpec[] = readonly OutputSpec[],
   P extends z.ZodObject = z.ZodObject,
 > {
   /** Public, stable id such as `source.npy`; renames go through the registry's rename table. */
@@ -72,14 +81,14 @@ export interface NodeDefinition<
 }
 
 /** Identity with inference: keeps port names and param types precise inside the node file. */
-export function defineNode<const I extends readonly PortSpec[], const O extends readonly PortSpec[], P extends z.ZodObject>(
+export function defineNode<const I extends readonly InputSpec[], const O extends readonly OutputSpec[], P extends z.ZodObject>(
   def: NodeDefinition<I, O, P>,
 ): NodeDefinition<I, O, P> {
   return def;
 }
 
 /** A registered node with its port types erased, as the engine handles it. */
-export type AnyNodeDefinition = NodeDefinition<readonly PortSpec[], readonly PortSpec[], z.ZodObject>;
+export type AnyNodeDefinition = NodeDefinition<readonly InputSpec[], readonly OutputSpec[], z.ZodObject>;
 
 export interface Registry {
   readonly nodes: readonly AnyNodeDefinition[];

@@ -1,14 +1,24 @@
 // The node registry: an explicit list (no registration by side effect), the single source for
 // validation, the CLI's catalogue and the editor's palette.
 import type { AnyNodeDefinition, Registry } from '../engine';
+import { decomposeCp } from './decompose/cp';
+import { decomposeSvd } from './decompose/svd';
+import { decomposeTt } from './decompose/tt';
+import { decomposeTucker } from './decompose/tucker';
 import { exportNpy } from './export/npy';
 import { metricsCompare } from './metrics/compare';
+import { metricsSize } from './metrics/size';
 import { sourceFunction } from './source/function';
 import { sourceImage } from './source/image';
 import { sourceNpy } from './source/npy';
 import { sourceSynthetic } from './source/synthetic';
+import { tensorReconstruct } from './tensor/reconstruct';
 
 export const registry: Registry = {
-  nodes: [sourceNpy, sourceSynthetic, sourceFunction, sourceImage, metricsCompare, exportNpy] as unknown as AnyNodeDefinition[],
+  nodes: [
+    sourceNpy, sourceSynthetic, sourceFunction, sourceImage,
+    decomposeSvd, decomposeTucker, decomposeCp, decomposeTt, tensorReconstruct,
+    metricsCompare, metricsSize, exportNpy,
+  ] as unknown as AnyNodeDefinition[],
   renames: {},
 };

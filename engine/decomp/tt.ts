@@ -13,8 +13,8 @@ export interface TtOptions {
   maxRank?: number | readonly number[];
   /** Relative error target (0 < eps); with maxRank too, the smaller rank wins. */
   eps?: number;
-  /** Called after each step with (step, number of steps). */
-  onStep?: (step: number, steps: number) => void;
+  /** Called after each step with (step, number of steps, the bond rank chosen). */
+  onStep?: (step: number, steps: number, rank: number) => void;
 }
 
 export interface TtResult {
@@ -47,7 +47,7 @@ export function tt(input: Tensor, opts: TtOptions): TtResult {
     rest = mat(r, c.cols);
     for (let i = 0; i < r; i++) for (let j = 0; j < c.cols; j++) rest.data[i * c.cols + j] = s[i]! * v.data[j * v.cols + i]!;
     ranks.push(r);
-    opts.onStep?.(k, d - 1);
+    opts.onStep?.(k, d - 1, r);
   }
   cores.push(new Tensor([ranks[d - 1]!, x.shape[d - 1]!, 1], Float32Array.from(rest.data)));
   ranks.push(1);

@@ -1,6 +1,6 @@
 // Semantic validation of a loaded graph against the node registry. Every problem is reported
 // together, each with its JSON path and node id, before anything runs.
-import { findNode, type AnyNodeDefinition, type Registry } from '../node-api';
+import { accepts, describeAccepts, findNode, type AnyNodeDefinition, type InputSpec, type Registry } from '../node-api';
 import { resolveParams } from './params';
 import { didYouMean, nearNames } from '../names';
 import { jsonPath, type Problem } from './problems';
@@ -87,7 +87,8 @@ function checkEdges(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, problem
       { end: 'from' as const, ref: edge.from, side: 'outputs' as const },
       { end: 'to' as const, ref: edge.to, side: 'inputs' as const },
     ];
-    const types: (string | undefined)[] = [];
+    let fromType: string | undefined;
+    let toSpec: InputSpec | undefined;
     for (const { end, ref, side } of ends) {
       if (!nodeIds.has(ref.node)) {
         problems.push({
@@ -99,26 +100,27 @@ function checkEdges(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, problem
       }
       const def = defs.get(ref.node);
       if (!def) continue; // unknown type: already reported
-      const ports = def[side];
+      const ports: readonly { name: string; type: unknown }[] = def[side];
       const port = ports.find((p) => p.name === ref.port);
       if (!port) {
+        const list = side === 'inputs' ? def.inputs.map((p) => `${p.name}:${describeAccepts(p)}`) : def.outputs.map((p) => `${p.name}:${p.type}`);
         problems.push({
           code: 'unknown-port',
           path: jsonPath(['edges', i, end, 'port']),
           nodeId: ref.node,
-          message: `${def.type} has no ${side === 'inputs' ? 'input' : 'output'} port '${ref.port}'${didYouMean(ref.port, ports.map((p) => p.name))} (${side}: ${ports.map((p) => `${p.name}:${p.type}`).join(', ') || 'none'})`,
+          message: `${def.type} has no ${side === 'inputs' ? 'input' : 'output'} port '${ref.port}'${didYouMean(ref.port, ports.map((p) => p.name))} (${side}: ${list.join(', ') || 'none'})`,
         });
         continue;
       }
-      types.push(port.type);
+      if (side === 'outputs') fromType = port.type as string;
+      else toSpec = port as InputSpec;
     }
-    const [fromType, toType] = types;
-    if (types.length === 2 && fromType !== toType) {
+    if (fromType && toSpec && !accepts(toSpec).includes(fromType as never)) {
       problems.push({
         code: 'port-type-mismatch',
         path: jsonPath(['edges', i]),
         nodeId: edge.to.node,
-        message: `edge '${edge.id}' connects ${edge.from.node}.${edge.from.port} (${fromType}) to ${edge.to.node}.${edge.to.port} (${toType}); an edge must join ports of the same type`,
+        message: `edge '${edge.id}' connects ${edge.from.node}.${edge.from.port} (${fromType}) to ${edge.to.node}.${edge.to.port} (${describeAccepts(toSpec)}); an edge must join ports of the same type`,
       });
     }
     const key = `${edge.to.node}\0${edge.to.port}`;
@@ -142,7 +144,7 @@ function checkEdges(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, problem
           code: 'missing-input',
           path: jsonPath(['nodes', i]),
           nodeId: node.id,
-          message: `${def.type} needs its input '${port.name}' (${port.type}: ${port.doc}) connected; add an edge from a ${port.type} output to ${node.id}.${port.name}`,
+          message: `${def.type} needs its input '${port.name}' (${describeAccepts(port)}: ${port.doc}) connected; add an edge from a ${describeAccepts(port)} output to ${node.id}.${port.name}`,
         });
       }
     }

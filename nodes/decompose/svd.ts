@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { Tensor, defineNode, truncatedSvd } from '../../engine';
+import { decompositionInfo } from './info';
+
+export const decomposeSvd = defineNode({
+  type: 'decompose.svd',
+  title: 'Truncated SVD',
+  category: 'decompose',
+  description: 'A ≈ U·diag(S)·Vᵀ of a matrix (or of a tensor unfolded along `mode`), rank by count, energy or error; exact (Jacobi, float64) or randomized (Halko et al.).',
+  typeVersion: 1,
+  inputs: [{ name: 'tensor', type: 'tensor', doc: 'a matrix, or any tensor with `mode` set' }],
+  outputs: [
+    { name: 'svd', type: 'svd', doc: 'U (m×k), S (k), V (n×k)' },
+    { name: 'spectrum', type: 'tensor', doc: 'every singular value computed, descending' },
+    { name: 'info', type: 'metrics', doc: 'rank, energyKept, relError, params, compressionRatio' },
+  ],
+  params: z
+    .object({
+      rank: z.number().int().min(1).optional().describe('keep this many singular values (omit rank, energy and tol for the full SVD)'),
+      energy: z.number().gt(0).max(1).optional().describe('keep the fewest values holding this fraction of Σs², e.g. 0.99'),
+      tol: z.number().gt(0).max(1).optional().describe('keep the fewest values with ‖A − A_k‖F ≤ tol·‖A‖F'),
+      method: z.enum(['exact', 'randomized']).default('exact').describe('exact: one-sided Jacobi in float64; randomized: range finder, needs rank'),
+      oversample: z.number().int().min(0).max(1000).default(10).describe('randomized: extra random directions'),
+      powerIters: z.number().int().min(0).max(50).default(4).describe('randomized: power iterations (re-orthonormalised)'),
+      mode: z.number().int().min(0).max(31).optional().describe('unfold an N-D tensor along this mode first; omit for a matrix'),
+      seed: z.number().int().min(0).default(0).describe('random seed (randomized)'),
+    })
+    .superRefine((p, ctx) => {
+      const given = (['rank', 'energy', 'tol'] as const).filter((k) => p[k] !== undefined);
+      if (given.length > 1) ctx.addIssue({ code: 'custom', path: [given[1]!], message: `give one of rank, energy or tol, not ${given.join(' and ')}` });
+    }),
+  run({ tensor }, p, ctx) {
+    const r = truncatedSvd(tensor, { ...p, random: ctx.random });
+    return {
+      svd: r.value,
+      spectrum: new Tensor([r.spectrum.length], Float32Array.from(r.spectrum)),
+      info: decompositionInfo(r.value, r.relError, {
+        rank: { value: r.rank, unit: '', doc: 'singular values kept' },
+        energyKept: { value: r.energyKept, unit: '', doc: 'Σ_{i<k} s_i² / Σ s_i²' },
+      }),
+    };
+  },
+});
