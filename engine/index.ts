@@ -26,3 +26,4 @@ export {
   type TuckerOptions, type TuckerResult, type CpOptions, type CpResult, type TtOptions, type TtResult,
   type SvdOptions, type SvdResult, type DecompositionKind, type IterationHook,
 } from './decomp';
+export { dct, wht, dwt, filters, sequencyPermutation, resolveAxes, WAVELETS, type Wavelet, type WhtOrder, type DwtOptions } from './transforms';

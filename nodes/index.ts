@@ -12,12 +12,22 @@ import { sourceFunction } from './source/function';
 import { sourceImage } from './source/image';
 import { sourceNpy } from './source/npy';
 import { sourceSynthetic } from './source/synthetic';
+import { tensorPad } from './tensor/pad';
+import { tensorPermute } from './tensor/permute';
 import { tensorReconstruct } from './tensor/reconstruct';
+import { tensorReshape } from './tensor/reshape';
+import { tensorSlice } from './tensor/slice';
+import { transformDct } from './transform/dct';
+import { transformDwt } from './transform/dwt';
+import { selectCoefficientsNode } from './transform/select';
+import { transformWht } from './transform/wht';
 
 export const registry: Registry = {
   nodes: [
     sourceNpy, sourceSynthetic, sourceFunction, sourceImage,
     decomposeSvd, decomposeTucker, decomposeCp, decomposeTt, tensorReconstruct,
+    transformDct, transformWht, transformDwt, selectCoefficientsNode,
+    tensorPad, tensorReshape, tensorPermute, tensorSlice,
     metricsCompare, metricsSize, exportNpy,
   ] as unknown as AnyNodeDefinition[],
   renames: {},

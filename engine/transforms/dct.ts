@@ -1,0 +1,49 @@
+// Orthonormal DCT-II and its inverse, the DCT-III, along any axes: equal to
+// scipy.fft.dctn(x, type=2, norm='ortho') / idctn. y_k = s_k Σ_n x_n cos(πk(2n+1)/(2N)),
+// s_0 = √(1/N), s_k = √(2/N). By an N×N cosine table computed in float64 (O(N²) per line).
+import { Tensor } from '../tensor';
+import { forEachLine, resolveAxes } from './lines';
+
+const tables = new Map<number, Float64Array>();
+
+/** C[k, n] = s_k cos(πk(2n+1)/(2N)), cached per length. */
+function table(n: number): Float64Array {
+  let t = tables.get(n);
+  if (!t) {
+    t = new Float64Array(n * n);
+    for (let k = 0; k < n; k++) {
+      const s = Math.sqrt((k === 0 ? 1 : 2) / n);
+      for (let i = 0; i < n; i++) t[k * n + i] = s * Math.cos((Math.PI * k * (2 * i + 1)) / (2 * n));
+    }
+    if (tables.size > 64) tables.clear();
+    tables.set(n, t);
+  }
+  return t;
+}
+
+export function dct(x: Tensor, opts: { axes?: readonly number[]; inverse?: boolean } = {}): Tensor {
+  const data = Float64Array.from(x.data);
+  for (const axis of resolveAxes(opts.axes, x.ndim)) {
+    const n = x.shape[axis]!;
+    const c = table(n);
+    const out = new Float64Array(n);
+    forEachLine(data, x.shape, axis, n, (line) => {
+      if (opts.inverse) {
+        // x_n = Σ_k C[k, n] y_k (the transpose: C is orthogonal).
+        out.fill(0);
+        for (let k = 0; k < n; k++) {
+          const yk = line[k]!;
+          for (let i = 0; i < n; i++) out[i]! += c[k * n + i]! * yk;
+        }
+      } else {
+        for (let k = 0; k < n; k++) {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += c[k * n + i]! * line[i]!;
+          out[k] = s;
+        }
+      }
+      line.set(out);
+    });
+  }
+  return new Tensor(x.shape, Float32Array.from(data));
+}

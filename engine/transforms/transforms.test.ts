@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readNpy } from '../io/npy';
+import { Tensor, frobeniusNorm } from '../tensor';
+import { dct, dwt, filters, sequencyPermutation, wht, WAVELETS, type Wavelet } from '.';
+
+const refs = new URL('../../../shared/refs/cases/', import.meta.url);
+const npy = (c: string, f: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/${f}`, refs))), `${c}/${f}`);
+const expected = (c: string) => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refs), 'utf8'));
+
+function maxAbs(a: Tensor, b: Tensor): number {
+  expect(a.shape).toEqual(b.shape);
+  let m = 0;
+  for (let i = 0; i < a.size; i++) m = Math.max(m, Math.abs(a.data[i]! - b.data[i]!));
+  return m;
+}
+const peak = (t: Tensor) => t.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+/** The refs' tolerance for coefficients (1e-5 × max|c|) and for inverses (1e-6 relative). */
+function expectTransform(x: Tensor, y: Tensor, ref: Tensor, back: Tensor): void {
+  expect(maxAbs(y, ref)).toBeLessThanOrEqual(1e-5 * peak(ref));
+  expect(Math.abs(frobeniusNorm(y) / frobeniusNorm(x) - 1)).toBeLessThan(1e-6); // Parseval
+  expect(maxAbs(back, x) / peak(x)).toBeLessThan(1e-6);
+}
+
+describe('DCT-II (scipy.fft.dctn type 2, ortho)', () => {
+  for (const c of ['dct_3d_12x20x18', 'dct_2d_13x22']) {
+    it(`${c}: coefficients, inverse, Parseval, top-5 % error`, () => {
+      const x = npy(c, 'input.npy');
+      const y = dct(x);
+      expectTransform(x, y, npy(c, 'expected.npy'), dct(y, { inverse: true }));
+      const ref = expected(c);
+      const k = Math.round(0.05 * x.size);
+      const order = [...y.data.keys()].sort((a, b) => Math.abs(y.data[b]!) - Math.abs(y.data[a]!));
+      const kept = new Tensor(y.shape);
+      for (const i of order.slice(0, k)) kept.data[i] = y.data[i]!;
+      const rec = dct(kept, { inverse: true });
+      const err = Math.sqrt(rec.data.reduce((s, v, i) => s + (v - x.data[i]!) ** 2, 0)) / frobeniusNorm(x);
+      const want = ref.top_k_reconstruction_relative_error;
+      expect(Math.abs(err - (typeof want === 'number' ? want : want.relative_error ?? want[String(k)]))).toBeLessThan(1e-4);
+    });
+  }
+
+  it('transforms only the given axes', () => {
+    const x = npy('dct_2d_13x22', 'input.npy');
+    const rows = dct(x, { axes: [1] });
+    const both = dct(rows, { axes: [0] });
+    expect(maxAbs(both, dct(x))).toBeLessThan(1e-5);
+    expect(maxAbs(dct(x, { axes: [-1] }), rows)).toBe(0);
+    expect(() => dct(x, { axes: [2] })).toThrow(/axis 2 is out of range for a 2-D input/);
+  });
+});
+
+describe('Walsh–Hadamard', () => {
+  it('wht_1d_512: natural and sequency order, self-inverse, the permutation', () => {
+    const x = npy('wht_1d_512', 'input.npy');
+    const nat = wht(x);
+    expectTransform(x, nat, npy('wht_1d_512', 'expected.npy'), wht(nat));
+    const seq = wht(x, { order: 'sequency' });
+    expectTransform(x, seq, npy('wht_1d_512', 'expected_sequency.npy'), wht(seq, { order: 'sequency', inverse: true }));
+    expect([...sequencyPermutation(512)]).toEqual([...npy('wht_1d_512', 'sequency_perm_512.npy').data]);
+  });
+
+  it('wht_2d_32x64 over both axes', () => {
+    const x = npy('wht_2d_32x64', 'input.npy');
+    const y = wht(x);
+    expectTransform(x, y, npy('wht_2d_32x64', 'expected.npy'), wht(y));
+    const s = wht(x, { order: 'sequency' });
+    expectTransform(x, s, npy('wht_2d_32x64', 'expected_sequency.npy'), wht(s, { order: 'sequency', inverse: true }));
+  });
+
+  it('refuses a length that is not a power of two and suggests a pad', () => {
+    expect(() => wht(Tensor.zeros([4, 12]))).toThrow(/axis 1 of \[4×12\] has 12; pad it to 16 with a tensor\.pad node/);
+  });
+});
+
+describe('DWT (pywt.wavedecn, periodization, coeffs_to_array layout)', () => {
+  const cases: [string, string, Wavelet, number, number[] | undefined][] = [];
+  for (const c of ['dwt_1d_384', 'dwt_2d_64x96', 'dwt_3d_16x24x32']) {
+    for (const [key, r] of Object.entries(expected(c).results as Record<string, { wavelet: Wavelet; level: number; axes: number[] }>)) {
+      cases.push([c, key, r.wavelet, r.level, r.axes]);
+    }
+  }
+  it.each(cases)('%s %s', (c, key, wavelet, levels, axes) => {
+    const x = npy(c, 'input.npy');
+    const y = dwt(x, { wavelet, levels, ...(axes ? { axes } : {}) });
+    expectTransform(x, y, npy(c, `expected_${key}_packed.npy`), dwt(y, { wavelet, levels, ...(axes ? { axes } : {}), inverse: true }));
+  });
+
+  it('matches the refs probes (Haar and db2 on short signals)', () => {
+    const probes = expected('dwt_2d_64x96').probes;
+    for (const [w, p] of [['haar', probes.haar_1d], ['db2', probes.db2_1d_periodization]] as const) {
+      const y = dwt(Tensor.from([p.x.length], p.x), { wavelet: w, levels: 1 });
+      [...p.cA, ...p.cD].forEach((v: number, i: number) => expect(y.data[i]).toBeCloseTo(v, 4));
+    }
+  });
+
+  it('uses orthonormal filters', () => {
+    for (const w of WAVELETS) {
+      const { lo, hi } = filters(w);
+      const dot = (a: Float64Array, b: Float64Array, shift: number) => a.reduce((s, v, i) => s + v * (b[i + shift] ?? 0), 0);
+      expect(dot(lo, lo, 0)).toBeCloseTo(1, 12);
+      expect(dot(hi, hi, 0)).toBeCloseTo(1, 12);
+      expect(dot(lo, hi, 0)).toBeCloseTo(0, 12);
+      for (let s = 2; s < lo.length; s += 2) expect(dot(lo, lo, s)).toBeCloseTo(0, 12);
+    }
+  });
+
+  it('refuses lengths not divisible by 2^levels', () => {
+    expect(() => dwt(Tensor.zeros([24, 20]), { wavelet: 'haar', levels: 3 })).toThrow(/3 levels of periodized DWT need axis 1 of \[24×20\] divisible by 8, but it has 20; pad it to 24/);
+    expect(() => dwt(Tensor.zeros([8]), { wavelet: 'haar', levels: 0 })).toThrow(/levels must be a positive integer/);
+  });
+});

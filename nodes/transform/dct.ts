@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { dct, defineNode } from '../../engine';
+import { axesParam } from './axes';
+
+export const transformDct = defineNode({
+  type: 'transform.dct',
+  title: 'DCT',
+  category: 'transform',
+  description: 'Orthonormal DCT-II along the given axes (inverse: DCT-III), equal to scipy.fft.dctn(x, type=2, norm="ortho").',
+  typeVersion: 1,
+  inputs: [{ name: 'tensor', type: 'tensor', doc: 'input' }],
+  outputs: [{ name: 'tensor', type: 'tensor', doc: 'coefficients (or the signal, when inverse)' }],
+  params: z.object({
+    axes: axesParam,
+    inverse: z.boolean().default(false).describe('apply the inverse (DCT-III)'),
+  }),
+  run({ tensor }, p) {
+    return { tensor: dct(tensor, { ...(p.axes ? { axes: p.axes } : {}), inverse: p.inverse }) };
+  },
+});
