@@ -27,3 +27,4 @@ export {
   type SvdOptions, type SvdResult, type DecompositionKind, type IterationHook,
 } from './decomp';
 export { dct, wht, dwt, filters, sequencyPermutation, resolveAxes, WAVELETS, type Wavelet, type WhtOrder, type DwtOptions } from './transforms';
+export { chebyshevNodes, chebyshevCoefficients, evaluateChebyshev, denseCoefficients } from './chebyshev';

@@ -34,8 +34,27 @@ export interface TtValue {
   cores: Tensor[];
 }
 
+/** An analytic function of d variables on a box domain, sampled wherever a node needs it. */
+export interface FunctionValue {
+  expr: string;
+  domain: [number, number][];
+  /** f on the outer (ij, C-order) grid of the given coordinates, one array per axis, in float64. */
+  sampleGrid(axes: readonly Float64Array[]): Float64Array;
+}
+
+/**
+ * A Chebyshev expansion f(x) ≈ Σ C[k₀, k₁, …] T_k₀(t₀) T_k₁(t₁) …, tᵢ = 2(xᵢ − loᵢ)/(hiᵢ − loᵢ) − 1,
+ * with C dense, or in Tucker form C = G ×₀ U₀ ×₁ U₁ … (the Chebyshev-Tucker format).
+ */
+export interface ChebyshevValue {
+  domain: [number, number][];
+  coefficients: Tensor | TuckerValue;
+}
+
 export interface PortTypes {
   tensor: Tensor;
+  function: FunctionValue;
+  chebyshev: ChebyshevValue;
   metrics: Metrics;
   svd: SvdValue;
   tucker: TuckerValue;
@@ -43,7 +62,7 @@ export interface PortTypes {
   tt: TtValue;
 }
 export type PortType = keyof PortTypes;
-export const PORT_TYPES: readonly PortType[] = ['tensor', 'metrics', 'svd', 'tucker', 'cp', 'tt'];
+export const PORT_TYPES: readonly PortType[] = ['tensor', 'function', 'chebyshev', 'metrics', 'svd', 'tucker', 'cp', 'tt'];
 
 /** What a run reports for one output port: enough to read without loading the value. */
 export interface ValueSummary {
@@ -85,6 +104,13 @@ export function summarizeValue(type: PortType, value: unknown): ValueSummary {
     case 'cp': {
       const v = value as CpValue;
       return { type, shape: v.factors.map((f) => f.shape[0]!), ranks: [v.weights.size], parameters: count([v.weights, ...v.factors]) };
+    }
+    case 'function':
+      return { type };
+    case 'chebyshev': {
+      const c = value as ChebyshevValue;
+      const t = c.coefficients;
+      return t instanceof Tensor ? { type, shape: shapeOf(t.shape), norm: frobeniusNorm(t) } : { type, shape: t.factors.map((f) => f.shape[0]!), ranks: shapeOf(t.core.shape), parameters: count([t.core, ...t.factors]) };
     }
     case 'tt': {
       const v = value as TtValue;

@@ -1,6 +1,9 @@
 // The node registry: an explicit list (no registration by side effect), the single source for
 // validation, the CLI's catalogue and the editor's palette.
 import type { AnyNodeDefinition, Registry } from '../engine';
+import { evaluatePoints } from './chebyshev/evaluate';
+import { transformChebyshev } from './chebyshev/transform';
+import { decomposeChebyshevTucker } from './chebyshev/tucker';
 import { decomposeCp } from './decompose/cp';
 import { decomposeSvd } from './decompose/svd';
 import { decomposeTt } from './decompose/tt';
@@ -27,6 +30,7 @@ export const registry: Registry = {
     sourceNpy, sourceSynthetic, sourceFunction, sourceImage,
     decomposeSvd, decomposeTucker, decomposeCp, decomposeTt, tensorReconstruct,
     transformDct, transformWht, transformDwt, selectCoefficientsNode,
+    transformChebyshev, decomposeChebyshevTucker, evaluatePoints,
     tensorPad, tensorReshape, tensorPermute, tensorSlice,
     metricsCompare, metricsSize, exportNpy,
   ] as unknown as AnyNodeDefinition[],

@@ -48,15 +48,16 @@ export const sourceFunction = defineNode({
   description: 'Samples an analytic expression on a uniform grid that includes both ends of each interval (as numpy.linspace, indexing="ij").',
   typeVersion: 1,
   inputs: [],
-  outputs: [{ name: 'tensor', type: 'tensor', doc: 'f sampled on the grid, float32 (computed in float64)' }],
+  outputs: [
+    { name: 'tensor', type: 'tensor', doc: 'f sampled on the grid, float32 (computed in float64)' },
+    { name: 'function', type: 'function', doc: 'f itself on its domain, for nodes that sample where they need (Chebyshev)' },
+  ],
   params,
   run(_inputs, p, ctx) {
     const names = variablesFor(p.shape.length);
     const expr = compileExpression(p.expr, Object.keys(names));
-    const axes = p.shape.map((n, i) => {
-      const [lo, hi] = p.domain[p.domain.length === 1 ? 0 : i]!;
-      return linspace(lo, hi, n);
-    });
+    const domain = p.shape.map((_, i) => [...p.domain[p.domain.length === 1 ? 0 : i]!] as [number, number]);
+    const axes = p.shape.map((n, i) => linspace(domain[i]![0], domain[i]![1], n));
     const out = new Tensor(p.shape);
     // One slab of axis 0 at a time: progress per slab, and cancellation between slabs.
     const slab = out.size / p.shape[0]!;
@@ -70,7 +71,7 @@ export const sourceFunction = defineNode({
       }
       out.data.set(values, i * slab);
     }
-    return { tensor: out };
+    return { tensor: out, function: { expr: p.expr, domain, sampleGrid: (grid: readonly Float64Array[]) => evaluateOnGrid(expr, grid, names) } };
   },
 });
 

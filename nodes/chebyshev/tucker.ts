@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { Tensor, defineNode, tucker } from '../../engine';
+import { decompositionInfo } from '../decompose/info';
+import { coefficientsFrom, domainParam, nParam } from './common';
+
+export const decomposeChebyshevTucker = defineNode({
+  type: 'decompose.chebyshev-tucker',
+  title: 'Chebyshev-Tucker',
+  category: 'decompose',
+  description: 'The mesh-free two-level format: Chebyshev coefficients of f, then their Tucker decomposition (HOOI), evaluable at arbitrary points.',
+  typeVersion: 1,
+  inputs: [
+    { name: 'function', type: 'function', doc: 'f to approximate', optional: true },
+    { name: 'samples', type: 'tensor', doc: 'or: samples at the Chebyshev points', optional: true },
+  ],
+  outputs: [
+    { name: 'tucker', type: 'tucker', doc: 'Tucker form of the coefficient tensor' },
+    { name: 'expansion', type: 'chebyshev', doc: 'the expansion in Tucker form, for evaluate.points' },
+    { name: 'info', type: 'metrics', doc: 'relError (of the coefficients), params, compressionRatio' },
+  ],
+  params: z
+    .object({
+      n: nParam,
+      domain: domainParam,
+      ranks: z.array(z.number().int().min(1)).optional().describe('Tucker ranks of the coefficient tensor, one per dimension'),
+      eps: z.number().gt(0).max(1).optional().describe('or: relative error target for the coefficient tensor (sets the ranks)'),
+    })
+    .superRefine((p, ctx) => {
+      if ((p.ranks === undefined) === (p.eps === undefined)) ctx.addIssue({ code: 'custom', path: ['ranks'], message: 'give ranks or eps (not both)' });
+    }),
+  run({ function: fn, samples }, p, ctx) {
+    const { coefficients, shape, domain } = coefficientsFrom(fn, samples, p.n, p.domain as [number, number][] | undefined);
+    const c = new Tensor(shape, Float32Array.from(coefficients));
+    const r = tucker(c, {
+      ...(p.ranks ? { ranks: p.ranks } : {}),
+      ...(p.eps !== undefined ? { eps: p.eps } : {}),
+      method: 'hooi',
+      init: 'svd',
+      maxIter: 100,
+      tol: 1e-10,
+      random: ctx.random,
+    });
+    const value = { core: r.core, factors: r.factors };
+    return { tucker: value, expansion: { domain, coefficients: value }, info: decompositionInfo(value, r.relError) };
+  },
+});
