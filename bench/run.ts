@@ -1,57 +1,111 @@
-// npm run bench [-- --quick] [--out FILE]: times the tensor core and the scheduler on this machine
-// and prints one JSON document (also written to FILE). Report ratios from one run only.
-import { writeFileSync } from 'node:fs';
+// npm run bench [-- --quick] [--only NAME,…]: times each decomposition on this machine against
+// ../shared/refs/timings.json (TensorLy / NumPy on the same work, same kind of 2-core machine),
+// prints a table and writes bench/results/<date>.json. Ratios are ours / theirs: < 1 is faster.
+// Each entry is the median of `reps` runs (3; 1 with --quick); peak memory is the largest RSS
+// seen around the runs.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { RandomSource, Tensor, cpuBackend, matmul, syntheticTensor, unfold } from '../engine';
+import {
+  RandomSource, Tensor, cp, matmul, randomizedSvdOfTensor, syntheticTensor, tt, tucker,
+} from './subjects';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const reps = values.quick ? 1 : 3;
+const timingsFile = new URL('../../shared/refs/timings.json', import.meta.url);
+const anchors: Record<string, { median_s: number }> = existsSync(timingsFile) ? JSON.parse(readFileSync(timingsFile, 'utf8')).timings : {};
 
-function time(fn: () => void): { medianMs: number; runsMs: number[] } {
-  const runsMs: number[] = [];
+interface Row {
+  name: string;
+  work: string;
+  medianS: number;
+  runsS: number[];
+  peakRssMiB: number;
+  anchor?: string;
+  anchorS?: number;
+  ratio?: number;
+  check: Record<string, number | number[]>;
+}
+
+const rows: Row[] = [];
+function bench(name: string, work: string, anchor: string | null, setup: () => () => Record<string, number | number[]>): void {
+  if (values.only && !values.only.split(',').includes(name)) return;
+  const fn = setup();
+  const runsS: number[] = [];
+  let peak = process.memoryUsage().rss;
+  let check: Record<string, number | number[]> = {};
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
-    fn();
-    runsMs.push(performance.now() - t0);
+    check = fn();
+    runsS.push((performance.now() - t0) / 1000);
+    peak = Math.max(peak, process.memoryUsage().rss);
   }
-  const sorted = [...runsMs].sort((a, b) => a - b);
-  return { medianMs: sorted[Math.floor(sorted.length / 2)]!, runsMs };
+  const medianS = [...runsS].sort((a, b) => a - b)[Math.floor(runsS.length / 2)]!;
+  const row: Row = { name, work, medianS, runsS, peakRssMiB: Math.round(peak / 2 ** 20), check };
+  if (anchor && anchors[anchor]) Object.assign(row, { anchor, anchorS: anchors[anchor].median_s, ratio: medianS / anchors[anchor].median_s });
+  rows.push(row);
+  process.stderr.write(`${name.padEnd(28)} ${medianS.toFixed(3).padStart(8)} s  ${row.ratio ? `${row.ratio.toFixed(2)}× TensorLy/NumPy` : ''}  ${JSON.stringify(check)}\n`);
 }
 
-const random = new RandomSource(1);
-const gaussian = (shape: number[]) => {
-  const t = new Tensor(shape);
-  random.fillNormal(t.data);
-  return t;
-};
+// The inputs of timings.json: Tucker rank 16 + 1e-3 rms noise; CP rank 16 + small noise; 16⁵ for TT.
+const tuckerInput = (n: number) => syntheticTensor({ kind: 'tucker', shape: [n, n, n], ranks: [16, 16, 16], noise: 1e-3 }, new RandomSource(1)).tensor;
 
-const results: Record<string, unknown> = {};
-for (const n of values.quick ? [128, 256] : [128, 256, 512, 1024]) {
-  const a = gaussian([n, n]);
-  const b = gaussian([n, n]);
-  const t = time(() => matmul(a, b));
-  results[`matmul_${n}`] = { ...t, gflops: (2 * n ** 3) / (t.medianMs * 1e6) };
+for (const n of values.quick ? [64, 128] : [128, 256]) {
+  bench(`tucker_hooi_${n}^3_rank16`, `tucker(x ${n}³, ranks 16, init svd, maxIter 100, tol 1e-8)`, `tucker_hooi_${n}^3_rank16_float32`, () => {
+    const x = tuckerInput(n);
+    return () => {
+      const r = tucker(x, { ranks: [16, 16, 16], method: 'hooi', init: 'svd', maxIter: 100, tol: 1e-8, random: new RandomSource(2) });
+      return { iterations: r.iterations, relError: r.relError };
+    };
+  });
 }
-for (const n of values.quick ? [64] : [64, 128]) {
-  const x = gaussian([n, n, n]);
-  for (const mode of [0, 1, 2]) {
-    const t = time(() => unfold(x, mode));
-    results[`unfold_${n}^3_mode${mode}`] = { ...t, gbPerS: (2 * x.data.byteLength) / (t.medianMs * 1e6) };
-  }
-}
-const shape = values.quick ? [64, 64, 64] : [128, 128, 128];
-results[`synthetic_tucker_${shape[0]}^3_rank16_noise1e-3`] = time(() =>
-  syntheticTensor({ kind: 'tucker', shape, ranks: [16, 16, 16], noise: 1e-3 }, new RandomSource(2)),
-);
+
+bench('cp_128^3_rank16_100iter', 'cp(x 128³, rank 16, init svd, exactly 100 sweeps)', 'parafac_128^3_rank16_100iter_float32', () => {
+  const x = syntheticTensor({ kind: 'cp', shape: [128, 128, 128], ranks: [16], noise: 1e-3 }, new RandomSource(3)).tensor;
+  return () => {
+    const r = cp(x, { rank: 16, init: 'svd', maxIter: 100, tol: 0, normalize: false, random: new RandomSource(4) });
+    return { iterations: r.iterations, relError: r.relError };
+  };
+});
+
+bench('tt_16^5_rank8', 'tt(x 16⁵ Gaussian, maxRank 8)', 'tensor_train_16^5_rank8_float32', () => {
+  const x = syntheticTensor({ kind: 'gaussian', shape: [16, 16, 16, 16, 16], ranks: [], noise: 0 }, new RandomSource(5)).tensor;
+  return () => {
+    const r = tt(x, { maxRank: 8 });
+    return { ranks: r.ranks, relError: r.relError };
+  };
+});
+
+const svdN = values.quick ? 1024 : 4096;
+bench(`randomized_svd_rank64_${svdN}^2`, `rank-64 randomized SVD of ${svdN}² (oversample 10, 4 power iterations)`, svdN === 4096 ? 'tensorly_randomized_svd_rank64_4096x4096_float32' : null, () => {
+  const x = syntheticTensor({ kind: 'tucker', shape: [svdN, svdN], ranks: [128, 128], noise: 1e-3 }, new RandomSource(6)).tensor;
+  return () => {
+    const r = randomizedSvdOfTensor(x, 64, new RandomSource(7));
+    return { s0: r.s[0]!, s63: r.s[63]! };
+  };
+});
+
+bench('matmul_1024', 'C = A·B, 1024² float32 (float64 accumulation)', null, () => {
+  const a = new Tensor([1024, 1024]);
+  new RandomSource(8).fillNormal(a.data);
+  return () => {
+    const t0 = performance.now();
+    matmul(a, a);
+    return { gflops: (2 * 1024 ** 3) / ((performance.now() - t0) * 1e6) };
+  };
+});
 
 const doc = {
-  benchmark: 'corespace tensor core',
-  backend: cpuBackend.adapter,
+  benchmark: 'corespace decompositions, CPU backend',
   node: process.version,
   statistic: `median of ${reps} consecutive runs, wall clock (performance.now), no warm-up`,
+  anchors: 'shared/refs/timings.json (TensorLy 0.9 / NumPy 2.4, OpenBLAS, 2 cores)',
   date: new Date().toISOString(),
-  results,
+  rows,
 };
-const text = `${JSON.stringify(doc, null, 2)}\n`;
-if (values.out) writeFileSync(values.out, text);
-process.stdout.write(text);
+const dir = new URL('./results/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+const file = new URL(`${doc.date.slice(0, 19).replace(/:/g, '-')}.json`, dir);
+writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+console.log(`\n| benchmark | ours (s) | TensorLy/NumPy (s) | ratio | peak RSS (MiB) |\n| --- | --- | --- | --- | --- |`);
+for (const r of rows) console.log(`| ${r.name} | ${r.medianS.toFixed(3)} | ${r.anchorS?.toFixed(3) ?? '—'} | ${r.ratio?.toFixed(2) ?? '—'} | ${r.peakRssMiB} |`);
+console.log(`\nwrote ${file.pathname}`);

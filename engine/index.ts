@@ -28,3 +28,7 @@ export {
 } from './decomp';
 export { dct, wht, dwt, filters, sequencyPermutation, resolveAxes, WAVELETS, type Wavelet, type WhtOrder, type DwtOptions } from './transforms';
 export { chebyshevNodes, chebyshevCoefficients, evaluateChebyshev, denseCoefficients } from './chebyshev';
+export {
+  mat, qr, eigh, svd, randomizedSvd, chooseRank, khatriRao, kronecker, pinv, lstsq,
+  type Mat, type Svd, type RankChoice,
+} from './linalg';

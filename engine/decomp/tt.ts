@@ -3,9 +3,9 @@
 // truncating its SVD, carrying diag(s)·Vᵀ on. With eps, each step keeps the smallest r with tail
 // ≤ δ = eps/√(d−1)·‖A‖F, so ‖A − TT‖F ≤ eps·‖A‖F. Exact SVDs (Jacobi, float64) make the rank
 // decisions agree with LAPACK's.
-import { chooseRank, mat, svd } from '../linalg';
+import { chooseRank, leadingColumns, mat, mul, svd, type Mat } from '../linalg';
 import { Tensor } from '../tensor';
-import { checkFinite } from './common';
+import { checkFinite, leadingLeft } from './common';
 import { norm64, relError64, to64 } from './dense64';
 
 export interface TtOptions {
@@ -37,15 +37,24 @@ export function tt(input: Tensor, opts: TtOptions): TtResult {
   for (let k = 0; k < d - 1; k++) {
     const rows = ranks[k]! * x.shape[k]!;
     const c = mat(rows, rest.data.length / rows, rest.data);
-    const { u, s, v } = svd(c);
-    let r = Math.min(caps[k] ?? Infinity, s.length);
-    if (tol !== undefined) r = Math.min(r, Math.max(1, chooseRank(s, { tol })));
+    let u: Mat;
+    let r: number;
+    if (tol === undefined && rows < c.cols) {
+      // Fixed ranks on a wide unfolding: the leading left vectors from the Gram matrix suffice
+      // (one pass over the data, no rank decision that needs the small singular values).
+      r = Math.min(caps[k] ?? Infinity, rows);
+      u = leadingLeft(c, r).u;
+    } else {
+      const d = svd(c);
+      r = Math.min(caps[k] ?? Infinity, d.s.length);
+      if (tol !== undefined) r = Math.min(r, Math.max(1, chooseRank(d.s, { tol })));
+      u = d.u;
+    }
     const core = new Float32Array(rows * r);
     for (let i = 0; i < rows; i++) for (let j = 0; j < r; j++) core[i * r + j] = u.data[i * u.cols + j]!;
     cores.push(new Tensor([ranks[k]!, x.shape[k]!, r], core));
-    // rest = diag(s)·Vᵀ, r × cols.
-    rest = mat(r, c.cols);
-    for (let i = 0; i < r; i++) for (let j = 0; j < c.cols; j++) rest.data[i * c.cols + j] = s[i]! * v.data[j * v.cols + i]!;
+    // rest = U_rᵀ·C = diag(s)·Vᵀ (r × cols): the part of C in the kept subspace.
+    rest = mul(leadingColumns(u, r), c, { transA: true });
     ranks.push(r);
     opts.onStep?.(k, d - 1, r);
   }

@@ -1,7 +1,7 @@
 // Float64 matrices for the dense linear algebra: row-major, rows × cols. Algorithms work in
 // float64 and convert at their boundaries, so float32 inputs keep float32-level accuracy in results
 // (singular values to ~1e-7 relative) however ill-conditioned the intermediate steps.
-import { Tensor, formatShape, gemmRowsByRows } from '../tensor';
+import { Tensor, formatShape, gemmRowsByRows, syrkRows } from '../tensor';
 
 export interface Mat {
   rows: number;
@@ -45,7 +45,7 @@ export function mul(a: Mat, b: Mat, opts: { transA?: boolean; transB?: boolean }
 
 /** A·Aᵀ of a row-major float32 or float64 matrix, summed in float64. */
 export function gramRows(data: Float32Array | Float64Array, rows: number, cols: number): Mat {
-  return mat(rows, rows, gemmRowsByRows(data, data, rows, rows, cols, new Float64Array(rows * rows)));
+  return mat(rows, rows, syrkRows(data, rows, cols, new Float64Array(rows * rows)));
 }
 
 export function column(m: Mat, j: number): Float64Array {

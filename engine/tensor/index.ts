@@ -2,5 +2,5 @@ export { Tensor, sizeOf, stridesOf, sameShape, formatShape, type Shape } from '.
 export {
   reshape, permute, permuteData, unfold, fold, frobeniusNorm, dot, maxAbs, map, zip, add, sub, mul, scale, axpy, assertSameShape,
 } from './ops';
-export { matmul, gemmRowsByRows, modeProduct, multiModeProduct, identity, outer, type MatmulOptions } from './matmul';
+export { matmul, gemmRowsByRows, syrkRows, modeProduct, multiModeProduct, identity, outer, type MatmulOptions } from './matmul';
 export { pad, slice, type PadMode, type SliceRange } from './shape-ops';

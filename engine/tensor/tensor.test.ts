@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from './tensor';
 import { add, axpy, dot, fold, frobeniusNorm, maxAbs, permute, reshape, scale, sub, unfold } from './ops';
-import { identity, matmul, modeProduct, multiModeProduct, outer } from './matmul';
+import { gemmRowsByRows, identity, matmul, modeProduct, multiModeProduct, outer, syrkRows } from './matmul';
 
 const arange = (shape: number[]) => Tensor.from(shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i));
 
@@ -101,5 +101,14 @@ describe('matmul on shapes that do not divide the 2×2 block', () => {
         expect(c.get(i, j)).toBe(Math.fround(s));
       }
     expect(matmul(b, a, { transA: true, transB: true }).data).toEqual(permute(c, [1, 0]).data);
+  });
+});
+
+describe('syrk', () => {
+  it.each([1, 3, 4, 5, 9])('A·Aᵀ of a %i-row matrix equals the general product exactly', (rows) => {
+    const a = Tensor.from([rows, 7], Array.from({ length: rows * 7 }, (_, i) => Math.sin(i * 1.7)));
+    const g = syrkRows(a.data, rows, 7, new Float64Array(rows * rows));
+    const full = gemmRowsByRows(a.data, a.data, rows, rows, 7, new Float64Array(rows * rows));
+    expect([...g]).toEqual([...full]);
   });
 });
