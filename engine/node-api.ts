@@ -57,6 +57,14 @@ export interface RunContext {
   /** Reports progress (value of max, with a message) and throws if the run was cancelled, so an
    * iterative node that reports once per iteration is cancellable within one iteration. */
   progress(value: number, max: number, message?: string): void;
+  /** Runs a node this one references (see NodeDefinition.references) again on the same inputs with
+   * some params changed; returns its inputs and outputs. */
+  rerun(nodeId: string, params: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; outputs: Record<string, unknown> }>;
+}
+
+/** What checkGraph sees of the other nodes of the graph. */
+export interface GraphView {
+  node(id: string): { type: string; def: AnyNodeDefinition | undefined; params: Record<string, unknown> } | undefined;
 }
 
 export interface NodeDefinition<
@@ -77,6 +85,10 @@ export interface NodeDefinition<
   readonly params: P;
   /** Files the node reads, so the cache key follows their content. */
   readonly files?: (params: z.infer<P>) => string[];
+  /** Other nodes it reads by id: they run first, and a change to them re-runs this node. */
+  readonly references?: (params: z.infer<P>) => string[];
+  /** Checks of its params against the rest of the graph, run by validation. */
+  readonly checkGraph?: (params: z.infer<P>, graph: GraphView) => { param: string; message: string }[];
   run(inputs: InputValues<I>, params: z.infer<P>, ctx: RunContext): Promise<OutputValues<O>> | OutputValues<O>;
 }
 

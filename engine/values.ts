@@ -51,8 +51,15 @@ export interface ChebyshevValue {
   coefficients: Tensor | TuckerValue;
 }
 
+/** A small numeric table (a rank sweep: one row per value tried). */
+export interface TableValue {
+  columns: string[];
+  rows: number[][];
+}
+
 export interface PortTypes {
   tensor: Tensor;
+  table: TableValue;
   function: FunctionValue;
   chebyshev: ChebyshevValue;
   metrics: Metrics;
@@ -62,7 +69,7 @@ export interface PortTypes {
   tt: TtValue;
 }
 export type PortType = keyof PortTypes;
-export const PORT_TYPES: readonly PortType[] = ['tensor', 'function', 'chebyshev', 'metrics', 'svd', 'tucker', 'cp', 'tt'];
+export const PORT_TYPES: readonly PortType[] = ['tensor', 'function', 'chebyshev', 'metrics', 'table', 'svd', 'tucker', 'cp', 'tt'];
 
 /** What a run reports for one output port: enough to read without loading the value. */
 export interface ValueSummary {
@@ -73,6 +80,7 @@ export interface ValueSummary {
   parameters?: number;
   ranks?: number[];
   metrics?: Record<string, { value: number; unit: string }>;
+  table?: TableValue;
 }
 
 const count = (ts: readonly Tensor[]): number => ts.reduce((n, t) => n + t.size, 0);
@@ -107,6 +115,10 @@ export function summarizeValue(type: PortType, value: unknown): ValueSummary {
     }
     case 'function':
       return { type };
+    case 'table': {
+      const t = value as TableValue;
+      return { type, shape: [t.rows.length, t.columns.length], table: t };
+    }
     case 'chebyshev': {
       const c = value as ChebyshevValue;
       const t = c.coefficients;

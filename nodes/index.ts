@@ -15,6 +15,7 @@ import { sourceFunction } from './source/function';
 import { sourceImage } from './source/image';
 import { sourceNpy } from './source/npy';
 import { sourceSynthetic } from './source/synthetic';
+import { sweepRank } from './sweep/rank';
 import { tensorPad } from './tensor/pad';
 import { tensorPermute } from './tensor/permute';
 import { tensorReconstruct } from './tensor/reconstruct';
@@ -32,7 +33,7 @@ export const registry: Registry = {
     transformDct, transformWht, transformDwt, selectCoefficientsNode,
     transformChebyshev, decomposeChebyshevTucker, evaluatePoints,
     tensorPad, tensorReshape, tensorPermute, tensorSlice,
-    metricsCompare, metricsSize, exportNpy,
+    metricsCompare, metricsSize, sweepRank, exportNpy,
   ] as unknown as AnyNodeDefinition[],
   renames: {},
 };

@@ -9,14 +9,15 @@ export interface Adjacency {
   in: Map<string, string[]>;
 }
 
-export function adjacency(doc: Pick<GraphDoc, 'nodes' | 'edges'>): Adjacency {
+/** Dependencies: the edges, plus `extra` (from → to) links such as a sweep's reference. */
+export function adjacency(doc: Pick<GraphDoc, 'nodes' | 'edges'>, extra: readonly { from: string; to: string }[] = []): Adjacency {
   const ids = doc.nodes.map((n) => n.id);
   const out = new Map(ids.map((id) => [id, [] as string[]]));
   const inn = new Map(ids.map((id) => [id, [] as string[]]));
-  for (const e of doc.edges) {
-    if (!out.has(e.from.node) || !inn.has(e.to.node)) continue; // dangling: reported by validation
-    out.get(e.from.node)!.push(e.to.node);
-    inn.get(e.to.node)!.push(e.from.node);
+  for (const { from, to } of [...doc.edges.map((e) => ({ from: e.from.node, to: e.to.node })), ...extra]) {
+    if (!out.has(from) || !inn.has(to)) continue; // dangling: reported by validation
+    out.get(from)!.push(to);
+    inn.get(to)!.push(from);
   }
   return { ids, out, in: inn };
 }

@@ -11,6 +11,8 @@ export interface ValidatedGraph {
   doc: GraphDoc;
   /** Resolved params (defaults filled in) of every node whose params are valid. */
   params: Map<string, Record<string, unknown>>;
+  /** Dependencies that are not edges: node → the nodes it references by id. */
+  references: { from: string; to: string }[];
   problems: Problem[];
 }
 
@@ -51,8 +53,9 @@ export function validateGraph(doc: GraphDoc, registry: Registry): ValidatedGraph
   });
 
   checkEdges(doc, defs, problems);
+  const references = checkReferences(doc, defs, params, problems);
   if (!problems.some((p) => p.code === 'duplicate-id')) {
-    for (const cycle of findCycles(adjacency(doc))) {
+    for (const cycle of findCycles(adjacency(doc, references))) {
       problems.push({
         code: 'cycle',
         path: jsonPath(['edges']),
@@ -61,7 +64,27 @@ export function validateGraph(doc: GraphDoc, registry: Registry): ValidatedGraph
       });
     }
   }
-  return { doc, params, problems };
+  return { doc, params, references, problems };
+}
+
+/** Each node's checkGraph, and the reference links of the valid ones. */
+function checkReferences(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, params: Map<string, Record<string, unknown>>, problems: Problem[]): { from: string; to: string }[] {
+  const view = {
+    node: (id: string) => {
+      const n = doc.nodes.find((x) => x.id === id);
+      return n && { type: n.type, def: defs.get(id), params: params.get(id) ?? n.params };
+    },
+  };
+  const links: { from: string; to: string }[] = [];
+  doc.nodes.forEach((node, i) => {
+    const def = defs.get(node.id);
+    const p = params.get(node.id);
+    if (!def || !p) return;
+    const found = def.checkGraph?.(p as never, view) ?? [];
+    for (const f of found) problems.push({ code: 'invalid-param', path: jsonPath(['nodes', i, 'params', f.param]), nodeId: node.id, message: `${def.type} param '${f.param}': ${f.message}` });
+    if (!found.length) for (const ref of def.references?.(p as never) ?? []) links.push({ from: ref, to: node.id });
+  });
+  return links;
 }
 
 function duplicates(ids: string[], list: 'nodes' | 'edges', what: string, problems: Problem[]): void {

@@ -5,6 +5,7 @@ import type { Backend } from '../backend';
 import { GraphError, type Problem } from '../graph/problems';
 import type { GraphDoc } from '../graph/schema';
 import { adjacency, ancestorsOf, topologicalOrder } from '../graph/topo';
+import { resolveParams } from '../graph/params';
 import { validateGraph } from '../graph/validate';
 import type { AnyNodeDefinition, FileResolver, OutputSink, Registry, RunContext } from '../node-api';
 import { findNode } from '../node-api';
@@ -54,7 +55,9 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
 
   const checked = validateGraph(doc, registry);
   const problems: Problem[] = [...checked.problems];
-  const adj = adjacency(doc);
+  const adj = adjacency(doc, checked.references);
+  // What each node waits for: the sources of its edges and the nodes it references.
+  const upstream = new Map(doc.nodes.map((n) => [n.id, adj.in.get(n.id) ?? []]));
   for (const t of opts.targets ?? []) {
     if (!adj.out.has(t)) problems.push({ code: 'unknown-target', path: '$.nodes', message: `target '${t}' is not a node of this graph` });
   }
@@ -78,7 +81,8 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
     const fileKeys = await Promise.all((def.files?.(params) ?? []).map(async (f) => [f, await fingerprint(opts.files, f)]));
     const inputKeys = doc.edges.filter((e) => e.to.node === id).map((e) => [e.to.port, keys.get(e.from.node), e.from.port]);
     inputKeys.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-    keys.set(id, await sha256Hex(stableStringify([def.type, def.typeVersion, params, seed, fileKeys, inputKeys])));
+    const refKeys = checked.references.filter((r) => r.to === id).map((r) => [r.from, keys.get(r.from)]);
+    keys.set(id, await sha256Hex(stableStringify([def.type, def.typeVersion, params, seed, fileKeys, inputKeys, refKeys])));
   }
   const cachedIds = plan.filter((id) => cache.get(keys.get(id)!) !== undefined);
   if (cachedIds.length) emit({ type: 'execution_cached', nodes: cachedIds });
@@ -86,7 +90,7 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
   for (const id of plan) {
     const node = nodeById.get(id)!;
     const def = findNode(registry, node.type)!;
-    const blocker = doc.edges.map((e) => (e.to.node === id ? e.from.node : null)).find((up) => up && result.nodes[up]?.status !== 'done' && result.nodes[up]?.status !== 'cached');
+    const blocker = upstream.get(id)!.find((up) => result.nodes[up]?.status !== 'done' && result.nodes[up]?.status !== 'cached');
     if (signal.aborted) {
       result.nodes[id] = { status: 'cancelled' };
       emit({ type: 'cancelled', node: id });
@@ -105,8 +109,12 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
       result.nodes[id] = { status: 'cached', summary: summarize(def, hit) };
       continue;
     }
-    const inputs: Record<string, unknown> = {};
-    for (const e of doc.edges) if (e.to.node === id) inputs[e.to.port] = result.outputs.get(e.from.node)![e.from.port];
+    const inputsOf = (nodeId: string) => {
+      const inputs: Record<string, unknown> = {};
+      for (const e of doc.edges) if (e.to.node === nodeId) inputs[e.to.port] = result.outputs.get(e.from.node)![e.from.port];
+      return inputs;
+    };
+    const inputs = inputsOf(id);
     const params = checked.params.get(id)!;
     const nodeSeed = typeof params.seed === 'number' ? params.seed : fnv1a32(id);
     const ctx: RunContext = {
@@ -116,6 +124,16 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
       random: new RandomSource(nodeSeed, seed),
       files: opts.files,
       output: opts.output,
+      async rerun(refId, overrides) {
+        if (!checked.references.some((r) => r.from === refId && r.to === id)) throw new Error(`node '${refId}' is not one this node references`);
+        const refNode = nodeById.get(refId)!;
+        const refDef = findNode(registry, refNode.type)!;
+        const merged = resolveParams(refDef, { ...refNode.params, ...overrides }, refId, []);
+        if (!merged.ok) throw new Error(merged.problems.map((p) => p.message).join('; '));
+        const refInputs = inputsOf(refId);
+        const outputs = (await refDef.run(refInputs as never, merged.params as never, { ...ctx, nodeId: refId, random: new RandomSource(typeof merged.params.seed === 'number' ? merged.params.seed : fnv1a32(refId), seed) })) as NodeOutputs;
+        return { inputs: refInputs, outputs };
+      },
       progress(value, max, message) {
         if (signal.aborted) throw new CancelledError();
         emit({ type: 'progress', node: id, value, max, ...(message !== undefined ? { message } : {}) });

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { defineNode, formatShape, reconstruct, sizes, type PortTypes, type Tensor } from '../../engine';
+
+type Decomposition = PortTypes['svd' | 'tucker' | 'cp' | 'tt'];
+
+/** ‖a − b‖F/‖a‖F in float64. */
+function relError(a: Tensor, b: Tensor): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.size; i++) {
+    num += (a.data[i]! - b.data[i]!) ** 2;
+    den += a.data[i]! ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+export const sweepRank = defineNode({
+  type: 'sweep.rank',
+  title: 'Rank sweep',
+  category: 'metrics',
+  description: 'Re-runs a decomposition node with each value of one param (e.g. its rank) and tabulates error against size: the curve to pick a rank from.',
+  typeVersion: 1,
+  inputs: [],
+  outputs: [{ name: 'table', type: 'table', doc: 'value, relError, params, compressionRatio — one row per value' }],
+  params: z.object({
+    node: z.string().min(1, 'name the decomposition node to sweep').describe('id of a decompose.* node in this graph'),
+    param: z.string().min(1).default('rank').describe('the param of that node to vary (rank, ranks, maxRank, eps, energy, …)'),
+    values: z.array(z.unknown()).min(1).max(1000).describe('the values to try, e.g. [2, 4, 8, 16] or [[4,4,4], [8,8,8]]'),
+  }),
+  references: (p) => [p.node],
+  checkGraph(p, graph) {
+    const target = graph.node(p.node);
+    if (!target) return [{ param: 'node', message: `there is no node '${p.node}' in this graph` }];
+    if (!target.def || target.def.category !== 'decompose') return [{ param: 'node', message: `node '${p.node}' is a ${target.type}, not a decomposition (decompose.*)` }];
+    if (!(p.param in target.def.params.shape)) {
+      return [{ param: 'param', message: `${target.type} has no param '${p.param}' (params: ${Object.keys(target.def.params.shape).join(', ')})` }];
+    }
+    for (const [i, v] of p.values.entries()) {
+      const check = target.def.params.safeParse({ ...target.params, [p.param]: v });
+      if (!check.success) return [{ param: 'values', message: `value ${i} (${JSON.stringify(v)}) is not a valid '${p.param}' for ${target.type}: ${check.error.issues[0]!.message}` }];
+    }
+    return [];
+  },
+  async run(_inputs, p, ctx) {
+    const rows: number[][] = [];
+    for (const [i, v] of p.values.entries()) {
+      ctx.progress(i, p.values.length, `${p.param} = ${JSON.stringify(v)}`);
+      const { inputs, outputs } = await ctx.rerun(p.node, { [p.param]: v });
+      const x = inputs.tensor as Tensor | undefined;
+      const d = Object.values(outputs).find((o): o is Decomposition => !!o && typeof o === 'object' && ('u' in o || 'core' in o || 'weights' in o || 'cores' in o));
+      if (!x || !d) throw new Error(`node '${p.node}' gave no decomposition of a tensor input to measure`);
+      const rec = reconstruct(d);
+      if (rec.size !== x.size) throw new Error(`node '${p.node}' reconstructs ${formatShape(rec.shape)} from an input ${formatShape(x.shape)}; a sweep needs the decomposition of its input tensor`);
+      const { params, dense } = sizes(d);
+      // A scalar value is its own x coordinate; a list (per-mode ranks) is summarised by its product.
+      const xValue = Array.isArray(v) ? v.reduce((a: number, b) => a * (typeof b === 'number' ? b : 1), 1) : Number(v);
+      rows.push([xValue, relError(x, rec), params, dense / params]);
+    }
+    return { table: { columns: [p.param, 'relError', 'params', 'compressionRatio'], rows } };
+  },
+});

@@ -1,0 +1,60 @@
+// sweep.rank re-runs a decomposition node per value and tabulates error against size; checked on
+// the refs' Tucker case, where TensorLy's HOOI errors for each rank are known.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { OutputCache, cpuBackend, loadGraph, runGraph, setParam, validateGraph, type FileResolver, type GraphDoc, type TableValue } from '../engine';
+import { registry } from '../nodes';
+
+const refsDir = new URL('../../shared/refs/cases/', import.meta.url);
+const files: FileResolver = { read: async (p) => new Uint8Array(readFileSync(new URL(p, refsDir))), fingerprint: async (p) => p };
+const ref = JSON.parse(readFileSync(new URL('tucker_lowrank_36x44x52/expected.json', refsDir), 'utf8'));
+
+function graph(sweep: object): GraphDoc {
+  const r = loadGraph(
+    {
+      format: 'corespace.graph',
+      version: 1,
+      name: 't',
+      nodes: [
+        { id: 'x', type: 'source.npy', params: { path: 'tucker_lowrank_36x44x52/input.npy' } },
+        { id: 'tucker', type: 'decompose.tucker', params: { ranks: [4, 5, 6] } },
+        { id: 'sweep', type: 'sweep.rank', params: sweep },
+      ],
+      edges: [{ id: 'e', from: { node: 'x', port: 'tensor' }, to: { node: 'tucker', port: 'tensor' } }],
+    },
+    registry,
+  );
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.doc;
+}
+
+describe('sweep.rank', () => {
+  it('tabulates the HOOI error of each rank as TensorLy found it, and re-runs alone when its values change', async () => {
+    const results = ref.results as { rank: number[]; hooi_relative_error: number }[];
+    const cache = new OutputCache();
+    const opts = { registry, backend: cpuBackend, files, output: { write: async (n: string) => n }, cache };
+    const doc = graph({ node: 'tucker', param: 'ranks', values: results.map((r) => r.rank) });
+    const run = await runGraph(doc, opts);
+    expect(run.executed).toEqual(['x', 'tucker', 'sweep']);
+    const table = run.outputs.get('sweep')!.table as TableValue;
+    expect(table.columns).toEqual(['ranks', 'relError', 'params', 'compressionRatio']);
+    table.rows.forEach((row, i) => {
+      expect(row[0]).toBe(results[i]!.rank.reduce((a, b) => a * b, 1));
+      expect(Math.abs(row[1]! - results[i]!.hooi_relative_error)).toBeLessThan(1e-4);
+      expect(row[3]).toBeCloseTo((36 * 44 * 52) / row[2]!, 8);
+    });
+    const again = await runGraph(setParam(doc, 'sweep', 'values', [[2, 2, 2]]), opts);
+    expect(again.executed).toEqual(['sweep']);
+    // Changing the swept node re-runs the sweep too.
+    const changed = await runGraph(setParam(doc, 'tucker', 'method', 'hosvd'), opts);
+    expect(changed.executed).toEqual(['tucker', 'sweep']);
+  });
+
+  it('refuses a missing node, a non-decomposition, an unknown param and invalid values before running', () => {
+    const problems = (sweep: object) => validateGraph(graph(sweep), registry).problems.map((p) => `${p.path} ${p.message}`);
+    expect(problems({ node: 'tuker', values: [1] })[0]).toMatch(/params\.node sweep\.rank param 'node': there is no node 'tuker'/);
+    expect(problems({ node: 'x', values: [1] })[0]).toMatch(/node 'x' is a source\.npy, not a decomposition/);
+    expect(problems({ node: 'tucker', param: 'rank', values: [1] })[0]).toMatch(/decompose\.tucker has no param 'rank' \(params: ranks, eps/);
+    expect(problems({ node: 'tucker', param: 'ranks', values: [[4, 5, 6], 'big'] })[0]).toMatch(/params\.values .*value 1 \("big"\) is not a valid 'ranks'/);
+  });
+});
