@@ -22,7 +22,7 @@ export { runGraph, CancelledError, type RunOptions, type RunResult } from './sch
 export { OutputCache } from './scheduler/cache';
 export type { RunEvent, NodeRecord, NodeStatus } from './scheduler/events';
 export {
-  tucker, cp, tt, truncatedSvd, reconstruct, sizes, kindOf, checkFinite,
+  tucker, cp, tt, truncatedSvd, reconstruct, sizes, kindOf, lowrankSubbands,
   type TuckerOptions, type TuckerResult, type CpOptions, type CpResult, type TtOptions, type TtResult,
   type SvdOptions, type SvdResult, type DecompositionKind, type IterationHook,
 } from './decomp';

@@ -5,6 +5,7 @@ import { evaluatePoints } from './chebyshev/evaluate';
 import { transformChebyshev } from './chebyshev/transform';
 import { decomposeChebyshevTucker } from './chebyshev/tucker';
 import { decomposeCp } from './decompose/cp';
+import { decomposeLowrankSubbands } from './decompose/subbands';
 import { decomposeSvd } from './decompose/svd';
 import { decomposeTt } from './decompose/tt';
 import { decomposeTucker } from './decompose/tucker';
@@ -29,7 +30,7 @@ import { transformWht } from './transform/wht';
 export const registry: Registry = {
   nodes: [
     sourceNpy, sourceSynthetic, sourceFunction, sourceImage,
-    decomposeSvd, decomposeTucker, decomposeCp, decomposeTt, tensorReconstruct,
+    decomposeSvd, decomposeTucker, decomposeCp, decomposeTt, decomposeLowrankSubbands, tensorReconstruct,
     transformDct, transformWht, transformDwt, selectCoefficientsNode,
     transformChebyshev, decomposeChebyshevTucker, evaluatePoints,
     tensorPad, tensorReshape, tensorPermute, tensorSlice,

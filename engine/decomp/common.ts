@@ -1,7 +1,6 @@
-// Shared pieces of the decompositions: leading singular subspaces of unfoldings, input checks, and
-// the iteration hook through which nodes report progress and get cancelled.
+// Shared pieces of the decompositions: leading singular subspaces of unfoldings and the iteration
+// hook through which nodes report progress and get cancelled.
 import { eigh, gramRows, mat, normalizeSigns, svd, type Mat } from '../linalg';
-import { formatShape, type Tensor } from '../tensor';
 import { unfold64, type T64 } from './dense64';
 
 /** Called after each sweep with the sweep index and the error after it; may throw to cancel. */
@@ -29,19 +28,3 @@ export function leadingLeft(m: Mat, r: number): { u: Mat; s: Float64Array } {
 }
 
 export const leadingLeftOfUnfolding = (x: T64, mode: number, r: number) => leadingLeft(unfold64(x, mode), r);
-
-/** Refuses inputs no decomposition can use: empty, or holding NaN/Inf (with the first index). */
-export function checkFinite(x: Tensor, what = 'input'): void {
-  if (x.size === 0) throw new Error(`${what} is empty ${formatShape(x.shape)}; there is nothing to decompose`);
-  for (let i = 0; i < x.size; i++) {
-    if (!Number.isFinite(x.data[i]!)) {
-      const idx: number[] = [];
-      let f = i;
-      for (let a = x.ndim - 1; a >= 0; a--) {
-        idx[a] = f % x.shape[a]!;
-        f = Math.floor(f / x.shape[a]!);
-      }
-      throw new Error(`${what} holds ${x.data[i]} at index [${idx.join(', ')}]; remove or replace non-finite values first`);
-    }
-  }
-}

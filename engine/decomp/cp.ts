@@ -5,8 +5,8 @@
 // (√|‖X‖² + ‖X̂‖² − 2⟨X, X̂⟩| / ‖X‖), stop when i ≥ 1 and |e_{i−1} − e_i| < tol.
 import type { RandomSource } from '../random';
 import { hadamard, khatriRao, mat, mul, pinv, type Mat } from '../linalg';
-import { Tensor } from '../tensor';
-import { checkFinite, leadingLeftOfUnfolding, type IterationHook } from './common';
+import { Tensor, checkFinite } from '../tensor';
+import { leadingLeftOfUnfolding, type IterationHook } from './common';
 import { matTo32, norm64, relError64, to64, unfold64, type T64 } from './dense64';
 
 export interface CpOptions {

@@ -1,6 +1,7 @@
 export { tucker, type TuckerOptions, type TuckerResult } from './tucker';
 export { cp, cpReconstruct64, type CpOptions, type CpResult } from './cp';
 export { tt, ttReconstruct, type TtOptions, type TtResult } from './tt';
-export { checkFinite, type IterationHook } from './common';
+export { type IterationHook } from './common';
 export { truncatedSvd, type SvdOptions, type SvdResult } from './svd';
 export { reconstruct, sizes, kindOf, type DecompositionKind } from './reconstruct';
+export { lowrankSubbands, type SubbandOptions, type SubbandBlock } from './subbands';

@@ -2,9 +2,8 @@
 // by energy, or by error; exact (Jacobi) or randomized (Halko et al.). The node-facing function.
 import { chooseRank, mat, mul, randomizedSvd, svd as exactSvd, truncate, type Svd } from '../linalg';
 import type { RandomSource } from '../random';
-import { Tensor, formatShape, unfold } from '../tensor';
+import { Tensor, checkFinite, formatShape, unfold } from '../tensor';
 import type { SvdValue } from '../values';
-import { checkFinite } from './common';
 import { matTo32, relError64 } from './dense64';
 
 export interface SvdOptions {

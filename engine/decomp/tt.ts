@@ -4,8 +4,8 @@
 // ≤ δ = eps/√(d−1)·‖A‖F, so ‖A − TT‖F ≤ eps·‖A‖F. Exact SVDs (Jacobi, float64) make the rank
 // decisions agree with LAPACK's.
 import { chooseRank, leadingColumns, mat, mul, svd, type Mat } from '../linalg';
-import { Tensor } from '../tensor';
-import { checkFinite, leadingLeft } from './common';
+import { Tensor, checkFinite } from '../tensor';
+import { leadingLeft } from './common';
 import { norm64, relError64, to64 } from './dense64';
 
 export interface TtOptions {

@@ -4,8 +4,8 @@
 // sweep e_i = √|‖X‖² − ‖G‖²| / ‖X‖, stop when i > 1 and |e_{i−1} − e_i| < tol.
 import type { RandomSource } from '../random';
 import { chooseRank, identityMat, mat, orthonormalize, type Mat } from '../linalg';
-import type { Tensor } from '../tensor';
-import { checkFinite, leadingLeftOfUnfolding, type IterationHook } from './common';
+import { checkFinite, type Tensor } from '../tensor';
+import { leadingLeftOfUnfolding, type IterationHook } from './common';
 import { matTo32, norm64, relError64, to32, to64, ttm64, type T64 } from './dense64';
 
 export interface TuckerOptions {

@@ -4,3 +4,4 @@ export {
 } from './ops';
 export { matmul, gemmRowsByRows, syrkRows, modeProduct, multiModeProduct, identity, outer, type MatmulOptions } from './matmul';
 export { pad, slice, type PadMode, type SliceRange } from './shape-ops';
+export { checkFinite } from './checks';

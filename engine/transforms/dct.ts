@@ -1,7 +1,7 @@
 // Orthonormal DCT-II and its inverse, the DCT-III, along any axes: equal to
 // scipy.fft.dctn(x, type=2, norm='ortho') / idctn. y_k = s_k Σ_n x_n cos(πk(2n+1)/(2N)),
 // s_0 = √(1/N), s_k = √(2/N). By an N×N cosine table computed in float64 (O(N²) per line).
-import { Tensor } from '../tensor';
+import { Tensor, checkFinite } from '../tensor';
 import { forEachLine, resolveAxes } from './lines';
 
 const tables = new Map<number, Float64Array>();
@@ -22,6 +22,7 @@ function table(n: number): Float64Array {
 }
 
 export function dct(x: Tensor, opts: { axes?: readonly number[]; inverse?: boolean } = {}): Tensor {
+  checkFinite(x);
   const data = Float64Array.from(x.data);
   for (const axis of resolveAxes(opts.axes, x.ndim)) {
     const n = x.shape[axis]!;

@@ -5,7 +5,7 @@
 // transformed axis, then recurses into the all-lowpass block (definition in shared/refs/README.md).
 // One level, 1-D: cA[k] = Σ_j lo[j]·x[(2k + F/2 − j) mod n], cD the same with hi; the inverse is
 // the transpose, as the filters are orthonormal.
-import { Tensor, formatShape } from '../tensor';
+import { Tensor, checkFinite, formatShape } from '../tensor';
 import { forEachLine, resolveAxes } from './lines';
 
 /** Decomposition lowpass taps as PyWavelets publishes them (pywt.Wavelet(name).dec_lo). */
@@ -70,6 +70,7 @@ export interface DwtOptions {
 }
 
 export function dwt(x: Tensor, opts: DwtOptions): Tensor {
+  checkFinite(x);
   const axes = resolveAxes(opts.axes, x.ndim);
   const { levels } = opts;
   if (!Number.isInteger(levels) || levels < 1) throw new Error(`levels must be a positive integer, got ${levels}`);

@@ -111,3 +111,11 @@ describe('DWT (pywt.wavedecn, periodization, coeffs_to_array layout)', () => {
     expect(() => dwt(Tensor.zeros([8]), { wavelet: 'haar', levels: 0 })).toThrow(/levels must be a positive integer/);
   });
 });
+
+describe('bad input', () => {
+  it('every transform names the first non-finite entry and refuses empty input', () => {
+    const x = Tensor.from([2, 4], [0, 1, 2, 3, 4, NaN, 6, 7]);
+    for (const f of [() => dct(x), () => wht(x), () => dwt(x, { wavelet: 'haar', levels: 1 })]) expect(f).toThrow(/input holds NaN at index \[1, 1\]/);
+    expect(() => dct(Tensor.zeros([0, 3]))).toThrow(/input is empty \[0×3\]/);
+  });
+});

@@ -1,7 +1,7 @@
 // Orthonormal fast Walsh–Hadamard transform, O(n log n) per line. Natural (Hadamard) order equals
 // scipy.linalg.hadamard(n)/√n (Sylvester: H_2n = [[H, H], [H, −H]]); sequency order puts row
 // perm[k] = bitreverse(gray(k)) at k, the row with k sign changes. Self-inverse in natural order.
-import { Tensor, formatShape } from '../tensor';
+import { Tensor, checkFinite, formatShape } from '../tensor';
 import { forEachLine, resolveAxes } from './lines';
 
 export type WhtOrder = 'natural' | 'sequency';
@@ -38,6 +38,7 @@ function fwht(line: Float64Array): void {
 }
 
 export function wht(x: Tensor, opts: { axes?: readonly number[]; order?: WhtOrder; inverse?: boolean } = {}): Tensor {
+  checkFinite(x);
   const axes = resolveAxes(opts.axes, x.ndim);
   for (const a of axes) {
     const n = x.shape[a]!;

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readNpy } from '../io/npy';
+import { mat, svd } from '../linalg';
+import { Tensor } from '../tensor';
+import { dwt } from '../transforms';
+import { lowrankSubbands } from './subbands';
+
+const x = readNpy(new Uint8Array(readFileSync(new URL('../../../shared/refs/cases/dwt_2d_64x96/input.npy', import.meta.url))), 'input.npy');
+
+describe('low-rank wavelet subbands', () => {
+  it('is exact when every subband keeps full rank', () => {
+    expect(lowrankSubbands(x, { wavelet: 'db2', levels: 2, rank: 96 }).relError).toBeLessThan(1e-6);
+  });
+
+  it('loses exactly the SVD tails of the subbands (Parseval: the DWT is orthonormal)', () => {
+    const k = 3;
+    const r = lowrankSubbands(x, { wavelet: 'haar', levels: 1, rank: k });
+    const c = dwt(x, { wavelet: 'haar', levels: 1 });
+    let tail = 0;
+    for (const [r0, c0] of [[0, 0], [32, 0], [0, 48], [32, 48]] as const) {
+      const a = mat(32, 48);
+      for (let i = 0; i < 32; i++) for (let j = 0; j < 48; j++) a.data[i * 48 + j] = c.data[(r0 + i) * 96 + c0 + j]!;
+      tail += svd(a).s.slice(k).reduce((s, v) => s + v * v, 0);
+    }
+    const norm2 = x.data.reduce((s, v) => s + v * v, 0);
+    expect(Math.abs(r.relError - Math.sqrt(tail / norm2))).toBeLessThan(1e-6);
+    expect(r.params).toBe(4 * k * (32 + 48 + 1));
+    expect(r.blocks.map((b) => b.name)).toEqual(['cA1', 'da1', 'ad1', 'dd1']);
+  });
+
+  it('refuses a tensor that is not a matrix and sizes the levels cannot halve', () => {
+    expect(() => lowrankSubbands(Tensor.zeros([4, 4, 4]), { wavelet: 'haar', levels: 1, rank: 1 })).toThrow(/needs a matrix \(2-D\), got a 3-D tensor/);
+    expect(() => lowrankSubbands(Tensor.zeros([12, 8]), { wavelet: 'haar', levels: 3, rank: 1 })).toThrow(/divisible by 8, but it has 12/);
+  });
+});
