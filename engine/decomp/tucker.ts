@@ -73,12 +73,13 @@ export function tucker(input: Tensor, opts: TuckerOptions): TuckerResult {
   return { core: to32(core), factors: full.map(matTo32), ranks, trace, iterations, relError: relError64(x.data, rec.data) };
 }
 
-/** X ×ₘ Uₘᵀ over every decomposed mode except `skip`, the most shrinking contraction first. */
+/** X ×ₘ Uₘᵀ over every decomposed mode except `skip`, the most shrinking contraction first; on
+ * ties the later mode first, as a product on the last mode needs no transposition (ttm64). */
 function project(x: T64, factors: readonly (Mat | null)[], skip: number): T64 {
   const order = factors
     .map((f, m) => ({ f, m }))
     .filter(({ f, m }) => f && m !== skip)
-    .sort((a, b) => b.f!.rows / b.f!.cols - a.f!.rows / a.f!.cols);
+    .sort((a, b) => b.f!.rows / b.f!.cols - a.f!.rows / a.f!.cols || b.m - a.m);
   let y = x;
   for (const { f, m } of order) y = ttm64(y, f!, m, true);
   return y;
