@@ -5,5 +5,6 @@ export { RandomSource, Tensor, cp, matmul, syntheticTensor, tt, tucker } from '.
 
 export function randomizedSvdOfTensor(x: Tensor, rank: number, random: RandomSource) {
   const [m, n] = x.shape as [number, number];
-  return randomizedSvd(mat(m, n, Float64Array.from(x.data)), { rank, oversample: 10, powerIters: 4, random });
+  // TensorLy's defaults for randomized_svd: 5 oversamples, 2 power iterations (the anchor's call).
+  return randomizedSvd(mat(m, n, Float64Array.from(x.data)), { rank, oversample: 5, powerIters: 2, random });
 }

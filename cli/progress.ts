@@ -42,6 +42,7 @@ export function lineReporter(write: (line: string) => void, types: Map<string, s
           break;
         case 'executed':
           write(`done     ${label(e.node)}  ${ms(e.durationMs)}  ${describeSummary(e.summary)}\n`);
+          for (const s of Object.values(e.summary)) if (s.table) write(formatTable(s.table));
           break;
         case 'execution_error':
           write(`error    ${e.message}\n`);
@@ -104,4 +105,11 @@ export function barReporter(types: Map<string, string>, write: (line: string) =>
       for (const m of errors) write(`error    ${m}\n`);
     },
   };
+}
+
+/** A small table as aligned text, indented under its node's line. */
+export function formatTable(t: { columns: string[]; rows: number[][] }): string {
+  const cells = [t.columns, ...t.rows.map((r) => r.map(formatNumber))];
+  const widths = t.columns.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
+  return cells.map((row) => `         ${row.map((v, c) => v.padStart(widths[c]!)).join('  ')}\n`).join('');
 }

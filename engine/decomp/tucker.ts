@@ -45,12 +45,23 @@ export function tucker(input: Tensor, opts: TuckerOptions): TuckerResult {
 
   // Decomposed modes get Iₙ × rₙ orthonormal factors; the others stay null (identity).
   const factors: (Mat | null)[] = x.shape.map(() => null);
-  for (const m of modes) {
-    if (opts.init === 'svd') factors[m] = leadingLeftOfUnfolding(x, m, ranks[m]!).u;
-    else {
+  if (opts.init === 'random') {
+    for (const m of modes) {
       const g = mat(x.shape[m]!, ranks[m]!);
       opts.random.fillNormal(g.data);
       factors[m] = orthonormalize(g);
+    }
+  } else if (opts.method === 'hosvd') {
+    for (const m of modes) factors[m] = leadingLeftOfUnfolding(x, m, ranks[m]!).u;
+  } else {
+    // HOOI starts from the sequentially truncated HOSVD (Vannieuwenhoven, Vandebril & Meerbergen,
+    // SIAM J. Sci. Comput. 34(2), 2012): each mode's subspace from the tensor already projected on
+    // the previous ones. Same quality of start as the HOSVD, a fraction of its cost on large
+    // tensors (one full Gram matrix instead of d), and HOOI converges to the same factors.
+    let y = x;
+    for (const m of [...modes].sort((a, b) => x.shape[b]! / ranks[b]! - x.shape[a]! / ranks[a]! || b - a)) {
+      factors[m] = leadingLeftOfUnfolding(y, m, ranks[m]!).u;
+      y = ttm64(y, factors[m]!, m, true);
     }
   }
 

@@ -2,7 +2,7 @@
 // randomized range finder with q power iterations, re-orthonormalising after every product so the
 // small singular directions are not lost to rounding), and rank selection by count, energy or error.
 import type { RandomSource } from '../random';
-import { leadingColumns, mat, mul, type Mat } from './mat';
+import { leadingColumns, mat, mul, transpose, type Mat } from './mat';
 import { qr } from './qr';
 import { svd, type Svd } from './svd';
 
@@ -54,12 +54,15 @@ export function randomizedSvd(a: Mat, opts: RandomizedOptions): Svd {
   const l = Math.min(k + opts.oversample, m, n);
   const omega = mat(n, l);
   opts.random.fillNormal(omega.data);
+  // Both A and Aᵀ are multiplied from the left; the products read them by rows (mat.ts mul), so
+  // keep one transposed copy instead of transposing on every power iteration.
+  const at = transpose(a);
   let q = qr(mul(a, omega)).q; // m × l
   for (let i = 0; i < opts.powerIters; i++) {
-    const z = qr(mul(a, q, { transA: true })).q; // n × l
+    const z = qr(mul(at, q)).q; // n × l
     q = qr(mul(a, z)).q;
   }
-  const b = mul(q, a, { transA: true }); // l × n
+  const b = transpose(mul(at, q)); // Qᵀ·A, l × n
   const small = svd(b);
   return truncate({ u: mul(q, small.u), s: small.s, v: small.v }, k);
 }

@@ -22,7 +22,7 @@ export const decomposeTucker = defineNode({
         .describe('one rank per mode (per listed mode when `modes` is set); null or a missing entry keeps that mode full'),
       eps: z.number().gt(0).max(1).optional().describe('instead of ranks: the smallest ranks whose truncated HOSVD error is ≤ eps'),
       method: z.enum(['hooi', 'hosvd']).default('hooi').describe('hooi: iterate from the HOSVD; hosvd: truncated HOSVD only'),
-      init: z.enum(['svd', 'random']).default('svd').describe('HOOI start: truncated HOSVD, or random orthonormal factors'),
+      init: z.enum(['svd', 'random']).default('svd').describe('HOOI start: sequentially truncated HOSVD, or random orthonormal factors'),
       maxIter: z.number().int().min(0).max(100000).default(100).describe('HOOI sweeps at most'),
       tol: z.number().min(0).default(1e-8).describe('HOOI stops when the error estimate changes by less than this'),
       modes: z.array(z.number().int().min(0)).min(1).optional().describe('decompose only these modes (e.g. [0, 1]: Tucker-2 of a conv kernel)'),
