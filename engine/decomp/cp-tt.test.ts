@@ -81,3 +81,35 @@ describe('TT-SVD against TensorLy and Oseledets (shared/refs)', () => {
     expect(() => tt(x, { maxRank: 0 })).toThrow(/positive integers, got 0/);
   });
 });
+
+describe('MTTKRP', () => {
+  it('equals the explicit sum Σ_{j,k} X[i,j,k]·B[j,r]·C[k,r] (mode 0) and its analogues', async () => {
+    const { mat } = await import('../linalg');
+    const { unfold } = await import('../tensor');
+    const { mttkrp } = await import('./cp');
+    const rnd = new RandomSource(12);
+    const x = new Tensor([3, 4, 5]);
+    rnd.fillNormal(x.data);
+    const fs = [3, 4, 5].map((n) => {
+      const f = mat(n, 2);
+      rnd.fillNormal(f.data);
+      return f;
+    });
+    for (let mode = 0; mode < 3; mode++) {
+      const m = mttkrp(unfold(x, mode), fs, mode);
+      for (let i = 0; i < x.shape[mode]!; i++)
+        for (let r = 0; r < 2; r++) {
+          let s = 0;
+          for (let a = 0; a < 3; a++)
+            for (let b = 0; b < 4; b++)
+              for (let c = 0; c < 5; c++) {
+                const idx = [a, b, c];
+                if (idx[mode] !== i) continue;
+                const w = [0, 1, 2].filter((k) => k !== mode).reduce((p, k) => p * fs[k]!.data[idx[k]! * 2 + r]!, 1);
+                s += x.get(a, b, c) * w;
+              }
+          expect(m.data[i * 2 + r]).toBeCloseTo(s, 10);
+        }
+    }
+  });
+});

@@ -1,5 +1,5 @@
 export { tucker, type TuckerOptions, type TuckerResult } from './tucker';
-export { cp, cpReconstruct64, type CpOptions, type CpResult } from './cp';
+export { cp, cpReconstruct64, mttkrp, type CpOptions, type CpResult } from './cp';
 export { tt, ttReconstruct, type TtOptions, type TtResult } from './tt';
 export { type IterationHook } from './common';
 export { truncatedSvd, type SvdOptions, type SvdResult } from './svd';

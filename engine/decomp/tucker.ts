@@ -1,7 +1,9 @@
 // Tucker decomposition X ≈ G ×₀ U₀ ×₁ U₁ … by truncated HOSVD (De Lathauwer, De Moor & Vandewalle,
 // SIAM J. Matrix Anal. Appl. 21(4), 2000) and HOOI (ibid., 21(4):1324, 2000, Alg. 4.2), with
-// TensorLy's conventions so results compare one to one: init 'svd' = truncated HOSVD, after each
-// sweep e_i = √|‖X‖² − ‖G‖²| / ‖X‖, stop when i > 1 and |e_{i−1} − e_i| < tol.
+// TensorLy's stopping rule so results compare one to one: after each sweep
+// e_i = √|‖X‖² − ‖G‖²| / ‖X‖, stop when i > 1 and |e_{i−1} − e_i| < tol. (TensorLy starts HOOI from
+// the HOSVD, we from the sequentially truncated HOSVD; on the refs both stop within two sweeps of
+// each other at the same error.)
 import type { RandomSource } from '../random';
 import { chooseRank, identityMat, mat, orthonormalize, type Mat } from '../linalg';
 import { checkFinite, type Tensor } from '../tensor';
@@ -14,6 +16,7 @@ export interface TuckerOptions {
   /** Relative error target: each mode keeps the smallest r with tail ≤ eps·‖X‖/√(#modes). */
   eps?: number;
   method: 'hooi' | 'hosvd';
+  /** 'svd': the HOSVD for method hosvd, the sequentially truncated HOSVD as HOOI's start. */
   init: 'svd' | 'random';
   maxIter: number;
   tol: number;
