@@ -5,7 +5,7 @@
 // (√|‖X‖² + ‖X̂‖² − 2⟨X, X̂⟩| / ‖X‖), stop when i ≥ 1 and |e_{i−1} − e_i| < tol.
 import type { RandomSource } from '../random';
 import { hadamard, khatriRao, mat, mul, pinv, transpose, type Mat } from '../linalg';
-import { Tensor, checkFinite, gemmRowsByRows, unfold } from '../tensor';
+import { Tensor, checkFinite, gemmRowsByRows, permute, unfold } from '../tensor';
 import { leadingLeftOfUnfolding, type IterationHook } from './common';
 import { matTo32, norm64, relError64, to64, type T64 } from './dense64';
 
@@ -35,9 +35,7 @@ export function cp(input: Tensor, opts: CpOptions): CpResult {
   const x = to64(input);
   const d = x.shape.length;
   if (d < 2) throw new Error(`CP needs a tensor of order ≥ 2, got shape [${x.shape.join('×')}]`);
-  // The unfoldings stay float32 (the input's own values): the MTTKRP streams them once per mode
-  // and sweep, so half the bytes is most of its speed; the products still sum in float64.
-  const unfoldings = x.shape.map((_, m) => unfold(input, m));
+  const mttkrpOf = d === 3 ? threeWayMttkrp(input) : generalMttkrp(input);
   const normX = norm64(x);
   const factors = initFactors(x, opts);
   let weights = new Float64Array(rank).fill(1);
@@ -51,7 +49,7 @@ export function cp(input: Tensor, opts: CpOptions): CpResult {
       // with it, the other factors have unit columns and w moves into the mode just updated.
       let v = mat(rank, rank, new Float64Array(rank * rank).fill(1));
       factors.forEach((f, k) => k !== m && (v = hadamard(v, mul(f, f, { transA: true }))));
-      const mt = mttkrp(unfoldings[m]!, factors, m);
+      const mt = mttkrpOf(factors, m);
       let f = mul(mt, pinv(v));
       if (opts.normalize) {
         const norms = columnNorms(f);
@@ -96,6 +94,52 @@ function initFactors(x: T64, opts: CpOptions): Mat[] {
     for (let i = 0; i < n; i++) for (let j = k; j < rank; j++) f.data[i * rank + j] = random.uniform();
     return f;
   });
+}
+
+type MttkrpOf = (factors: Mat[], mode: number) => Mat;
+
+/** Any order: one product of the float32 unfolding with the Khatri-Rao product per mode. The
+ * unfoldings stay float32 (the input's own values), half the bytes to stream each sweep. */
+function generalMttkrp(x: Tensor): MttkrpOf {
+  const unfoldings = x.shape.map((_, m) => unfold(x, m));
+  return (factors, m) => mttkrp(unfoldings[m]!, factors, m);
+}
+
+/**
+ * Order 3, by a dimension tree (Phan, Tichavský & Cichocki, IEEE TSP 61(19), 2013): modes 0 and 1
+ * share P = X ×₂ C (one product per sweep, reused because C does not change between their
+ * updates) and mode 2 uses Q = X ×₀ A. Two large products per sweep instead of three, each over
+ * rows of length K or I, which stay in cache; the small contractions with B are O(IJR).
+ */
+function threeWayMttkrp(x: Tensor): MttkrpOf {
+  const [I, J, K] = x.shape as [number, number, number];
+  const xjki = permute(x, [1, 2, 0]).data; // (J·K) × I, row-major
+  let p: Float64Array | null = null; // P[(i, j), r] = Σ_k X[i, j, k] C[k, r]
+  return (f, m) => {
+    const R = f[0]!.cols;
+    const out = mat(x.shape[m]!, R);
+    if (m === 0) p = gemmRowsByRows(x.data, transpose(f[2]!).data, I * J, R, K, new Float64Array(I * J * R));
+    if (m === 0 || m === 1) {
+      // M0[i, r] = Σ_j P[i, j, r]·B[j, r];  M1[j, r] = Σ_i P[i, j, r]·A[i, r].
+      const other = m === 0 ? f[1]! : f[0]!;
+      for (let i = 0; i < I; i++)
+        for (let j = 0; j < J; j++) {
+          const row = (i * J + j) * R;
+          const [o, w] = m === 0 ? [i * R, j * R] : [j * R, i * R];
+          for (let r = 0; r < R; r++) out.data[o + r]! += p![row + r]! * other.data[w + r]!;
+        }
+      return out;
+    }
+    // Q[(j, k), r] = Σ_i X[i, j, k] A[i, r];  M2[k, r] = Σ_j Q[j, k, r]·B[j, r].
+    const q = gemmRowsByRows(xjki, transpose(f[0]!).data, J * K, R, I, new Float64Array(J * K * R));
+    const b = f[1]!;
+    for (let j = 0; j < J; j++)
+      for (let k = 0; k < K; k++) {
+        const row = (j * K + k) * R;
+        for (let r = 0; r < R; r++) out.data[k * R + r]! += q[row + r]! * b.data[j * R + r]!;
+      }
+    return out;
+  };
 }
 
 /** MTTKRP X_(m)·(⊙_{k≠m} Aₖ) from the float32 unfolding X_(m) (Khatri-Rao rows in C order of the
