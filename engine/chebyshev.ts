@@ -2,7 +2,7 @@
 // along each axis, and mesh-free evaluation. Conventions of numpy.polynomial.chebyshev (checked
 // against chebinterpolate in shared/refs): nodes tᵢ = −cos(π(i+½)/n) ascending (chebpts1), and
 // c_k = (2/n)·Σᵢ vᵢ T_k(tᵢ) with c₀ halved, which is the DCT-II route c_k = (−1)^k·D_k/n.
-import { Tensor, multiModeProduct } from './tensor';
+import { Tensor } from './tensor';
 import { forEachLine } from './transforms/lines';
 import type { ChebyshevValue, TuckerValue } from './values';
 
@@ -81,10 +81,4 @@ function contract(core: Float32Array, shape: readonly number[], w: readonly Floa
     cur = next;
   }
   return cur[0]!;
-}
-
-/** The dense coefficient tensor of an expansion (expanding a Tucker form). */
-export function denseCoefficients(e: ChebyshevValue): Tensor {
-  const c = e.coefficients;
-  return c instanceof Tensor ? c : multiModeProduct(c.core, c.factors);
 }

@@ -27,7 +27,7 @@ export {
   type SvdOptions, type SvdResult, type DecompositionKind, type IterationHook,
 } from './decomp';
 export { dct, wht, dwt, filters, sequencyPermutation, resolveAxes, WAVELETS, type Wavelet, type WhtOrder, type DwtOptions } from './transforms';
-export { chebyshevNodes, chebyshevCoefficients, evaluateChebyshev, denseCoefficients } from './chebyshev';
+export { chebyshevNodes, chebyshevCoefficients, evaluateChebyshev } from './chebyshev';
 export {
   mat, qr, eigh, svd, randomizedSvd, chooseRank, khatriRao, kronecker, pinv, lstsq,
   type Mat, type Svd, type RankChoice,

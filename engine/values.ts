@@ -69,7 +69,6 @@ export interface PortTypes {
   tt: TtValue;
 }
 export type PortType = keyof PortTypes;
-export const PORT_TYPES: readonly PortType[] = ['tensor', 'function', 'chebyshev', 'metrics', 'table', 'svd', 'tucker', 'cp', 'tt'];
 
 /** What a run reports for one output port: enough to read without loading the value. */
 export interface ValueSummary {

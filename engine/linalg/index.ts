@@ -1,4 +1,4 @@
-export { mat, fromTensor, toTensor, identityMat, transpose, mul, gramRows, leadingColumns, frobenius, normalizeSigns, type Mat } from './mat';
+export { mat, fromTensor, toTensor, identityMat, transpose, mul, gramRows, leadingColumns, normalizeSigns, type Mat } from './mat';
 export { qr, orthonormalize } from './qr';
 export { eigh, type Eigh } from './eigh';
 export { svd, type Svd } from './svd';

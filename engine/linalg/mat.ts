@@ -61,12 +61,6 @@ export function leadingColumns(m: Mat, k: number): Mat {
   return out;
 }
 
-export function frobenius(m: Mat): number {
-  let s = 0;
-  for (let i = 0; i < m.data.length; i++) s += m.data[i]! * m.data[i]!;
-  return Math.sqrt(s);
-}
-
 /** Flips column signs so the entry of largest magnitude in each column of `u` is positive (the
  * convention of ../shared/refs); `partners` (e.g. V) are flipped with it. */
 export function normalizeSigns(u: Mat, ...partners: Mat[]): void {
