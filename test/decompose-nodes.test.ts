@@ -111,3 +111,33 @@ describe('decomposition nodes refuse bad input clearly', () => {
     expect(await run({ type: 'decompose.tt', params: { maxRank: 2, reshape: [4, 4] } })).toMatch(/'reshape' \[4×4\] holds 16 entries but the input \[6×7×8\] has 336/);
   });
 });
+
+describe('long decompositions report progress and can be cancelled', () => {
+  it('an exact SVD stops at the first Jacobi sweep after Cancel', async () => {
+    const doc = graph(
+      [
+        { id: 's', type: 'source.synthetic', params: { kind: 'gaussian', shape: [120, 100] } },
+        { id: 'd', type: 'decompose.svd', params: { rank: 5 } },
+      ],
+      [['s', 'tensor', 'd', 'tensor']],
+    );
+    const ctrl = new AbortController();
+    const messages: string[] = [];
+    const r = await runGraph(doc, {
+      registry,
+      backend: cpuBackend,
+      files,
+      output: { write: async (n) => n },
+      signal: ctrl.signal,
+      onEvent: (e) => {
+        if (e.type === 'progress') {
+          messages.push(e.message ?? '');
+          ctrl.abort();
+        }
+      },
+    });
+    expect(messages).toEqual(['Jacobi sweep 1']);
+    expect(r.nodes.d!.status).toBe('cancelled');
+    expect(r.status).toBe('interrupted');
+  });
+});

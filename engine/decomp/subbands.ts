@@ -11,6 +11,8 @@ export interface SubbandOptions {
   levels: number;
   rank?: number;
   energy?: number;
+  /** Called after each subband (it may throw to cancel). */
+  onBlock?: (done: number, of: number, name: string) => void;
 }
 
 export interface SubbandBlock {
@@ -52,6 +54,7 @@ export function lowrankSubbands(x: Tensor, opts: SubbandOptions): { tensor: Tens
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) coeffs.data[(b.rows[0] + i) * n + b.cols[0] + j] = approx.data[i * cols + j]!;
     b.rank = k;
     params += k * (rows + cols + 1);
+    opts.onBlock?.(blocks.indexOf(b) + 1, blocks.length, b.name);
   }
   const tensor = dwt(coeffs, { wavelet: opts.wavelet, levels: opts.levels, inverse: true });
   return { tensor, params, relError: relError64(x.data, tensor.data), blocks };

@@ -16,6 +16,8 @@ export interface SvdOptions {
   /** Unfold an N-D tensor along this mode first; required for non-matrices. */
   mode?: number;
   random: RandomSource;
+  /** Progress after each Jacobi sweep / power iteration; may throw to cancel. */
+  onProgress?: (message: string) => void;
 }
 
 export interface SvdResult {
@@ -43,8 +45,14 @@ export function truncatedSvd(x: Tensor, opts: SvdOptions): SvdResult {
   let full: Svd;
   if (opts.method === 'randomized') {
     if (opts.rank === undefined) throw new Error(`method 'randomized' needs an integer 'rank' (energy and tol need the whole spectrum: use method 'exact')`);
-    full = randomizedSvd(A, { rank: opts.rank, oversample: opts.oversample, powerIters: opts.powerIters, random: opts.random });
-  } else full = exactSvd(A);
+    full = randomizedSvd(A, {
+      rank: opts.rank,
+      oversample: opts.oversample,
+      powerIters: opts.powerIters,
+      random: opts.random,
+      onIteration: (i, of) => opts.onProgress?.(`power iteration ${i + 1} of ${of}`),
+    });
+  } else full = exactSvd(A, { onSweep: (s) => opts.onProgress?.(`Jacobi sweep ${s + 1}`) });
   const k = Math.max(1, chooseRank(full.s, { ...(opts.rank !== undefined ? { rank: opts.rank } : {}), ...(opts.energy !== undefined ? { energy: opts.energy } : {}), ...(opts.tol !== undefined ? { tol: opts.tol } : {}) }));
   const t = truncate(full, k);
   const total = full.s.reduce((acc, v) => acc + v * v, 0);

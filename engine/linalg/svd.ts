@@ -17,26 +17,31 @@ export interface Svd {
 
 const MAX_SWEEPS = 80;
 
-export function svd(a: Mat): Svd {
+export interface SvdHooks {
+  /** Called after each Jacobi sweep (it may throw to cancel a long decomposition). */
+  onSweep?: (sweep: number) => void;
+}
+
+export function svd(a: Mat, hooks: SvdHooks = {}): Svd {
   if (a.rows < a.cols) {
-    const t = svd(transpose(a));
+    const t = svd(transpose(a), hooks);
     return { u: t.v, s: t.s, v: t.u };
   }
   if (a.rows > a.cols && a.cols > 0) {
     // A = QR, R = Ur S Vᵀ ⇒ A = (Q Ur) S Vᵀ.
     const { q, r } = qr(a);
-    const inner = jacobi(r);
+    const inner = jacobi(r, hooks);
     const out = { u: mul(q, inner.u), s: inner.s, v: inner.v };
     normalizeSigns(out.u, out.v);
     return out;
   }
-  const out = jacobi(a);
+  const out = jacobi(a, hooks);
   normalizeSigns(out.u, out.v);
   return out;
 }
 
 /** One-sided Jacobi on a square (or tall) matrix, columns rotated until mutually orthogonal. */
-function jacobi(a: Mat): Svd {
+function jacobi(a: Mat, hooks: SvdHooks): Svd {
   const { rows: m, cols: n } = a;
   const v0 = eigh(mul(a, a, { transA: true })).vectors;
   const av0 = mul(a, v0);
@@ -66,6 +71,7 @@ function jacobi(a: Mat): Svd {
         norms[q] = dot(cols[q]!, cols[q]!, m);
       }
     }
+    hooks.onSweep?.(sweep);
     if (!rotated) break;
   }
   const order = Array.from({ length: n }, (_, j) => j).sort((x, y) => norms[y]! - norms[x]!);

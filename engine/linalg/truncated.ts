@@ -41,6 +41,8 @@ export function truncate(d: Svd, k: number): Svd {
 }
 
 export interface RandomizedOptions {
+  /** Called after each power iteration (it may throw to cancel). */
+  onIteration?: (iteration: number, of: number) => void;
   rank: number;
   oversample: number;
   powerIters: number;
@@ -61,6 +63,7 @@ export function randomizedSvd(a: Mat, opts: RandomizedOptions): Svd {
   for (let i = 0; i < opts.powerIters; i++) {
     const z = qr(mul(at, q)).q; // n × l
     q = qr(mul(a, z)).q;
+    opts.onIteration?.(i, opts.powerIters);
   }
   const b = transpose(mul(at, q)); // Qᵀ·A, l × n
   const small = svd(b);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Tensor, defineNode, tucker } from '../../engine';
-import { decompositionInfo } from '../decompose/info';
+import { decompositionInfo, sweepProgress } from '../decompose/info';
 import { coefficientsFrom, domainParam, nParam } from './common';
 
 export const decomposeChebyshevTucker = defineNode({
@@ -39,6 +39,7 @@ export const decomposeChebyshevTucker = defineNode({
       maxIter: 100,
       tol: 1e-10,
       random: ctx.random,
+      onIteration: sweepProgress(ctx, 'HOOI', 100),
     });
     const value = { core: r.core, factors: r.factors };
     return { tucker: value, expansion: { domain, coefficients: value }, info: decompositionInfo(value, r.relError) };

@@ -30,7 +30,8 @@ export const decomposeSvd = defineNode({
       if (given.length > 1) ctx.addIssue({ code: 'custom', path: [given[1]!], message: `give one of rank, energy or tol, not ${given.join(' and ')}` });
     }),
   run({ tensor }, p, ctx) {
-    const r = truncatedSvd(tensor, { ...p, random: ctx.random });
+    let step = 0;
+    const r = truncatedSvd(tensor, { ...p, random: ctx.random, onProgress: (message) => ctx.progress(++step, step + 1, message) });
     return {
       svd: r.value,
       spectrum: new Tensor([r.spectrum.length], Float32Array.from(r.spectrum)),
