@@ -33,6 +33,8 @@ describe('browser worker bundle', () => {
       setTimeout,
       clearTimeout,
       queueMicrotask,
+      atob,
+      WebAssembly,
       console,
     };
     const context: Record<string, unknown> = { ...worker, self: undefined };

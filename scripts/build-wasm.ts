@@ -1,0 +1,88 @@
+// npm run build:wasm — writes engine/tensor/wasm/gemm.wat and gemm-wasm.ts (the module as base64).
+// The kernel: C = A·Btᵀ for row-major float64 A (m×k) and Bt (n×k), 2×4 register blocks of f64x2
+// accumulators (8 of 16 SIMD registers, plus 6 for loads), each output's two lanes summed at the
+// end, an odd k's last term added in scalar. Edge blocks repeat the last row/column and do not
+// store the copies. A test checks the checked-in files match this generator.
+import { writeFileSync } from 'node:fs';
+import wabtInit from 'wabt';
+
+const R = 2; // rows per block
+const C = 4; // columns per block
+const acc = (r: number, c: number) => `$c${r}${c}`;
+
+export function gemmWat(): string {
+  const lines: string[] = [];
+  const L = (s: string) => lines.push(s);
+  L('(module');
+  L('  (memory (export "memory") 1)');
+  L('  ;; gemm(a, bt, c, m, n, k): c[i·n + j] = Σ_p a[i·k + p]·bt[j·k + p]; pointers are byte offsets.');
+  L('  (func (export "gemm") (param $a i32) (param $bt i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)');
+  L('    (local $i i32) (local $j i32) (local $p i32) (local $kEven i32) (local $row i32)');
+  for (let r = 0; r < R; r++) L(`    (local $a${r} i32) (local $x${r} v128)`);
+  for (let c = 0; c < C; c++) L(`    (local $b${c} i32)`);
+  L('    (local $y v128) (local $s f64)');
+  for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) L(`    (local ${acc(r, c)} v128)`);
+  L('    (local.set $kEven (i32.and (local.get $k) (i32.const -2)))');
+  L('    (local.set $row (i32.shl (local.get $k) (i32.const 3)))');
+  L('    (block $doneI (loop $loopI');
+  L('      (br_if $doneI (i32.ge_u (local.get $i) (local.get $m)))');
+  for (let r = 0; r < R; r++) {
+    const idx = r === 0 ? '(local.get $i)' : `(select (i32.add (local.get $i) (i32.const ${r})) (i32.sub (local.get $m) (i32.const 1)) (i32.lt_u (i32.add (local.get $i) (i32.const ${r})) (local.get $m)))`;
+    L(`      (local.set $a${r} (i32.add (local.get $a) (i32.mul ${idx} (local.get $row))))`);
+  }
+  L('      (local.set $j (i32.const 0))');
+  L('      (block $doneJ (loop $loopJ');
+  L('        (br_if $doneJ (i32.ge_u (local.get $j) (local.get $n)))');
+  for (let c = 0; c < C; c++) {
+    const idx = c === 0 ? '(local.get $j)' : `(select (i32.add (local.get $j) (i32.const ${c})) (i32.sub (local.get $n) (i32.const 1)) (i32.lt_u (i32.add (local.get $j) (i32.const ${c})) (local.get $n)))`;
+    L(`        (local.set $b${c} (i32.add (local.get $bt) (i32.mul ${idx} (local.get $row))))`);
+  }
+  for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) L(`        (local.set ${acc(r, c)} (v128.const f64x2 0 0))`);
+  L('        (local.set $p (i32.const 0))');
+  L('        (block $doneP (loop $loopP');
+  L('          (br_if $doneP (i32.ge_u (local.get $p) (i32.shl (local.get $kEven) (i32.const 3))))');
+  for (let r = 0; r < R; r++) L(`          (local.set $x${r} (v128.load (i32.add (local.get $a${r}) (local.get $p))))`);
+  for (let c = 0; c < C; c++) {
+    L(`          (local.set $y (v128.load (i32.add (local.get $b${c}) (local.get $p))))`);
+    for (let r = 0; r < R; r++) L(`          (local.set ${acc(r, c)} (f64x2.add (local.get ${acc(r, c)}) (f64x2.mul (local.get $x${r}) (local.get $y))))`);
+  }
+  L('          (local.set $p (i32.add (local.get $p) (i32.const 16)))');
+  L('          (br $loopP)))');
+  for (let r = 0; r < R; r++) {
+    for (let c = 0; c < C; c++) {
+      const v = acc(r, c);
+      L(`        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get ${v})) (f64x2.extract_lane 1 (local.get ${v}))))`);
+      // odd k: the last term
+      L(`        (if (i32.ne (local.get $kEven) (local.get $k)) (then (local.set $s (f64.add (local.get $s) (f64.mul`);
+      L(`          (f64.load (i32.add (local.get $a${r}) (i32.shl (local.get $kEven) (i32.const 3))))`);
+      L(`          (f64.load (i32.add (local.get $b${c}) (i32.shl (local.get $kEven) (i32.const 3)))))))))`);
+      L(`        (if (i32.and (i32.lt_u (i32.add (local.get $i) (i32.const ${r})) (local.get $m)) (i32.lt_u (i32.add (local.get $j) (i32.const ${c})) (local.get $n)))`);
+      L(`          (then (f64.store (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (i32.const ${r})) (local.get $n)) (i32.add (local.get $j) (i32.const ${c}))) (i32.const 3))) (local.get $s))))`);
+    }
+  }
+  L(`        (local.set $j (i32.add (local.get $j) (i32.const ${C})))`);
+  L('        (br $loopJ)))');
+  L(`      (local.set $i (i32.add (local.get $i) (i32.const ${R})))`);
+  L('      (br $loopI)))');
+  L('  )');
+  L(')');
+  return `${lines.join('\n')}\n`;
+}
+
+export async function gemmWasmModuleText(): Promise<{ wat: string; ts: string }> {
+  const wat = gemmWat();
+  const wabt = await wabtInit();
+  const mod = wabt.parseWat('gemm.wat', wat, { simd: true });
+  const { buffer } = mod.toBinary({});
+  mod.destroy();
+  const b64 = Buffer.from(buffer).toString('base64');
+  const ts = `// Generated by \`npm run build:wasm\` (scripts/build-wasm.ts) from gemm.wat; do not edit.\nexport const GEMM_WASM_BASE64 =\n  '${b64}';\n`;
+  return { wat, ts };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { wat, ts } = await gemmWasmModuleText();
+  writeFileSync(new URL('../engine/tensor/wasm/gemm.wat', import.meta.url), wat);
+  writeFileSync(new URL('../engine/tensor/wasm/gemm-wasm.ts', import.meta.url), ts);
+  console.log('wrote engine/tensor/wasm/gemm.wat and gemm-wasm.ts');
+}
