@@ -3,7 +3,7 @@
 // do in float64: with float32 intermediates the error estimate √|‖X‖² − ‖G‖²| jitters by ~1e-6
 // and a 1e-8 stopping tolerance never triggers.
 import { mat, type Mat } from '../linalg';
-import { Tensor, gemmRowsByRows as gemm, permuteData, sizeOf } from '../tensor';
+import { Tensor, gemmRowsByRows as gemm, permuteData } from '../tensor';
 
 export interface T64 {
   shape: number[];
@@ -21,13 +21,6 @@ export function unfold64(x: T64, mode: number): Mat {
   if (mode === 0) return mat(rows, cols, x.data);
   const perm = [mode, ...x.shape.map((_, i) => i).filter((i) => i !== mode)];
   return mat(rows, cols, permuteData(x.data, x.shape, perm, new Float64Array(x.data.length)));
-}
-
-export function fold64(m: Mat, mode: number, shape: readonly number[]): T64 {
-  if (mode === 0) return { shape: [...shape], data: m.data };
-  const moved = [shape[mode]!, ...shape.filter((_, i) => i !== mode)];
-  const perm = shape.map((_, i) => (i < mode ? i + 1 : i === mode ? 0 : i));
-  return { shape: [...shape], data: permuteData(m.data, moved, perm, new Float64Array(sizeOf(shape))) };
 }
 
 /**

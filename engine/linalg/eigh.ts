@@ -19,11 +19,16 @@ export function eigh(a: Mat): Eigh {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   tred2(V, d, e, n);
-  tql2(V, d, e, n);
+  // tql2 rotates pairs of columns of V: hand it the columns as contiguous arrays.
+  const cols = Array.from({ length: n }, (_, c) => Float64Array.from({ length: n }, (_, r) => V[r]![c]!));
+  tql2(cols, d, e, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y]! - d[x]!);
   const values = Float64Array.from(order, (i) => d[i]!);
   const vectors = mat(n, n);
-  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) vectors.data[r * n + c] = V[r]![order[c]!]!;
+  for (let c = 0; c < n; c++) {
+    const col = cols[order[c]!]!;
+    for (let r = 0; r < n; r++) vectors.data[r * n + c] = col[r]!;
+  }
   return { values, vectors };
 }
 
@@ -101,7 +106,8 @@ function tred2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): 
   e[0] = 0;
 }
 
-function tql2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
+/** The implicit QL iterations on the tridiagonal (d, e), rotating the columns `cols` of V. */
+function tql2(cols: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
   let f = 0;
@@ -144,11 +150,12 @@ function tql2(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): v
           c = p / r;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
+          const vi = cols[i]!;
+          const vi1 = cols[i + 1]!;
           for (let k = 0; k < n; k++) {
-            const row = V[k]!;
-            h = row[i + 1]!;
-            row[i + 1] = s * row[i]! + c * h;
-            row[i] = c * row[i]! - s * h;
+            h = vi1[k]!;
+            vi1[k] = s * vi[k]! + c * h;
+            vi[k] = c * vi[k]! - s * h;
           }
         }
         p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
