@@ -33,7 +33,8 @@ export function catalogueText(registry: Registry): string {
   return catalogue(registry)
     .map((n) => {
       const lines = [`${n.type}  — ${n.title} (${n.category})`, `  ${n.description}`, `  inputs:  ${ports(n.inputs)}`, `  outputs: ${ports(n.outputs)}`];
-      for (const p of n.params) lines.push(`  --set ${p.name}=…  ${p.type}${p.default !== undefined ? `, default ${fmt(p.default)}` : ''}; ${describeRange(p)}. ${p.doc}`);
+      if (n.params.length) lines.push('  params (set with --set <node id>.<param>=<value>):');
+      for (const p of n.params) lines.push(`    ${p.name}: ${p.type}${p.default !== undefined ? ` = ${fmt(p.default)}` : ''}${describeRange(p) !== p.type ? ` (${describeRange(p)})` : ''} — ${p.doc}`);
       return lines.join('\n');
     })
     .join('\n\n');

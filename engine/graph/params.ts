@@ -30,6 +30,7 @@ type JsonSchema = {
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
   items?: JsonSchema;
+  prefixItems?: JsonSchema[];
   properties?: Record<string, JsonSchema>;
   required?: string[];
 };
@@ -48,8 +49,14 @@ export function paramInfo(def: AnyNodeDefinition): ParamInfo[] {
 
 function describeParam(name: string, s: JsonSchema, optional: boolean): ParamInfo {
   const alts = s.anyOf ?? s.oneOf;
-  const typeOf = (x: JsonSchema): string =>
-    x.enum || x.const !== undefined ? 'enum' : Array.isArray(x.type) ? x.type.join(' | ') : x.type === 'array' ? `${typeOf(x.items ?? {})}[]` : (x.type ?? 'any');
+  const typeOf = (x: JsonSchema): string => {
+    if (x.enum || x.const !== undefined) return 'enum';
+    if (x.anyOf ?? x.oneOf) return (x.anyOf ?? x.oneOf)!.map(typeOf).join(' | ');
+    if (Array.isArray(x.type)) return x.type.join(' | ');
+    if (x.prefixItems) return `[${x.prefixItems.map(typeOf).join(', ')}]`;
+    if (x.type === 'array') return `${/\|/.test(typeOf(x.items ?? {})) ? `(${typeOf(x.items ?? {})})` : typeOf(x.items ?? {})}[]`;
+    return x.type ?? 'any';
+  };
   const enumValues = s.enum ?? (alts?.every((a) => a.const !== undefined) ? alts.map((a) => a.const) : undefined);
   const info: ParamInfo = {
     name,
@@ -58,8 +65,10 @@ function describeParam(name: string, s: JsonSchema, optional: boolean): ParamInf
     optional,
   };
   if (s.default !== undefined) info.default = s.default;
-  const lo = s.minimum ?? s.exclusiveMinimum ?? s.items?.minimum;
-  const hi = s.maximum ?? s.exclusiveMaximum ?? s.items?.maximum;
+  // zod's int() bounds are the safe-integer range: not a limit worth printing.
+  const bound = (v: number | undefined) => (v === undefined || Math.abs(v) >= Number.MAX_SAFE_INTEGER ? undefined : v);
+  const lo = bound(s.minimum ?? s.exclusiveMinimum ?? s.items?.minimum);
+  const hi = bound(s.maximum ?? s.exclusiveMaximum ?? s.items?.maximum);
   if (lo !== undefined) info.minimum = lo;
   if (hi !== undefined) info.maximum = hi;
   if (enumValues) info.enum = enumValues;

@@ -21,7 +21,7 @@ export const decomposeTucker = defineNode({
         .optional()
         .describe('one rank per mode (per listed mode when `modes` is set); null or a missing entry keeps that mode full'),
       eps: z.number().gt(0).max(1).optional().describe('instead of ranks: the smallest ranks whose truncated HOSVD error is ≤ eps'),
-      method: z.enum(['hooi', 'hosvd']).default('hooi').describe('hooi: iterate from the HOSVD; hosvd: truncated HOSVD only'),
+      method: z.enum(['hooi', 'hosvd']).default('hooi').describe('hooi: higher-order orthogonal iteration; hosvd: truncated HOSVD only'),
       init: z.enum(['svd', 'random']).default('svd').describe('HOOI start: sequentially truncated HOSVD, or random orthonormal factors'),
       maxIter: z.number().int().min(0).max(100000).default(100).describe('HOOI sweeps at most'),
       tol: z.number().min(0).default(1e-8).describe('HOOI stops when the error estimate changes by less than this'),
