@@ -14,7 +14,7 @@ export interface Backend {
 
 export const cpuBackend: Backend = {
   name: 'cpu',
-  adapter: 'CPU (JavaScript, float32 storage, float64 accumulation)',
+  adapter: 'CPU (JavaScript and WebAssembly SIMD, float32 storage, float64 accumulation)',
   matmul,
   modeProduct,
 };
