@@ -1,0 +1,53 @@
+// Acquiring a GPUDevice from whatever provides WebGPU: navigator.gpu in a browser or worker, or
+// the `webgpu` package (Dawn) that the headless runner passes in. The engine imports no provider
+// itself, so this file runs unchanged in both.
+
+export class WebGpuUnavailableError extends Error {
+  constructor(reason: string) {
+    super(
+      `WebGPU is not available: ${reason}. Headless on Debian, the Vulkan driver comes from mesa-vulkan-drivers ≥ 24 in bookworm-backports (scripts/setup-system.sh installs it); or use --backend cpu`,
+    );
+    this.name = 'WebGpuUnavailableError';
+  }
+}
+
+export interface GpuContext {
+  device: GPUDevice;
+  /** The provider and adapter stay referenced for the device's lifetime: Dawn's Node binding tears
+   * its instance down when they are garbage-collected, and the next submit then crashes the process
+   * ("The futex facility returned an unexpected error code"). */
+  keepAlive: readonly unknown[];
+  /** Adapter description for run.json and the status bar, e.g. "llvmpipe: Mesa 25.0.7". */
+  adapter: string;
+  limits: { maxStorageBufferBindingSize: number; maxBufferSize: number; maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number };
+}
+
+export async function acquireDevice(gpu: GPU | undefined, label = 'corespace'): Promise<GpuContext> {
+  if (!gpu) throw new WebGpuUnavailableError('no WebGPU implementation in this environment');
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new WebGpuUnavailableError('no adapter found (no GPU, and no software Vulkan driver)');
+  const l = adapter.limits;
+  // Ask for the adapter's own limits: the defaults (128 MiB bindings) are often below them.
+  const device = await adapter.requestDevice({
+    label,
+    requiredLimits: {
+      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      maxBufferSize: l.maxBufferSize,
+      maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+      maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+    },
+  });
+  const info = adapter.info;
+  const adapterName = [info?.description || info?.device || info?.vendor || 'unknown adapter', info?.architecture].filter(Boolean).join(' ');
+  return {
+    device,
+    keepAlive: [gpu, adapter],
+    adapter: adapterName,
+    limits: {
+      maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
+      maxBufferSize: device.limits.maxBufferSize,
+      maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
+      maxComputeInvocationsPerWorkgroup: device.limits.maxComputeInvocationsPerWorkgroup,
+    },
+  };
+}

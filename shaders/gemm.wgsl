@@ -1,0 +1,94 @@
+// Strided-batched GEMM: C[b] = alpha · op(A[b]) · op(B[b]) + beta · C[b], float32, row-major.
+//
+// Tiling (the TS side, engine/webgpu/gemm.ts, must match): a workgroup of 16 × 16 threads computes
+// a TILE_M × TILE_N = 64 × 64 block of C; each thread owns a 4 × 4 sub-block held in registers.
+// The K dimension is walked in steps of TILE_K = 16: each step stages a 64 × 16 slice of op(A) and
+// a 16 × 64 slice of op(B) in workgroup memory (4 + 4 loads per thread), then every thread does
+// 16 × 16 multiply-adds from it. Loads outside the matrices read 0 and stores outside are skipped,
+// so no size has to divide the tiles. Dispatch: (ceil(N / 64), ceil(M / 64), batch).
+
+struct Params {
+  m: u32, n: u32, k: u32,
+  // 1 = transposed: op(A) = Aᵀ where A is stored K × M.
+  trans_a: u32, trans_b: u32,
+  // Element strides between consecutive matrices of a batch (0 = the same matrix for every batch).
+  stride_a: u32, stride_b: u32, stride_c: u32,
+  alpha: f32, beta: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;            // 40 bytes (48 with padding), Params above
+@group(0) @binding(1) var<storage, read> a: array<f32>;        // A, row-major, M × K (K × M if trans_a)
+@group(0) @binding(2) var<storage, read> b: array<f32>;        // B, row-major, K × N (N × K if trans_b)
+@group(0) @binding(3) var<storage, read_write> c: array<f32>;  // C, row-major, M × N
+
+const TILE_M: u32 = 64u;
+const TILE_N: u32 = 64u;
+const TILE_K: u32 = 16u;
+
+var<workgroup> tile_a: array<f32, 1024>; // [k][m]: TILE_K × TILE_M
+var<workgroup> tile_b: array<f32, 1024>; // [k][n]: TILE_K × TILE_N
+
+fn load_a(base: u32, row: u32, col: u32) -> f32 {
+  if (row >= params.m || col >= params.k) { return 0.0; }
+  if (params.trans_a == 1u) { return a[base + col * params.m + row]; }
+  return a[base + row * params.k + col];
+}
+
+fn load_b(base: u32, row: u32, col: u32) -> f32 {
+  if (row >= params.k || col >= params.n) { return 0.0; }
+  if (params.trans_b == 1u) { return b[base + col * params.k + row]; }
+  return b[base + row * params.n + col];
+}
+
+@compute @workgroup_size(16, 16, 1)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let batch = wg.z;
+  let base_a = batch * params.stride_a;
+  let base_b = batch * params.stride_b;
+  let base_c = batch * params.stride_c;
+  let row0 = wg.y * TILE_M;
+  let col0 = wg.x * TILE_N;
+  let flat = lid.y * 16u + lid.x;
+
+  var acc: array<f32, 16>;
+  for (var i = 0u; i < 16u; i++) { acc[i] = 0.0; }
+
+  for (var k0 = 0u; k0 < params.k; k0 += TILE_K) {
+    // Stage op(A)[row0 .. row0+63][k0 .. k0+15] and op(B)[k0 .. k0+15][col0 .. col0+63].
+    for (var l = 0u; l < 4u; l++) {
+      let e = flat + l * 256u;          // 0 … 1023
+      let kk = e / TILE_M;              // 0 … 15
+      let mm = e % TILE_M;              // 0 … 63
+      tile_a[e] = load_a(base_a, row0 + mm, k0 + kk);
+      tile_b[e] = load_b(base_b, k0 + kk, col0 + mm);
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < TILE_K; kk++) {
+      var av: array<f32, 4>;
+      var bv: array<f32, 4>;
+      for (var i = 0u; i < 4u; i++) {
+        av[i] = tile_a[kk * TILE_M + lid.y * 4u + i];
+        bv[i] = tile_b[kk * TILE_N + lid.x * 4u + i];
+      }
+      for (var i = 0u; i < 4u; i++) {
+        for (var j = 0u; j < 4u; j++) {
+          acc[i * 4u + j] = fma(av[i], bv[j], acc[i * 4u + j]);
+        }
+      }
+    }
+    workgroupBarrier();
+  }
+
+  for (var i = 0u; i < 4u; i++) {
+    let row = row0 + lid.y * 4u + i;
+    if (row >= params.m) { continue; }
+    for (var j = 0u; j < 4u; j++) {
+      let col = col0 + lid.x * 4u + j;
+      if (col >= params.n) { continue; }
+      let idx = base_c + row * params.n + col;
+      var value = params.alpha * acc[i * 4u + j];
+      if (params.beta != 0.0) { value += params.beta * c[idx]; }
+      c[idx] = value;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// GEMM on WebGPU (Dawn over Vulkan; lavapipe on CPU-only machines) against the CPU backend, the
+// definition of the op. Tolerance: float32 sums in another order, so ~k·2⁻²⁴ of the entries' size.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shadersModuleText } from '../../scripts/build-shaders';
+import { RandomSource, Tensor, map, matmul } from '../../engine';
+import type { GpuContext } from '../../engine/webgpu/device';
+import { GemmKernel } from '../../engine/webgpu/gemm';
+import { readFileSync } from 'node:fs';
+import { gpuOrNull } from './gpu';
+
+let gpu: GpuContext | null = null;
+let kernel: GemmKernel;
+
+beforeAll(async () => {
+  gpu = await gpuOrNull();
+  if (gpu) kernel = new GemmKernel(gpu);
+});
+afterAll(() => gpu?.device.destroy());
+
+function gaussian(shape: number[], seed: number): Tensor {
+  const t = new Tensor(shape);
+  new RandomSource(seed).fillNormal(t.data);
+  return t;
+}
+
+describe('WebGPU GEMM', () => {
+  it('the engine reads the kernels in shaders/ (run npm run build:shaders after editing them)', () => {
+    expect(readFileSync(new URL('../../engine/webgpu/wgsl.generated.ts', import.meta.url), 'utf8')).toBe(shadersModuleText());
+  });
+
+  it('reports its adapter', () => {
+    if (!gpu) return;
+    expect(gpu.adapter.length).toBeGreaterThan(0);
+    expect(gpu.limits.maxStorageBufferBindingSize).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [1, 1, 1],
+    [3, 5, 7],
+    [64, 64, 16],
+    [65, 63, 17],
+    [100, 1, 50],
+    [1, 130, 33],
+    [200, 150, 129],
+  ])('%i×%i · %i×… matches the CPU, with every transpose combination', async (m, k, n) => {
+    if (!gpu) return;
+    for (const transA of [false, true])
+      for (const transB of [false, true]) {
+        const a = gaussian(transA ? [k, m] : [m, k], m + k);
+        const b = gaussian(transB ? [n, k] : [k, n], k + n + 1);
+        const want = matmul(a, b, { transA, transB });
+        const got = await kernel.matmul(a, b, { transA, transB });
+        expect(got.shape).toEqual([m, n]);
+        // Float32 summation error bound: k·2⁻²⁴·Σ|a||b| per entry (Higham, Accuracy and Stability, §3.1).
+        const bound = matmul(map(a, Math.abs), map(b, Math.abs), { transA, transB });
+        for (let i = 0; i < want.size; i++) expect(Math.abs(got.data[i]! - want.data[i]!)).toBeLessThanOrEqual(k * 2 ** -24 * bound.data[i]! + 1e-30);
+      }
+  });
+
+  it('refuses mismatched shapes and operands above the binding limit', async () => {
+    if (!gpu) return;
+    await expect(kernel.matmul(Tensor.zeros([2, 3]), Tensor.zeros([4, 2]))).rejects.toThrow(/inner sizes differ \(2×3 · 4×2\)/);
+    const tiny = new GemmKernel({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 64 } });
+    await expect(tiny.matmul(Tensor.zeros([8, 8]), Tensor.zeros([8, 8]))).rejects.toThrow(/A needs 256 bytes, above this device's storage binding limit of 64 bytes/);
+  });
+});
