@@ -8,3 +8,12 @@ export function randomizedSvdOfTensor(x: Tensor, rank: number, random: RandomSou
   // TensorLy's defaults for randomized_svd: 5 oversamples, 2 power iterations (the anchor's call).
   return randomizedSvd(mat(m, n, Float64Array.from(x.data)), { rank, oversample: 5, powerIters: 2, random });
 }
+
+/** The WebGPU device (Dawn, through the `webgpu` package) and the kernels, loaded only when asked. */
+export async function webgpuSubjects() {
+  const { create, globals } = await import('webgpu');
+  Object.assign(globalThis, globals);
+  const { acquireDevice } = await import('../engine/webgpu/device');
+  const { GemmKernel } = await import('../engine/webgpu/gemm');
+  return { gpu: await acquireDevice(create([]), 'corespace bench'), GemmKernel };
+}
