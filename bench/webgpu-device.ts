@@ -1,0 +1,34 @@
+// GEMM on a lent GPU machine (see scripts/device-bundle.sh): acquires the WebGPU adapter through Dawn,
+// times op(A)·op(B) at n = 256…4096 including upload and readback (median of 3 after one warm-up),
+// and checks the result against the CPU kernel up to n = 1024. Prints one JSON line per size.
+import { create, globals } from 'webgpu';
+import { RandomSource, Tensor, matmul } from '../engine';
+import { acquireDevice } from '../engine/webgpu/device';
+import { GemmKernel } from '../engine/webgpu/gemm';
+Object.assign(globalThis, globals);
+const gpu = await acquireDevice(create([]), 'corespace device run');
+console.log(JSON.stringify({ adapter: gpu.adapter, limits: gpu.limits }));
+const kernel = new GemmKernel(gpu);
+for (const n of [256, 512, 1024, 2048, 4096]) {
+  const a = new Tensor([n, n]);
+  new RandomSource(9).fillNormal(a.data);
+  const b = new Tensor([n, n]);
+  new RandomSource(10).fillNormal(b.data);
+  await kernel.matmul(a, b);
+  const runs: number[] = [];
+  let c: Tensor | null = null;
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    c = await kernel.matmul(a, b);
+    runs.push(performance.now() - t0);
+  }
+  runs.sort((x, y) => x - y);
+  // Parity on a sample of rows against the CPU (float32 bound k·2⁻²⁴·Σ|a||b|).
+  let worst = 0;
+  if (n <= 1024) {
+    const want = matmul(a, b);
+    for (let i = 0; i < want.size; i++) worst = Math.max(worst, Math.abs(c!.data[i]! - want.data[i]!));
+  }
+  console.log(JSON.stringify({ n, medianMs: runs[1], gflopsIncludingTransfers: (2 * n ** 3) / (runs[1]! * 1e6), maxAbsDiffVsCpu: worst }));
+}
+process.exit(0);
