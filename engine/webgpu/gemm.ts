@@ -40,6 +40,38 @@ export class GemmKernel {
 
   /** op(A)·op(B) for 2-D float32 tensors, computed on the GPU and read back. */
   async matmul(a: Tensor, b: Tensor, opts: GemmOptions = {}): Promise<Tensor> {
+    const job = this.prepare(a, b, opts);
+    const { device } = this.ctx;
+    const readback = device.createBuffer({ label: 'gemm readback', size: job.outSize, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const encoder = device.createCommandEncoder({ label: 'gemm encoder' });
+    job.encode(encoder);
+    encoder.copyBufferToBuffer(job.output, 0, readback, 0, job.outSize);
+    device.queue.submit([encoder.finish()]);
+    await readback.mapAsync(GPUMapMode.READ);
+    const out = new Float32Array(readback.getMappedRange().slice(0, 4 * job.m * job.n));
+    readback.unmap();
+    for (const buffer of [...job.buffers, readback]) buffer.destroy();
+    return new Tensor([job.m, job.n], out);
+  }
+
+  /** Milliseconds per product with the operands already on the device: `repeats` dispatches in one
+   * submission, timed to its completion (for benchmarks; no readback). */
+  async timeDispatches(a: Tensor, b: Tensor, repeats: number, opts: GemmOptions = {}): Promise<number> {
+    const job = this.prepare(a, b, opts);
+    const { device } = this.ctx;
+    const encoder = device.createCommandEncoder({ label: 'gemm timing encoder' });
+    for (let r = 0; r < repeats; r++) job.encode(encoder);
+    await device.queue.onSubmittedWorkDone();
+    const t0 = performance.now();
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    const ms = (performance.now() - t0) / repeats;
+    for (const buffer of job.buffers) buffer.destroy();
+    return ms;
+  }
+
+  /** Uploads the operands and returns how to encode the product into a command encoder. */
+  private prepare(a: Tensor, b: Tensor, opts: GemmOptions) {
     if (a.ndim !== 2 || b.ndim !== 2) throw new Error(`matmul needs two matrices, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
     const [m, k] = opts.transA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
     const [k2, n] = opts.transB ? [b.shape[1]!, b.shape[0]!] : [b.shape[0]!, b.shape[1]!];
@@ -61,25 +93,19 @@ export class GemmKernel {
     new Float32Array(params, 32, 2).set([opts.alpha ?? 1, 0]);
     const bufP = device.createBuffer({ label: 'gemm params', size: PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(bufP, 0, params);
-    const readback = device.createBuffer({ label: 'gemm readback', size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const bind = device.createBindGroup({
       label: 'gemm bind group',
       layout: this.layout,
       entries: [bufP, bufA, bufB, bufC].map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
-    const encoder = device.createCommandEncoder({ label: 'gemm encoder' });
-    const pass = encoder.beginComputePass({ label: 'gemm pass' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bind);
-    pass.dispatchWorkgroups(Math.ceil(n / TILE_N), Math.ceil(m / TILE_M), 1);
-    pass.end();
-    encoder.copyBufferToBuffer(bufC, 0, readback, 0, size);
-    device.queue.submit([encoder.finish()]);
-    await readback.mapAsync(GPUMapMode.READ);
-    const out = new Float32Array(readback.getMappedRange().slice(0, outBytes));
-    readback.unmap();
-    for (const buffer of [bufA, bufB, bufC, bufP, readback]) buffer.destroy();
-    return new Tensor([m, n], out);
+    const encode = (encoder: GPUCommandEncoder) => {
+      const pass = encoder.beginComputePass({ label: 'gemm pass' });
+      pass.setPipeline(this.pipeline);
+      pass.setBindGroup(0, bind);
+      pass.dispatchWorkgroups(Math.ceil(n / TILE_N), Math.ceil(m / TILE_M), 1);
+      pass.end();
+    };
+    return { m, n, output: bufC, outSize: size, buffers: [bufA, bufB, bufC, bufP], encode };
   }
 
   private upload(label: string, data: Float32Array, usage: number): GPUBuffer {

@@ -57,6 +57,13 @@ describe('WebGPU GEMM', () => {
       }
   });
 
+  it('times products on device-resident operands', async () => {
+    if (!gpu) return;
+    const ms = await kernel.timeDispatches(gaussian([64, 64], 1), gaussian([64, 64], 2), 4);
+    expect(ms).toBeGreaterThan(0);
+    expect(Number.isFinite(ms)).toBe(true);
+  });
+
   it('refuses mismatched shapes and operands above the binding limit', async () => {
     if (!gpu) return;
     await expect(kernel.matmul(Tensor.zeros([2, 3]), Tensor.zeros([4, 2]))).rejects.toThrow(/inner sizes differ \(2×3 · 4×2\)/);
