@@ -1,0 +1,70 @@
+// Binds shaders/fwht.wgsl: the orthonormal fast Walsh–Hadamard transform along the last axis, one
+// workgroup per line, for lines of length ≤ 4096 (longer lines need the multi-pass variant).
+import { Tensor, formatShape } from '../tensor';
+import { sequencyPermutation } from '../transforms';
+import type { GpuContext } from './device';
+import { WGSL } from './wgsl.generated';
+
+const MAX_N = 4096;
+
+export class FwhtKernel {
+  private readonly layout: GPUBindGroupLayout;
+  private readonly pipeline: GPUComputePipeline;
+
+  constructor(private readonly ctx: GpuContext) {
+    const { device } = ctx;
+    this.layout = device.createBindGroupLayout({
+      label: 'fwht bind group layout',
+      entries: [
+        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+        { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+        { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+      ],
+    });
+    this.pipeline = device.createComputePipeline({
+      label: 'fwht pipeline',
+      layout: device.createPipelineLayout({ label: 'fwht pipeline layout', bindGroupLayouts: [this.layout] }),
+      compute: { module: device.createShaderModule({ label: 'fwht.wgsl', code: WGSL.fwht }), entryPoint: 'main' },
+    });
+  }
+
+  /** The transform of every line along the last axis (natural or sequency order), read back. */
+  async transformLastAxis(x: Tensor, order: 'natural' | 'sequency' = 'natural'): Promise<Tensor> {
+    const n = x.shape[x.ndim - 1] ?? 1;
+    if (n < 1 || (n & (n - 1)) !== 0) throw new Error(`the Walsh–Hadamard transform needs a power-of-two last axis, but ${formatShape(x.shape)} ends in ${n}`);
+    if (n > MAX_N) throw new Error(`the single-pass WebGPU FWHT handles lines of up to ${MAX_N}, got ${n}`);
+    const lines = x.size / n;
+    // One workgroup per line in a 1-D grid (the WebGPU default caps a dimension at 65535).
+    if (lines > 65535) throw new Error(`the WebGPU FWHT transforms at most 65535 lines per call, got ${lines}; split the tensor`);
+    const { device } = this.ctx;
+    const bytes = Math.max(16, x.data.byteLength);
+    const data = device.createBuffer({ label: 'fwht data', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    device.queue.writeBuffer(data, 0, x.data as Float32Array<ArrayBuffer>);
+    const perm = device.createBuffer({ label: 'fwht perm', size: Math.max(16, 4 * n), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    if (order === 'sequency') device.queue.writeBuffer(perm, 0, sequencyPermutation(n) as Uint32Array<ArrayBuffer>);
+    const params = new ArrayBuffer(16);
+    new Uint32Array(params, 0, 3).set([n, Math.log2(n), order === 'sequency' ? 1 : 0]);
+    new Float32Array(params, 12, 1).set([1 / Math.sqrt(n)]);
+    const uniform = device.createBuffer({ label: 'fwht params', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(uniform, 0, params);
+    const readback = device.createBuffer({ label: 'fwht readback', size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const bind = device.createBindGroup({
+      label: 'fwht bind group',
+      layout: this.layout,
+      entries: [uniform, data, perm].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    const encoder = device.createCommandEncoder({ label: 'fwht encoder' });
+    const pass = encoder.beginComputePass({ label: 'fwht pass' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, bind);
+    if (lines > 0) pass.dispatchWorkgroups(lines, 1, 1);
+    pass.end();
+    encoder.copyBufferToBuffer(data, 0, readback, 0, bytes);
+    device.queue.submit([encoder.finish()]);
+    await readback.mapAsync(GPUMapMode.READ);
+    const out = new Float32Array(readback.getMappedRange().slice(0, x.data.byteLength));
+    readback.unmap();
+    for (const buffer of [data, perm, uniform, readback]) buffer.destroy();
+    return new Tensor(x.shape, out);
+  }
+}
