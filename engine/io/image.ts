@@ -8,8 +8,9 @@ export class ImageError extends Error {
   constructor(
     readonly file: string,
     problem: string,
+    options?: ErrorOptions,
   ) {
-    super(`${file}: ${problem}`);
+    super(`${file}: ${problem}`, options);
     this.name = 'ImageError';
   }
 }
@@ -27,6 +28,11 @@ interface Pixels {
   max: number;
 }
 
+/**
+ * Decodes a PNG (1- to 16-bit gray, gray + alpha, RGB, RGBA, palette) or a baseline/progressive
+ * JPEG into an H×W (`gray`) or H×W×3 (`rgb`) float32 tensor with values in [0, 1].
+ * `file` only names the image in errors.
+ */
 export function decodeImage(bytes: Uint8Array, file: string, mode: ImageMode): Tensor {
   const isPng = PNG_MAGIC.every((b, i) => bytes[i] === b);
   const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
@@ -34,34 +40,63 @@ export function decodeImage(bytes: Uint8Array, file: string, mode: ImageMode): T
     const head = [...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new ImageError(file, `not a PNG or JPEG image (the supported formats); its first bytes are ${head || '(empty file)'}`);
   }
+  const format = isPng ? 'PNG' : 'JPEG';
   let px: Pixels;
   try {
     px = isPng ? png(bytes) : jpg(bytes);
   } catch (e) {
-    throw new ImageError(file, `cannot decode this ${isPng ? 'PNG' : 'JPEG'} (corrupt or truncated?): ${(e as Error).message}`);
+    throw new ImageError(file, `cannot decode this ${format} (corrupt, truncated or unsupported): ${(e as Error).message}`, { cause: e });
   }
   if (px.width === 0 || px.height === 0) throw new ImageError(file, `the image is empty (${px.width}×${px.height} pixels)`);
+  if (px.data.length < px.width * px.height * px.channels) {
+    throw new ImageError(file, `cannot decode this ${format}: ${px.data.length} samples for ${px.width}×${px.height}×${px.channels}`);
+  }
   return toTensor(px, mode);
 }
 
 function png(bytes: Uint8Array): Pixels {
-  const img = decodePng(bytes);
+  // fast-png 8 copies Adam7 passes byte by byte, which scrambles sub-byte samples; IHDR is the
+  // first chunk (PNG spec 5.6), bit depth at byte 24 and interlace method at byte 28.
+  const ihdr = String.fromCharCode(...bytes.subarray(12, 16));
+  if (ihdr === 'IHDR' && bytes[24]! < 8 && bytes[28] === 1) throw new Error(`Adam7-interlaced ${bytes[24]}-bit PNGs are not supported`);
+  // CRCs are checked so that a damaged file fails here instead of decoding to wrong pixels.
+  const img = decodePng(bytes, { checkCrc: true });
+  const { width, height, depth } = img;
   if (img.palette) {
     // Indexed colour: expand through the palette (RGB, or RGBA when it has transparency).
     const rgb = convertIndexedToRgb(img);
-    return { width: img.width, height: img.height, channels: rgb.length / (img.width * img.height), data: rgb, max: 255 };
+    return { width, height, channels: img.palette[0]?.length ?? 3, data: rgb, max: 255 };
   }
-  return { width: img.width, height: img.height, channels: img.channels, data: img.data, max: 2 ** img.depth - 1 };
+  // Sub-byte samples occur only in grayscale (PNG spec, table 11.1) and come back packed.
+  const data = depth < 8 ? unpackRows(img.data, width, height, depth) : img.data;
+  return { width, height, channels: img.channels, data, max: 2 ** depth - 1 };
+}
+
+/** One byte per 1-, 2- or 4-bit sample, MSB first, each row padded to a whole byte (PNG spec 7.2). */
+function unpackRows(packed: ArrayLike<number>, width: number, height: number, depth: number): Uint8Array {
+  const rowBytes = Math.ceil((width * depth) / 8);
+  const mask = (1 << depth) - 1;
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const bit = x * depth;
+      out[y * width + x] = (packed[y * rowBytes + (bit >> 3)]! >> (8 - depth - (bit & 7))) & mask;
+    }
+  }
+  return out;
 }
 
 function jpg(bytes: Uint8Array): Pixels {
+  // jpeg-js always hands back RGB here: it repeats gray and converts CMYK/YCCK itself.
   const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
-  return { width: img.width, height: img.height, channels: img.data.length / (img.width * img.height), data: img.data, max: 255 };
+  return { width: img.width, height: img.height, channels: 3, data: img.data, max: 255 };
 }
 
 /**
- * Alpha is dropped: the colour channels are taken as stored, not composited onto a background.
- * Gray from colour is ITU-R BT.601 luma, 0.299 R + 0.587 G + 0.114 B (what PIL's convert('L') uses).
+ * Alpha is dropped: there is nothing to composite onto, so the colour channels are taken as
+ * stored (a transparent pixel keeps whatever colour the file gives it).
+ * Gray from colour is ITU-R BT.601 luma, 0.299 R + 0.587 G + 0.114 B: PIL's convert('L') weights,
+ * without its rounding to 8 bits, so values agree with PIL's to within 0.5/255.
  */
 function toTensor(px: Pixels, mode: ImageMode): Tensor {
   const { width, height, channels, data, max } = px;
