@@ -1,9 +1,10 @@
 // Binds shaders/gemm.wgsl: owns its bind-group layout and pipeline, uploads operands, dispatches
 // one (ceil(N/64), ceil(M/64), 1) grid and reads C back. Tile sizes here must match the WGSL.
-// First step of issue #4: per-call buffers, released by garbage collection; the buffer pool,
-// batching and device-resident tensors come with the WebGPU backend.
+// Buffers come from a BufferPool and go back to it after each product; device-resident tensors
+// (no upload/readback between nodes) come with the WebGPU backend (issue #4).
 import { Tensor, formatShape } from '../tensor';
 import type { GpuContext } from './device';
+import { BufferPool } from './pool';
 import { WGSL } from './wgsl.generated';
 
 const TILE_M = 64;
@@ -20,7 +21,10 @@ export class GemmKernel {
   private readonly layout: GPUBindGroupLayout;
   private readonly pipeline: GPUComputePipeline;
 
-  constructor(private readonly ctx: GpuContext) {
+  constructor(
+    private readonly ctx: GpuContext,
+    readonly pool = new BufferPool(ctx.device),
+  ) {
     const { device } = ctx;
     this.layout = device.createBindGroupLayout({
       label: 'gemm bind group layout',
@@ -42,7 +46,7 @@ export class GemmKernel {
   async matmul(a: Tensor, b: Tensor, opts: GemmOptions = {}): Promise<Tensor> {
     const job = this.prepare(a, b, opts);
     const { device } = this.ctx;
-    const readback = device.createBuffer({ label: 'gemm readback', size: job.outSize, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const readback = this.pool.acquire('gemm readback', job.outSize, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     const encoder = device.createCommandEncoder({ label: 'gemm encoder' });
     job.encode(encoder);
     encoder.copyBufferToBuffer(job.output, 0, readback, 0, job.outSize);
@@ -50,7 +54,7 @@ export class GemmKernel {
     await readback.mapAsync(GPUMapMode.READ);
     const out = new Float32Array(readback.getMappedRange().slice(0, 4 * job.m * job.n));
     readback.unmap();
-    for (const buffer of [...job.buffers, readback]) buffer.destroy();
+    this.pool.release(...job.buffers, readback);
     return new Tensor([job.m, job.n], out);
   }
 
@@ -66,7 +70,7 @@ export class GemmKernel {
     device.queue.submit([encoder.finish()]);
     await device.queue.onSubmittedWorkDone();
     const ms = (performance.now() - t0) / repeats;
-    for (const buffer of job.buffers) buffer.destroy();
+    this.pool.release(...job.buffers);
     return ms;
   }
 
@@ -87,11 +91,11 @@ export class GemmKernel {
     const bufA = this.upload('gemm A', a.data, usage);
     const bufB = this.upload('gemm B', b.data, usage);
     const size = Math.max(16, outBytes);
-    const bufC = device.createBuffer({ label: 'gemm C', size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    const bufC = this.pool.acquire('gemm C', size, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     const params = new ArrayBuffer(PARAMS_BYTES);
     new Uint32Array(params, 0, 8).set([m, n, k, opts.transA ? 1 : 0, opts.transB ? 1 : 0, 0, 0, 0]);
     new Float32Array(params, 32, 2).set([opts.alpha ?? 1, 0]);
-    const bufP = device.createBuffer({ label: 'gemm params', size: PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const bufP = this.pool.acquire('gemm params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(bufP, 0, params);
     const bind = device.createBindGroup({
       label: 'gemm bind group',
@@ -109,8 +113,7 @@ export class GemmKernel {
   }
 
   private upload(label: string, data: Float32Array, usage: number): GPUBuffer {
-    // Sizes must be non-zero multiples of 4: empty operands get a 16-byte stand-in.
-    const buffer = this.ctx.device.createBuffer({ label, size: Math.max(16, data.byteLength), usage });
+    const buffer = this.pool.acquire(label, data.byteLength, usage);
     if (data.byteLength) this.ctx.device.queue.writeBuffer(buffer, 0, data as Float32Array<ArrayBuffer>);
     return buffer;
   }

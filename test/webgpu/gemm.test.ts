@@ -57,6 +57,20 @@ describe('WebGPU GEMM', () => {
       }
   });
 
+  it('reuses its buffers: a second product of the same sizes allocates nothing', async () => {
+    if (!gpu) return;
+    const a = gaussian([40, 30], 3);
+    const b = gaussian([30, 20], 4);
+    await kernel.matmul(a, b);
+    const created = kernel.pool.stats.created;
+    const again = await kernel.matmul(a, b);
+    expect(kernel.pool.stats.created).toBe(created);
+    expect(kernel.pool.stats.reused).toBeGreaterThanOrEqual(5);
+    // Reused (stale) buffers do not leak into the result: the same product, bit for bit.
+    const third = await kernel.matmul(a, b);
+    expect([...third.data]).toEqual([...again.data]);
+  });
+
   it('times products on device-resident operands', async () => {
     if (!gpu) return;
     const ms = await kernel.timeDispatches(gaussian([64, 64], 1), gaussian([64, 64], 2), 4);
