@@ -3,6 +3,7 @@
 import { Tensor, formatShape } from '../tensor';
 import { sequencyPermutation } from '../transforms';
 import type { GpuContext } from './device';
+import { BufferPool } from './pool';
 import { WGSL } from './wgsl.generated';
 
 const MAX_N = 4096;
@@ -11,7 +12,10 @@ export class FwhtKernel {
   private readonly layout: GPUBindGroupLayout;
   private readonly pipeline: GPUComputePipeline;
 
-  constructor(private readonly ctx: GpuContext) {
+  constructor(
+    private readonly ctx: GpuContext,
+    readonly pool = new BufferPool(ctx.device),
+  ) {
     const { device } = ctx;
     this.layout = device.createBindGroupLayout({
       label: 'fwht bind group layout',
@@ -37,17 +41,17 @@ export class FwhtKernel {
     // One workgroup per line in a 1-D grid (the WebGPU default caps a dimension at 65535).
     if (lines > 65535) throw new Error(`the WebGPU FWHT transforms at most 65535 lines per call, got ${lines}; split the tensor`);
     const { device } = this.ctx;
-    const bytes = Math.max(16, x.data.byteLength);
-    const data = device.createBuffer({ label: 'fwht data', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    const bytes = x.data.byteLength;
+    const data = this.pool.acquire('fwht data', bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
     device.queue.writeBuffer(data, 0, x.data as Float32Array<ArrayBuffer>);
-    const perm = device.createBuffer({ label: 'fwht perm', size: Math.max(16, 4 * n), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    const perm = this.pool.acquire('fwht perm', 4 * n, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
     if (order === 'sequency') device.queue.writeBuffer(perm, 0, sequencyPermutation(n) as Uint32Array<ArrayBuffer>);
     const params = new ArrayBuffer(16);
     new Uint32Array(params, 0, 3).set([n, Math.log2(n), order === 'sequency' ? 1 : 0]);
     new Float32Array(params, 12, 1).set([1 / Math.sqrt(n)]);
-    const uniform = device.createBuffer({ label: 'fwht params', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const uniform = this.pool.acquire('fwht params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(uniform, 0, params);
-    const readback = device.createBuffer({ label: 'fwht readback', size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const readback = this.pool.acquire('fwht readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     const bind = device.createBindGroup({
       label: 'fwht bind group',
       layout: this.layout,
@@ -59,12 +63,12 @@ export class FwhtKernel {
     pass.setBindGroup(0, bind);
     if (lines > 0) pass.dispatchWorkgroups(lines, 1, 1);
     pass.end();
-    encoder.copyBufferToBuffer(data, 0, readback, 0, bytes);
+    encoder.copyBufferToBuffer(data, 0, readback, 0, data.size);
     device.queue.submit([encoder.finish()]);
     await readback.mapAsync(GPUMapMode.READ);
     const out = new Float32Array(readback.getMappedRange().slice(0, x.data.byteLength));
     readback.unmap();
-    for (const buffer of [data, perm, uniform, readback]) buffer.destroy();
+    this.pool.release(data, perm, uniform, readback);
     return new Tensor(x.shape, out);
   }
 }
