@@ -1,0 +1,56 @@
+// Binds shaders/philox.wgsl: the raw uint32 stream of RandomSource(seed, stream) generated on the
+// GPU — the same words, in the same order, as the host's nextUint32().
+import type { GpuContext } from './device';
+import { BufferPool } from './pool';
+import { WGSL } from './wgsl.generated';
+
+export class PhiloxKernel {
+  private readonly layout: GPUBindGroupLayout;
+  private readonly pipeline: GPUComputePipeline;
+
+  constructor(
+    private readonly ctx: GpuContext,
+    readonly pool = new BufferPool(ctx.device),
+  ) {
+    const { device } = ctx;
+    this.layout = device.createBindGroupLayout({
+      label: 'philox bind group layout',
+      entries: [
+        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+        { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+      ],
+    });
+    this.pipeline = device.createComputePipeline({
+      label: 'philox pipeline',
+      layout: device.createPipelineLayout({ label: 'philox pipeline layout', bindGroupLayouts: [this.layout] }),
+      compute: { module: device.createShaderModule({ label: 'philox.wgsl', code: WGSL.philox }), entryPoint: 'main' },
+    });
+  }
+
+  /** Words [4·firstBlock, 4·(firstBlock + blocks)) of the stream of (seed, stream), read back. */
+  async words(seed: number | bigint, stream: number, blocks: number, firstBlock = 0): Promise<Uint32Array> {
+    if (!Number.isInteger(blocks) || blocks < 0 || blocks > 65535 * 64) throw new Error(`blocks must be an integer 0 … ${65535 * 64}, got ${blocks}`);
+    const s = BigInt.asUintN(64, BigInt(seed));
+    const { device } = this.ctx;
+    const params = new Uint32Array([Number(s & 0xffffffffn), Number(s >> 32n), stream >>> 0, firstBlock % 2 ** 32, Math.floor(firstBlock / 2 ** 32), blocks, 0, 0]);
+    const uniform = this.pool.acquire('philox params', params.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    device.queue.writeBuffer(uniform, 0, params);
+    const bytes = 16 * blocks;
+    const out = this.pool.acquire('philox words', bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    const readback = this.pool.acquire('philox readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    const bind = device.createBindGroup({ label: 'philox bind group', layout: this.layout, entries: [uniform, out].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    const encoder = device.createCommandEncoder({ label: 'philox encoder' });
+    const pass = encoder.beginComputePass({ label: 'philox pass' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, bind);
+    if (blocks > 0) pass.dispatchWorkgroups(Math.ceil(blocks / 64), 1, 1);
+    pass.end();
+    encoder.copyBufferToBuffer(out, 0, readback, 0, out.size);
+    device.queue.submit([encoder.finish()]);
+    await readback.mapAsync(GPUMapMode.READ);
+    const words = new Uint32Array(readback.getMappedRange().slice(0, bytes));
+    readback.unmap();
+    this.pool.release(uniform, out, readback);
+    return words;
+  }
+}
