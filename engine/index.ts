@@ -29,6 +29,6 @@ export {
 export { dct, wht, dwt, filters, sequencyPermutation, resolveAxes, WAVELETS, type Wavelet, type WhtOrder, type DwtOptions } from './transforms';
 export { chebyshevNodes, chebyshevCoefficients, evaluateChebyshev } from './chebyshev';
 export {
-  mat, qr, eigh, svd, randomizedSvd, chooseRank, khatriRao, kronecker, pinv, lstsq,
+  mat, qr, eigh, svd, randomizedSvd, chooseRank, khatriRao, kronecker, pinv, lstsq, cholesky, invertUpper,
   type Mat, type Svd, type RankChoice,
 } from './linalg';

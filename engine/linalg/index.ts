@@ -5,3 +5,4 @@ export { svd, type Svd, type SvdHooks } from './svd';
 export { chooseRank, truncate, randomizedSvd, type RankChoice, type RandomizedOptions } from './truncated';
 export { khatriRao, kronecker, hadamard } from './products';
 export { pinv, lstsq } from './lstsq';
+export { cholesky, invertUpper } from './cholesky';

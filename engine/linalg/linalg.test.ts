@@ -150,3 +150,17 @@ describe('products and least squares', () => {
     expect(maxAbsDiff(lstsq(full, mul(full, x)), x)).toBeLessThan(1e-12);
   });
 });
+
+describe('Cholesky', () => {
+  it('factors an SPD matrix as RᵀR with R upper triangular, inverts R, and refuses an indefinite one', async () => {
+    const { cholesky, invertUpper } = await import('.');
+    const b = gaussian(20, 12, 4);
+    const g = mul(b, b, { transA: true });
+    const r = cholesky(g)!;
+    expect(r).not.toBeNull();
+    for (let i = 0; i < 12; i++) for (let j = 0; j < i; j++) expect(r.data[i * 12 + j]).toBe(0);
+    expect(maxAbsDiff(mul(r, r, { transA: true }), g)).toBeLessThan(1e-12 * g.data[0]!);
+    expect(maxAbsDiff(mul(r, invertUpper(r)), identityMat(12))).toBeLessThan(1e-12);
+    expect(cholesky(mat(2, 2, Float64Array.of(1, 2, 2, 1)))).toBeNull();
+  });
+});
