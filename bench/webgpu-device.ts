@@ -6,6 +6,8 @@ import { create, globals } from 'webgpu';
 import { RandomSource, Tensor, matmul } from '../engine';
 import { acquireDevice } from '../engine/webgpu/device';
 import { GemmKernel } from '../engine/webgpu/gemm';
+import { randomizedSvdGpu } from '../engine/webgpu/rsvd';
+import { randomizedSvd, mat, syntheticTensor } from '../engine';
 Object.assign(globalThis, globals);
 const gpu = await acquireDevice(create([]), 'corespace device run');
 console.log(JSON.stringify({ adapter: gpu.adapter, limits: gpu.limits }));
@@ -33,4 +35,18 @@ for (const n of [256, 512, 1024, 2048, 4096]) {
   const kernelMs = await kernel.timeDispatches(a, b, n >= 2048 ? 10 : 50);
   console.log(JSON.stringify({ n, medianMs: runs[1], gflopsIncludingTransfers: (2 * n ** 3) / (runs[1]! * 1e6), kernelMs, kernelGflops: (2 * n ** 3) / (kernelMs * 1e6), maxAbsDiffVsCpu: worst }));
 }
+// Randomized SVD, rank 64 of 4096², TensorLy's settings (5 oversamples, 2 power iterations).
+const big = syntheticTensor({ kind: 'tucker', shape: [4096, 4096], ranks: [128, 128], noise: 1e-3 }, new RandomSource(6)).tensor;
+await randomizedSvdGpu(kernel, big, { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) });
+const rs: number[] = [];
+let s0 = 0;
+for (let r = 0; r < 3; r++) {
+  const t0 = performance.now();
+  s0 = (await randomizedSvdGpu(kernel, big, { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) })).s[0]!;
+  rs.push(performance.now() - t0);
+}
+rs.sort((x, y) => x - y);
+const t0 = performance.now();
+const cpu = randomizedSvd(mat(4096, 4096, Float64Array.from(big.data)), { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) });
+console.log(JSON.stringify({ rsvd4096: { gpuMedianMs: rs[1], cpuMs: performance.now() - t0, s0Gpu: s0, s0Cpu: cpu.s[0] } }));
 process.exit(0);

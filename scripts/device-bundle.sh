@@ -11,12 +11,14 @@ cd "$(dirname "$0")/.."
 mkdir -p .git/info
 grep -qx 'gpu-run/' .git/info/exclude 2>/dev/null || echo 'gpu-run/' >> .git/info/exclude
 grep -qx '/.gl/' .git/info/exclude 2>/dev/null || echo '/.gl/' >> .git/info/exclude
+[ -f gpu-run/node.xz ] && mv gpu-run/node.xz /tmp/corespace-node.xz
 rm -rf gpu-run && mkdir -p gpu-run/node_modules/webgpu/dist/linux-x64
+[ -f /tmp/corespace-node.xz ] && mv /tmp/corespace-node.xz gpu-run/node.xz
 npx esbuild bench/webgpu-device.ts --bundle --format=esm --platform=node --external:webgpu --outfile=gpu-run/run.mjs
 cp node_modules/webgpu/index.js node_modules/webgpu/package.json gpu-run/node_modules/webgpu/
 cp node_modules/webgpu/dist/linux-x64/dawn.node gpu-run/node_modules/webgpu/dist/linux-x64/
 (cd gpu-run && tar -cJf webgpu.tar.xz node_modules && rm -rf node_modules)
-xz -9 -T0 -c "$(readlink -f "$(command -v node)")" > gpu-run/node.xz
+[ -f gpu-run/node.xz ] || xz -9 -T0 -c "$(readlink -f "$(command -v node)")" > gpu-run/node.xz
 if [ ! -d .gl ]; then
   mkdir -p .gl /tmp/amd64/partial
   o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64'
