@@ -6,8 +6,8 @@ import { forEachLine, resolveAxes } from './lines';
 
 const tables = new Map<number, Float64Array>();
 
-/** C[k, n] = s_k cos(πk(2n+1)/(2N)), cached per length. */
-function table(n: number): Float64Array {
+/** The orthonormal DCT-II matrix C[k, n] = s_k cos(πk(2n+1)/(2N)) in float64, cached per length. */
+export function dctMatrix(n: number): Float64Array {
   let t = tables.get(n);
   if (!t) {
     t = new Float64Array(n * n);
@@ -26,7 +26,7 @@ export function dct(x: Tensor, opts: { axes?: readonly number[]; inverse?: boole
   const data = Float64Array.from(x.data);
   for (const axis of resolveAxes(opts.axes, x.ndim)) {
     const n = x.shape[axis]!;
-    const c = table(n);
+    const c = dctMatrix(n);
     const out = new Float64Array(n);
     forEachLine(data, x.shape, axis, n, (line) => {
       if (opts.inverse) {

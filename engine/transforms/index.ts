@@ -1,4 +1,4 @@
-export { dct } from './dct';
+export { dct, dctMatrix } from './dct';
 export { wht, sequencyPermutation, type WhtOrder } from './wht';
 export { dwt, filters, WAVELETS, type Wavelet, type DwtOptions } from './dwt';
 export { resolveAxes } from './lines';
