@@ -5,7 +5,8 @@
 // The K dimension is walked in steps of TILE_K = 16: each step stages a 64 × 16 slice of op(A) and
 // a 16 × 64 slice of op(B) in workgroup memory (4 + 4 loads per thread), then every thread does
 // 16 × 16 multiply-adds from it. Loads outside the matrices read 0 and stores outside are skipped,
-// so no size has to divide the tiles. Dispatch: (ceil(N / 64), ceil(M / 64), batch).
+// so no size has to divide the tiles. Dispatch: (ceil(N / 64), ceil(M / 64), batches), with batch0
+// the first batch of the dispatch.
 
 struct Params {
   m: u32, n: u32, k: u32,
@@ -14,9 +15,12 @@ struct Params {
   // Element strides between consecutive matrices of a batch (0 = the same matrix for every batch).
   stride_a: u32, stride_b: u32, stride_c: u32,
   alpha: f32, beta: f32,
+  // First batch index of this dispatch (batches beyond the 65535 workgroups of one grid dimension
+  // are dispatched in chunks).
+  batch0: u32,
 }
 
-@group(0) @binding(0) var<uniform> params: Params;            // 40 bytes (48 with padding), Params above
+@group(0) @binding(0) var<uniform> params: Params;            // 44 bytes (48 with padding), Params above
 @group(0) @binding(1) var<storage, read> a: array<f32>;        // A, row-major, M × K (K × M if trans_a)
 @group(0) @binding(2) var<storage, read> b: array<f32>;        // B, row-major, K × N (N × K if trans_b)
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;  // C, row-major, M × N
@@ -42,7 +46,7 @@ fn load_b(base: u32, row: u32, col: u32) -> f32 {
 
 @compute @workgroup_size(16, 16, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let batch = wg.z;
+  let batch = params.batch0 + wg.z;
   let base_a = batch * params.stride_a;
   let base_b = batch * params.stride_b;
   let base_c = batch * params.stride_c;

@@ -14,17 +14,22 @@ export type IterationHook = (iteration: number, relError: number) => void;
  */
 export function leadingLeft(m: Mat, r: number): { u: Mat; s: Float64Array } {
   const { rows, cols } = m;
-  if (rows <= cols) {
-    const { values, vectors } = eigh(gramRows(m.data, rows, cols));
-    const u = mat(rows, r);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < r; j++) u.data[i * r + j] = vectors.data[i * rows + j]!;
-    normalizeSigns(u);
-    return { u, s: values.map((v) => Math.sqrt(Math.max(0, v))) };
-  }
+  if (rows <= cols) return leadingFromGram(gramRows(m.data, rows, cols), r);
   const d = svd(m);
   const u = mat(rows, r);
   for (let i = 0; i < rows; i++) for (let j = 0; j < Math.min(r, d.u.cols); j++) u.data[i * r + j] = d.u.data[i * d.u.cols + j]!;
   return { u, s: d.s };
+}
+
+/** The r leading eigenvectors of a Gram matrix A·Aᵀ (= A's leading left singular vectors, signs by
+ * normalizeSigns) and A's singular values, from the eigenvalues. */
+export function leadingFromGram(gram: Mat, r: number): { u: Mat; s: Float64Array } {
+  const n = gram.rows;
+  const { values, vectors } = eigh(gram);
+  const u = mat(n, r);
+  for (let i = 0; i < n; i++) for (let j = 0; j < r; j++) u.data[i * r + j] = vectors.data[i * n + j]!;
+  normalizeSigns(u);
+  return { u, s: values.map((v) => Math.sqrt(Math.max(0, v))) };
 }
 
 export const leadingLeftOfUnfolding = (x: T64, mode: number, r: number) => leadingLeft(unfold64(x, mode), r);

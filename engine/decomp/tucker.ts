@@ -40,10 +40,7 @@ export interface TuckerResult {
 export function tucker(input: Tensor, opts: TuckerOptions): TuckerResult {
   checkFinite(input);
   const x = to64(input);
-  const d = x.shape.length;
-  const modes = [...(opts.modes ?? x.shape.map((_, i) => i))];
-  for (const m of modes) if (!Number.isInteger(m) || m < 0 || m >= d) throw new Error(`mode ${m} is out of range for a ${d}-D tensor (modes 0…${d - 1})`);
-  const ranks = chooseRanks(x, modes, opts);
+  const { modes, ranks } = planTucker(x, opts);
   const normX = norm64(x);
 
   // Decomposed modes get Iₙ × rₙ orthonormal factors; the others stay null (identity).
@@ -99,7 +96,16 @@ function project(x: T64, factors: readonly (Mat | null)[], skip: number): T64 {
   return y;
 }
 
-function chooseRanks(x: T64, modes: number[], opts: TuckerOptions): number[] {
+/** The decomposed modes and every mode's rank (eps: from the unfoldings' spectra in float64). */
+export function planTucker(input: Tensor | T64, opts: Pick<TuckerOptions, 'modes' | 'ranks' | 'eps'>): { modes: number[]; ranks: number[] } {
+  const d = input.shape.length;
+  const modes = [...(opts.modes ?? input.shape.map((_, i) => i))];
+  for (const m of modes) if (!Number.isInteger(m) || m < 0 || m >= d) throw new Error(`mode ${m} is out of range for a ${d}-D tensor (modes 0…${d - 1})`);
+  const x = input.data instanceof Float64Array ? (input as T64) : opts.eps !== undefined ? to64(input as Tensor) : { shape: [...input.shape], data: new Float64Array(0) };
+  return { modes, ranks: chooseRanks(x, modes, opts) };
+}
+
+function chooseRanks(x: T64, modes: number[], opts: Pick<TuckerOptions, 'ranks' | 'eps'>): number[] {
   const ranks = [...x.shape];
   if (opts.eps !== undefined) {
     if (!(opts.eps > 0)) throw new Error(`eps must be > 0 (a relative error target such as 1e-3), got ${opts.eps}`);

@@ -4,32 +4,18 @@ import { Tensor, formatShape } from '../tensor';
 import { sequencyPermutation } from '../transforms';
 import type { GpuContext } from './device';
 import { BufferPool } from './pool';
-import { WGSL } from './wgsl.generated';
+import { bindBuffers, kernel, type Kernel } from './pipeline';
 
 const MAX_N = 4096;
 
 export class FwhtKernel {
-  private readonly layout: GPUBindGroupLayout;
-  private readonly pipeline: GPUComputePipeline;
+  private readonly kernel: Kernel;
 
   constructor(
     private readonly ctx: GpuContext,
     readonly pool = new BufferPool(ctx.device),
   ) {
-    const { device } = ctx;
-    this.layout = device.createBindGroupLayout({
-      label: 'fwht bind group layout',
-      entries: [
-        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-        { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-        { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-      ],
-    });
-    this.pipeline = device.createComputePipeline({
-      label: 'fwht pipeline',
-      layout: device.createPipelineLayout({ label: 'fwht pipeline layout', bindGroupLayouts: [this.layout] }),
-      compute: { module: device.createShaderModule({ label: 'fwht.wgsl', code: WGSL.fwht }), entryPoint: 'main' },
-    });
+    this.kernel = kernel(ctx.device, 'fwht', ['uniform', 'storage', 'read-only-storage']);
   }
 
   /** The transform of every line along the last axis (natural or sequency order), read back. */
@@ -52,14 +38,10 @@ export class FwhtKernel {
     const uniform = this.pool.acquire('fwht params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(uniform, 0, params);
     const readback = this.pool.acquire('fwht readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-    const bind = device.createBindGroup({
-      label: 'fwht bind group',
-      layout: this.layout,
-      entries: [uniform, data, perm].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+    const bind = bindBuffers(device, this.kernel, 'fwht bind group', [uniform, data, perm]);
     const encoder = device.createCommandEncoder({ label: 'fwht encoder' });
     const pass = encoder.beginComputePass({ label: 'fwht pass' });
-    pass.setPipeline(this.pipeline);
+    pass.setPipeline(this.kernel.pipeline);
     pass.setBindGroup(0, bind);
     if (lines > 0) pass.dispatchWorkgroups(lines, 1, 1);
     pass.end();

@@ -1,15 +1,16 @@
-// Binds shaders/gemm.wgsl: owns its bind-group layout and pipeline, uploads operands, dispatches
-// one (ceil(N/64), ceil(M/64), 1) grid and reads C back. Tile sizes here must match the WGSL.
-// Buffers come from a BufferPool and go back to it after each product; device-resident tensors
-// (no upload/readback between nodes) come with the WebGPU backend (issue #4).
+// Binds shaders/gemm.wgsl (pipeline from ./pipeline, one per device). `encode` records one
+// strided-batched product on buffers already on the device (the WebGPU backend's resident
+// tensors); `matmul` uploads host operands, runs one product and reads C back (tests, benches).
+// Tile sizes here must match the WGSL.
 import { Tensor, formatShape } from '../tensor';
 import type { GpuContext } from './device';
 import { BufferPool } from './pool';
-import { WGSL } from './wgsl.generated';
+import { bindBuffers, kernel, type Kernel } from './pipeline';
 
 const TILE_M = 64;
 const TILE_N = 64;
-const PARAMS_BYTES = 48; // Params: 8 × u32 + 2 × f32 = 40 bytes, padded to 16
+const MAX_GRID = 65535;
+const PARAMS_BYTES = 48; // Params: 8 × u32, 2 × f32, 1 × u32 = 44 bytes, padded to 16
 
 export interface GemmOptions {
   transA?: boolean;
@@ -17,99 +18,118 @@ export interface GemmOptions {
   alpha?: number;
 }
 
+/** One product C[b] = α·op(A[b])·op(B[b]) + β·C[b] over `batch` matrices, on device buffers. */
+export interface GemmJob {
+  a: GPUBuffer;
+  b: GPUBuffer;
+  c: GPUBuffer;
+  m: number;
+  n: number;
+  k: number;
+  transA?: boolean;
+  transB?: boolean;
+  alpha?: number;
+  /** β ≠ 0 reads C before writing it. */
+  beta?: number;
+  batch?: number;
+  /** Element strides between the matrices of a batch (0: the same matrix for every batch). */
+  strideA?: number;
+  strideB?: number;
+  strideC?: number;
+}
+
 export class GemmKernel {
-  private readonly layout: GPUBindGroupLayout;
-  private readonly pipeline: GPUComputePipeline;
+  private readonly kernel: Kernel;
 
   constructor(
     private readonly ctx: GpuContext,
     readonly pool = new BufferPool(ctx.device),
   ) {
-    const { device } = ctx;
-    this.layout = device.createBindGroupLayout({
-      label: 'gemm bind group layout',
-      entries: [
-        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-        { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-        { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-        { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-      ],
-    });
-    this.pipeline = device.createComputePipeline({
-      label: 'gemm pipeline',
-      layout: device.createPipelineLayout({ label: 'gemm pipeline layout', bindGroupLayouts: [this.layout] }),
-      compute: { module: device.createShaderModule({ label: 'gemm.wgsl', code: WGSL.gemm }), entryPoint: 'main' },
-    });
+    this.kernel = kernel(ctx.device, 'gemm', ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
+  }
+
+  /**
+   * Records the product into `encoder`: one dispatch per 65535 batches. The uniform buffers it
+   * writes are pushed onto `temps`; the caller releases them to the pool after submitting.
+   * Returns the number of dispatches.
+   */
+  encode(encoder: GPUCommandEncoder, job: GemmJob, temps: GPUBuffer[]): number {
+    const { device } = this.ctx;
+    const batch = job.batch ?? 1;
+    if (job.m === 0 || job.n === 0 || batch === 0) return 0;
+    let dispatches = 0;
+    for (let b0 = 0; b0 < batch; b0 += MAX_GRID) {
+      const params = new ArrayBuffer(PARAMS_BYTES);
+      new Uint32Array(params, 0, 8).set([job.m, job.n, job.k, job.transA ? 1 : 0, job.transB ? 1 : 0, job.strideA ?? 0, job.strideB ?? 0, job.strideC ?? 0]);
+      new Float32Array(params, 32, 2).set([job.alpha ?? 1, job.beta ?? 0]);
+      new Uint32Array(params, 40, 1).set([b0]);
+      const uniform = this.pool.acquire('gemm params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+      device.queue.writeBuffer(uniform, 0, params);
+      temps.push(uniform);
+      const bind = bindBuffers(device, this.kernel, 'gemm bind group', [uniform, job.a, job.b, job.c]);
+      const pass = encoder.beginComputePass({ label: 'gemm pass' });
+      pass.setPipeline(this.kernel.pipeline);
+      pass.setBindGroup(0, bind);
+      pass.dispatchWorkgroups(Math.ceil(job.n / TILE_N), Math.ceil(job.m / TILE_M), Math.min(MAX_GRID, batch - b0));
+      pass.end();
+      dispatches++;
+    }
+    return dispatches;
   }
 
   /** op(A)·op(B) for 2-D float32 tensors, computed on the GPU and read back. */
   async matmul(a: Tensor, b: Tensor, opts: GemmOptions = {}): Promise<Tensor> {
-    const job = this.prepare(a, b, opts);
+    const temps: GPUBuffer[] = [];
+    const job = this.prepare(a, b, opts, temps);
     const { device } = this.ctx;
-    const readback = this.pool.acquire('gemm readback', job.outSize, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    const outSize = 4 * job.m * job.n;
+    const readback = this.pool.acquire('gemm readback', outSize, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     const encoder = device.createCommandEncoder({ label: 'gemm encoder' });
-    job.encode(encoder);
-    encoder.copyBufferToBuffer(job.output, 0, readback, 0, job.outSize);
+    this.encode(encoder, job, temps);
+    if (outSize) encoder.copyBufferToBuffer(job.c, 0, readback, 0, outSize);
     device.queue.submit([encoder.finish()]);
     await readback.mapAsync(GPUMapMode.READ);
-    const out = new Float32Array(readback.getMappedRange().slice(0, 4 * job.m * job.n));
+    const out = new Float32Array(readback.getMappedRange().slice(0, outSize));
     readback.unmap();
-    this.pool.release(...job.buffers, readback);
+    this.pool.release(...temps, readback);
     return new Tensor([job.m, job.n], out);
   }
 
   /** Milliseconds per product with the operands already on the device: `repeats` dispatches in one
    * submission, timed to its completion (for benchmarks; no readback). */
   async timeDispatches(a: Tensor, b: Tensor, repeats: number, opts: GemmOptions = {}): Promise<number> {
-    const job = this.prepare(a, b, opts);
+    const temps: GPUBuffer[] = [];
+    const job = this.prepare(a, b, opts, temps);
     const { device } = this.ctx;
     const encoder = device.createCommandEncoder({ label: 'gemm timing encoder' });
-    for (let r = 0; r < repeats; r++) job.encode(encoder);
+    for (let r = 0; r < repeats; r++) this.encode(encoder, job, temps);
     await device.queue.onSubmittedWorkDone();
     const t0 = performance.now();
     device.queue.submit([encoder.finish()]);
     await device.queue.onSubmittedWorkDone();
     const ms = (performance.now() - t0) / repeats;
-    this.pool.release(...job.buffers);
+    this.pool.release(...temps);
     return ms;
   }
 
-  /** Uploads the operands and returns how to encode the product into a command encoder. */
-  private prepare(a: Tensor, b: Tensor, opts: GemmOptions) {
+  /** Checks the shapes, uploads the operands (their buffers go onto `temps`) and returns the job. */
+  private prepare(a: Tensor, b: Tensor, opts: GemmOptions, temps: GPUBuffer[]): GemmJob {
     if (a.ndim !== 2 || b.ndim !== 2) throw new Error(`matmul needs two matrices, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
     const [m, k] = opts.transA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
     const [k2, n] = opts.transB ? [b.shape[1]!, b.shape[0]!] : [b.shape[0]!, b.shape[1]!];
     if (k !== k2) throw new Error(`matmul: inner sizes differ (${m}×${k} · ${k2}×${n})`);
-    const { device, limits } = this.ctx;
     const outBytes = 4 * m * n;
     for (const [what, bytes] of [['A', a.data.byteLength], ['B', b.data.byteLength], ['C', outBytes]] as const) {
-      if (bytes > limits.maxStorageBufferBindingSize) {
-        throw new Error(`matmul: ${what} needs ${bytes} bytes, above this device's storage binding limit of ${limits.maxStorageBufferBindingSize} bytes`);
+      if (bytes > this.ctx.limits.maxStorageBufferBindingSize) {
+        throw new Error(`matmul: ${what} needs ${bytes} bytes, above this device's storage binding limit of ${this.ctx.limits.maxStorageBufferBindingSize} bytes`);
       }
     }
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
     const bufA = this.upload('gemm A', a.data, usage);
     const bufB = this.upload('gemm B', b.data, usage);
-    const size = Math.max(16, outBytes);
-    const bufC = this.pool.acquire('gemm C', size, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-    const params = new ArrayBuffer(PARAMS_BYTES);
-    new Uint32Array(params, 0, 8).set([m, n, k, opts.transA ? 1 : 0, opts.transB ? 1 : 0, 0, 0, 0]);
-    new Float32Array(params, 32, 2).set([opts.alpha ?? 1, 0]);
-    const bufP = this.pool.acquire('gemm params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    device.queue.writeBuffer(bufP, 0, params);
-    const bind = device.createBindGroup({
-      label: 'gemm bind group',
-      layout: this.layout,
-      entries: [bufP, bufA, bufB, bufC].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-    const encode = (encoder: GPUCommandEncoder) => {
-      const pass = encoder.beginComputePass({ label: 'gemm pass' });
-      pass.setPipeline(this.pipeline);
-      pass.setBindGroup(0, bind);
-      pass.dispatchWorkgroups(Math.ceil(n / TILE_N), Math.ceil(m / TILE_M), 1);
-      pass.end();
-    };
-    return { m, n, output: bufC, outSize: size, buffers: [bufA, bufB, bufC, bufP], encode };
+    const bufC = this.pool.acquire('gemm C', Math.max(16, outBytes), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    temps.push(bufA, bufB, bufC);
+    return { a: bufA, b: bufB, c: bufC, m, n, k, transA: !!opts.transA, transB: !!opts.transB, alpha: opts.alpha ?? 1 };
   }
 
   private upload(label: string, data: Float32Array, usage: number): GPUBuffer {

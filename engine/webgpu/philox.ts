@@ -2,29 +2,16 @@
 // GPU — the same words, in the same order, as the host's nextUint32().
 import type { GpuContext } from './device';
 import { BufferPool } from './pool';
-import { WGSL } from './wgsl.generated';
+import { bindBuffers, kernel, type Kernel } from './pipeline';
 
 export class PhiloxKernel {
-  private readonly layout: GPUBindGroupLayout;
-  private readonly pipeline: GPUComputePipeline;
+  private readonly kernel: Kernel;
 
   constructor(
     private readonly ctx: GpuContext,
     readonly pool = new BufferPool(ctx.device),
   ) {
-    const { device } = ctx;
-    this.layout = device.createBindGroupLayout({
-      label: 'philox bind group layout',
-      entries: [
-        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-        { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-      ],
-    });
-    this.pipeline = device.createComputePipeline({
-      label: 'philox pipeline',
-      layout: device.createPipelineLayout({ label: 'philox pipeline layout', bindGroupLayouts: [this.layout] }),
-      compute: { module: device.createShaderModule({ label: 'philox.wgsl', code: WGSL.philox }), entryPoint: 'main' },
-    });
+    this.kernel = kernel(ctx.device, 'philox', ['uniform', 'storage']);
   }
 
   /** Words [4·firstBlock, 4·(firstBlock + blocks)) of the stream of (seed, stream), read back. */
@@ -38,10 +25,10 @@ export class PhiloxKernel {
     const bytes = 16 * blocks;
     const out = this.pool.acquire('philox words', bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     const readback = this.pool.acquire('philox readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-    const bind = device.createBindGroup({ label: 'philox bind group', layout: this.layout, entries: [uniform, out].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    const bind = bindBuffers(device, this.kernel, 'philox bind group', [uniform, out]);
     const encoder = device.createCommandEncoder({ label: 'philox encoder' });
     const pass = encoder.beginComputePass({ label: 'philox pass' });
-    pass.setPipeline(this.pipeline);
+    pass.setPipeline(this.kernel.pipeline);
     pass.setBindGroup(0, bind);
     if (blocks > 0) pass.dispatchWorkgroups(Math.ceil(blocks / 64), 1, 1);
     pass.end();

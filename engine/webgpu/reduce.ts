@@ -3,40 +3,43 @@
 import type { Tensor } from '../tensor';
 import type { GpuContext } from './device';
 import { BufferPool } from './pool';
-import { WGSL } from './wgsl.generated';
+import { bindBuffers, kernel, type Kernel } from './pipeline';
 
 const CHUNK = 256 * 16;
 
 export class ReduceKernel {
-  private readonly layout: GPUBindGroupLayout;
-  private readonly pipeline: GPUComputePipeline;
+  private readonly kernel: Kernel;
 
   constructor(
     private readonly ctx: GpuContext,
     readonly pool = new BufferPool(ctx.device),
   ) {
-    const { device } = ctx;
-    this.layout = device.createBindGroupLayout({
-      label: 'reduce bind group layout',
-      entries: [
-        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-        { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-        { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-        { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-      ],
-    });
-    this.pipeline = device.createComputePipeline({
-      label: 'reduce pipeline',
-      layout: device.createPipelineLayout({ label: 'reduce pipeline layout', bindGroupLayouts: [this.layout] }),
-      compute: { module: device.createShaderModule({ label: 'reduce.wgsl', code: WGSL.reduce }), entryPoint: 'main' },
-    });
+    this.kernel = kernel(ctx.device, 'reduce', ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
+  }
+
+  /** Records the partial sums of x·y over n entries into a new buffer (pushed onto `temps`, as is
+   * the uniform); returns it and the number of partials. */
+  encode(encoder: GPUCommandEncoder, x: GPUBuffer, y: GPUBuffer, n: number, temps: GPUBuffer[]): { partial: GPUBuffer; groups: number } {
+    const groups = Math.ceil(n / CHUNK);
+    if (groups > 65535) throw new Error(`dot: ${n} entries exceed one dispatch (${65535 * CHUNK}); split the tensor`);
+    const { device } = this.ctx;
+    const params = this.pool.acquire('reduce params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    device.queue.writeBuffer(params, 0, Uint32Array.of(n, 0, 0, 0));
+    const partial = this.pool.acquire('reduce partials', 4 * Math.max(1, groups), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    temps.push(params, partial);
+    if (groups === 0) return { partial, groups };
+    const bind = bindBuffers(device, this.kernel, 'reduce bind group', [params, x, y, partial]);
+    const pass = encoder.beginComputePass({ label: 'reduce pass' });
+    pass.setPipeline(this.kernel.pipeline);
+    pass.setBindGroup(0, bind);
+    pass.dispatchWorkgroups(groups, 1, 1);
+    pass.end();
+    return { partial, groups };
   }
 
   async dot(x: Tensor, y: Tensor): Promise<number> {
     if (x.size !== y.size) throw new Error(`dot: the operands have ${x.size} and ${y.size} entries`);
     const n = x.size;
-    const groups = Math.ceil(n / CHUNK);
-    if (groups > 65535) throw new Error(`dot: ${n} entries exceed one dispatch (${65535 * CHUNK}); split the tensor`);
     if (n === 0) return 0;
     const { device } = this.ctx;
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
@@ -47,29 +50,27 @@ export class ReduceKernel {
       by = this.pool.acquire('reduce y', 4 * n, usage);
       device.queue.writeBuffer(by, 0, y.data as Float32Array<ArrayBuffer>);
     }
-    const params = this.pool.acquire('reduce params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    device.queue.writeBuffer(params, 0, Uint32Array.of(n, 0, 0, 0));
-    const partial = this.pool.acquire('reduce partials', 4 * groups, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-    const readback = this.pool.acquire('reduce readback', 4 * groups, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-    const bind = device.createBindGroup({ label: 'reduce bind group', layout: this.layout, entries: [params, bx, by, partial].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    const temps: GPUBuffer[] = [...new Set([bx, by])];
     const encoder = device.createCommandEncoder({ label: 'reduce encoder' });
-    const pass = encoder.beginComputePass({ label: 'reduce pass' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bind);
-    pass.dispatchWorkgroups(groups, 1, 1);
-    pass.end();
-    encoder.copyBufferToBuffer(partial, 0, readback, 0, partial.size);
+    const { partial, groups } = this.encode(encoder, bx, by, n, temps);
+    const readback = this.pool.acquire('reduce readback', 4 * groups, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    encoder.copyBufferToBuffer(partial, 0, readback, 0, 4 * groups);
     device.queue.submit([encoder.finish()]);
     await readback.mapAsync(GPUMapMode.READ);
     const parts = new Float32Array(readback.getMappedRange().slice(0, 4 * groups));
     readback.unmap();
-    this.pool.release(...new Set([bx, by, params, partial, readback]));
-    let s = 0;
-    for (const p of parts) s += p;
-    return s;
+    this.pool.release(...temps, readback);
+    return sumPartials(parts);
   }
 
   async frobeniusNorm(x: Tensor): Promise<number> {
     return Math.sqrt(await this.dot(x, x));
   }
+}
+
+/** The float32 partials added in float64. */
+export function sumPartials(parts: Float32Array): number {
+  let s = 0;
+  for (const p of parts) s += p;
+  return s;
 }

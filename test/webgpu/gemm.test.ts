@@ -2,11 +2,11 @@
 // definition of the op. Tolerance: float32 sums in another order, so ~k·2⁻²⁴ of the entries' size.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shadersModuleText } from '../../scripts/build-shaders';
-import { RandomSource, Tensor, map, matmul } from '../../engine';
+import { Tensor, map, matmul } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GemmKernel } from '../../engine/webgpu/gemm';
 import { readFileSync } from 'node:fs';
-import { gpuOrNull } from './gpu';
+import { gaussian, gpuOrNull } from './gpu';
 
 let gpu: GpuContext | null = null;
 let kernel: GemmKernel;
@@ -16,12 +16,6 @@ beforeAll(async () => {
   if (gpu) kernel = new GemmKernel(gpu);
 });
 afterAll(() => gpu?.device.destroy());
-
-function gaussian(shape: number[], seed: number): Tensor {
-  const t = new Tensor(shape);
-  new RandomSource(seed).fillNormal(t.data);
-  return t;
-}
 
 describe('WebGPU GEMM', () => {
   it('the engine reads the kernels in shaders/ (run npm run build:shaders after editing them)', () => {

@@ -1,0 +1,184 @@
+// Device-resident tensors and the ops the GPU algorithms are written with. Every op records its
+// dispatches into one open command encoder; `flush` submits it, and reads (`read`, `sumSquares`)
+// flush first, so a chain of products between two readbacks is one submission. Buffers released
+// while the encoder is open go back to the pool only after it is submitted: a later upload into a
+// reused buffer (queue.writeBuffer) is then ordered after the commands that read it.
+import { Tensor, formatShape } from '../tensor';
+import type { GpuContext } from './device';
+import { GemmKernel, type GemmJob } from './gemm';
+import { PermuteKernel } from './permute';
+import { BufferPool } from './pool';
+import { ReduceKernel, sumPartials } from './reduce';
+
+/** A float32 tensor in C order held in a device buffer. */
+export class GpuTensor {
+  constructor(
+    readonly shape: readonly number[],
+    readonly buffer: GPUBuffer,
+  ) {}
+
+  get size(): number {
+    return this.shape.reduce((a, b) => a * b, 1);
+  }
+}
+
+export interface OpStats {
+  dispatches: number;
+  submits: number;
+  readbacks: number;
+  uploadBytes: number;
+  readbackBytes: number;
+}
+
+export class GpuOps {
+  readonly pool: BufferPool;
+  readonly gemm: GemmKernel;
+  private readonly permuteKernel: PermuteKernel;
+  private readonly reduce: ReduceKernel;
+  private encoder: GPUCommandEncoder | null = null;
+  private pending: GPUBuffer[] = [];
+  readonly stats: OpStats = { dispatches: 0, submits: 0, readbacks: 0, uploadBytes: 0, readbackBytes: 0 };
+
+  constructor(readonly ctx: GpuContext) {
+    this.pool = new BufferPool(ctx.device);
+    this.gemm = new GemmKernel(ctx, this.pool);
+    this.permuteKernel = new PermuteKernel(ctx, this.pool);
+    this.reduce = new ReduceKernel(ctx, this.pool);
+  }
+
+  /** A new tensor of `shape` (contents undefined). Refuses sizes above one storage binding, naming
+   * what was asked for and what the device allows. */
+  alloc(shape: readonly number[], label: string): GpuTensor {
+    const bytes = 4 * shape.reduce((a, b) => a * b, 1);
+    const limit = this.ctx.limits.maxStorageBufferBindingSize;
+    if (bytes > limit) {
+      throw new Error(`${label} ${formatShape(shape)} needs ${mib(bytes)} in one buffer, above this device's storage binding limit of ${mib(limit)} (adapter: ${this.ctx.adapter}); use --backend cpu for tensors this large`);
+    }
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    return new GpuTensor([...shape], this.pool.acquire(label, Math.max(16, bytes), usage));
+  }
+
+  upload(t: Tensor, label = 'tensor'): GpuTensor {
+    const g = this.alloc(t.shape, label);
+    if (t.size) this.ctx.device.queue.writeBuffer(g.buffer, 0, t.data as Float32Array<ArrayBuffer>);
+    this.stats.uploadBytes += t.data.byteLength;
+    return g;
+  }
+
+  /** Gives the tensors' buffers back to the pool (after the open encoder is submitted). */
+  release(...ts: (GpuTensor | null | undefined)[]): void {
+    for (const t of ts) if (t) this.pending.push(t.buffer);
+  }
+
+  flush(): void {
+    if (this.encoder) {
+      this.ctx.device.queue.submit([this.encoder.finish()]);
+      this.stats.submits++;
+      this.encoder = null;
+    }
+    this.pool.release(...this.pending);
+    this.pending = [];
+  }
+
+  private enc(): GPUCommandEncoder {
+    return (this.encoder ??= this.ctx.device.createCommandEncoder({ label: 'corespace ops encoder' }));
+  }
+
+  private run(job: GemmJob): void {
+    this.stats.dispatches += this.gemm.encode(this.enc(), job, this.pending);
+  }
+
+  /** op(A)·op(B) of two matrices. With `into` (and β), C = α·op(A)·op(B) + β·into, written into it. */
+  matmul(a: GpuTensor, b: GpuTensor, opts: { transA?: boolean; transB?: boolean; alpha?: number; beta?: number; into?: GpuTensor } = {}): GpuTensor {
+    if (a.shape.length !== 2 || b.shape.length !== 2) throw new Error(`matmul needs two matrices, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    const [m, k] = opts.transA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
+    const [k2, n] = opts.transB ? [b.shape[1]!, b.shape[0]!] : [b.shape[0]!, b.shape[1]!];
+    if (k !== k2) throw new Error(`matmul: inner sizes differ (${m}×${k} · ${k2}×${n})`);
+    const c = opts.into ?? this.alloc([m, n], 'matmul C');
+    if (c.size !== m * n) throw new Error(`matmul: the output holds ${c.size} entries, not ${m}×${n}`);
+    this.run({ a: a.buffer, b: b.buffer, c: c.buffer, m, n, k, transA: !!opts.transA, transB: !!opts.transB, alpha: opts.alpha ?? 1, beta: opts.beta ?? 0 });
+    return opts.into ? c : new GpuTensor([m, n], c.buffer);
+  }
+
+  /**
+   * Y = X ×ₙ op(U) with U an Iₙ × r factor on the device: op(U) = Uᵀ (projection, `transpose`) maps
+   * mode n from Iₙ to r, else U maps it from r to Iₙ. X is seen as (P, S, Q) around mode n: one
+   * product when P = 1 or Q = 1, else P batched products Y_p = op(U)·X_p. With `into`, the result
+   * is α·Y + β·into (the residual X − X̂ in one pass).
+   */
+  ttm(x: GpuTensor, u: GpuTensor, mode: number, transpose: boolean, out?: { into: GpuTensor; alpha: number; beta: number }): GpuTensor {
+    const s = x.shape[mode]!;
+    const [uRows, uCols] = u.shape as [number, number];
+    const [from, to] = transpose ? [uRows, uCols] : [uCols, uRows];
+    if (from !== s) throw new Error(`mode product: factor ${uRows}×${uCols} does not fit mode ${mode} of ${formatShape(x.shape)}`);
+    const p = x.shape.slice(0, mode).reduce((a, b) => a * b, 1);
+    const q = x.shape.slice(mode + 1).reduce((a, b) => a * b, 1);
+    const shape = x.shape.map((n, i) => (i === mode ? to : n));
+    const y = out?.into ?? this.alloc(shape, 'mode product');
+    const scale = { alpha: out?.alpha ?? 1, beta: out?.beta ?? 0 };
+    if (q === 1) {
+      // (P × S)·op: U is S × T (transpose) or T × S.
+      this.run({ a: x.buffer, b: u.buffer, c: y.buffer, m: p, n: to, k: s, transB: !transpose, ...scale });
+    } else {
+      // Y_p (T × Q) = op(U)ᵀ-side · X_p (S × Q): A = U stored S × T (transposed read) or T × S.
+      this.run({ a: u.buffer, b: x.buffer, c: y.buffer, m: to, n: q, k: s, transA: transpose, batch: p, strideA: 0, strideB: s * q, strideC: to * q, ...scale });
+    }
+    return new GpuTensor(shape, y.buffer);
+  }
+
+  /** numpy.transpose(x, perm). */
+  permute(x: GpuTensor, perm: readonly number[]): GpuTensor {
+    const y = this.alloc(perm.map((i) => x.shape[i]!), 'permuted');
+    this.stats.dispatches += this.permuteKernel.encode(this.enc(), x.buffer, y.buffer, x.shape, perm, this.pending);
+    return y;
+  }
+
+  /** The Gram matrix X₍ₙ₎·X₍ₙ₎ᵀ of the mode-n unfolding (Iₙ × Iₙ). */
+  gram(x: GpuTensor, mode: number): GpuTensor {
+    const s = x.shape[mode]!;
+    const p = x.shape.slice(0, mode).reduce((a, b) => a * b, 1);
+    const q = x.shape.slice(mode + 1).reduce((a, b) => a * b, 1);
+    if (q === 1) {
+      const flat = new GpuTensor([p, s], x.buffer);
+      return this.matmul(flat, flat, { transA: true });
+    }
+    let rows = x;
+    if (p > 1) rows = this.permute(x, [mode, ...x.shape.map((_, i) => i).filter((i) => i !== mode)]);
+    const flat = new GpuTensor([s, p * q], rows.buffer);
+    const g = this.matmul(flat, flat, { transB: true });
+    if (rows !== x) this.release(rows);
+    return g;
+  }
+
+  /** A copy of x in a new buffer. */
+  copy(x: GpuTensor): GpuTensor {
+    const y = this.alloc(x.shape, 'copy');
+    if (x.size) this.enc().copyBufferToBuffer(x.buffer, 0, y.buffer, 0, 4 * x.size);
+    return y;
+  }
+
+  async read(x: GpuTensor): Promise<Tensor> {
+    const bytes = 4 * x.size;
+    if (bytes === 0) return new Tensor(x.shape);
+    const readback = this.pool.acquire('readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    this.enc().copyBufferToBuffer(x.buffer, 0, readback, 0, bytes);
+    this.flush();
+    await readback.mapAsync(GPUMapMode.READ);
+    const data = new Float32Array(readback.getMappedRange().slice(0, bytes));
+    readback.unmap();
+    this.pool.release(readback);
+    this.stats.readbacks++;
+    this.stats.readbackBytes += bytes;
+    return new Tensor(x.shape, data);
+  }
+
+  /** Σ x², float32 partials of 4096 terms added in float64 on the host. */
+  async sumSquares(x: GpuTensor): Promise<number> {
+    if (x.size === 0) return 0;
+    const { partial, groups } = this.reduce.encode(this.enc(), x.buffer, x.buffer, x.size, this.pending);
+    this.stats.dispatches++;
+    return sumPartials((await this.read(new GpuTensor([groups], partial))).data);
+  }
+}
+
+const mib = (bytes: number) => (bytes < 2 ** 20 ? `${bytes} bytes` : `${(bytes / 2 ** 20).toFixed(1)} MiB`);

@@ -1,0 +1,34 @@
+// N-D transpose (numpy.transpose(x, perm)) of a float32 tensor in C order, up to 8 axes.
+//
+// Work split (engine/webgpu/permute.ts must match): one thread per output entry, 256 threads per
+// workgroup, workgroups laid out in a 2-D grid of num_workgroups.x columns (one dimension holds at
+// most 65535). Output entry j has the C-order index (i₀ … i_{d−1}) over out_shape; it reads the input
+// at Σₖ iₖ · in_stride[k], where in_stride[k] is the input stride of axis perm[k]. Consecutive
+// threads write consecutive outputs (coalesced stores; the loads are strided).
+
+struct Params {
+  ndim: u32,
+  total: u32,
+  _pad0: u32,
+  _pad1: u32,
+  out_shape: array<vec4u, 2>, // sizes of the output axes, 8 slots (unused: 1)
+  in_stride: array<vec4u, 2>, // input stride of the axis that becomes output axis k
+}
+
+@group(0) @binding(0) var<uniform> params: Params;              // 80 bytes, Params above
+@group(0) @binding(1) var<storage, read> src: array<f32>;        // input, C order
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>;  // output, C order over out_shape
+
+@compute @workgroup_size(256, 1, 1)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let j = (wg.y * grid.x + wg.x) * 256u + lid.x;
+  if (j >= params.total) { return; }
+  var rest = j;
+  var offset = 0u;
+  for (var k = i32(params.ndim) - 1; k >= 0; k--) {
+    let size = params.out_shape[u32(k) / 4u][u32(k) % 4u];
+    offset += (rest % size) * params.in_stride[u32(k) / 4u][u32(k) % 4u];
+    rest /= size;
+  }
+  dst[j] = src[offset];
+}

@@ -1,0 +1,101 @@
+// The device-resident ops the GPU algorithms are built from (engine/webgpu/ops.ts), against the CPU
+// definitions: permute = numpy.transpose exactly (a copy, so bit for bit); mode products, Gram
+// matrices of unfoldings and the fused residual within float32 summation bounds.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Tensor, matmul, modeProduct, permute, unfold } from '../../engine';
+import type { GpuContext } from '../../engine/webgpu/device';
+import { GpuOps } from '../../engine/webgpu/ops';
+import { gaussian, gpuOrNull } from './gpu';
+
+let gpu: GpuContext | null = null;
+let ops: GpuOps;
+beforeAll(async () => {
+  gpu = await gpuOrNull();
+  if (gpu) ops = new GpuOps(gpu);
+});
+afterAll(() => gpu?.device.destroy());
+
+/** max |a − b| / max |b|. */
+function relMax(a: Tensor, b: Tensor): number {
+  expect(a.shape).toEqual(b.shape);
+  let d = 0;
+  let s = 0;
+  for (let i = 0; i < a.size; i++) {
+    d = Math.max(d, Math.abs(a.data[i]! - b.data[i]!));
+    s = Math.max(s, Math.abs(b.data[i]!));
+  }
+  return d / s;
+}
+
+describe('WebGPU resident ops', () => {
+  it.each([
+    [[5, 7], [1, 0]],
+    [[3, 4, 5], [2, 0, 1]],
+    [[2, 1, 3, 4], [3, 1, 0, 2]],
+    [[2, 3, 2, 3, 2, 3, 2, 2], [7, 6, 5, 4, 3, 2, 1, 0]],
+  ])('permute %j by %j equals numpy.transpose bit for bit', async (shape, perm) => {
+    if (!gpu) return;
+    const x = gaussian(shape, 1);
+    const got = await ops.read(ops.permute(ops.upload(x), perm));
+    const want = permute(x, perm);
+    expect(got.shape).toEqual(want.shape);
+    expect([...got.data]).toEqual([...want.data]);
+  });
+
+  it('permute covers more than 65535 workgroups (a 2-D grid)', async () => {
+    if (!gpu) return;
+    const x = gaussian([257, 65537], 2); // 16.8 M entries: 65 794 workgroups of 256
+    const got = await ops.read(ops.permute(ops.upload(x), [1, 0]));
+    const want = permute(x, [1, 0]);
+    let same = true;
+    for (let i = 0; i < want.size && same; i++) same = got.data[i] === want.data[i];
+    expect(same).toBe(true);
+  });
+
+  it('mode products on every mode, both directions, match the CPU', async () => {
+    if (!gpu) return;
+    const x = gaussian([6, 9, 5, 4], 3);
+    for (let mode = 0; mode < 4; mode++) {
+      const u = gaussian([x.shape[mode]!, 3], 10 + mode);
+      const proj = await ops.read(ops.ttm(ops.upload(x), ops.upload(u), mode, true));
+      expect(relMax(proj, modeProduct(x, u, mode, { transpose: true }))).toBeLessThan(1e-6);
+      const small = gaussian(x.shape.map((n, i) => (i === mode ? 3 : n)), 20 + mode);
+      const back = await ops.read(ops.ttm(ops.upload(small), ops.upload(u), mode, false));
+      expect(relMax(back, modeProduct(small, u, mode))).toBeLessThan(1e-6);
+    }
+  });
+
+  it('a batched mode product over more than 65535 matrices (dispatched in chunks)', async () => {
+    if (!gpu) return;
+    const x = gaussian([70000, 3, 2], 4);
+    const u = gaussian([3, 2], 5);
+    const got = await ops.read(ops.ttm(ops.upload(x), ops.upload(u), 1, true));
+    expect(relMax(got, modeProduct(x, u, 1, { transpose: true }))).toBeLessThan(1e-6);
+  });
+
+  it('Gram matrices of every unfolding match the CPU', async () => {
+    if (!gpu) return;
+    const x = gaussian([7, 5, 1, 6], 6);
+    for (let mode = 0; mode < 4; mode++) {
+      const g = await ops.read(ops.gram(ops.upload(x), mode));
+      const xn = unfold(x, mode);
+      expect(relMax(g, matmul(xn, xn, { transB: true }))).toBeLessThan(1e-6);
+    }
+  });
+
+  it('writes α·X ×ₙ U + β·C into C (the residual in one pass) and sums squares in float64', async () => {
+    if (!gpu) return;
+    const core = gaussian([2, 3, 4], 7);
+    const u = gaussian([5, 3], 8);
+    const c = gaussian([2, 5, 4], 9);
+    const into = ops.upload(c);
+    const got = await ops.read(ops.ttm(ops.upload(core), ops.upload(u), 1, false, { into, alpha: -1, beta: 1 }));
+    const rec = modeProduct(core, u, 1);
+    const want = new Tensor(c.shape, c.data.map((v, i) => v - rec.data[i]!));
+    expect(relMax(got, want)).toBeLessThan(1e-6);
+    let s = 0;
+    for (const v of want.data) s += v * v;
+    expect(Math.abs((await ops.sumSquares(ops.upload(want))) - s) / s).toBeLessThan(1e-6);
+    expect(ops.stats.readbacks).toBeGreaterThan(0);
+  });
+});
