@@ -6,6 +6,7 @@ import { create, globals } from 'webgpu';
 import { RandomSource, Tensor, matmul } from '../engine';
 import { acquireDevice } from '../engine/webgpu/device';
 import { GemmKernel } from '../engine/webgpu/gemm';
+import { GpuOps } from '../engine/webgpu/ops';
 import { randomizedSvdGpu } from '../engine/webgpu/rsvd';
 import { randomizedSvd, mat, syntheticTensor } from '../engine';
 Object.assign(globalThis, globals);
@@ -37,12 +38,14 @@ for (const n of [256, 512, 1024, 2048, 4096]) {
 }
 // Randomized SVD, rank 64 of 4096², TensorLy's settings (5 oversamples, 2 power iterations).
 const big = syntheticTensor({ kind: 'tucker', shape: [4096, 4096], ranks: [128, 128], noise: 1e-3 }, new RandomSource(6)).tensor;
-await randomizedSvdGpu(kernel, big, { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) });
+const ops = new GpuOps(gpu);
+const bigGpu = ops.upload(big);
+await randomizedSvdGpu(ops, bigGpu, { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) });
 const rs: number[] = [];
 let s0 = 0;
 for (let r = 0; r < 3; r++) {
   const t0 = performance.now();
-  s0 = (await randomizedSvdGpu(kernel, big, { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) })).s[0]!;
+  s0 = (await randomizedSvdGpu(ops, bigGpu, { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) })).s[0]!;
   rs.push(performance.now() - t0);
 }
 rs.sort((x, y) => x - y);

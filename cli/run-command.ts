@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
-  GraphError, cpuBackend, formatProblem, parseGraphText, runGraph, setParam,
+  GraphError, WebGpuBackend, cpuBackend, formatProblem, parseGraphText, runGraph, setParam,
   type Backend, type GraphDoc, type Registry, type RunEvent,
 } from '../engine';
 import { fsResolver, folderSink } from './node-io';
@@ -35,8 +35,16 @@ export async function runCommand(args: RunArgs, registry: Registry, io: Io, sign
     io.stderr(`corespace: ${(e as Error).message}\n`);
     return 2;
   }
-  const backend = pickBackend(args.backend, io);
+  const backend = await pickBackend(args.backend, io);
   if (!backend) return 2;
+  try {
+    return await runWith(args, registry, io, doc, backend, signal);
+  } finally {
+    if (backend instanceof WebGpuBackend) backend.destroy();
+  }
+}
+
+async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc, backend: Backend, signal?: AbortSignal): Promise<number> {
 
   const outDir = resolve(args.out ?? join('corespace-out', safeName(doc.name)));
   const sink = folderSink(outDir);
@@ -124,12 +132,39 @@ export function applySet(doc: GraphDoc, spec: string): GraphDoc {
   return setParam(doc, spec.slice(0, dot), spec.slice(dot + 1, eq), value);
 }
 
-function pickBackend(name: RunArgs['backend'], io: Io): Backend | null {
-  if (name === 'webgpu') {
-    io.stderr('corespace: --backend webgpu: this version of Corespace has no WebGPU backend yet; use --backend cpu (or auto, which picks the CPU)\n');
-    return null;
+let dawnGpu: Promise<GPU> | null = null;
+
+/** Dawn's GPU (the `webgpu` package), loaded on first use and kept for the process: Dawn's
+ * instance must outlive every device made from it. */
+function dawn(): Promise<GPU> {
+  return (dawnGpu ??= import('webgpu').then(({ create, globals }) => {
+    Object.assign(globalThis, globals);
+    return create([]);
+  }));
+}
+
+/** cpu: the CPU backend. webgpu: the WebGPU device through Dawn, or exit 2 saying what is missing.
+ * auto: WebGPU on a hardware adapter, else the CPU with a one-line notice (a software adapter such
+ * as lavapipe runs WebGPU on the CPU, slower than the CPU backend). */
+async function pickBackend(name: RunArgs['backend'], io: Io): Promise<Backend | null> {
+  if (name === 'cpu') return cpuBackend;
+  let gpu: Backend & { software: boolean; destroy(): void };
+  try {
+    gpu = await WebGpuBackend.create(await dawn(), 'corespace run');
+  } catch (e) {
+    if (name === 'webgpu') {
+      io.stderr(`corespace: --backend webgpu: ${(e as Error).message}\n`);
+      return null;
+    }
+    io.stderr(`corespace: using the CPU backend (${(e as Error).message.replace(/; or use --backend cpu$/, '')})\n`);
+    return cpuBackend;
   }
-  return cpuBackend;
+  if (name === 'auto' && gpu.software) {
+    gpu.destroy();
+    io.stderr(`corespace: using the CPU backend: the only WebGPU adapter, ${gpu.adapter}, is a software renderer and slower than it (--backend webgpu uses it anyway)\n`);
+    return cpuBackend;
+  }
+  return gpu;
 }
 
 export function safeName(name: string): string {

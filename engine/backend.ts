@@ -1,20 +1,37 @@
-// The backend interface the algorithms are written against. The CPU backend is the living
-// definition of every op; other backends (WebGPU, issue #4) must match it in parity tests.
-import { Tensor, matmul, modeProduct, type MatmulOptions } from './tensor';
+// The backend interface the nodes run their heavy methods through. The CPU backend is the living
+// definition of every method; the WebGPU backend (engine/webgpu/backend.ts) must match it in the
+// parity tests, and hands a method it has no kernels for to the CPU. Methods are async because a
+// GPU's results arrive asynchronously; the CPU's resolve at once.
+import { truncatedSvd, tucker, type SvdOptions, type SvdResult, type TuckerOptions, type TuckerResult } from './decomp';
+import type { Tensor } from './tensor';
+import { dct, wht, type WhtOrder } from './transforms';
 
 export type BackendName = 'cpu' | 'webgpu';
+
+export interface DctOptions {
+  axes?: readonly number[];
+  inverse?: boolean;
+}
+
+export interface WhtOptions extends DctOptions {
+  order?: WhtOrder;
+}
 
 export interface Backend {
   readonly name: BackendName;
   /** Human-readable device description, recorded in run.json. */
   readonly adapter: string;
-  matmul(a: Tensor, b: Tensor, opts?: MatmulOptions): Tensor;
-  modeProduct(x: Tensor, m: Tensor, mode: number, opts?: { transpose?: boolean }): Tensor;
+  tucker(x: Tensor, opts: TuckerOptions): Promise<TuckerResult>;
+  truncatedSvd(x: Tensor, opts: SvdOptions): Promise<SvdResult>;
+  dct(x: Tensor, opts: DctOptions): Promise<Tensor>;
+  wht(x: Tensor, opts: WhtOptions): Promise<Tensor>;
 }
 
 export const cpuBackend: Backend = {
   name: 'cpu',
   adapter: 'CPU (JavaScript and WebAssembly SIMD, float32 storage, float64 accumulation)',
-  matmul,
-  modeProduct,
+  tucker: async (x, opts) => tucker(x, opts),
+  truncatedSvd: async (x, opts) => truncatedSvd(x, opts),
+  dct: async (x, opts) => dct(x, opts),
+  wht: async (x, opts) => wht(x, opts),
 };

@@ -1,7 +1,7 @@
 // The engine's public API: what nodes/, the CLI and (later) the editor's worker may import.
 export * from './tensor';
 export * from './values';
-export { cpuBackend, type Backend, type BackendName } from './backend';
+export { cpuBackend, type Backend, type BackendName, type DctOptions, type WhtOptions } from './backend';
 export {
   defineNode, findNode, accepts, describeAccepts,
   type NodeDefinition, type AnyNodeDefinition, type InputSpec, type OutputSpec, type RunContext, type Registry,
@@ -32,3 +32,5 @@ export {
   mat, qr, eigh, svd, randomizedSvd, chooseRank, khatriRao, kronecker, pinv, lstsq, cholesky, invertUpper,
   type Mat, type Svd, type RankChoice,
 } from './linalg';
+export { WebGpuBackend } from './webgpu/backend';
+export { WebGpuUnavailableError } from './webgpu/device';

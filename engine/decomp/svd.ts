@@ -32,6 +32,27 @@ export interface SvdResult {
 }
 
 export function truncatedSvd(x: Tensor, opts: SvdOptions): SvdResult {
+  const a = svdMatrix(x, opts);
+  const [m, n] = a.shape as [number, number];
+  const A = mat(m, n, Float64Array.from(a.data));
+  let full: Svd;
+  if (opts.method === 'randomized') {
+    full = randomizedSvd(A, {
+      rank: opts.rank!,
+      oversample: opts.oversample,
+      powerIters: opts.powerIters,
+      random: opts.random,
+      onIteration: (i, of) => opts.onProgress?.(`power iteration ${i + 1} of ${of}`),
+    });
+  } else full = exactSvd(A, { onSweep: (s) => opts.onProgress?.(`Jacobi sweep ${s + 1}`) });
+  const r = truncateSvd(full, opts);
+  const us = mat(r.truncated.u.rows, r.rank, r.truncated.u.data.map((v, i) => v * r.truncated.s[i % r.rank]!));
+  return { ...r.result, relError: relError64(a.data, mul(us, r.truncated.v, { transB: true }).data) };
+}
+
+/** The matrix an SVD node decomposes (the input, or its unfolding along `mode`), checked against
+ * the options: finite, a matrix unless `mode` is set, rank ≤ min(m, n), randomized only with a rank. */
+export function svdMatrix(x: Tensor, opts: SvdOptions): Tensor {
   checkFinite(x);
   let a: Tensor;
   if (opts.mode !== undefined) {
@@ -41,29 +62,25 @@ export function truncatedSvd(x: Tensor, opts: SvdOptions): SvdResult {
   else throw new Error(`needs a matrix, but the input is ${x.ndim}-D ${formatShape(x.shape)}; set 'mode' to unfold it along one mode`);
   const [m, n] = a.shape as [number, number];
   if (opts.rank !== undefined && opts.rank > Math.min(m, n)) throw new Error(`rank ${opts.rank} exceeds min(${m}, ${n}) = ${Math.min(m, n)}, the most a ${m}×${n} matrix has`);
-  const A = mat(m, n, Float64Array.from(a.data));
-  let full: Svd;
-  if (opts.method === 'randomized') {
-    if (opts.rank === undefined) throw new Error(`method 'randomized' needs an integer 'rank' (energy and tol need the whole spectrum: use method 'exact')`);
-    full = randomizedSvd(A, {
-      rank: opts.rank,
-      oversample: opts.oversample,
-      powerIters: opts.powerIters,
-      random: opts.random,
-      onIteration: (i, of) => opts.onProgress?.(`power iteration ${i + 1} of ${of}`),
-    });
-  } else full = exactSvd(A, { onSweep: (s) => opts.onProgress?.(`Jacobi sweep ${s + 1}`) });
+  if (opts.method === 'randomized' && opts.rank === undefined) throw new Error(`method 'randomized' needs an integer 'rank' (energy and tol need the whole spectrum: use method 'exact')`);
+  return a;
+}
+
+/** Chooses the rank from the computed spectrum and truncates; everything of the result but the
+ * error of the truncation, which the caller computes on its backend. */
+export function truncateSvd(full: Svd, opts: SvdOptions): { truncated: Svd; rank: number; result: Omit<SvdResult, 'relError'> } {
   const k = Math.max(1, chooseRank(full.s, { ...(opts.rank !== undefined ? { rank: opts.rank } : {}), ...(opts.energy !== undefined ? { energy: opts.energy } : {}), ...(opts.tol !== undefined ? { tol: opts.tol } : {}) }));
   const t = truncate(full, k);
   const total = full.s.reduce((acc, v) => acc + v * v, 0);
   const kept = t.s.reduce((acc, v) => acc + v * v, 0);
-  const us = mat(t.u.rows, k, t.u.data.map((v, i) => v * t.s[i % k]!));
-  const rec = mul(us, t.v, { transB: true });
   return {
-    value: { u: matTo32(t.u), s: new Tensor([k], Float32Array.from(t.s)), v: matTo32(t.v) },
-    spectrum: full.s,
+    truncated: t,
     rank: k,
-    energyKept: total === 0 ? 1 : kept / total,
-    relError: relError64(a.data, rec.data),
+    result: {
+      value: { u: matTo32(t.u), s: new Tensor([k], Float32Array.from(t.s)), v: matTo32(t.v) },
+      spectrum: full.s,
+      rank: k,
+      energyKept: total === 0 ? 1 : kept / total,
+    },
   };
 }

@@ -82,7 +82,8 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
     const inputKeys = doc.edges.filter((e) => e.to.node === id).map((e) => [e.to.port, keys.get(e.from.node), e.from.port]);
     inputKeys.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     const refKeys = checked.references.filter((r) => r.to === id).map((r) => [r.from, keys.get(r.from)]);
-    keys.set(id, await sha256Hex(stableStringify([def.type, def.typeVersion, params, seed, fileKeys, inputKeys, refKeys])));
+    // The backend is part of the key: float32 GPU results differ from the CPU's in the last digits.
+    keys.set(id, await sha256Hex(stableStringify([def.type, def.typeVersion, params, seed, backend.name, fileKeys, inputKeys, refKeys])));
   }
   const cachedIds = plan.filter((id) => cache.get(keys.get(id)!) !== undefined);
   if (cachedIds.length) emit({ type: 'execution_cached', nodes: cachedIds });

@@ -37,9 +37,10 @@ function fwht(line: Float64Array): void {
   for (let i = 0; i < n; i++) line[i]! *= s;
 }
 
-export function wht(x: Tensor, opts: { axes?: readonly number[]; order?: WhtOrder; inverse?: boolean } = {}): Tensor {
+/** The axes to transform, checked: finite input, power-of-two lengths (else the pad to use). */
+export function whtAxes(x: Tensor, axesParam: readonly number[] | undefined): number[] {
   checkFinite(x);
-  const axes = resolveAxes(opts.axes, x.ndim);
+  const axes = resolveAxes(axesParam, x.ndim);
   for (const a of axes) {
     const n = x.shape[a]!;
     if (n < 1 || (n & (n - 1)) !== 0) {
@@ -47,6 +48,11 @@ export function wht(x: Tensor, opts: { axes?: readonly number[]; order?: WhtOrde
       throw new Error(`the Walsh–Hadamard transform needs power-of-two lengths, but axis ${a} of ${formatShape(x.shape)} has ${n}; pad it to ${next} with a tensor.pad node first`);
     }
   }
+  return axes;
+}
+
+export function wht(x: Tensor, opts: { axes?: readonly number[]; order?: WhtOrder; inverse?: boolean } = {}): Tensor {
+  const axes = whtAxes(x, opts.axes);
   const data = Float64Array.from(x.data);
   const sequency = opts.order === 'sequency';
   for (const axis of axes) {

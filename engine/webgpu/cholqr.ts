@@ -5,21 +5,22 @@
 // Sci. Comput. 42(1), 2020) — and passes continue until two plain ones in a row succeed.
 import { cholesky, identityMat, invertUpper, mat, mul, type Mat } from '../linalg';
 import { Tensor, formatShape } from '../tensor';
-import type { GemmKernel } from './gemm';
+import type { GpuOps, GpuTensor } from './ops';
 
 const U32 = 2 ** -24;
 
 export interface CholQrResult {
-  q: Tensor;
+  /** Q on the device, a new tensor (A is left as it was). */
+  q: GpuTensor;
   /** R with A = Q·R, upper triangular, float64. */
   r: Mat;
   /** Whether the shifted first pass was needed. */
   shifted: boolean;
 }
 
-export async function cholQR(gemm: GemmKernel, a: Tensor): Promise<CholQrResult> {
+export async function cholQR(ops: GpuOps, a: GpuTensor): Promise<CholQrResult> {
   const [m, n] = a.shape as [number, number];
-  if (a.ndim !== 2 || m < n) throw new Error(`CholeskyQR needs a tall matrix (m ≥ n), got ${formatShape(a.shape)}`);
+  if (a.shape.length !== 2 || m < n) throw new Error(`CholeskyQR needs a tall matrix (m ≥ n), got ${formatShape(a.shape)}`);
   let q = a;
   let rTotal = identityMat(n);
   let shifted = false;
@@ -29,7 +30,9 @@ export async function cholQR(gemm: GemmKernel, a: Tensor): Promise<CholQrResult>
   // κ(A) up to ~3e4; repeating it extends that, and two plain passes finish (CholeskyQR2).
   for (let pass = 0; plain < 2; pass++) {
     if (pass === MAX_PASSES) throw new Error(`CholeskyQR: no convergence in ${MAX_PASSES} passes; A ${formatShape(a.shape)} is rank deficient to float32 precision`);
-    const g = mat(n, n, Float64Array.from((await gemm.matmul(q, q, { transA: true })).data));
+    const gram = ops.matmul(q, q, { transA: true });
+    const g = mat(n, n, Float64Array.from((await ops.read(gram)).data));
+    ops.release(gram);
     let r = cholesky(g);
     if (r) plain++;
     else {
@@ -42,7 +45,11 @@ export async function cholQR(gemm: GemmKernel, a: Tensor): Promise<CholQrResult>
       shifted = true;
       plain = 0;
     }
-    q = await gemm.matmul(q, new Tensor([n, n], Float32Array.from(invertUpper(r).data)));
+    const rInv = ops.upload(new Tensor([n, n], Float32Array.from(invertUpper(r).data)), 'R⁻¹');
+    const next = ops.matmul(q, rInv);
+    ops.release(rInv);
+    if (q !== a) ops.release(q);
+    q = next;
     rTotal = mul(r, rTotal);
   }
   return { q, r: rTotal, shifted };

@@ -126,11 +126,19 @@ export class GpuOps {
     return new GpuTensor(shape, y.buffer);
   }
 
-  /** numpy.transpose(x, perm). */
-  permute(x: GpuTensor, perm: readonly number[]): GpuTensor {
-    const y = this.alloc(perm.map((i) => x.shape[i]!), 'permuted');
+  /** numpy.transpose(x, perm), into a new tensor or into `into` (same number of entries). */
+  permute(x: GpuTensor, perm: readonly number[], into?: GpuTensor): GpuTensor {
+    const shape = perm.map((i) => x.shape[i]!);
+    if (into && into.size !== x.size) throw new Error(`permute: the output holds ${into.size} entries, not ${x.size}`);
+    const y = into ? new GpuTensor(shape, into.buffer) : this.alloc(shape, 'permuted');
     this.stats.dispatches += this.permuteKernel.encode(this.enc(), x.buffer, y.buffer, x.shape, perm, this.pending);
     return y;
+  }
+
+  /** Records another kernel's dispatches into the open encoder; `record` returns how many it made
+   * and pushes its temporary buffers onto `temps` (released after submission). */
+  encodeWith(record: (encoder: GPUCommandEncoder, temps: GPUBuffer[]) => number): void {
+    this.stats.dispatches += record(this.enc(), this.pending);
   }
 
   /** The Gram matrix X₍ₙ₎·X₍ₙ₎ᵀ of the mode-n unfolding (Iₙ × Iₙ). */

@@ -1,38 +1,89 @@
 // Randomized SVD with the large products on the GPU (Halko, Martinsson & Tropp 2011, Alg. 4.4):
 // Y = A·Ω, q power iterations Z = Aᵀ·Q, Y = A·Z, each re-orthonormalised by CholeskyQR2 on the
-// device; B = Qᵀ·A, the small SVD of B on the host (float64 Jacobi), U = Q·U_B on the device.
-import { mat, svd } from '../linalg';
+// device; Bᵀ = Aᵀ·Q is read back and its small SVD taken on the host (float64 Jacobi), U = Q·U_B on
+// the device. A is uploaded once and stays resident for all 2q + 2 products; Ω is drawn on the
+// host from the node's stream, so the CPU and GPU runs start from the same test matrix.
+import { mat, svd as exactSvd, type Svd } from '../linalg';
+import { svdMatrix, truncateSvd, truncatedSvd, type SvdOptions, type SvdResult } from '../decomp/svd';
 import type { RandomSource } from '../random';
 import { Tensor, formatShape } from '../tensor';
 import { cholQR } from './cholqr';
-import type { GemmKernel } from './gemm';
+import type { GpuOps, GpuTensor } from './ops';
 
 export interface GpuRsvdOptions {
   rank: number;
   oversample: number;
   powerIters: number;
   random: RandomSource;
+  onIteration?: (i: number, of: number) => void;
 }
 
-export async function randomizedSvdGpu(gemm: GemmKernel, a: Tensor, opts: GpuRsvdOptions): Promise<{ u: Tensor; s: Float64Array; v: Tensor }> {
-  if (a.ndim !== 2) throw new Error(`randomized SVD needs a matrix, got ${formatShape(a.shape)}`);
+/** The leading `rank` singular triplets of a resident matrix; factors in float64 on the host. */
+export async function randomizedSvdGpu(ops: GpuOps, a: GpuTensor, opts: GpuRsvdOptions): Promise<Svd> {
+  if (a.shape.length !== 2) throw new Error(`randomized SVD needs a matrix, got ${formatShape(a.shape)}`);
   const [m, n] = a.shape as [number, number];
   const k = Math.min(opts.rank, m, n);
   const l = Math.min(k + opts.oversample, m, n);
   const omega = new Tensor([n, l]);
   opts.random.fillNormal(omega.data);
-  let q = (await cholQR(gemm, await gemm.matmul(a, omega))).q; // m × l
+  const omegaGpu = ops.upload(omega, 'Ω');
+  const orth = async (y: GpuTensor) => {
+    const { q } = await cholQR(ops, y);
+    ops.release(y);
+    return q;
+  };
+  let q = await orth(ops.matmul(a, omegaGpu)); // m × l
+  ops.release(omegaGpu);
   for (let i = 0; i < opts.powerIters; i++) {
-    const z = (await cholQR(gemm, await gemm.matmul(a, q, { transA: true }))).q; // n × l
-    q = (await cholQR(gemm, await gemm.matmul(a, z))).q;
+    const z = await orth(ops.matmul(a, q, { transA: true })); // n × l
+    ops.release(q);
+    q = await orth(ops.matmul(a, z));
+    ops.release(z);
+    opts.onIteration?.(i, opts.powerIters);
   }
   // Bᵀ = Aᵀ·Q (n × l, tall): its SVD gives B = U_B·S·Vᵀ with U_B = V_{Bᵀ}, V = U_{Bᵀ}.
-  const bt = await gemm.matmul(a, q, { transA: true });
-  const small = svd(mat(n, l, Float64Array.from(bt.data)));
+  const btGpu = ops.matmul(a, q, { transA: true });
+  const bt = await ops.read(btGpu);
+  ops.release(btGpu);
+  const small = exactSvd(mat(n, l, Float64Array.from(bt.data)));
   const ub = new Tensor([l, k]);
-  const v = new Tensor([n, k]);
+  const v = mat(n, k);
   for (let i = 0; i < l; i++) for (let j = 0; j < k; j++) ub.data[i * k + j] = small.v.data[i * small.v.cols + j]!;
   for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) v.data[i * k + j] = small.u.data[i * small.u.cols + j]!;
-  const u = await gemm.matmul(q, ub);
-  return { u, s: small.s.slice(0, k), v };
+  const ubGpu = ops.upload(ub, 'U_B');
+  const uGpu = ops.matmul(q, ubGpu);
+  const u = await ops.read(uGpu);
+  ops.release(q, ubGpu, uGpu);
+  return { u: mat(m, k, Float64Array.from(u.data)), s: small.s.slice(0, k), v };
+}
+
+/** decompose.svd on the GPU: the randomized method runs there; the exact one (one-sided Jacobi in
+ * float64, which float32 kernels cannot match) runs on the CPU. The truncation error
+ * ‖A − U·S·Vᵀ‖F is formed on the device in one product written into a copy of A. */
+export async function truncatedSvdGpu(ops: GpuOps, x: Tensor, opts: SvdOptions): Promise<SvdResult> {
+  if (opts.method !== 'randomized') return truncatedSvd(x, opts);
+  const a = svdMatrix(x, opts);
+  const aGpu = ops.upload(a, 'svd input');
+  try {
+    const full = await randomizedSvdGpu(ops, aGpu, {
+      rank: opts.rank!,
+      oversample: opts.oversample,
+      powerIters: opts.powerIters,
+      random: opts.random,
+      onIteration: (i, of) => opts.onProgress?.(`power iteration ${i + 1} of ${of}`),
+    });
+    const { truncated: t, rank: k, result } = truncateSvd(full, opts);
+    const us = new Tensor([t.u.rows, k], Float32Array.from(t.u.data, (v, i) => v * t.s[i % k]!));
+    const usGpu = ops.upload(us, 'U·S');
+    const vGpu = ops.upload(result.value.v, 'V');
+    const residual = ops.matmul(usGpu, vGpu, { transB: true, alpha: -1, beta: 1, into: ops.copy(aGpu) });
+    const r2 = await ops.sumSquares(residual);
+    ops.release(usGpu, vGpu, residual);
+    let a2 = 0;
+    for (const v of a.data) a2 += v * v;
+    return { ...result, relError: Math.sqrt(r2 / a2) };
+  } finally {
+    ops.release(aGpu);
+    ops.flush();
+  }
 }

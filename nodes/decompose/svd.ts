@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Tensor, defineNode, truncatedSvd } from '../../engine';
+import { Tensor, defineNode } from '../../engine';
 import { decompositionInfo } from './info';
 
 export const decomposeSvd = defineNode({
@@ -29,9 +29,9 @@ export const decomposeSvd = defineNode({
       const given = (['rank', 'energy', 'tol'] as const).filter((k) => p[k] !== undefined);
       if (given.length > 1) ctx.addIssue({ code: 'custom', path: [given[1]!], message: `give one of rank, energy or tol, not ${given.join(' and ')}` });
     }),
-  run({ tensor }, p, ctx) {
+  async run({ tensor }, p, ctx) {
     let step = 0;
-    const r = truncatedSvd(tensor, { ...p, random: ctx.random, onProgress: (message) => ctx.progress(++step, step + 1, message) });
+    const r = await ctx.backend.truncatedSvd(tensor, { ...p, random: ctx.random, onProgress: (message) => ctx.progress(++step, step + 1, message) });
     return {
       svd: r.value,
       spectrum: new Tensor([r.spectrum.length], Float32Array.from(r.spectrum)),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, tucker } from '../../engine';
+import { defineNode } from '../../engine';
 import { decompositionInfo, sweepProgress, traceTensor } from './info';
 
 export const decomposeTucker = defineNode({
@@ -33,11 +33,11 @@ export const decomposeTucker = defineNode({
       if (p.ranks !== undefined && p.eps !== undefined) ctx.addIssue({ code: 'custom', path: ['eps'], message: 'give ranks or eps, not both' });
       if (p.modes && p.ranks && p.ranks.length > p.modes.length) ctx.addIssue({ code: 'custom', path: ['ranks'], message: `${p.ranks.length} ranks for ${p.modes.length} modes: give one rank per listed mode` });
     }),
-  run({ tensor }, p, ctx) {
+  async run({ tensor }, p, ctx) {
     if (p.ranks && !p.modes && p.ranks.length > tensor.ndim) throw new Error(`param 'ranks' has ${p.ranks.length} entries but the input has ${tensor.ndim} modes`);
     // Ranks are given per listed mode; spread them over all modes.
     const perMode = p.ranks ? tensor.shape.map((_, m) => (p.modes ? (p.modes.includes(m) ? (p.ranks![p.modes.indexOf(m)] ?? null) : null) : (p.ranks![m] ?? null))) : undefined;
-    const r = tucker(tensor, {
+    const r = await ctx.backend.tucker(tensor, {
       ...(perMode ? { ranks: perMode } : {}),
       ...(p.eps !== undefined ? { eps: p.eps } : {}),
       ...(p.modes ? { modes: p.modes } : {}),

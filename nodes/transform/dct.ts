@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dct, defineNode } from '../../engine';
+import { defineNode } from '../../engine';
 import { axesParam } from './axes';
 
 export const transformDct = defineNode({
@@ -14,7 +14,7 @@ export const transformDct = defineNode({
     axes: axesParam,
     inverse: z.boolean().default(false).describe('apply the inverse (DCT-III)'),
   }),
-  run({ tensor }, p) {
-    return { tensor: dct(tensor, { ...(p.axes ? { axes: p.axes } : {}), inverse: p.inverse }) };
+  async run({ tensor }, p, ctx) {
+    return { tensor: await ctx.backend.dct(tensor, { ...(p.axes ? { axes: p.axes } : {}), inverse: p.inverse }) };
   },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, wht } from '../../engine';
+import { defineNode } from '../../engine';
 import { axesParam } from './axes';
 
 export const transformWht = defineNode({
@@ -15,7 +15,7 @@ export const transformWht = defineNode({
     order: z.enum(['natural', 'sequency']).default('natural').describe('natural (Hadamard) or sequency (Walsh: by number of sign changes)'),
     inverse: z.boolean().default(false).describe('apply the inverse'),
   }),
-  run({ tensor }, p) {
-    return { tensor: wht(tensor, { ...(p.axes ? { axes: p.axes } : {}), order: p.order, inverse: p.inverse }) };
+  async run({ tensor }, p, ctx) {
+    return { tensor: await ctx.backend.wht(tensor, { ...(p.axes ? { axes: p.axes } : {}), order: p.order, inverse: p.inverse }) };
   },
 });

@@ -4,14 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, matmul, mat, qr } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { cholQR } from '../../engine/webgpu/cholqr';
-import { GemmKernel } from '../../engine/webgpu/gemm';
+import { GpuOps } from '../../engine/webgpu/ops';
 import { gpuOrNull } from './gpu';
 
 let gpu: GpuContext | null = null;
-let gemm: GemmKernel;
+let ops: GpuOps;
 beforeAll(async () => {
   gpu = await gpuOrNull();
-  if (gpu) gemm = new GemmKernel(gpu);
+  if (gpu) ops = new GpuOps(gpu);
 });
 afterAll(() => gpu?.device.destroy());
 
@@ -48,9 +48,9 @@ describe('CholeskyQR2 on WebGPU', () => {
   it('orthonormalises a well-conditioned tall matrix and agrees with Householder R', async () => {
     if (!gpu) return;
     const a = conditioned(300, 20, 10, 1);
-    const { q, r, shifted } = await cholQR(gemm, a);
+    const { q, r, shifted } = await cholQR(ops, ops.upload(a));
     expect(shifted).toBe(false);
-    check(a, q, r);
+    check(a, await ops.read(q), r);
     const host = qr(mat(300, 20, Float64Array.from(a.data))).r;
     for (let i = 0; i < 400; i++) expect(Math.abs(r.data[i]! - host.data[i]!)).toBeLessThan(1e-4);
   });
@@ -58,13 +58,13 @@ describe('CholeskyQR2 on WebGPU', () => {
   it('takes shifted passes when κ(A)² exceeds float32 (κ = 1e5)', async () => {
     if (!gpu) return;
     const a = conditioned(400, 16, 1e5, 2);
-    const { q, r, shifted } = await cholQR(gemm, a);
+    const { q, r, shifted } = await cholQR(ops, ops.upload(a));
     expect(shifted).toBe(true);
-    check(a, q, r);
+    check(a, await ops.read(q), r);
   });
 
   it('refuses a wide matrix', async () => {
     if (!gpu) return;
-    await expect(cholQR(gemm, Tensor.zeros([3, 5]))).rejects.toThrow(/tall matrix \(m ≥ n\), got \[3×5\]/);
+    await expect(cholQR(ops, ops.upload(Tensor.zeros([3, 5])))).rejects.toThrow(/tall matrix \(m ≥ n\), got \[3×5\]/);
   });
 });

@@ -5,17 +5,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, readNpy, wht } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { FwhtKernel } from '../../engine/webgpu/fwht';
-import { gpuOrNull } from './gpu';
+import { GpuOps } from '../../engine/webgpu/ops';
+import { whtGpu } from '../../engine/webgpu/transforms';
+import { gaussian, gpuOrNull } from './gpu';
 
 let gpu: GpuContext | null = null;
 let kernel: FwhtKernel;
+let ops: GpuOps;
 beforeAll(async () => {
   gpu = await gpuOrNull();
-  if (gpu) kernel = new FwhtKernel(gpu);
+  if (gpu) {
+    kernel = new FwhtKernel(gpu);
+    ops = new GpuOps(gpu);
+  }
 });
 afterAll(() => gpu?.device.destroy());
 
-const refs = (f: string) => readNpy(new Uint8Array(readFileSync(new URL(`../../../shared/refs/cases/wht_1d_512/${f}`, import.meta.url))), f);
+const refs = (f: string, c = 'wht_1d_512') => readNpy(new Uint8Array(readFileSync(new URL(`../../../shared/refs/cases/${c}/${f}`, import.meta.url))), f);
 const maxDiff = (a: Tensor, b: Tensor) => a.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.data[i]!)), 0);
 const peak = (t: Tensor) => t.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
@@ -44,9 +50,30 @@ describe('WebGPU FWHT', () => {
     expect(maxDiff(await kernel.transformLastAxis(x, 'sequency'), seq)).toBeLessThanOrEqual(1e-5 * Math.max(1e-30, peak(seq)));
   });
 
-  it('refuses lengths that are not powers of two or exceed one pass', async () => {
+  it('matches scipy on wht_2d_32x64 over both axes (natural and sequency) and inverts', async () => {
+    if (!gpu) return;
+    const x = refs('input.npy', 'wht_2d_32x64');
+    for (const [order, file] of [['natural', 'expected.npy'], ['sequency', 'expected_sequency.npy']] as const) {
+      const want = refs(file, 'wht_2d_32x64');
+      const got = await whtGpu(ops, kernel, x, { order });
+      expect(maxDiff(got, want)).toBeLessThanOrEqual(1e-5 * peak(want));
+      expect(maxDiff(await whtGpu(ops, kernel, got, { order, inverse: true }), x)).toBeLessThanOrEqual(1e-5 * peak(x));
+    }
+  });
+
+  it('equals the CPU along inner axes and on lines longer than one pass (16384 = 4 × 4096)', async () => {
+    if (!gpu) return;
+    for (const [shape, axes] of [[[4, 8, 2], [1]], [[2, 16, 4], [0, 1]], [[3, 16384], [1]]] as const) {
+      const x = gaussian([...shape], 7);
+      const want = wht(x, { axes: [...axes] });
+      expect(maxDiff(await whtGpu(ops, kernel, x, { axes: [...axes] }), want)).toBeLessThanOrEqual(1e-5 * peak(want));
+    }
+  });
+
+  it('refuses lengths that are not powers of two (naming the pad), and sequency order beyond one pass', async () => {
     if (!gpu) return;
     await expect(kernel.transformLastAxis(Tensor.zeros([2, 12]))).rejects.toThrow(/power-of-two last axis, but \[2×12\] ends in 12/);
-    await expect(kernel.transformLastAxis(Tensor.zeros([8192]))).rejects.toThrow(/lines of up to 4096, got 8192/);
+    await expect(whtGpu(ops, kernel, Tensor.zeros([2, 12]), {})).rejects.toThrow(/axis 1 of \[2×12\] has 12; pad it to 16 with a tensor.pad node first/);
+    await expect(whtGpu(ops, kernel, Tensor.zeros([8192]), { order: 'sequency' })).rejects.toThrow(/sequency order on lines of up to 4096, got 8192/);
   });
 });

@@ -23,3 +23,15 @@ export function gaussian(shape: number[], seed: number): Tensor {
   new RandomSource(seed).fillNormal(t.data);
   return t;
 }
+
+/** max |a − b| / max |b| (max |a − b| when b is all zeros); the shapes must agree. */
+export function relMax(a: Tensor, b: Tensor): number {
+  if (a.shape.join() !== b.shape.join()) throw new Error(`shapes differ: ${a.shape} and ${b.shape}`);
+  let d = 0;
+  let s = 0;
+  for (let i = 0; i < a.size; i++) {
+    d = Math.max(d, Math.abs(a.data[i]! - b.data[i]!));
+    s = Math.max(s, Math.abs(b.data[i]!));
+  }
+  return s === 0 ? d : d / s;
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tensor, matmul, modeProduct, permute, unfold } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
-import { gaussian, gpuOrNull } from './gpu';
+import { gaussian, gpuOrNull, relMax } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
@@ -14,18 +14,6 @@ beforeAll(async () => {
   if (gpu) ops = new GpuOps(gpu);
 });
 afterAll(() => gpu?.device.destroy());
-
-/** max |a − b| / max |b|. */
-function relMax(a: Tensor, b: Tensor): number {
-  expect(a.shape).toEqual(b.shape);
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < a.size; i++) {
-    d = Math.max(d, Math.abs(a.data[i]! - b.data[i]!));
-    s = Math.max(s, Math.abs(b.data[i]!));
-  }
-  return d / s;
-}
 
 describe('WebGPU resident ops', () => {
   it.each([

@@ -2,17 +2,17 @@
 // the identities of an SVD (orthonormal factors, reconstruction of the rank-k part).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RandomSource, matmul, readNpy } from '../../engine';
+import { RandomSource, Tensor, matmul, readNpy, syntheticTensor, truncatedSvd, type Mat } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
-import { GemmKernel } from '../../engine/webgpu/gemm';
-import { randomizedSvdGpu } from '../../engine/webgpu/rsvd';
+import { GpuOps } from '../../engine/webgpu/ops';
+import { randomizedSvdGpu, truncatedSvdGpu } from '../../engine/webgpu/rsvd';
 import { gpuOrNull } from './gpu';
 
 let gpu: GpuContext | null = null;
-let gemm: GemmKernel;
+let ops: GpuOps;
 beforeAll(async () => {
   gpu = await gpuOrNull();
-  if (gpu) gemm = new GemmKernel(gpu);
+  if (gpu) ops = new GpuOps(gpu);
 });
 afterAll(() => gpu?.device.destroy());
 
@@ -23,13 +23,36 @@ describe('randomized SVD on WebGPU', () => {
     if (!gpu) return;
     const a = readNpy(new Uint8Array(readFileSync(new URL('input.npy', refs))), 'input.npy');
     const want = JSON.parse(readFileSync(new URL('expected.json', refs), 'utf8')).top_singular_values as number[];
-    const { u, s, v } = await randomizedSvdGpu(gemm, a, { rank: 20, oversample: 10, powerIters: 4, random: new RandomSource(3) });
+    const { u, s, v } = await randomizedSvdGpu(ops, ops.upload(a), { rank: 20, oversample: 10, powerIters: 4, random: new RandomSource(3) });
     want.forEach((x, i) => expect(Math.abs(s[i]! - x) / x).toBeLessThan(1e-4));
-    for (const f of [u, v]) {
+    for (const f of [u, v].map(toTensor)) {
       const g = matmul(f, f, { transA: true });
       for (let i = 0; i < 20; i++) for (let j = 0; j < 20; j++) expect(Math.abs(g.get(i, j) - (i === j ? 1 : 0))).toBeLessThan(1e-4);
     }
-    expect(u.shape).toEqual([240, 20]);
-    expect(v.shape).toEqual([180, 20]);
+    expect([u.rows, u.cols]).toEqual([240, 20]);
+    expect([v.rows, v.cols]).toEqual([180, 20]);
+  });
+
+  it('decompose.svd randomized: the same rank choice, spectrum and truncation error as the CPU backend', async () => {
+    if (!gpu) return;
+    const x = syntheticTensor({ kind: 'tucker', shape: [300, 70, 2], ranks: [6, 6, 2], noise: 0.01 }, new RandomSource(4)).tensor;
+    const opts = { rank: 6, method: 'randomized' as const, oversample: 8, powerIters: 3, mode: 1 };
+    const cpu = truncatedSvd(x, { ...opts, random: new RandomSource(11) });
+    const got = await truncatedSvdGpu(ops, x, { ...opts, random: new RandomSource(11) });
+    expect(got.rank).toBe(6);
+    expect(got.value.u.shape).toEqual([70, 6]);
+    expect(got.value.v.shape).toEqual([600, 6]);
+    for (let i = 0; i < 6; i++) expect(Math.abs(got.spectrum[i]! - cpu.spectrum[i]!) / cpu.spectrum[0]!).toBeLessThan(1e-5);
+    expect(Math.abs(got.relError - cpu.relError)).toBeLessThan(1e-5);
+    expect(got.relError).toBeGreaterThan(0.005);
+  });
+
+  it('decompose.svd exact on the WebGPU backend is the CPU Jacobi SVD', async () => {
+    if (!gpu) return;
+    const x = syntheticTensor({ kind: 'gaussian', shape: [30, 20], ranks: [], noise: 0 }, new RandomSource(5)).tensor;
+    const opts = { rank: 5, method: 'exact' as const, oversample: 0, powerIters: 0, random: new RandomSource(1) };
+    expect((await truncatedSvdGpu(ops, x, opts)).spectrum).toEqual(truncatedSvd(x, opts).spectrum);
   });
 });
+
+const toTensor = (m: Mat) => new Tensor([m.rows, m.cols], Float32Array.from(m.data));

@@ -1,0 +1,114 @@
+// The WebGPU backend: Tucker, randomized SVD, DCT and FWHT on the device; the methods it has no
+// kernels for (the exact Jacobi SVD, which needs float64) run on the CPU backend, the definition.
+// Every call runs inside out-of-memory and validation error scopes, so a GPU failure fails that node
+// with a message instead of a console warning and a wrong result. A lost device fails the node that
+// was running; the next call acquires a fresh device from the same provider.
+import type { Backend, DctOptions, WhtOptions } from '../backend';
+import type { SvdOptions, TuckerOptions } from '../decomp';
+import type { Tensor } from '../tensor';
+import { acquireDevice, type GpuContext } from './device';
+import { FwhtKernel } from './fwht';
+import { GpuOps } from './ops';
+import { truncatedSvdGpu } from './rsvd';
+import { dctGpu, whtGpu } from './transforms';
+import { tuckerGpu } from './tucker';
+
+interface Session {
+  ctx: GpuContext;
+  ops: GpuOps;
+  fwht: FwhtKernel;
+  /** Set when the device is lost (reason and message); the next call starts a fresh session. */
+  lost: string | null;
+  /** Set by destroy(): the loss that follows is ours, not a failure. */
+  closing: boolean;
+}
+
+export class WebGpuBackend implements Backend {
+  readonly name = 'webgpu' as const;
+  private session: Session;
+
+  private constructor(
+    private readonly gpu: GPU,
+    ctx: GpuContext,
+  ) {
+    this.session = WebGpuBackend.open(ctx);
+  }
+
+  /** A backend on the adapter of `gpu` (navigator.gpu, or Dawn's GPU in Node). */
+  static async create(gpu: GPU | undefined, label = 'corespace'): Promise<WebGpuBackend> {
+    const ctx = await acquireDevice(gpu, label);
+    return new WebGpuBackend(gpu!, ctx);
+  }
+
+  private static open(ctx: GpuContext): Session {
+    const ops = new GpuOps(ctx);
+    const s: Session = { ctx, ops, fwht: new FwhtKernel(ctx, ops.pool), lost: null, closing: false };
+    void ctx.device.lost.then((info) => {
+      if (!s.closing) s.lost = `${info.reason === 'destroyed' ? 'destroyed' : 'lost'}: ${info.message || 'no message'}`;
+    });
+    return s;
+  }
+
+  get adapter(): string {
+    return this.session.ctx.adapter;
+  }
+
+  /** Whether the adapter is a software rasterizer (lavapipe, llvmpipe, SwiftShader): WebGPU then
+   * runs on the CPU, slower than the CPU backend. */
+  get software(): boolean {
+    return /llvmpipe|lavapipe|swiftshader|software/i.test(this.adapter);
+  }
+
+  /** The ops of the current session (tests and benchmarks). */
+  get ops(): GpuOps {
+    return this.session.ops;
+  }
+
+  tucker(x: Tensor, opts: TuckerOptions) {
+    return this.run('Tucker', (s) => tuckerGpu(s.ops, x, opts));
+  }
+
+  truncatedSvd(x: Tensor, opts: SvdOptions) {
+    return this.run('SVD', (s) => truncatedSvdGpu(s.ops, x, opts));
+  }
+
+  dct(x: Tensor, opts: DctOptions) {
+    return this.run('DCT', (s) => dctGpu(s.ops, x, opts));
+  }
+
+  wht(x: Tensor, opts: WhtOptions) {
+    return this.run('Walsh–Hadamard transform', (s) => whtGpu(s.ops, s.fwht, x, opts));
+  }
+
+  destroy(): void {
+    this.session.closing = true;
+    this.session.ops.pool.trim();
+    this.session.ctx.device.destroy();
+  }
+
+  private async run<T>(what: string, fn: (s: Session) => Promise<T>): Promise<T> {
+    if (this.session.lost) this.session = WebGpuBackend.open(await acquireDevice(this.gpu, 'corespace (after device loss)'));
+    const s = this.session;
+    const { device } = s.ctx;
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    let result: T | undefined;
+    let failure: unknown = null;
+    try {
+      result = await fn(s);
+    } catch (e) {
+      failure = e;
+      // A loss is reported through device.lost, which settles after the failed call: let it.
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const [validation, oom] = s.lost ? [null, null] : [await device.popErrorScope(), await device.popErrorScope()];
+    if (s.lost) throw new Error(`the GPU device was lost during the ${what} (${s.lost}); this node failed, and the next run gets a fresh device (or use --backend cpu)`);
+    if (oom) {
+      s.ops.pool.trim();
+      throw new Error(`the ${what} ran out of GPU memory on ${s.ctx.adapter} (${oom.message}); use smaller ranks or tensors, or --backend cpu`);
+    }
+    if (validation) throw new Error(`the GPU rejected a command of the ${what} (${validation.message}); this is a bug in Corespace's WebGPU backend, please report it (--backend cpu works around it)`);
+    if (failure) throw failure;
+    return result as T;
+  }
+}

@@ -1,0 +1,54 @@
+// The DCT and the Walsh–Hadamard transform along any axes on the GPU. Each axis is moved last by a
+// permute on the device, transformed as contiguous lines, and moved back; the tensor stays on the
+// device between axes and is read back once. The DCT of each line is one product with the
+// orthonormal N×N cosine matrix, computed in float64 on the host and rounded (Y = X·Cᵀ, X = Y·C):
+// O(N²) per line, which the GEMM makes cheap on a GPU for the axis lengths of images and weights.
+import { Tensor, checkFinite } from '../tensor';
+import { dctMatrix, resolveAxes, whtAxes } from '../transforms';
+import type { DctOptions, WhtOptions } from '../backend';
+import { fwhtLastAxis, type FwhtKernel } from './fwht';
+import { GpuTensor, type GpuOps } from './ops';
+
+export async function dctGpu(ops: GpuOps, x: Tensor, opts: DctOptions): Promise<Tensor> {
+  checkFinite(x);
+  const axes = resolveAxes(opts.axes, x.ndim);
+  return alongAxes(ops, x, axes, (t) => {
+    const n = t.shape[t.shape.length - 1]!;
+    const c = ops.upload(new Tensor([n, n], Float32Array.from(dctMatrix(n))), 'DCT matrix');
+    const y = ops.matmul(new GpuTensor([t.size / n, n], t.buffer), c, { transB: !opts.inverse });
+    ops.release(c);
+    return new GpuTensor(t.shape, y.buffer);
+  });
+}
+
+export async function whtGpu(ops: GpuOps, fwht: FwhtKernel, x: Tensor, opts: WhtOptions): Promise<Tensor> {
+  const axes = whtAxes(x, opts.axes);
+  return alongAxes(ops, x, axes, (t) => {
+    fwhtLastAxis(ops, fwht, t, opts.order ?? 'natural', !!opts.inverse);
+    return t;
+  });
+}
+
+/** Uploads x, applies `lastAxis` (in place, or returning a new tensor) along each axis in turn and
+ * reads the result back. */
+async function alongAxes(ops: GpuOps, x: Tensor, axes: readonly number[], lastAxis: (t: GpuTensor) => GpuTensor): Promise<Tensor> {
+  if (x.size === 0 || axes.length === 0) return new Tensor(x.shape, Float32Array.from(x.data));
+  const d = x.ndim;
+  let t = ops.upload(x, 'transform input');
+  try {
+    for (const axis of axes) {
+      const toLast = [...x.shape.keys()].filter((i) => i !== axis).concat(axis);
+      const back = x.shape.map((_, i) => toLast.indexOf(i));
+      const moved = axis === d - 1 ? t : ops.permute(t, toLast);
+      if (moved !== t) ops.release(t);
+      const done = lastAxis(moved);
+      if (done !== moved) ops.release(moved);
+      t = axis === d - 1 ? done : ops.permute(done, back);
+      if (t !== done) ops.release(done);
+    }
+    return await ops.read(t);
+  } finally {
+    ops.release(t);
+    ops.flush();
+  }
+}

@@ -1,0 +1,96 @@
+// The WebGPU backend under the nodes: graphs run on it give the CPU backend's results (the
+// definition) at float32 tolerance, node by node; a lost device fails only the running node and
+// the next run gets a fresh device.
+import { readFileSync } from 'node:fs';
+import { create } from 'webgpu';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RandomSource, Tensor, cpuBackend, loadGraph, runGraph, syntheticTensor, WebGpuBackend, type Backend, type FileResolver, type GraphDoc, type Metrics } from '../../engine';
+import { registry } from '../../nodes';
+import { gpuOrNull, relMax } from './gpu';
+
+let backend: WebGpuBackend | null = null;
+beforeAll(async () => {
+  const probe = await gpuOrNull(); // the notice, or CI's failure, when there is no adapter
+  if (!probe) return;
+  probe.device.destroy();
+  backend = await WebGpuBackend.create(create([]), 'corespace backend tests');
+});
+afterAll(() => backend?.destroy());
+
+const refsDir = new URL('../../../shared/refs/cases/', import.meta.url);
+const files: FileResolver = { read: async (p) => new Uint8Array(readFileSync(new URL(p, refsDir))), fingerprint: async (p) => p };
+
+function graph(nodes: unknown[], edges: [string, string, string, string][]): GraphDoc {
+  const r = loadGraph({ format: 'corespace.graph', version: 1, name: 't', nodes, edges: edges.map(([a, b, c, d], i) => ({ id: `e${i}`, from: { node: a, port: b }, to: { node: c, port: d } })) }, registry);
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.doc;
+}
+
+async function run(doc: GraphDoc, b: Backend) {
+  const r = await runGraph(doc, { registry, backend: b, files, output: { write: async (n) => n } });
+  for (const [id, rec] of Object.entries(r.nodes)) if (rec.status !== 'done') throw new Error(`${id} on ${b.name}: ${rec.error}`);
+  return r.outputs;
+}
+
+/** relMax of two output values that must be tensors. */
+function relMaxOf(a: unknown, b: unknown): number {
+  if (!(a instanceof Tensor && b instanceof Tensor)) throw new Error('not tensors');
+  return relMax(a, b);
+}
+
+describe('graphs on the WebGPU backend equal the CPU backend', () => {
+  it('transforms: DCT (scipy ref input, all axes), WHT in sequency order on one axis, and their inverses', async () => {
+    if (!backend) return;
+    const doc = graph(
+      [
+        { id: 'x', type: 'source.npy', params: { path: 'dct_3d_12x20x18/input.npy' } },
+        { id: 'dct', type: 'transform.dct' },
+        { id: 'idct', type: 'transform.dct', params: { inverse: true } },
+        { id: 'w', type: 'source.npy', params: { path: 'wht_2d_32x64/input.npy' } },
+        { id: 'wht', type: 'transform.wht', params: { axes: [0], order: 'sequency' } },
+        { id: 'iwht', type: 'transform.wht', params: { axes: [0], order: 'sequency', inverse: true } },
+      ],
+      [['x', 'tensor', 'dct', 'tensor'], ['dct', 'tensor', 'idct', 'tensor'], ['w', 'tensor', 'wht', 'tensor'], ['wht', 'tensor', 'iwht', 'tensor']],
+    );
+    const [gpu, cpu] = [await run(doc, backend), await run(doc, cpuBackend)];
+    for (const id of ['dct', 'idct', 'wht', 'iwht']) expect(relMaxOf(gpu.get(id)!.tensor, cpu.get(id)!.tensor)).toBeLessThan(1e-5);
+    expect(relMaxOf(gpu.get('idct')!.tensor, cpu.get('x')!.tensor)).toBeLessThan(1e-5);
+  });
+
+  it('decompositions: Tucker HOOI (TensorLy ref input) and randomized SVD of an unfolding, then reconstruct and compare', async () => {
+    if (!backend) return;
+    const doc = graph(
+      [
+        { id: 'x', type: 'source.npy', params: { path: 'tucker_lowrank_36x44x52/input.npy' } },
+        { id: 'tucker', type: 'decompose.tucker', params: { ranks: [4, 5, 6] } },
+        { id: 'rt', type: 'reconstruct' },
+        { id: 'mt', type: 'metrics.compare' },
+        { id: 'svd', type: 'decompose.svd', params: { rank: 6, method: 'randomized', mode: 2 } },
+      ],
+      [['x', 'tensor', 'tucker', 'tensor'], ['tucker', 'tucker', 'rt', 'decomposition'], ['x', 'tensor', 'mt', 'reference'], ['rt', 'tensor', 'mt', 'approx'], ['x', 'tensor', 'svd', 'tensor']],
+    );
+    const [gpu, cpu] = [await run(doc, backend), await run(doc, cpuBackend)];
+    const metric = (o: typeof gpu, id: string, port: string, m: string) => (o.get(id)![port] as Metrics)[m]!.value;
+    expect(Math.abs(metric(gpu, 'tucker', 'info', 'relError') - 0.00995485)).toBeLessThan(1e-4); // TensorLy, shared/refs
+    expect(Math.abs(metric(gpu, 'tucker', 'info', 'relError') - metric(cpu, 'tucker', 'info', 'relError'))).toBeLessThan(1e-6);
+    expect(Math.abs(metric(gpu, 'mt', 'metrics', 'relError') - metric(cpu, 'mt', 'metrics', 'relError'))).toBeLessThan(1e-6);
+    expect(metric(gpu, 'tucker', 'info', 'iterations')).toBe(metric(cpu, 'tucker', 'info', 'iterations'));
+    expect(relMaxOf(gpu.get('rt')!.tensor, cpu.get('rt')!.tensor)).toBeLessThan(1e-4);
+    expect(relMaxOf(gpu.get('svd')!.spectrum, cpu.get('svd')!.spectrum)).toBeLessThan(1e-5);
+    expect(Math.abs(metric(gpu, 'svd', 'info', 'relError') - metric(cpu, 'svd', 'info', 'relError'))).toBeLessThan(1e-5);
+  });
+});
+
+describe('device loss', () => {
+  it('fails the node that was running with a clear message; the next call gets a fresh device', async () => {
+    if (!backend) return;
+    const x = syntheticTensor({ kind: 'tucker', shape: [20, 20, 20], ranks: [3, 3, 3], noise: 0.3 }, new RandomSource(1)).tensor;
+    const opts = { ranks: [3, 3, 3], method: 'hooi' as const, init: 'random' as const, maxIter: 50, tol: 0, random: new RandomSource(2) };
+    const before = (await backend.tucker(x, { ...opts, random: new RandomSource(2) })).relError;
+    const device = backend.ops.ctx.device;
+    await expect(backend.tucker(x, { ...opts, onIteration: (i) => void (i === 1 && device.destroy()) })).rejects.toThrow(/the GPU device was lost during the Tucker \(destroyed: .*\); this node failed, and the next run gets a fresh device/);
+    const after = await backend.tucker(x, { ...opts, random: new RandomSource(2) });
+    expect(backend.ops.ctx.device).not.toBe(device);
+    expect(after.relError).toBe(before);
+  });
+});
