@@ -97,28 +97,106 @@ await bench('matmul_1024', 'C = A·B, 1024² float32 (float64 accumulation)', nu
   };
 });
 
-if (values.backend === 'webgpu') {
-  // GEMM on WebGPU (tiled kernel, shaders/gemm.wgsl) against the CPU kernel, same sizes, this run.
-  const { gpu, GemmKernel } = await webgpuSubjects();
-  const kernel = new GemmKernel(gpu);
-  for (const n of values.quick ? [256, 512] : [256, 512, 1024, 2048]) {
+if (values.backend === 'webgpu') await webgpuRows();
+
+/** The WebGPU rows: GEMM, transform throughput, and each GPU decomposition beside its CPU row of this
+ * run (`vsCpu` = WebGPU time / CPU time), with the dispatches, submissions and readbacks it made. */
+async function webgpuRows(): Promise<void> {
+  const { backend, FwhtKernel, fwhtLastAxis, GpuTensor } = await webgpuSubjects();
+  const ops = backend.ops;
+  const adapter = backend.adapter;
+  const peak = knownPeakTflops(adapter);
+  const cpuRow = (name: string) => rows.find((r) => r.name === name);
+  const counted = async <T extends Check>(fn: () => Promise<T>): Promise<Check> => {
+    const before = { ...ops.stats };
+    const check = await fn();
+    return { ...check, dispatches: ops.stats.dispatches - before.dispatches, submits: ops.stats.submits - before.submits, readbacks: ops.stats.readbacks - before.readbacks };
+  };
+  const withRatio = (gpuName: string, cpuName: string) => {
+    const g = cpuRow(gpuName);
+    const c = cpuRow(cpuName);
+    if (g && c) g.check.vsCpu = g.medianS / c.medianS;
+  };
+
+  // GEMM on resident operands (kernel time: many dispatches in one submission) and with transfers.
+  for (const n of values.quick ? [256, 512] : backend.software ? [256, 512, 1024, 2048] : [256, 512, 1024, 2048, 4096]) {
     const a = new Tensor([n, n]);
     new RandomSource(9).fillNormal(a.data);
-    await bench(`webgpu_gemm_${n}`, `C = A·B on ${gpu.adapter}, ${n}², float32, including upload and readback`, null, () => async () => {
+    await bench(`webgpu_gemm_${n}`, `C = A·B on ${adapter}, ${n}², float32, resident operands`, null, () => async () => {
+      const ms = await ops.gemm.timeDispatches(a, a, n >= 2048 ? 3 : 10);
+      const gflops = (2 * n ** 3) / (ms * 1e6);
+      return { kernelMs: ms, gflops, ...(peak ? { percentOfPeak: (100 * gflops) / (peak * 1000) } : {}) };
+    });
+    await bench(`webgpu_gemm_${n}_transfers`, 'the same product including upload and readback', null, () => async () => {
       const t0 = performance.now();
-      await kernel.matmul(a, a);
+      await ops.gemm.matmul(a, a);
       return { gflops: (2 * n ** 3) / ((performance.now() - t0) * 1e6) };
     });
-    await bench(`cpu_gemm_${n}`, `the same product on the CPU backend`, null, () => () => {
+    await bench(`cpu_gemm_${n}`, 'the same product on the CPU backend', null, () => () => {
       const t0 = performance.now();
       matmul(a, a);
       return { gflops: (2 * n ** 3) / ((performance.now() - t0) * 1e6) };
     });
+    withRatio(`webgpu_gemm_${n}_transfers`, `cpu_gemm_${n}`);
   }
+
+  // Transform throughput on resident data: bytes read + written per pass over the elapsed time.
+  const lines = values.quick ? 256 : 4096;
+  const x = new Tensor([lines, 4096]);
+  new RandomSource(10).fillNormal(x.data);
+  const resident = ops.upload(x);
+  const fwht = new FwhtKernel(ops.ctx, ops.pool);
+  const gbps = (passes: number, ms: number) => (passes * 2 * x.data.byteLength) / (ms * 1e6);
+  await bench(`webgpu_fwht_${lines}x4096`, `FWHT of ${lines} lines of 4096 in place (one pass in workgroup memory)`, null, () => async () => {
+    await ops.sumSquares(resident); // drain the queue
+    const t0 = performance.now();
+    for (let r = 0; r < 5; r++) fwhtLastAxis(ops, fwht, resident, 'natural', false);
+    await ops.sumSquares(resident);
+    return { GBps: gbps(5, performance.now() - t0) };
+  });
+  await bench(`webgpu_dct_${lines}x256`, `DCT-II of ${lines * 16} lines of 256 (one product with the cosine matrix)`, null, () => async () => {
+    const c = ops.upload(new Tensor([256, 256]));
+    const lines256 = new GpuTensor([lines * 16, 256], resident.buffer);
+    await ops.sumSquares(resident);
+    const t0 = performance.now();
+    const outs = Array.from({ length: 5 }, () => ops.matmul(lines256, c, { transB: true }));
+    await ops.sumSquares(outs[4]!);
+    const ms = performance.now() - t0;
+    ops.release(c, ...outs);
+    return { GBps: gbps(5, ms) };
+  });
+  ops.release(resident);
+
+  // Decompositions on both backends, the CPU rows above measured in this same run.
+  for (const n of values.quick ? [64, 128] : [128, 256]) {
+    await bench(`webgpu_tucker_hooi_${n}^3_rank16`, `the Tucker row above on ${adapter}`, `tucker_hooi_${n}^3_rank16_float32`, () => {
+      const x3 = tuckerInput(n);
+      return () => counted(async () => {
+        const r = await backend.tucker(x3, { ranks: [16, 16, 16], method: 'hooi', init: 'svd', maxIter: 100, tol: 1e-8, random: new RandomSource(2) });
+        return { iterations: r.iterations, relError: r.relError };
+      });
+    });
+    withRatio(`webgpu_tucker_hooi_${n}^3_rank16`, `tucker_hooi_${n}^3_rank16`);
+  }
+  await bench(`webgpu_randomized_svd_rank64_${svdN}^2`, `the randomized SVD row above on ${adapter}`, svdN === 4096 ? 'tensorly_randomized_svd_rank64_4096x4096_float32' : null, () => {
+    const a = syntheticTensor({ kind: 'tucker', shape: [svdN, svdN], ranks: [128, 128], noise: 1e-3 }, new RandomSource(6)).tensor;
+    return () => counted(async () => {
+      const r = await backend.truncatedSvd(a, { rank: 64, method: 'randomized', oversample: 5, powerIters: 2, random: new RandomSource(7) });
+      return { s0: r.spectrum[0]!, s63: r.spectrum[63]! };
+    });
+  });
+  withRatio(`webgpu_randomized_svd_rank64_${svdN}^2`, `randomized_svd_rank64_${svdN}^2`);
+  backend.destroy();
+}
+
+/** FP32 peak of adapters whose datasheet rate is known (TFLOP/s), for GEMM's percentage. */
+function knownPeakTflops(adapter: string): number | null {
+  if (/H100|H200/i.test(adapter)) return 67; // SXM, dense FP32 (NVIDIA datasheet)
+  return null;
 }
 
 const doc = {
-  benchmark: 'corespace decompositions, CPU backend',
+  benchmark: `corespace decompositions, CPU backend${values.backend === 'webgpu' ? ' and WebGPU' : ''}`,
   node: process.version,
   statistic: `median of ${reps} consecutive runs, wall clock (performance.now), no warm-up`,
   anchors: 'shared/refs/timings.json (TensorLy 0.9 / NumPy 2.4, OpenBLAS, 2 cores)',
@@ -129,6 +207,9 @@ const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 const file = new URL(`${doc.date.slice(0, 19).replace(/:/g, '-')}.json`, dir);
 writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
-console.log(`\n| benchmark | ours (s) | TensorLy/NumPy (s) | ratio | peak RSS (MiB) |\n| --- | --- | --- | --- | --- |`);
-for (const r of rows) console.log(`| ${r.name} | ${r.medianS.toFixed(3)} | ${r.anchorS?.toFixed(3) ?? '—'} | ${r.ratio?.toFixed(2) ?? '—'} | ${r.peakRssMiB} |`);
+console.log(`\n| benchmark | ours (s) | TensorLy/NumPy (s) | ratio | WebGPU / CPU | peak RSS (MiB) |\n| --- | --- | --- | --- | --- | --- |`);
+for (const r of rows) {
+  const vs = typeof r.check.vsCpu === 'number' ? r.check.vsCpu.toFixed(2) : '—';
+  console.log(`| ${r.name} | ${r.medianS.toFixed(3)} | ${r.anchorS?.toFixed(3) ?? '—'} | ${r.ratio?.toFixed(2) ?? '—'} | ${vs} | ${r.peakRssMiB} |`);
+}
 console.log(`\nwrote ${file.pathname}`);

@@ -9,11 +9,12 @@ export function randomizedSvdOfTensor(x: Tensor, rank: number, random: RandomSou
   return randomizedSvd(mat(m, n, Float64Array.from(x.data)), { rank, oversample: 5, powerIters: 2, random });
 }
 
-/** The WebGPU device (Dawn, through the `webgpu` package) and the kernels, loaded only when asked. */
+/** The WebGPU backend (Dawn, through the `webgpu` package) and its kernels, loaded only when asked. */
 export async function webgpuSubjects() {
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
-  const { acquireDevice } = await import('../engine/webgpu/device');
-  const { GemmKernel } = await import('../engine/webgpu/gemm');
-  return { gpu: await acquireDevice(create([]), 'corespace bench'), GemmKernel };
+  const { WebGpuBackend } = await import('../engine/webgpu/backend');
+  const { FwhtKernel, fwhtLastAxis } = await import('../engine/webgpu/fwht');
+  const { GpuTensor } = await import('../engine/webgpu/ops');
+  return { backend: await WebGpuBackend.create(create([]), 'corespace bench'), FwhtKernel, fwhtLastAxis, GpuTensor };
 }
