@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# System packages the project needs, installed idempotently (.ci/run runs this before the tests).
-# WebGPU in Node (Dawn, the `webgpu` npm package) runs on Mesa's lavapipe Vulkan driver when there
-# is no GPU; Dawn needs Mesa ≥ 24, which Debian 12 has in bookworm-backports.
+# System packages the project needs, installed idempotently (.ci/run runs this before the tests):
+# - WebGPU in Node (Dawn, the `webgpu` npm package) runs on Mesa's lavapipe Vulkan driver when there
+#   is no GPU; Dawn needs Mesa ≥ 24, which Debian 12 has in bookworm-backports.
+# - The browser tests drive Debian's chromium through playwright-core (WebGPU through SwiftShader);
+#   no browser is downloaded by npm.
 set -euo pipefail
 mesa_version() { dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || true; }
+need_mesa=0
 v=$(mesa_version)
-if [ -z "$v" ] || dpkg --compare-versions "$v" lt 24; then
+if [ -z "$v" ] || dpkg --compare-versions "$v" lt 24; then need_mesa=1; fi
+need_chromium=0
+[ -x /usr/bin/chromium ] || need_chromium=1
+if [ "$need_mesa$need_chromium" != 00 ]; then
   if [ "$(id -u)" != 0 ]; then
-    echo "setup-system: mesa-vulkan-drivers ≥ 24 is missing (have: ${v:-none}); run this script as root" >&2
+    echo "setup-system: missing system packages (mesa-vulkan-drivers ≥ 24: have ${v:-none}; chromium: $([ $need_chromium = 1 ] && echo missing || echo present)); run this script as root" >&2
     exit 1
   fi
   src=/etc/apt/sources.list.d/bookworm-backports.sources
-  if [ ! -f "$src" ]; then
+  if [ "$need_mesa" = 1 ] && [ ! -f "$src" ]; then
     cat > "$src" <<'SRC'
 Types: deb
 URIs: http://deb.debian.org/debian
@@ -21,6 +27,7 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
   fi
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers
+  if [ "$need_mesa" = 1 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers; fi
+  if [ "$need_chromium" = 1 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi
 fi
-echo "setup-system: mesa-vulkan-drivers $(mesa_version)"
+echo "setup-system: mesa-vulkan-drivers $(mesa_version), $(/usr/bin/chromium --version 2>/dev/null | head -c 60)"

@@ -2,26 +2,13 @@
 // with Vite, then run a graph inside a bare V8 context that has only what a worker has (no
 // require, process, Buffer or node: modules): a Node-only dependency fails here, not in the editor.
 import { runInNewContext } from 'node:vm';
-import { build, createLogger } from 'vite';
 import { describe, expect, it } from 'vitest';
-
-const root = new URL('../', import.meta.url).pathname;
+import { workerBundle } from './fixtures/bundle';
 
 describe('browser worker bundle', () => {
   it('builds without Node built-ins and runs a Tucker graph in a worker-like context', async () => {
-    const logger = createLogger('warn');
-    const warnings: string[] = [];
-    logger.warn = (m) => void warnings.push(m);
-    logger.warnOnce = (m) => void warnings.push(m);
-    const out = await build({
-      configFile: false,
-      logLevel: 'warn',
-      customLogger: logger,
-      root,
-      build: { write: false, minify: false, lib: { entry: `${root}test/fixtures/worker-entry.ts`, formats: ['iife'], name: 'Corespace', fileName: 'engine' } },
-    });
+    const { code, warnings } = await workerBundle();
     expect(warnings).toEqual([]);
-    const code = (Array.isArray(out) ? out[0]! : (out as { output: { code: string }[] })).output[0]!.code;
 
     // What a dedicated worker offers (WorkerGlobalScope), and nothing Node-specific.
     const worker = {
