@@ -4,7 +4,7 @@
 // GPU's results arrive asynchronously; the CPU's resolve at once.
 import { truncatedSvd, tucker, type SvdOptions, type SvdResult, type TuckerOptions, type TuckerResult } from './decomp';
 import type { Tensor } from './tensor';
-import { dct, wht, type WhtOrder } from './transforms';
+import { dct, dwt, wht, type DwtOptions, type WhtOrder } from './transforms';
 
 export type BackendName = 'cpu' | 'webgpu';
 
@@ -25,6 +25,7 @@ export interface Backend {
   truncatedSvd(x: Tensor, opts: SvdOptions): Promise<SvdResult>;
   dct(x: Tensor, opts: DctOptions): Promise<Tensor>;
   wht(x: Tensor, opts: WhtOptions): Promise<Tensor>;
+  dwt(x: Tensor, opts: DwtOptions): Promise<Tensor>;
 }
 
 export const cpuBackend: Backend = {
@@ -34,4 +35,5 @@ export const cpuBackend: Backend = {
   truncatedSvd: async (x, opts) => truncatedSvd(x, opts),
   dct: async (x, opts) => dct(x, opts),
   wht: async (x, opts) => wht(x, opts),
+  dwt: async (x, opts) => dwt(x, opts),
 };

@@ -69,7 +69,9 @@ export interface DwtOptions {
   inverse?: boolean;
 }
 
-export function dwt(x: Tensor, opts: DwtOptions): Tensor {
+/** The axes to transform, checked: finite input, a positive number of levels, every transformed
+ * axis divisible by 2^levels (else the pad to use). */
+export function dwtAxes(x: Tensor, opts: Pick<DwtOptions, 'levels' | 'axes'>): number[] {
   checkFinite(x);
   const axes = resolveAxes(opts.axes, x.ndim);
   const { levels } = opts;
@@ -81,6 +83,12 @@ export function dwt(x: Tensor, opts: DwtOptions): Tensor {
       throw new Error(`${levels} level${levels > 1 ? 's' : ''} of periodized DWT need axis ${a} of ${formatShape(x.shape)} divisible by ${2 ** levels}, but it has ${n}; pad it to ${next} with tensor.pad, or use fewer levels`);
     }
   }
+  return axes;
+}
+
+export function dwt(x: Tensor, opts: DwtOptions): Tensor {
+  const axes = dwtAxes(x, opts);
+  const { levels } = opts;
   const { lo, hi } = filters(opts.wavelet);
   const data = Float64Array.from(x.data);
   const scratch = new Float64Array(Math.max(1, ...axes.map((a) => x.shape[a]!)));

@@ -1,4 +1,4 @@
-// The WebGPU backend: Tucker, randomized SVD, DCT and FWHT on the device; the methods it has no
+// The WebGPU backend: Tucker, randomized SVD, DCT, FWHT and DWT on the device; the methods it has no
 // kernels for (the exact Jacobi SVD, which needs float64) run on the CPU backend, the definition.
 // Every call runs inside out-of-memory and validation error scopes, so a GPU failure fails that node
 // with a message instead of a console warning and a wrong result. A lost device fails the node that
@@ -6,7 +6,9 @@
 import type { Backend, DctOptions, WhtOptions } from '../backend';
 import type { SvdOptions, TuckerOptions } from '../decomp';
 import type { Tensor } from '../tensor';
+import type { DwtOptions } from '../transforms';
 import { acquireDevice, type GpuContext } from './device';
+import { DwtKernel, dwtGpu } from './dwt';
 import { FwhtKernel } from './fwht';
 import { GpuOps } from './ops';
 import { truncatedSvdGpu } from './rsvd';
@@ -17,6 +19,7 @@ interface Session {
   ctx: GpuContext;
   ops: GpuOps;
   fwht: FwhtKernel;
+  dwt: DwtKernel;
   /** Set when the device is lost (reason and message); the next call starts a fresh session. */
   lost: string | null;
   /** Set by destroy(): the loss that follows is ours, not a failure. */
@@ -42,7 +45,7 @@ export class WebGpuBackend implements Backend {
 
   private static open(ctx: GpuContext): Session {
     const ops = new GpuOps(ctx);
-    const s: Session = { ctx, ops, fwht: new FwhtKernel(ctx, ops.pool), lost: null, closing: false };
+    const s: Session = { ctx, ops, fwht: new FwhtKernel(ctx, ops.pool), dwt: new DwtKernel(ctx, ops.pool), lost: null, closing: false };
     void ctx.device.lost.then((info) => {
       if (!s.closing) s.lost = `${info.reason === 'destroyed' ? 'destroyed' : 'lost'}: ${info.message || 'no message'}`;
     });
@@ -78,6 +81,10 @@ export class WebGpuBackend implements Backend {
 
   wht(x: Tensor, opts: WhtOptions) {
     return this.run('Walsh–Hadamard transform', (s) => whtGpu(s.ops, s.fwht, x, opts));
+  }
+
+  dwt(x: Tensor, opts: DwtOptions) {
+    return this.run('wavelet transform', (s) => dwtGpu(s.ops, s.dwt, x, opts));
   }
 
   destroy(): void {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, dwt } from '../../engine';
+import { defineNode } from '../../engine';
 import { axesParam } from './axes';
 
 export const transformDwt = defineNode({
@@ -16,7 +16,7 @@ export const transformDwt = defineNode({
     axes: axesParam,
     inverse: z.boolean().default(false).describe('reconstruct from packed coefficients'),
   }),
-  run({ tensor }, p) {
-    return { tensor: dwt(tensor, { wavelet: p.wavelet, levels: p.levels, ...(p.axes ? { axes: p.axes } : {}), inverse: p.inverse }) };
+  async run({ tensor }, p, ctx) {
+    return { tensor: await ctx.backend.dwt(tensor, { wavelet: p.wavelet, levels: p.levels, ...(p.axes ? { axes: p.axes } : {}), inverse: p.inverse }) };
   },
 });

@@ -39,7 +39,7 @@ function relMaxOf(a: unknown, b: unknown): number {
 }
 
 describe('graphs on the WebGPU backend equal the CPU backend', () => {
-  it('transforms: DCT (scipy ref input, all axes), WHT in sequency order on one axis, and their inverses', async () => {
+  it('transforms: DCT (scipy ref input, all axes), WHT in sequency order on one axis, a 2-level db2 DWT, and their inverses', async () => {
     if (!backend) return;
     const doc = graph(
       [
@@ -49,11 +49,13 @@ describe('graphs on the WebGPU backend equal the CPU backend', () => {
         { id: 'w', type: 'source.npy', params: { path: 'wht_2d_32x64/input.npy' } },
         { id: 'wht', type: 'transform.wht', params: { axes: [0], order: 'sequency' } },
         { id: 'iwht', type: 'transform.wht', params: { axes: [0], order: 'sequency', inverse: true } },
+        { id: 'dwt', type: 'transform.dwt', params: { wavelet: 'db2', levels: 2 } },
+        { id: 'idwt', type: 'transform.dwt', params: { wavelet: 'db2', levels: 2, inverse: true } },
       ],
-      [['x', 'tensor', 'dct', 'tensor'], ['dct', 'tensor', 'idct', 'tensor'], ['w', 'tensor', 'wht', 'tensor'], ['wht', 'tensor', 'iwht', 'tensor']],
+      [['x', 'tensor', 'dct', 'tensor'], ['dct', 'tensor', 'idct', 'tensor'], ['w', 'tensor', 'wht', 'tensor'], ['wht', 'tensor', 'iwht', 'tensor'], ['w', 'tensor', 'dwt', 'tensor'], ['dwt', 'tensor', 'idwt', 'tensor']],
     );
     const [gpu, cpu] = [await run(doc, backend), await run(doc, cpuBackend)];
-    for (const id of ['dct', 'idct', 'wht', 'iwht']) expect(relMaxOf(gpu.get(id)!.tensor, cpu.get(id)!.tensor)).toBeLessThan(1e-5);
+    for (const id of ['dct', 'idct', 'wht', 'iwht', 'dwt', 'idwt']) expect(relMaxOf(gpu.get(id)!.tensor, cpu.get(id)!.tensor)).toBeLessThan(1e-5);
     expect(relMaxOf(gpu.get('idct')!.tensor, cpu.get('x')!.tensor)).toBeLessThan(1e-5);
   });
 

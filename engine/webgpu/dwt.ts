@@ -1,0 +1,77 @@
+// Binds shaders/dwt.wgsl: the multilevel periodized DWT of a resident tensor, in pywt's packed layout
+// (the same definition as engine/transforms/dwt.ts, which this must match): per level, per axis,
+// one dispatch from one buffer into another; the inverse runs the levels backwards.
+import { formatShape, type Tensor } from '../tensor';
+import { dwtAxes, filters, type DwtOptions } from '../transforms';
+import type { GpuContext } from './device';
+import type { GpuOps } from './ops';
+import type { BufferPool } from './pool';
+import { bindBuffers, kernel, type Kernel } from './pipeline';
+
+const MAX_AXES = 8;
+const MAX_TAPS = 8;
+const MAX_GRID = 65535;
+const PARAMS_BYTES = 160;
+
+export class DwtKernel {
+  private readonly kernel: Kernel;
+
+  constructor(
+    private readonly ctx: GpuContext,
+    private readonly pool: BufferPool,
+  ) {
+    this.kernel = kernel(ctx.device, 'dwt', ['uniform', 'read-only-storage', 'storage']);
+  }
+
+  /** Records one level along `axis` inside the block [0, extent), src → dst. */
+  encode(encoder: GPUCommandEncoder, src: GPUBuffer, dst: GPUBuffer, shape: readonly number[], extent: readonly number[], axis: number, taps: { lo: Float64Array; hi: Float64Array }, inverse: boolean, temps: GPUBuffer[]): number {
+    const total = shape.reduce((a, b) => a * b, 1);
+    if (total === 0) return 0;
+    const params = new ArrayBuffer(PARAMS_BYTES);
+    const u = new Uint32Array(params);
+    const f = new Float32Array(params);
+    u.set([shape.length, total, axis, extent[axis]!, taps.lo.length, inverse ? 1 : 0, 0, 0]);
+    for (let k = 0; k < MAX_AXES; k++) {
+      u[8 + k] = shape[k] ?? 1;
+      u[16 + k] = extent[k] ?? 1;
+    }
+    for (let j = 0; j < MAX_TAPS; j++) {
+      f[24 + j] = taps.lo[j] ?? 0;
+      f[32 + j] = taps.hi[j] ?? 0;
+    }
+    const uniform = this.pool.acquire('dwt params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.ctx.device.queue.writeBuffer(uniform, 0, params);
+    temps.push(uniform);
+    const groups = Math.ceil(total / 256);
+    const cols = Math.min(groups, MAX_GRID);
+    const pass = encoder.beginComputePass({ label: 'dwt pass' });
+    pass.setPipeline(this.kernel.pipeline);
+    pass.setBindGroup(0, bindBuffers(this.ctx.device, this.kernel, 'dwt bind group', [uniform, src, dst]));
+    pass.dispatchWorkgroups(cols, Math.ceil(groups / cols), 1);
+    pass.end();
+    return 1;
+  }
+}
+
+export async function dwtGpu(ops: GpuOps, dwtKernel: DwtKernel, x: Tensor, opts: DwtOptions): Promise<Tensor> {
+  if (x.ndim > MAX_AXES) throw new Error(`the WebGPU DWT handles up to ${MAX_AXES} axes, got ${formatShape(x.shape)}`);
+  const axes = dwtAxes(x, opts);
+  const { levels } = opts;
+  const taps = filters(opts.wavelet);
+  let src = ops.upload(x, 'dwt input');
+  let dst = ops.alloc(x.shape, 'dwt output');
+  try {
+    const order = opts.inverse ? Array.from({ length: levels }, (_, i) => levels - 1 - i) : Array.from({ length: levels }, (_, i) => i);
+    for (const level of order) {
+      const extent = x.shape.map((n, i) => (axes.includes(i) ? n / 2 ** level : n));
+      for (const axis of axes) {
+        ops.encodeWith((enc, temps) => dwtKernel.encode(enc, src.buffer, dst.buffer, x.shape, extent, axis, taps, !!opts.inverse, temps));
+        [src, dst] = [dst, src];
+      }
+    }
+    return await ops.read(src);
+  } finally {
+    ops.release(src, dst);
+    ops.flush();
+  }
+}
