@@ -24,32 +24,16 @@ export interface TtResult {
 }
 
 export function tt(input: Tensor, opts: TtOptions): TtResult {
-  checkFinite(input);
   const x = to64(input);
   const d = x.shape.length;
-  if (opts.eps !== undefined && !(opts.eps > 0)) throw new Error(`eps must be > 0 (a relative error target such as 1e-3), got ${opts.eps}`);
-  if (opts.eps === undefined && opts.maxRank === undefined) throw new Error('give maxRank or eps');
-  const caps = innerCaps(opts.maxRank, d);
-  const tol = opts.eps === undefined ? undefined : opts.eps / Math.sqrt(Math.max(1, d - 1));
+  const { caps, tol } = planTt(input, opts);
   const ranks = [1];
   const cores: Tensor[] = [];
   let rest = mat(x.shape[0]!, x.data.length / x.shape[0]!, x.data);
   for (let k = 0; k < d - 1; k++) {
     const rows = ranks[k]! * x.shape[k]!;
     const c = mat(rows, rest.data.length / rows, rest.data);
-    let u: Mat;
-    let r: number;
-    if (tol === undefined && rows < c.cols) {
-      // Fixed ranks on a wide unfolding: the leading left vectors from the Gram matrix suffice
-      // (one pass over the data, no rank decision that needs the small singular values).
-      r = Math.min(caps[k] ?? Infinity, rows);
-      u = leadingLeft(c, r).u;
-    } else {
-      const d = svd(c);
-      r = Math.min(caps[k] ?? Infinity, d.s.length);
-      if (tol !== undefined) r = Math.min(r, Math.max(1, chooseRank(d.s, { tol })));
-      u = d.u;
-    }
+    const { u, r } = ttStep(c, caps[k], tol);
     const core = new Float32Array(rows * r);
     for (let i = 0; i < rows; i++) for (let j = 0; j < r; j++) core[i * r + j] = u.data[i * u.cols + j]!;
     cores.push(new Tensor([ranks[k]!, x.shape[k]!, r], core));
@@ -63,6 +47,31 @@ export function tt(input: Tensor, opts: TtOptions): TtResult {
   const rec = ttReconstruct(cores);
   const normX = norm64(x);
   return { cores, ranks, relError: normX === 0 ? 0 : relError64(x.data, rec) };
+}
+
+/** The checked options: finite input, eps > 0 or a rank cap, the d−1 inner rank caps and the
+ * per-step tolerance δ/‖A‖ = eps/√(d−1). */
+export function planTt(input: Tensor, opts: TtOptions): { caps: (number | undefined)[]; tol: number | undefined } {
+  checkFinite(input);
+  const d = input.ndim;
+  if (opts.eps !== undefined && !(opts.eps > 0)) throw new Error(`eps must be > 0 (a relative error target such as 1e-3), got ${opts.eps}`);
+  if (opts.eps === undefined && opts.maxRank === undefined) throw new Error('give maxRank or eps');
+  return { caps: innerCaps(opts.maxRank, d), tol: opts.eps === undefined ? undefined : opts.eps / Math.sqrt(Math.max(1, d - 1)) };
+}
+
+/** One TT-SVD step on the unfolding c: the kept left singular vectors (all computed columns; the
+ * first r are kept) and the rank r. */
+export function ttStep(c: Mat, cap: number | undefined, tol: number | undefined): { u: Mat; r: number } {
+  if (tol === undefined && c.rows < c.cols) {
+    // Fixed ranks on a wide unfolding: the leading left vectors from the Gram matrix suffice
+    // (one pass over the data, no rank decision that needs the small singular values).
+    const r = Math.min(cap ?? Infinity, c.rows);
+    return { u: leadingLeft(c, r).u, r };
+  }
+  const s = svd(c);
+  let r = Math.min(cap ?? Infinity, s.s.length);
+  if (tol !== undefined) r = Math.min(r, Math.max(1, chooseRank(s.s, { tol })));
+  return { u: s.u, r };
 }
 
 function innerCaps(maxRank: TtOptions['maxRank'], d: number): (number | undefined)[] {

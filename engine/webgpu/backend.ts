@@ -1,10 +1,10 @@
-// The WebGPU backend: Tucker, randomized SVD, DCT, FWHT and DWT on the device; the methods it has no
+// The WebGPU backend: Tucker, TT-SVD, randomized SVD, DCT, FWHT and DWT on the device; the methods it has no
 // kernels for (the exact Jacobi SVD, which needs float64) run on the CPU backend, the definition.
 // Every call runs inside out-of-memory and validation error scopes, so a GPU failure fails that node
 // with a message instead of a console warning and a wrong result. A lost device fails the node that
 // was running; the next call acquires a fresh device from the same provider.
 import type { Backend, DctOptions, WhtOptions } from '../backend';
-import type { SvdOptions, TuckerOptions } from '../decomp';
+import type { SvdOptions, TtOptions, TuckerOptions } from '../decomp';
 import type { Tensor } from '../tensor';
 import type { DwtOptions } from '../transforms';
 import { acquireDevice, type GpuContext } from './device';
@@ -13,6 +13,7 @@ import { FwhtKernel } from './fwht';
 import { GpuOps } from './ops';
 import { truncatedSvdGpu } from './rsvd';
 import { dctGpu, whtGpu } from './transforms';
+import { ttGpu } from './tt';
 import { tuckerGpu } from './tucker';
 
 interface Session {
@@ -73,6 +74,10 @@ export class WebGpuBackend implements Backend {
 
   truncatedSvd(x: Tensor, opts: SvdOptions) {
     return this.run('SVD', (s) => truncatedSvdGpu(s.ops, x, opts));
+  }
+
+  tt(x: Tensor, opts: TtOptions) {
+    return this.run('TT-SVD', (s) => ttGpu(s.ops, x, opts));
   }
 
   dct(x: Tensor, opts: DctOptions) {

@@ -10,6 +10,11 @@ import { PermuteKernel } from './permute';
 import { BufferPool } from './pool';
 import { ReduceKernel, sumPartials } from './reduce';
 
+/** Multiply-adds of a Gram matrix (rows² · cols) up to which the GPU algorithms read an unfolding
+ * back and take its subspace on the host in float64 (~20 ms in the WebAssembly kernel); above it the
+ * Gram matrix is formed on the device in float32. */
+export const HOST_SUBSPACE_WORK = 2 ** 27;
+
 /** A float32 tensor in C order held in a device buffer. */
 export class GpuTensor {
   constructor(

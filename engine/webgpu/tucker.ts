@@ -22,11 +22,7 @@ import { leadingFromGram, leadingLeftOfUnfolding } from '../decomp/common';
 import { to64 } from '../decomp/dense64';
 import { planTucker, type TuckerOptions, type TuckerResult } from '../decomp/tucker';
 import { Tensor, checkFinite } from '../tensor';
-import type { GpuOps, GpuTensor } from './ops';
-
-/** Multiply-adds of a host Gram matrix (Iₙ² · K) up to which the subspace is computed on the host
- * (~20 ms in the WebAssembly kernel). */
-const HOST_SUBSPACE_WORK = 2 ** 27;
+import { HOST_SUBSPACE_WORK, type GpuOps, type GpuTensor } from './ops';
 
 export async function tuckerGpu(ops: GpuOps, input: Tensor, opts: TuckerOptions): Promise<TuckerResult> {
   checkFinite(input);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Tensor, defineNode, formatShape, tt } from '../../engine';
+import { Tensor, defineNode, formatShape } from '../../engine';
 import { decompositionInfo } from './info';
 
 export const decomposeTt = defineNode({
@@ -22,14 +22,14 @@ export const decomposeTt = defineNode({
     .superRefine((p, ctx) => {
       if (p.maxRank === undefined && p.eps === undefined) ctx.addIssue({ code: 'custom', path: ['maxRank'], message: 'give maxRank, eps, or both' });
     }),
-  run({ tensor }, p, ctx) {
+  async run({ tensor }, p, ctx) {
     let x = tensor;
     if (p.reshape) {
       const n = p.reshape.reduce((a, b) => a * b, 1);
       if (n !== tensor.size) throw new Error(`param 'reshape' ${formatShape(p.reshape)} holds ${n} entries but the input ${formatShape(tensor.shape)} has ${tensor.size}`);
       x = new Tensor(p.reshape, tensor.data);
     }
-    const r = tt(x, {
+    const r = await ctx.backend.tt(x, {
       ...(p.maxRank !== undefined ? { maxRank: p.maxRank } : {}),
       ...(p.eps !== undefined ? { eps: p.eps } : {}),
       onStep: (k, steps, rank) => ctx.progress(k + 1, steps, `TT-SVD step ${k + 1} of ${steps}: bond rank ${rank}`),

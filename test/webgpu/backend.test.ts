@@ -59,7 +59,7 @@ describe('graphs on the WebGPU backend equal the CPU backend', () => {
     expect(relMaxOf(gpu.get('idct')!.tensor, cpu.get('x')!.tensor)).toBeLessThan(1e-5);
   });
 
-  it('decompositions: Tucker HOOI (TensorLy ref input) and randomized SVD of an unfolding, then reconstruct and compare', async () => {
+  it('decompositions: Tucker HOOI (TensorLy ref input), randomized SVD of an unfolding and TT-SVD by eps, reconstructed and compared', async () => {
     if (!backend) return;
     const doc = graph(
       [
@@ -68,8 +68,10 @@ describe('graphs on the WebGPU backend equal the CPU backend', () => {
         { id: 'rt', type: 'reconstruct' },
         { id: 'mt', type: 'metrics.compare' },
         { id: 'svd', type: 'decompose.svd', params: { rank: 6, method: 'randomized', mode: 2 } },
+        { id: 'tt', type: 'decompose.tt', params: { eps: 0.05 } },
+        { id: 'rtt', type: 'reconstruct' },
       ],
-      [['x', 'tensor', 'tucker', 'tensor'], ['tucker', 'tucker', 'rt', 'decomposition'], ['x', 'tensor', 'mt', 'reference'], ['rt', 'tensor', 'mt', 'approx'], ['x', 'tensor', 'svd', 'tensor']],
+      [['x', 'tensor', 'tucker', 'tensor'], ['tucker', 'tucker', 'rt', 'decomposition'], ['x', 'tensor', 'mt', 'reference'], ['rt', 'tensor', 'mt', 'approx'], ['x', 'tensor', 'svd', 'tensor'], ['x', 'tensor', 'tt', 'tensor'], ['tt', 'tt', 'rtt', 'decomposition']],
     );
     const [gpu, cpu] = [await run(doc, backend), await run(doc, cpuBackend)];
     const metric = (o: typeof gpu, id: string, port: string, m: string) => (o.get(id)![port] as Metrics)[m]!.value;
@@ -80,6 +82,9 @@ describe('graphs on the WebGPU backend equal the CPU backend', () => {
     expect(relMaxOf(gpu.get('rt')!.tensor, cpu.get('rt')!.tensor)).toBeLessThan(1e-4);
     expect(relMaxOf(gpu.get('svd')!.spectrum, cpu.get('svd')!.spectrum)).toBeLessThan(1e-5);
     expect(Math.abs(metric(gpu, 'svd', 'info', 'relError') - metric(cpu, 'svd', 'info', 'relError'))).toBeLessThan(1e-5);
+    expect(Math.abs(metric(gpu, 'tt', 'info', 'relError') - metric(cpu, 'tt', 'info', 'relError'))).toBeLessThan(1e-6);
+    expect(metric(gpu, 'tt', 'info', 'maxRank')).toBe(metric(cpu, 'tt', 'info', 'maxRank'));
+    expect(relMaxOf(gpu.get('rtt')!.tensor, cpu.get('rtt')!.tensor)).toBeLessThan(1e-4);
   });
 });
 
