@@ -1,19 +1,18 @@
 // CholeskyQR2 on the GPU: Q orthonormal to float32 precision, Q·R = A, R equal to the host's
 // Householder R (both with a positive diagonal), and the shifted pass on an ill-conditioned A.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, matmul, mat, qr } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { cholQR } from '../../engine/webgpu/cholqr';
 import { GpuOps } from '../../engine/webgpu/ops';
-import { gpuOrNull } from './gpu';
+import { withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
-beforeAll(async () => {
-  gpu = await gpuOrNull();
-  if (gpu) ops = new GpuOps(gpu);
+withGpu((g) => {
+  gpu = g;
+  ops = new GpuOps(gpu);
 });
-afterAll(() => gpu?.device.destroy());
 
 /** A = U·diag(σ)·Vᵀ with σ from 1 down to 1/κ (log-spaced), m × n. */
 function conditioned(m: number, n: number, kappa: number, seed: number): Tensor {

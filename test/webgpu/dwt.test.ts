@@ -2,23 +2,21 @@
 // sym4, several levels, a subset of axes) at the refs' 1e-5 × max|c|, its inverse, short lines
 // (shorter than the filter), and the CPU transform.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Tensor, dwt, readNpy, type Wavelet } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { DwtKernel, dwtGpu } from '../../engine/webgpu/dwt';
 import { GpuOps } from '../../engine/webgpu/ops';
-import { gaussian, gpuOrNull, relMax } from './gpu';
+import { gaussian, withGpu, relMax } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
 let kernel: DwtKernel;
-beforeAll(async () => {
-  gpu = await gpuOrNull();
-  if (!gpu) return;
+withGpu((g) => {
+  gpu = g;
   ops = new GpuOps(gpu);
   kernel = new DwtKernel(gpu, ops.pool);
 });
-afterAll(() => gpu?.device.destroy());
 
 const refs = new URL('../../../shared/refs/cases/', import.meta.url);
 const npy = (c: string, f: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/${f}`, refs))), f);

@@ -1,25 +1,22 @@
 // The WebGPU FWHT against the CPU transform (the definition) and the refs' arrays (scipy's
 // hadamard(n)/√n, and the sequency order), at the refs' tolerance of 1e-5 × max|coefficient|.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, readNpy, wht } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { FwhtKernel } from '../../engine/webgpu/fwht';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { whtGpu } from '../../engine/webgpu/transforms';
-import { gaussian, gpuOrNull } from './gpu';
+import { gaussian, withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let kernel: FwhtKernel;
 let ops: GpuOps;
-beforeAll(async () => {
-  gpu = await gpuOrNull();
-  if (gpu) {
-    kernel = new FwhtKernel(gpu);
-    ops = new GpuOps(gpu);
-  }
+withGpu((g) => {
+  gpu = g;
+  kernel = new FwhtKernel(gpu);
+  ops = new GpuOps(gpu);
 });
-afterAll(() => gpu?.device.destroy());
 
 const refs = (f: string, c = 'wht_1d_512') => readNpy(new Uint8Array(readFileSync(new URL(`../../../shared/refs/cases/${c}/${f}`, import.meta.url))), f);
 const maxDiff = (a: Tensor, b: Tensor) => a.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.data[i]!)), 0);

@@ -1,21 +1,20 @@
 // GEMM on WebGPU (Dawn over Vulkan; lavapipe on CPU-only machines) against the CPU backend, the
 // definition of the op. Tolerance: float32 sums in another order, so ~k·2⁻²⁴ of the entries' size.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { shadersModuleText } from '../../scripts/build-shaders';
 import { Tensor, map, matmul } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GemmKernel } from '../../engine/webgpu/gemm';
 import { readFileSync } from 'node:fs';
-import { gaussian, gpuOrNull } from './gpu';
+import { gaussian, withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let kernel: GemmKernel;
 
-beforeAll(async () => {
-  gpu = await gpuOrNull();
-  if (gpu) kernel = new GemmKernel(gpu);
+withGpu((g) => {
+  gpu = g;
+  kernel = new GemmKernel(gpu);
 });
-afterAll(() => gpu?.device.destroy());
 
 describe('WebGPU GEMM', () => {
   it('the engine reads the kernels in shaders/ (run npm run build:shaders after editing them)', () => {

@@ -1,6 +1,7 @@
 // One Dawn device per test file (Dawn and worker threads don't mix; vitest runs files in forks).
 // Outside CI a machine without an adapter skips the GPU tests with a notice; in CI that is a
 // failure, because CI installs the software Vulkan driver (scripts/setup-system.sh).
+import { afterAll, beforeAll } from 'vitest';
 import { create, globals } from 'webgpu';
 import { RandomSource, Tensor } from '../../engine';
 import { acquireDevice, type GpuContext } from '../../engine/webgpu/device';
@@ -15,6 +16,16 @@ export async function gpuOrNull(): Promise<GpuContext | null> {
     console.warn(`WebGPU tests not run here: ${(e as Error).message}`);
     return null;
   }
+}
+
+/** One device for the test file: acquired before its tests (then `setup` runs), destroyed after. */
+export function withGpu(setup: (gpu: GpuContext) => void): void {
+  let gpu: GpuContext | null = null;
+  beforeAll(async () => {
+    gpu = await gpuOrNull();
+    if (gpu) setup(gpu);
+  });
+  afterAll(() => gpu?.device.destroy());
 }
 
 /** An i.i.d. N(0, 1) tensor of the given shape. */

@@ -1,19 +1,18 @@
 // The device-resident ops the GPU algorithms are built from (engine/webgpu/ops.ts), against the CPU
 // definitions: permute = numpy.transpose exactly (a copy, so bit for bit); mode products, Gram
 // matrices of unfoldings and the fused residual within float32 summation bounds.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Tensor, matmul, modeProduct, permute, unfold } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
-import { gaussian, gpuOrNull, relMax } from './gpu';
+import { gaussian, withGpu, relMax } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
-beforeAll(async () => {
-  gpu = await gpuOrNull();
-  if (gpu) ops = new GpuOps(gpu);
+withGpu((g) => {
+  gpu = g;
+  ops = new GpuOps(gpu);
 });
-afterAll(() => gpu?.device.destroy());
 
 describe('WebGPU resident ops', () => {
   it.each([

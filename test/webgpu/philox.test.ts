@@ -1,18 +1,17 @@
 // The GPU Philox stream equals the host's RandomSource word for word (the same seed gives the same
 // random test matrices on every backend), including the Random123 known answer and 64-bit seeds.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RandomSource } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { PhiloxKernel } from '../../engine/webgpu/philox';
-import { gpuOrNull } from './gpu';
+import { withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let kernel: PhiloxKernel;
-beforeAll(async () => {
-  gpu = await gpuOrNull();
-  if (gpu) kernel = new PhiloxKernel(gpu);
+withGpu((g) => {
+  gpu = g;
+  kernel = new PhiloxKernel(gpu);
 });
-afterAll(() => gpu?.device.destroy());
 
 const host = (seed: number | bigint, stream: number, words: number, skipBlocks = 0) => {
   const r = new RandomSource(seed, stream);

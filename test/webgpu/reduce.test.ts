@@ -1,18 +1,17 @@
 // GPU dot products and norms against the CPU (float64 sums): float32 partials over 4096-term chunks
 // give about 1e-6 relative error for sums of same-signed terms.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, dot, frobeniusNorm } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { ReduceKernel } from '../../engine/webgpu/reduce';
-import { gpuOrNull } from './gpu';
+import { withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let kernel: ReduceKernel;
-beforeAll(async () => {
-  gpu = await gpuOrNull();
-  if (gpu) kernel = new ReduceKernel(gpu);
+withGpu((g) => {
+  gpu = g;
+  kernel = new ReduceKernel(gpu);
 });
-afterAll(() => gpu?.device.destroy());
 
 const gaussian = (n: number, seed: number) => {
   const t = new Tensor([n]);

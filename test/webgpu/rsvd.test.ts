@@ -1,20 +1,19 @@
 // Randomized SVD on the GPU against LAPACK's singular values (shared/refs svd_decay_240x180) and
 // the identities of an SVD (orthonormal factors, reconstruction of the rank-k part).
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, matmul, readNpy, syntheticTensor, truncatedSvd, type Mat } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { randomizedSvdGpu, truncatedSvdGpu } from '../../engine/webgpu/rsvd';
-import { gpuOrNull } from './gpu';
+import { withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
-beforeAll(async () => {
-  gpu = await gpuOrNull();
-  if (gpu) ops = new GpuOps(gpu);
+withGpu((g) => {
+  gpu = g;
+  ops = new GpuOps(gpu);
 });
-afterAll(() => gpu?.device.destroy());
 
 const refs = new URL('../../../shared/refs/cases/svd_decay_240x180/', import.meta.url);
 

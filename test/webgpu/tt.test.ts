@@ -1,21 +1,20 @@
 // TT-SVD on the WebGPU device against TensorLy and Oseledets' eps rule (shared/refs), and against
 // the CPU on a tensor large enough that the device's Gram route is taken.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, readNpy, syntheticTensor, tt } from '../../engine';
 import { ttReconstruct } from '../../engine/decomp/tt';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { ttGpu } from '../../engine/webgpu/tt';
-import { gaussian, gpuOrNull } from './gpu';
+import { gaussian, withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
-beforeAll(async () => {
-  gpu = await gpuOrNull();
-  if (gpu) ops = new GpuOps(gpu);
+withGpu((g) => {
+  gpu = g;
+  ops = new GpuOps(gpu);
 });
-afterAll(() => gpu?.device.destroy());
 
 const refs = new URL('../../../shared/refs/cases/', import.meta.url);
 const input = (c: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/input.npy`, refs))), `${c}/input.npy`);

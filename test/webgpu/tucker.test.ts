@@ -3,20 +3,19 @@
 // issue's (errors within 1e-4 of TensorLy's, the same sweep counts within ±2 where the error
 // settles above 1e-3), and float32 agreement with the CPU's float64 sweeps.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, matmul, readNpy, syntheticTensor, tucker, type TuckerOptions } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { tuckerGpu } from '../../engine/webgpu/tucker';
-import { gpuOrNull } from './gpu';
+import { withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
-beforeAll(async () => {
-  gpu = await gpuOrNull();
-  if (gpu) ops = new GpuOps(gpu);
+withGpu((g) => {
+  gpu = g;
+  ops = new GpuOps(gpu);
 });
-afterAll(() => gpu?.device.destroy());
 
 const refs = new URL('../../../shared/refs/cases/', import.meta.url);
 const input = (c: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/input.npy`, refs))), `${c}/input.npy`);
