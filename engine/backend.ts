@@ -2,7 +2,10 @@
 // definition of every method; the WebGPU backend (engine/webgpu/backend.ts) must match it in the
 // parity tests, and hands a method it has no kernels for to the CPU. Methods are async because a
 // GPU's results arrive asynchronously; the CPU's resolve at once.
-import { truncatedSvd, tt, tucker, type SvdOptions, type SvdResult, type TtOptions, type TtResult, type TuckerOptions, type TuckerResult } from './decomp';
+import {
+  cp, truncatedSvd, tt, tucker,
+  type CpOptions, type CpResult, type SvdOptions, type SvdResult, type TtOptions, type TtResult, type TuckerOptions, type TuckerResult,
+} from './decomp';
 import type { Tensor } from './tensor';
 import { dct, dwt, wht, type DwtOptions, type WhtOrder } from './transforms';
 
@@ -24,6 +27,7 @@ export interface Backend {
   tucker(x: Tensor, opts: TuckerOptions): Promise<TuckerResult>;
   truncatedSvd(x: Tensor, opts: SvdOptions): Promise<SvdResult>;
   tt(x: Tensor, opts: TtOptions): Promise<TtResult>;
+  cp(x: Tensor, opts: CpOptions): Promise<CpResult>;
   dct(x: Tensor, opts: DctOptions): Promise<Tensor>;
   wht(x: Tensor, opts: WhtOptions): Promise<Tensor>;
   dwt(x: Tensor, opts: DwtOptions): Promise<Tensor>;
@@ -35,6 +39,7 @@ export const cpuBackend: Backend = {
   tucker: async (x, opts) => tucker(x, opts),
   truncatedSvd: async (x, opts) => truncatedSvd(x, opts),
   tt: async (x, opts) => tt(x, opts),
+  cp: async (x, opts) => cp(x, opts),
   dct: async (x, opts) => dct(x, opts),
   wht: async (x, opts) => wht(x, opts),
   dwt: async (x, opts) => dwt(x, opts),

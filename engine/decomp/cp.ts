@@ -7,7 +7,7 @@ import type { RandomSource } from '../random';
 import { hadamard, khatriRao, mat, mul, pinv, transpose, type Mat } from '../linalg';
 import { Tensor, checkFinite, gemmRowsByRows, permute, unfold } from '../tensor';
 import { leadingLeftOfUnfolding, type IterationHook } from './common';
-import { matTo32, norm64, relError64, to64, type T64 } from './dense64';
+import { matTo32, norm64, relError64, to64 } from './dense64';
 
 export interface CpOptions {
   rank: number;
@@ -28,35 +28,49 @@ export interface CpResult {
   relError: number;
 }
 
-export function cp(input: Tensor, opts: CpOptions): CpResult {
+/** Checks the input and rank (finite, order ≥ 2, integer rank ≥ 1). */
+export function checkCp(input: Tensor, rank: number): void {
   checkFinite(input);
-  const { rank } = opts;
   if (!Number.isInteger(rank) || rank < 1) throw new Error(`rank must be a positive integer, got ${rank}`);
+  if (input.ndim < 2) throw new Error(`CP needs a tensor of order ≥ 2, got shape [${input.shape.join('×')}]`);
+}
+
+/**
+ * The least-squares update of mode m from its MTTKRP, in place: the weighted factor
+ * B = Aₘ·diag(w) with the others fixed is MTTKRP·V⁺, V = ∗_{k≠m} AₖᵀAₖ. Without normalisation w
+ * stays 1 (TensorLy's default path); with it, the other factors have unit columns and w moves into
+ * the mode just updated. Returns the weights.
+ */
+export function alsUpdate(factors: Mat[], m: number, mt: Mat, weights: Float64Array, normalize: boolean): Float64Array {
+  const rank = mt.cols;
+  let v = mat(rank, rank, new Float64Array(rank * rank).fill(1));
+  factors.forEach((f, k) => k !== m && (v = hadamard(v, mul(f, f, { transA: true }))));
+  let f = mul(mt, pinv(v));
+  if (normalize) {
+    const norms = columnNorms(f);
+    weights = norms.map((n) => (n === 0 ? 1 : n));
+    f = mat(f.rows, f.cols, f.data.map((y, idx) => y / weights[idx % rank]!));
+  }
+  factors[m] = f;
+  return weights;
+}
+
+export function cp(input: Tensor, opts: CpOptions): CpResult {
+  const { rank } = opts;
+  checkCp(input, rank);
   const x = to64(input);
   const d = x.shape.length;
-  if (d < 2) throw new Error(`CP needs a tensor of order ≥ 2, got shape [${x.shape.join('×')}]`);
   const mttkrpOf = d === 3 ? threeWayMttkrp(input) : generalMttkrp(input);
   const normX = norm64(x);
-  const factors = initFactors(x, opts);
-  let weights = new Float64Array(rank).fill(1);
+  const factors = initFactors(x.shape, opts, (m, k) => leadingLeftOfUnfolding(x, m, k));
+  let weights: Float64Array = new Float64Array(rank).fill(1);
   const trace: number[] = [];
   let iterations = 0;
   for (let i = 0; i < opts.maxIter; i++) {
     let lastMttkrp: Mat | null = null;
     for (let m = 0; m < d; m++) {
-      // The least-squares update of the weighted factor B = Aₘ·diag(w) with the others fixed:
-      // B = MTTKRP·V⁺, V = ∗_{k≠m} AₖᵀAₖ. Without normalisation w stays 1 (TensorLy's default path);
-      // with it, the other factors have unit columns and w moves into the mode just updated.
-      let v = mat(rank, rank, new Float64Array(rank * rank).fill(1));
-      factors.forEach((f, k) => k !== m && (v = hadamard(v, mul(f, f, { transA: true }))));
       const mt = mttkrpOf(factors, m);
-      let f = mul(mt, pinv(v));
-      if (opts.normalize) {
-        const norms = columnNorms(f);
-        weights = norms.map((n) => (n === 0 ? 1 : n));
-        f = mat(f.rows, f.cols, f.data.map((y, idx) => y / weights[idx % rank]!));
-      }
-      factors[m] = f;
+      weights = alsUpdate(factors, m, mt, weights, opts.normalize);
       lastMttkrp = mt;
     }
     // ⟨X, X̂⟩ = Σᵢᵣ MTTKRPᵢᵣ·A_lastᵢᵣ·wᵣ; ‖X̂‖² = Σ_{r,s} wᵣ w_s ∏ₖ (AₖᵀAₖ)_{rs}.
@@ -79,16 +93,18 @@ export function cp(input: Tensor, opts: CpOptions): CpResult {
   };
 }
 
-function initFactors(x: T64, opts: CpOptions): Mat[] {
+/** TensorLy's initial factors: uniform [0, 1) (random), or each mode's k = min(R, Iₘ) leading left
+ * singular vectors from `leading` (svd), mode 0 scaled by its singular values. */
+export function initFactors(shape: readonly number[], opts: Pick<CpOptions, 'rank' | 'random' | 'init'>, leading: (mode: number, k: number) => { u: Mat; s: ArrayLike<number> }): Mat[] {
   const { rank, random } = opts;
-  return x.shape.map((n, m) => {
+  return shape.map((n, m) => {
     const f = mat(n, rank);
     if (opts.init === 'random') {
       random.fillUniform(f.data);
       return f;
     }
     const k = Math.min(rank, n);
-    const { u, s } = leadingLeftOfUnfolding(x, m, k);
+    const { u, s } = leading(m, k);
     for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) f.data[i * rank + j] = u.data[i * k + j]! * (m === 0 ? s[j]! : 1);
     // More components than the mode has rows: the rest start random, as in TensorLy.
     for (let i = 0; i < n; i++) for (let j = k; j < rank; j++) f.data[i * rank + j] = random.uniform();

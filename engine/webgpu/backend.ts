@@ -1,15 +1,17 @@
-// The WebGPU backend: Tucker, TT-SVD, randomized SVD, DCT, FWHT and DWT on the device; the methods it has no
+// The WebGPU backend: Tucker, CP-ALS, TT-SVD, randomized SVD, DCT, FWHT and DWT on the device; the methods it has no
 // kernels for (the exact Jacobi SVD, which needs float64) run on the CPU backend, the definition.
 // Every call runs inside out-of-memory and validation error scopes, so a GPU failure fails that node
 // with a message instead of a console warning and a wrong result. A lost device fails the node that
 // was running; the next call acquires a fresh device from the same provider.
 import type { Backend, DctOptions, WhtOptions } from '../backend';
-import type { SvdOptions, TtOptions, TuckerOptions } from '../decomp';
+import type { CpOptions, SvdOptions, TtOptions, TuckerOptions } from '../decomp';
 import type { Tensor } from '../tensor';
 import type { DwtOptions } from '../transforms';
 import { acquireDevice, type GpuContext } from './device';
+import { cpGpu } from './cp';
 import { DwtKernel, dwtGpu } from './dwt';
 import { FwhtKernel } from './fwht';
+import { MttkrpKernel } from './mttkrp';
 import { GpuOps } from './ops';
 import { truncatedSvdGpu } from './rsvd';
 import { dctGpu, whtGpu } from './transforms';
@@ -21,6 +23,7 @@ interface Session {
   ops: GpuOps;
   fwht: FwhtKernel;
   dwt: DwtKernel;
+  mttkrp: MttkrpKernel;
   /** Set when the device is lost (reason and message); the next call starts a fresh session. */
   lost: string | null;
   /** Set by destroy(): the loss that follows is ours, not a failure. */
@@ -46,7 +49,7 @@ export class WebGpuBackend implements Backend {
 
   private static open(ctx: GpuContext): Session {
     const ops = new GpuOps(ctx);
-    const s: Session = { ctx, ops, fwht: new FwhtKernel(ctx, ops.pool), dwt: new DwtKernel(ctx, ops.pool), lost: null, closing: false };
+    const s: Session = { ctx, ops, fwht: new FwhtKernel(ctx, ops.pool), dwt: new DwtKernel(ctx, ops.pool), mttkrp: new MttkrpKernel(ctx, ops.pool), lost: null, closing: false };
     void ctx.device.lost.then((info) => {
       if (!s.closing) s.lost = `${info.reason === 'destroyed' ? 'destroyed' : 'lost'}: ${info.message || 'no message'}`;
     });
@@ -78,6 +81,10 @@ export class WebGpuBackend implements Backend {
 
   tt(x: Tensor, opts: TtOptions) {
     return this.run('TT-SVD', (s) => ttGpu(s.ops, x, opts));
+  }
+
+  cp(x: Tensor, opts: CpOptions) {
+    return this.run('CP-ALS', (s) => cpGpu(s.ops, s.mttkrp, x, opts));
   }
 
   dct(x: Tensor, opts: DctOptions) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cp, defineNode, type CpResult } from '../../engine';
+import { defineNode, type CpResult } from '../../engine';
 import { decompositionInfo, sweepProgress, traceTensor } from './info';
 
 export const decomposeCp = defineNode({
@@ -23,11 +23,11 @@ export const decomposeCp = defineNode({
     restarts: z.number().int().min(1).max(100).default(1).describe('runs to make (the first with `init`, the rest random); the lowest error wins'),
     seed: z.number().int().min(0).default(0).describe('random seed'),
   }),
-  run({ tensor }, p, ctx) {
+  async run({ tensor }, p, ctx) {
     let best: CpResult | null = null;
     for (let run = 0; run < p.restarts; run++) {
       const label = p.restarts > 1 ? `ALS run ${run + 1}/${p.restarts},` : 'ALS';
-      const r = cp(tensor, {
+      const r = await ctx.backend.cp(tensor, {
         rank: p.rank,
         init: run === 0 ? p.init : 'random',
         maxIter: p.maxIter,

@@ -59,7 +59,7 @@ describe('graphs on the WebGPU backend equal the CPU backend', () => {
     expect(relMaxOf(gpu.get('idct')!.tensor, cpu.get('x')!.tensor)).toBeLessThan(1e-5);
   });
 
-  it('decompositions: Tucker HOOI (TensorLy ref input), randomized SVD of an unfolding and TT-SVD by eps, reconstructed and compared', async () => {
+  it('decompositions: Tucker HOOI (TensorLy ref input), randomized SVD of an unfolding, TT-SVD by eps and CP-ALS (TensorLy ref input)', async () => {
     if (!backend) return;
     const doc = graph(
       [
@@ -70,8 +70,10 @@ describe('graphs on the WebGPU backend equal the CPU backend', () => {
         { id: 'svd', type: 'decompose.svd', params: { rank: 6, method: 'randomized', mode: 2 } },
         { id: 'tt', type: 'decompose.tt', params: { eps: 0.05 } },
         { id: 'rtt', type: 'reconstruct' },
+        { id: 'c', type: 'source.npy', params: { path: 'cp_rank4_25x35x45/input.npy' } },
+        { id: 'cp', type: 'decompose.cp', params: { rank: 4 } },
       ],
-      [['x', 'tensor', 'tucker', 'tensor'], ['tucker', 'tucker', 'rt', 'decomposition'], ['x', 'tensor', 'mt', 'reference'], ['rt', 'tensor', 'mt', 'approx'], ['x', 'tensor', 'svd', 'tensor'], ['x', 'tensor', 'tt', 'tensor'], ['tt', 'tt', 'rtt', 'decomposition']],
+      [['x', 'tensor', 'tucker', 'tensor'], ['tucker', 'tucker', 'rt', 'decomposition'], ['x', 'tensor', 'mt', 'reference'], ['rt', 'tensor', 'mt', 'approx'], ['x', 'tensor', 'svd', 'tensor'], ['x', 'tensor', 'tt', 'tensor'], ['tt', 'tt', 'rtt', 'decomposition'], ['c', 'tensor', 'cp', 'tensor']],
     );
     const [gpu, cpu] = [await run(doc, backend), await run(doc, cpuBackend)];
     const metric = (o: typeof gpu, id: string, port: string, m: string) => (o.get(id)![port] as Metrics)[m]!.value;
@@ -85,6 +87,8 @@ describe('graphs on the WebGPU backend equal the CPU backend', () => {
     expect(Math.abs(metric(gpu, 'tt', 'info', 'relError') - metric(cpu, 'tt', 'info', 'relError'))).toBeLessThan(1e-6);
     expect(metric(gpu, 'tt', 'info', 'maxRank')).toBe(metric(cpu, 'tt', 'info', 'maxRank'));
     expect(relMaxOf(gpu.get('rtt')!.tensor, cpu.get('rtt')!.tensor)).toBeLessThan(1e-4);
+    expect(Math.abs(metric(gpu, 'cp', 'info', 'relError') - 0.00995487)).toBeLessThan(1e-6); // TensorLy's best, shared/refs
+    expect(Math.abs(metric(gpu, 'cp', 'info', 'iterations') - metric(cpu, 'cp', 'info', 'iterations'))).toBeLessThanOrEqual(2);
   });
 });
 

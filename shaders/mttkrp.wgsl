@@ -1,0 +1,40 @@
+// One step of a matricized-tensor-times-Khatri-Rao product without forming the Khatri-Rao matrix:
+// contracts one mode of T against the matching columns of a factor, column by column:
+//   out[p, q, r] = Σ_s T[p, s, q, r] · A[s, r],   T: P × S × Q × R,  A: S × R,  out: P × Q × R.
+// CP-ALS (engine/webgpu/cp.ts) first contracts one mode of X with its factor by a GEMM (giving the
+// trailing R axis), then removes the other modes with this kernel until Iₘ × R is left.
+//
+// Work split (engine/webgpu/mttkrp.ts must match): one thread per output entry, 256 per workgroup,
+// in a 2-D grid of num_workgroups.x columns; neighbouring threads take neighbouring r, so the
+// loads of T and A are coalesced along r.
+
+struct Params {
+  p: u32,
+  s: u32,
+  q: u32,
+  r: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;              // 16 bytes, Params above
+@group(0) @binding(1) var<storage, read> t: array<f32>;          // P × S × Q × R, C order
+@group(0) @binding(2) var<storage, read> a: array<f32>;          // S × R, row-major
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;  // P × Q × R, C order
+
+@compute @workgroup_size(256, 1, 1)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let e = (wg.y * grid.x + wg.x) * 256u + lid.x;
+  let R = params.r;
+  let Q = params.q;
+  if (e >= params.p * Q * R) { return; }
+  let r = e % R;
+  let q = (e / R) % Q;
+  let p = e / (R * Q);
+  let stride = Q * R;
+  var base = p * params.s * stride + q * R + r;
+  var acc = 0.0;
+  for (var s = 0u; s < params.s; s++) {
+    acc = fma(t[base], a[s * R + r], acc);
+    base += stride;
+  }
+  out[e] = acc;
+}

@@ -1,0 +1,72 @@
+// CP-ALS on the WebGPU device against TensorLy (shared/refs cp_rank4_25x35x45) and the CPU backend:
+// the same best errors over restarts, the svd-init run's sweep count, exact recovery, 2-way and
+// 4-way tensors (the MTTKRP contraction order), normalized factors.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RandomSource, Tensor, cp, readNpy, syntheticTensor, type CpOptions } from '../../engine';
+import type { GpuContext } from '../../engine/webgpu/device';
+import { cpGpu } from '../../engine/webgpu/cp';
+import { MttkrpKernel } from '../../engine/webgpu/mttkrp';
+import { GpuOps } from '../../engine/webgpu/ops';
+import { withGpu } from './gpu';
+
+let gpu: GpuContext | null = null;
+let ops: GpuOps;
+let mk: MttkrpKernel;
+withGpu((g) => {
+  gpu = g;
+  ops = new GpuOps(g);
+  mk = new MttkrpKernel(g, ops.pool);
+});
+
+const refs = new URL('../../../shared/refs/cases/', import.meta.url);
+const input = (c: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/input.npy`, refs))), `${c}/input.npy`);
+const expected = (c: string) => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refs), 'utf8'));
+const cpOpts = (over: Partial<CpOptions>): CpOptions => ({ rank: 4, init: 'svd', maxIter: 500, tol: 1e-10, normalize: false, random: new RandomSource(1), ...over });
+
+describe('CP-ALS on WebGPU', () => {
+  it.each([4, 2])('rank %i: the best of svd init and 5 random restarts reaches the refs best error', async (rank) => {
+    if (!gpu) return;
+    const x = input('cp_rank4_25x35x45');
+    const ref = expected('cp_rank4_25x35x45');
+    const r = (ref.results as { rank: number; best_relative_error: number }[]).find((e) => e.rank === rank)!;
+    const floor = ref.noise_floor_relative_error as number;
+    const runs = [await cpGpu(ops, mk, x, cpOpts({ rank }))];
+    for (const s of [1, 2, 3, 4, 5]) runs.push(await cpGpu(ops, mk, x, cpOpts({ rank, init: 'random', random: new RandomSource(s) })));
+    const best = Math.min(...runs.map((run) => run.relError));
+    expect(best).toBeLessThanOrEqual(Math.max(r.best_relative_error, rank === 4 ? floor : 0) * (1 + 1e-3));
+    expect(best).toBeGreaterThanOrEqual(r.best_relative_error * (1 - 1e-3));
+  });
+
+  it('svd init at rank 4: TensorLy\'s sweep count (±2) and the CPU\'s error and trace', async () => {
+    if (!gpu) return;
+    const x = input('cp_rank4_25x35x45');
+    const svdRun = (expected('cp_rank4_25x35x45').results[0].runs as { init: string; iterations: number }[]).find((r) => r.init === 'svd')!;
+    const run = await cpGpu(ops, mk, x, cpOpts({}));
+    const cpu = cp(x, cpOpts({}));
+    expect(Math.abs(run.iterations - svdRun.iterations)).toBeLessThanOrEqual(2);
+    expect(Math.abs(run.relError - cpu.relError)).toBeLessThan(1e-6);
+    run.trace.slice(0, 5).forEach((e, i) => expect(Math.abs(e - cpu.trace[i]!)).toBeLessThan(1e-5));
+    expect(run.factors.map((f) => f.shape)).toEqual([[25, 4], [35, 4], [45, 4]]);
+  });
+
+  it('recovers exact CP tensors of order 2, 3 and 4, normalized or not, as the CPU does', async () => {
+    if (!gpu) return;
+    for (const shape of [[9, 7], [6, 7, 8], [5, 4, 6, 3]]) {
+      const clean = syntheticTensor({ kind: 'cp', shape, ranks: [3], noise: 0 }, new RandomSource(4)).tensor;
+      for (const normalize of [false, true]) {
+        const opts = (s: number) => cpOpts({ rank: 3, init: 'random', normalize, maxIter: 300, random: new RandomSource(s) });
+        const gpuBest = Math.min(...(await Promise.all([1, 2, 3].map((s) => cpGpu(ops, mk, clean, opts(s))))).map((r) => r.relError));
+        const cpuBest = Math.min(...[1, 2, 3].map((s) => cp(clean, opts(s)).relError));
+        expect([shape, normalize, gpuBest < 1e-4]).toEqual([shape, normalize, cpuBest < 1e-4]);
+        expect(gpuBest).toBeLessThan(1e-4);
+      }
+    }
+  });
+
+  it('refuses rank 0, order-1 tensors and non-finite input, as the CPU does', async () => {
+    if (!gpu) return;
+    await expect(cpGpu(ops, mk, Tensor.from([3], [1, 2, 3]), cpOpts({}))).rejects.toThrow(/order ≥ 2/);
+    await expect(cpGpu(ops, mk, Tensor.zeros([3, 3]), cpOpts({ rank: 0 }))).rejects.toThrow(/rank must be a positive integer, got 0/);
+  });
+});
