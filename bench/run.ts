@@ -178,6 +178,22 @@ async function webgpuRows(): Promise<void> {
     });
     withRatio(`webgpu_tucker_hooi_${n}^3_rank16`, `tucker_hooi_${n}^3_rank16`);
   }
+  await bench('webgpu_cp_128^3_rank16_100iter', `the CP row above on ${adapter}`, 'parafac_128^3_rank16_100iter_float32', () => {
+    const x3 = syntheticTensor({ kind: 'cp', shape: [128, 128, 128], ranks: [16], noise: 1e-3 }, new RandomSource(3)).tensor;
+    return () => counted(async () => {
+      const r = await backend.cp(x3, { rank: 16, init: 'svd', maxIter: 100, tol: 0, normalize: false, random: new RandomSource(4) });
+      return { iterations: r.iterations, relError: r.relError };
+    });
+  });
+  withRatio('webgpu_cp_128^3_rank16_100iter', 'cp_128^3_rank16_100iter');
+  await bench('webgpu_tt_16^5_rank8', `the TT row above on ${adapter}`, 'tensor_train_16^5_rank8_float32', () => {
+    const x5 = syntheticTensor({ kind: 'gaussian', shape: [16, 16, 16, 16, 16], ranks: [], noise: 0 }, new RandomSource(5)).tensor;
+    return () => counted(async () => {
+      const r = await backend.tt(x5, { maxRank: 8 });
+      return { ranks: r.ranks, relError: r.relError };
+    });
+  });
+  withRatio('webgpu_tt_16^5_rank8', 'tt_16^5_rank8');
   await bench(`webgpu_randomized_svd_rank64_${svdN}^2`, `the randomized SVD row above on ${adapter}`, svdN === 4096 ? 'tensorly_randomized_svd_rank64_4096x4096_float32' : null, () => {
     const a = syntheticTensor({ kind: 'tucker', shape: [svdN, svdN], ranks: [128, 128], noise: 1e-3 }, new RandomSource(6)).tensor;
     return () => counted(async () => {
