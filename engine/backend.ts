@@ -6,7 +6,9 @@ import {
   cp, truncatedSvd, tt, tucker,
   type CpOptions, type CpResult, type SvdOptions, type SvdResult, type TtOptions, type TtResult, type TuckerOptions, type TuckerResult,
 } from './decomp';
+import { evaluateChebyshev } from './chebyshev';
 import type { Tensor } from './tensor';
+import type { ChebyshevValue } from './values';
 import { dct, dwt, wht, type DwtOptions, type WhtOrder } from './transforms';
 
 export type BackendName = 'cpu' | 'webgpu';
@@ -31,6 +33,8 @@ export interface Backend {
   dct(x: Tensor, opts: DctOptions): Promise<Tensor>;
   wht(x: Tensor, opts: WhtOptions): Promise<Tensor>;
   dwt(x: Tensor, opts: DwtOptions): Promise<Tensor>;
+  /** The expansion at m points (m × d, row-major). */
+  evaluateChebyshev(e: ChebyshevValue, points: Float32Array, m: number): Promise<Float32Array>;
 }
 
 export const cpuBackend: Backend = {
@@ -43,4 +47,5 @@ export const cpuBackend: Backend = {
   dct: async (x, opts) => dct(x, opts),
   wht: async (x, opts) => wht(x, opts),
   dwt: async (x, opts) => dwt(x, opts),
+  evaluateChebyshev: async (e, points, m) => Float32Array.from(evaluateChebyshev(e, Float64Array.from(points), m)),
 };

@@ -1,5 +1,6 @@
-// The WebGPU backend: Tucker, CP-ALS, TT-SVD, randomized SVD, DCT, FWHT and DWT on the device; the methods it has no
-// kernels for (the exact Jacobi SVD, which needs float64) run on the CPU backend, the definition.
+// The WebGPU backend: Tucker, CP-ALS, TT-SVD, randomized SVD, DCT, FWHT, DWT and the evaluation of
+// Chebyshev expansions on the device; the exact Jacobi SVD (float64, which float32 kernels cannot
+// match) runs on the CPU backend, the definition.
 // Every call runs inside out-of-memory and validation error scopes, so a GPU failure fails that node
 // with a message instead of a console warning and a wrong result. A lost device fails the node that
 // was running; the next call acquires a fresh device from the same provider.
@@ -7,6 +8,8 @@ import type { Backend, DctOptions, WhtOptions } from '../backend';
 import type { CpOptions, SvdOptions, TtOptions, TuckerOptions } from '../decomp';
 import type { Tensor } from '../tensor';
 import type { DwtOptions } from '../transforms';
+import type { ChebyshevValue } from '../values';
+import { ChebyshevKernel } from './chebyshev';
 import { acquireDevice, type GpuContext } from './device';
 import { cpGpu } from './cp';
 import { DwtKernel, dwtGpu } from './dwt';
@@ -24,6 +27,7 @@ interface Session {
   fwht: FwhtKernel;
   dwt: DwtKernel;
   mttkrp: MttkrpKernel;
+  chebyshev: ChebyshevKernel;
   /** Set when the device is lost (reason and message); the next call starts a fresh session. */
   lost: string | null;
   /** Set by destroy(): the loss that follows is ours, not a failure. */
@@ -49,7 +53,7 @@ export class WebGpuBackend implements Backend {
 
   private static open(ctx: GpuContext): Session {
     const ops = new GpuOps(ctx);
-    const s: Session = { ctx, ops, fwht: new FwhtKernel(ctx, ops.pool), dwt: new DwtKernel(ctx, ops.pool), mttkrp: new MttkrpKernel(ctx, ops.pool), lost: null, closing: false };
+    const s: Session = { ctx, ops, fwht: new FwhtKernel(ctx, ops.pool), dwt: new DwtKernel(ctx, ops.pool), mttkrp: new MttkrpKernel(ctx, ops.pool), chebyshev: new ChebyshevKernel(ctx), lost: null, closing: false };
     void ctx.device.lost.then((info) => {
       if (!s.closing) s.lost = `${info.reason === 'destroyed' ? 'destroyed' : 'lost'}: ${info.message || 'no message'}`;
     });
@@ -97,6 +101,10 @@ export class WebGpuBackend implements Backend {
 
   dwt(x: Tensor, opts: DwtOptions) {
     return this.run('wavelet transform', (s) => dwtGpu(s.ops, s.dwt, x, opts));
+  }
+
+  evaluateChebyshev(e: ChebyshevValue, points: Float32Array, m: number) {
+    return this.run('Chebyshev evaluation', (s) => s.chebyshev.evaluate(s.ops, e, points, m));
   }
 
   destroy(): void {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Tensor, defineNode, evaluateChebyshev, formatShape, readNpy } from '../../engine';
+import { Tensor, defineNode, formatShape, readNpy } from '../../engine';
 
 export const evaluatePoints = defineNode({
   type: 'evaluate.points',
@@ -19,6 +19,6 @@ export const evaluatePoints = defineNode({
     const matrix = pts.ndim === 1 && d === 1 ? new Tensor([pts.size, 1], pts.data) : pts;
     if (matrix.ndim !== 2 || matrix.shape[1] !== d) throw new Error(`param 'points': ${p.points} has shape ${formatShape(pts.shape)}; a ${d}-D expansion needs [m, ${d}]`);
     const m = matrix.shape[0]!;
-    return { tensor: new Tensor([m], Float32Array.from(evaluateChebyshev(expansion, Float64Array.from(matrix.data), m))) };
+    return { tensor: new Tensor([m], await ctx.backend.evaluateChebyshev(expansion, matrix.data, m)) };
   },
 });

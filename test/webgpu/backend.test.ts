@@ -92,6 +92,22 @@ describe('graphs on the WebGPU backend equal the CPU backend', () => {
   });
 });
 
+describe('Chebyshev on the WebGPU backend', () => {
+  it('evaluate.points of a Chebyshev-Tucker expansion equals the CPU backend\'s float64 evaluation', async () => {
+    if (!backend) return;
+    const doc = graph(
+      [
+        { id: 's', type: 'source.npy', params: { path: 'cheb_gauss3d_12/input.npy' } },
+        { id: 'ct', type: 'decompose.chebyshev-tucker', params: { domain: [[-1, 1], [-1, 1], [-1, 1]], n: 12, ranks: [2, 2, 2] } },
+        { id: 'e', type: 'evaluate.points', params: { points: 'cheb_gauss3d_12/test_points.npy' } },
+      ],
+      [['s', 'tensor', 'ct', 'samples'], ['ct', 'expansion', 'e', 'expansion']],
+    );
+    const [gpu, cpu] = [await run(doc, backend), await run(doc, cpuBackend)];
+    expect(relMaxOf(gpu.get('e')!.tensor, cpu.get('e')!.tensor)).toBeLessThan(1e-5);
+  });
+});
+
 describe('device loss', () => {
   it('fails the node that was running with a clear message; the next call gets a fresh device', async () => {
     if (!backend) return;

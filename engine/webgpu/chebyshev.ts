@@ -1,0 +1,82 @@
+// Binds shaders/chebyshev.wgsl: a Chebyshev expansion (dense or Chebyshev-Tucker) evaluated at m
+// points on the GPU, one thread per point, in float32 — the same function as engine/chebyshev.ts
+// evaluateChebyshev, which evaluates in float64.
+import { Tensor, formatShape } from '../tensor';
+import type { ChebyshevValue, TuckerValue } from '../values';
+import type { GpuContext } from './device';
+import type { GpuOps } from './ops';
+import { bindBuffers, kernel, type Kernel } from './pipeline';
+
+const MAX_DIMS = 8;
+const MAX_W = 256;
+const MAX_GRID = 65535;
+const PARAMS_BYTES = 208;
+
+export class ChebyshevKernel {
+  private readonly kernel: Kernel;
+
+  constructor(private readonly ctx: GpuContext) {
+    this.kernel = kernel(ctx.device, 'chebyshev', ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage']);
+  }
+
+  /** The expansion at the m points of `points` (m × d, row-major). */
+  async evaluate(ops: GpuOps, e: ChebyshevValue, points: Float32Array, m: number): Promise<Float32Array> {
+    const d = e.domain.length;
+    const c = e.coefficients;
+    const tucker = c instanceof Tensor ? null : (c as TuckerValue);
+    const core = c instanceof Tensor ? c : tucker!.core;
+    const degrees = tucker ? tucker.factors.map((f) => f.shape[0]!) : [...core.shape];
+    const ranks = [...core.shape];
+    if (d > MAX_DIMS) throw new Error(`the WebGPU Chebyshev evaluation handles up to ${MAX_DIMS} dimensions, got ${d}`);
+    const wTotal = ranks.reduce((a, b) => a + b, 0);
+    if (wTotal > MAX_W) throw new Error(`the WebGPU Chebyshev evaluation needs Σ ranks ≤ ${MAX_W}, got ${formatShape(ranks)}`);
+    if (m === 0) return new Float32Array(0);
+    const params = new ArrayBuffer(PARAMS_BYTES);
+    const u = new Uint32Array(params);
+    const fl = new Float32Array(params);
+    u.set([m, d, tucker ? 1 : 0, core.size]);
+    let fo = 0;
+    let wo = 0;
+    for (let a = 0; a < d; a++) {
+      u[4 + a] = degrees[a]!;
+      u[12 + a] = ranks[a]!;
+      u[20 + a] = fo;
+      u[28 + a] = wo;
+      fl[36 + a] = e.domain[a]![0];
+      fl[44 + a] = e.domain[a]![1];
+      fo += degrees[a]! * ranks[a]!;
+      wo += ranks[a]!;
+    }
+    const factors = new Float32Array(Math.max(1, fo));
+    if (tucker) {
+      let off = 0;
+      for (const f of tucker.factors) {
+        factors.set(f.data, off);
+        off += f.size;
+      }
+    }
+    const uniform = ops.pool.acquire('chebyshev params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.ctx.device.queue.writeBuffer(uniform, 0, params);
+    const pts = ops.upload(new Tensor([m, d], points), 'chebyshev points');
+    const coreGpu = ops.upload(core, 'chebyshev core');
+    const factorsGpu = ops.upload(new Tensor([factors.length], factors), 'chebyshev factors');
+    const values = ops.alloc([m], 'chebyshev values');
+    ops.encodeWith((encoder, temps) => {
+      temps.push(uniform);
+      const groups = Math.ceil(m / 64);
+      const cols = Math.min(groups, MAX_GRID);
+      const pass = encoder.beginComputePass({ label: 'chebyshev pass' });
+      pass.setPipeline(this.kernel.pipeline);
+      pass.setBindGroup(0, bindBuffers(this.ctx.device, this.kernel, 'chebyshev bind group', [uniform, pts.buffer, coreGpu.buffer, factorsGpu.buffer, values.buffer]));
+      pass.dispatchWorkgroups(cols, Math.ceil(groups / cols), 1);
+      pass.end();
+      return 1;
+    });
+    try {
+      return (await ops.read(values)).data;
+    } finally {
+      ops.release(pts, coreGpu, factorsGpu, values);
+      ops.flush();
+    }
+  }
+}

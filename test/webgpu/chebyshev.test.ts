@@ -1,0 +1,60 @@
+// Chebyshev evaluation on the GPU against numpy's chebval (shared/refs cheb_*: the interpolant's
+// values at the test points, from the refs' own coefficients) and against the CPU's float64
+// evaluation of a Chebyshev-Tucker expansion; float32 tolerance 1e-5 of the largest value.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RandomSource, Tensor, evaluateChebyshev, readNpy, tucker, type ChebyshevValue } from '../../engine';
+import { ChebyshevKernel } from '../../engine/webgpu/chebyshev';
+import type { GpuContext } from '../../engine/webgpu/device';
+import { GpuOps } from '../../engine/webgpu/ops';
+import { gaussian, withGpu } from './gpu';
+
+let gpu: GpuContext | null = null;
+let ops: GpuOps;
+let kernel: ChebyshevKernel;
+withGpu((g) => {
+  gpu = g;
+  ops = new GpuOps(g);
+  kernel = new ChebyshevKernel(g);
+});
+
+const refs = new URL('../../../shared/refs/cases/', import.meta.url);
+const npy = (c: string, f: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/${f}`, refs))), f);
+const maxAbs = (a: ArrayLike<number>) => Array.from(a).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+describe('Chebyshev evaluation on WebGPU', () => {
+  it.each([
+    ['cheb_gauss3d_12', [[-1, 1], [-1, 1], [-1, 1]]],
+    ['cheb_1d_20', [[-1, 3]]],
+  ] as [string, [number, number][]][])('%s: the refs coefficients at the test points equal numpy chebval', async (c, domain) => {
+    if (!gpu) return;
+    const coefficients = npy(c, 'expected_coeffs.npy');
+    const pts = npy(c, 'test_points.npy');
+    const want = npy(c, 'test_interp_values.npy');
+    const got = await kernel.evaluate(ops, { domain, coefficients }, pts.data, want.size);
+    expect(got.length).toBe(want.size);
+    const err = Array.from(got).reduce((m, v, i) => Math.max(m, Math.abs(v - want.data[i]!)), 0);
+    expect(err).toBeLessThanOrEqual(1e-5 * maxAbs(want.data));
+  });
+
+  it('a Chebyshev-Tucker expansion (3-D, ranks 3×2×4) equals the CPU\'s float64 evaluation', async () => {
+    if (!gpu) return;
+    const coeffs = gaussian([9, 7, 11], 4);
+    const t = tucker(coeffs, { ranks: [3, 2, 4], method: 'hooi', init: 'svd', maxIter: 10, tol: 1e-8, random: new RandomSource(1) });
+    const e: ChebyshevValue = { domain: [[0, 2], [-1, 1], [-3, 5]], coefficients: { core: t.core, factors: t.factors } };
+    const m = 1000;
+    const pts = new Tensor([m, 3]);
+    const rnd = new RandomSource(8);
+    for (let p = 0; p < m; p++) e.domain.forEach(([lo, hi], a) => (pts.data[p * 3 + a] = lo + (hi - lo) * rnd.uniform()));
+    const want = evaluateChebyshev(e, Float64Array.from(pts.data), m);
+    const got = await kernel.evaluate(ops, e, pts.data, m);
+    const err = Array.from(got).reduce((mx, v, i) => Math.max(mx, Math.abs(v - want[i]!)), 0);
+    expect(err).toBeLessThanOrEqual(1e-5 * maxAbs(want));
+  });
+
+  it('refuses expansions beyond its limits with a message', async () => {
+    if (!gpu) return;
+    const wide: ChebyshevValue = { domain: [[-1, 1], [-1, 1]], coefficients: new Tensor([200, 100]) };
+    await expect(kernel.evaluate(ops, wide, new Float32Array(2), 1)).rejects.toThrow(/Σ ranks ≤ 256, got \[200×100\]/);
+  });
+});
