@@ -5,11 +5,10 @@ import { Tensor, formatShape } from '../tensor';
 import type { ChebyshevValue, TuckerValue } from '../values';
 import type { GpuContext } from './device';
 import type { GpuOps } from './ops';
-import { bindBuffers, kernel, type Kernel } from './pipeline';
+import { dispatchGrid, kernel, type Kernel } from './pipeline';
 
 const MAX_DIMS = 8;
 const MAX_W = 256;
-const MAX_GRID = 65535;
 const PARAMS_BYTES = 208;
 
 export class ChebyshevKernel {
@@ -63,14 +62,7 @@ export class ChebyshevKernel {
     const values = ops.alloc([m], 'chebyshev values');
     ops.encodeWith((encoder, temps) => {
       temps.push(uniform);
-      const groups = Math.ceil(m / 64);
-      const cols = Math.min(groups, MAX_GRID);
-      const pass = encoder.beginComputePass({ label: 'chebyshev pass' });
-      pass.setPipeline(this.kernel.pipeline);
-      pass.setBindGroup(0, bindBuffers(this.ctx.device, this.kernel, 'chebyshev bind group', [uniform, pts.buffer, coreGpu.buffer, factorsGpu.buffer, values.buffer]));
-      pass.dispatchWorkgroups(cols, Math.ceil(groups / cols), 1);
-      pass.end();
-      return 1;
+      return dispatchGrid(encoder, this.ctx.device, this.kernel, 'chebyshev', [uniform, pts.buffer, coreGpu.buffer, factorsGpu.buffer, values.buffer], Math.ceil(m / 64));
     });
     try {
       return (await ops.read(values)).data;

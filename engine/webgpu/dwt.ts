@@ -6,11 +6,10 @@ import { dwtAxes, filters, type DwtOptions } from '../transforms';
 import type { GpuContext } from './device';
 import type { GpuOps } from './ops';
 import type { BufferPool } from './pool';
-import { bindBuffers, kernel, type Kernel } from './pipeline';
+import { dispatchGrid, kernel, type Kernel } from './pipeline';
 
 const MAX_AXES = 8;
 const MAX_TAPS = 8;
-const MAX_GRID = 65535;
 const PARAMS_BYTES = 160;
 
 export class DwtKernel {
@@ -42,14 +41,7 @@ export class DwtKernel {
     const uniform = this.pool.acquire('dwt params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     this.ctx.device.queue.writeBuffer(uniform, 0, params);
     temps.push(uniform);
-    const groups = Math.ceil(total / 256);
-    const cols = Math.min(groups, MAX_GRID);
-    const pass = encoder.beginComputePass({ label: 'dwt pass' });
-    pass.setPipeline(this.kernel.pipeline);
-    pass.setBindGroup(0, bindBuffers(this.ctx.device, this.kernel, 'dwt bind group', [uniform, src, dst]));
-    pass.dispatchWorkgroups(cols, Math.ceil(groups / cols), 1);
-    pass.end();
-    return 1;
+    return dispatchGrid(encoder, this.ctx.device, this.kernel, 'dwt', [uniform, src, dst], Math.ceil(total / 256));
   }
 }
 

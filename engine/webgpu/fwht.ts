@@ -7,10 +7,9 @@ import { sequencyPermutation } from '../transforms';
 import type { GpuContext } from './device';
 import { GpuTensor, type GpuOps } from './ops';
 import { BufferPool } from './pool';
-import { bindBuffers, kernel, type Kernel } from './pipeline';
+import { dispatchGrid, kernel, type Kernel } from './pipeline';
 
 export const FWHT_ONE_PASS = 4096;
-const MAX_GRID = 65535;
 export type FwhtOrder = 'natural' | 'sequency';
 
 export class FwhtKernel {
@@ -39,13 +38,7 @@ export class FwhtKernel {
     const uniform = this.pool.acquire('fwht params', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(uniform, 0, params);
     temps.push(perm, uniform);
-    const pass = encoder.beginComputePass({ label: 'fwht pass' });
-    pass.setPipeline(this.kernel.pipeline);
-    pass.setBindGroup(0, bindBuffers(device, this.kernel, 'fwht bind group', [uniform, data, perm]));
-    const cols = Math.min(lines, MAX_GRID);
-    pass.dispatchWorkgroups(cols, Math.ceil(lines / cols), 1);
-    pass.end();
-    return 1;
+    return dispatchGrid(encoder, device, this.kernel, 'fwht', [uniform, data, perm], lines);
   }
 
   /** The transform of every line along the last axis of a host tensor (n ≤ 4096), read back. */

@@ -1,9 +1,8 @@
 // Binds shaders/mttkrp.wgsl: out[p, q, r] = Σ_s T[p, s, q, r]·A[s, r] on device buffers.
 import type { GpuContext } from './device';
 import type { BufferPool } from './pool';
-import { bindBuffers, kernel, type Kernel } from './pipeline';
+import { dispatchGrid, kernel, type Kernel } from './pipeline';
 
-const MAX_GRID = 65535;
 
 export class MttkrpKernel {
   private readonly kernel: Kernel;
@@ -22,13 +21,6 @@ export class MttkrpKernel {
     const uniform = this.pool.acquire('mttkrp params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     this.ctx.device.queue.writeBuffer(uniform, 0, Uint32Array.of(dims.p, dims.s, dims.q, dims.r));
     temps.push(uniform);
-    const groups = Math.ceil(total / 256);
-    const cols = Math.min(groups, MAX_GRID);
-    const pass = encoder.beginComputePass({ label: 'mttkrp pass' });
-    pass.setPipeline(this.kernel.pipeline);
-    pass.setBindGroup(0, bindBuffers(this.ctx.device, this.kernel, 'mttkrp bind group', [uniform, t, a, out]));
-    pass.dispatchWorkgroups(cols, Math.ceil(groups / cols), 1);
-    pass.end();
-    return 1;
+    return dispatchGrid(encoder, this.ctx.device, this.kernel, 'mttkrp', [uniform, t, a, out], Math.ceil(total / 256));
   }
 }

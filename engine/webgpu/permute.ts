@@ -3,11 +3,10 @@
 import { formatShape } from '../tensor';
 import type { GpuContext } from './device';
 import type { BufferPool } from './pool';
-import { bindBuffers, kernel, type Kernel } from './pipeline';
+import { dispatchGrid, kernel, type Kernel } from './pipeline';
 
 const MAX_AXES = 8;
 const WG = 256;
-const MAX_GRID = 65535;
 const PARAMS_BYTES = 80;
 
 export class PermuteKernel {
@@ -37,14 +36,6 @@ export class PermuteKernel {
     const uniform = this.pool.acquire('permute params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     this.ctx.device.queue.writeBuffer(uniform, 0, params);
     temps.push(uniform);
-    const groups = Math.ceil(total / WG);
-    const cols = Math.min(groups, MAX_GRID);
-    const bind = bindBuffers(this.ctx.device, this.kernel, 'permute bind group', [uniform, src, dst]);
-    const pass = encoder.beginComputePass({ label: 'permute pass' });
-    pass.setPipeline(this.kernel.pipeline);
-    pass.setBindGroup(0, bind);
-    pass.dispatchWorkgroups(cols, Math.ceil(groups / cols), 1);
-    pass.end();
-    return 1;
+    return dispatchGrid(encoder, this.ctx.device, this.kernel, 'permute', [uniform, src, dst], Math.ceil(total / WG));
   }
 }

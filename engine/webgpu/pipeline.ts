@@ -35,3 +35,20 @@ export function kernel(device: GPUDevice, name: KernelName, bindings: readonly G
 export function bindBuffers(device: GPUDevice, k: Kernel, label: string, buffers: readonly GPUBuffer[]): GPUBindGroup {
   return device.createBindGroup({ label, layout: k.layout, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
 }
+
+const MAX_GRID = 65535;
+
+/**
+ * Records one dispatch of `groups` workgroups, laid out as a 2-D grid of at most 65535 columns
+ * (one grid dimension holds no more); the kernel computes its linear index as
+ * wg.y · num_workgroups.x + wg.x and skips indices past its count. Returns 1 (the dispatches made).
+ */
+export function dispatchGrid(encoder: GPUCommandEncoder, device: GPUDevice, k: Kernel, label: string, buffers: readonly GPUBuffer[], groups: number): number {
+  const cols = Math.min(groups, MAX_GRID);
+  const pass = encoder.beginComputePass({ label: `${label} pass` });
+  pass.setPipeline(k.pipeline);
+  pass.setBindGroup(0, bindBuffers(device, k, `${label} bind group`, buffers));
+  pass.dispatchWorkgroups(cols, Math.ceil(groups / cols), 1);
+  pass.end();
+  return 1;
+}
