@@ -18,9 +18,11 @@ struct Params {
   // First batch index of this dispatch (batches beyond the 65535 workgroups of one grid dimension
   // are dispatched in chunks).
   batch0: u32,
+  // Element offsets of A, B and C inside their bound windows (the window starts 256-byte aligned).
+  off_a: u32, off_b: u32, off_c: u32,
 }
 
-@group(0) @binding(0) var<uniform> params: Params;            // 44 bytes (48 with padding), Params above
+@group(0) @binding(0) var<uniform> params: Params;            // 56 bytes (64 with padding), Params above
 @group(0) @binding(1) var<storage, read> a: array<f32>;        // A, row-major, M × K (K × M if trans_a)
 @group(0) @binding(2) var<storage, read> b: array<f32>;        // B, row-major, K × N (N × K if trans_b)
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;  // C, row-major, M × N
@@ -47,9 +49,9 @@ fn load_b(base: u32, row: u32, col: u32) -> f32 {
 @compute @workgroup_size(16, 16, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let batch = params.batch0 + wg.z;
-  let base_a = batch * params.stride_a;
-  let base_b = batch * params.stride_b;
-  let base_c = batch * params.stride_c;
+  let base_a = params.off_a + batch * params.stride_a;
+  let base_b = params.off_b + batch * params.stride_b;
+  let base_c = params.off_c + batch * params.stride_c;
   let row0 = wg.y * TILE_M;
   let col0 = wg.x * TILE_N;
   let flat = lid.y * 16u + lid.x;

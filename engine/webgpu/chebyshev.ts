@@ -60,6 +60,13 @@ export class ChebyshevKernel {
     const coreGpu = ops.upload(core, 'chebyshev core');
     const factorsGpu = ops.upload(new Tensor([factors.length], factors), 'chebyshev factors');
     const values = ops.alloc([m], 'chebyshev values');
+    try {
+      for (const t of [pts, coreGpu, factorsGpu]) ops.requireBinding(t, 'Chebyshev evaluation');
+    } catch (e) {
+      ops.release(pts, coreGpu, factorsGpu, values);
+      ops.pool.release(uniform);
+      throw e;
+    }
     ops.encodeWith((encoder, temps) => {
       temps.push(uniform);
       return dispatchGrid(encoder, this.ctx.device, this.kernel, 'chebyshev', [uniform, pts.buffer, coreGpu.buffer, factorsGpu.buffer, values.buffer], Math.ceil(m / 64));

@@ -53,6 +53,7 @@ export async function dwtGpu(ops: GpuOps, dwtKernel: DwtKernel, x: Tensor, opts:
   let src = ops.upload(x, 'dwt input');
   let dst = ops.alloc(x.shape, 'dwt output');
   try {
+    ops.requireBinding(src, 'wavelet transform');
     const order = opts.inverse ? Array.from({ length: levels }, (_, i) => levels - 1 - i) : Array.from({ length: levels }, (_, i) => i);
     for (const level of order) {
       const extent = x.shape.map((n, i) => (axes.includes(i) ? n / 2 ** level : n));

@@ -66,6 +66,7 @@ export class FwhtKernel {
 /** The transform along the last axis of a resident tensor, in place; any power-of-two length in
  * natural order, up to 4096 in sequency order. */
 export function fwhtLastAxis(ops: GpuOps, fwht: FwhtKernel, x: GpuTensor, order: FwhtOrder, inverse: boolean): void {
+  ops.requireBinding(x, 'Walsh–Hadamard transform');
   const n = x.shape[x.shape.length - 1] ?? 1;
   const lines = n === 0 ? 0 : x.size / n;
   if (n <= FWHT_ONE_PASS) return ops.encodeWith((enc, temps) => fwht.encode(enc, x.buffer, lines, n, order, inverse, temps));

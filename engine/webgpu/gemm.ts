@@ -10,7 +10,7 @@ import { bindBuffers, kernel, type Kernel } from './pipeline';
 const TILE_M = 64;
 const TILE_N = 64;
 const MAX_GRID = 65535;
-const PARAMS_BYTES = 48; // Params: 8 × u32, 2 × f32, 1 × u32 = 44 bytes, padded to 16
+const PARAMS_BYTES = 64; // Params: 8 × u32, 2 × f32, 4 × u32 = 56 bytes, padded to 16
 
 export interface GemmOptions {
   transA?: boolean;
@@ -49,24 +49,84 @@ export class GemmKernel {
   }
 
   /**
-   * Records the product into `encoder`: one dispatch per 65535 batches. The uniform buffers it
-   * writes are pushed onto `temps`; the caller releases them to the pool after submitting.
-   * Returns the number of dispatches.
+   * Records the product into `encoder`. Operands larger than one storage binding are bound a window
+   * at a time (the binding starts at the 256-byte boundary below the window, the rest passed as an
+   * element offset): rows of A and C, or the K rows of a transposed A and of B with C accumulated,
+   * or a range of batches — so a tensor that fits in one device buffer is
+   * multiplied even when it exceeds the binding limit. Within a window, one dispatch per 65535
+   * batches. The uniform buffers it writes are pushed onto `temps`; the caller releases them to the
+   * pool after submitting. Returns the number of dispatches.
    */
   encode(encoder: GPUCommandEncoder, job: GemmJob, temps: GPUBuffer[]): number {
-    const { device } = this.ctx;
     const batch = job.batch ?? 1;
     if (job.m === 0 || job.n === 0 || batch === 0) return 0;
+    const limit = this.ctx.limits.maxStorageBufferBindingSize;
+    const { m, n, k } = job;
+    const [sa, sb, sc] = [job.strideA ?? 0, job.strideB ?? 0, job.strideC ?? 0];
+    // Elements each operand spans over the whole batch.
+    const span = (stride: number, one: number) => (batch > 1 && stride > 0 ? (batch - 1) * stride + one : one);
+    const [ea, eb, ec] = [span(sa, m * k), span(sb, k * n), span(sc, m * n)];
+    const whole = (buffer: GPUBuffer, elems: number): Window => ({ buffer, offset: 0, size: Math.max(16, 4 * elems), skip: 0 });
+    const fits = (elems: number) => 4 * elems <= limit;
+    if (fits(ea) && fits(eb) && fits(ec)) return this.dispatch(encoder, job, whole(job.a, ea), whole(job.b, eb), whole(job.c, ec), temps);
+    const tooLarge = (what: string) =>
+      new Error(`matmul: ${what} (${m}×${k} · ${k}×${n}${batch > 1 ? `, ${batch} batches` : ''}) cannot be split into windows of this device's storage binding limit of ${limit} bytes`);
+    const window = (buffer: GPUBuffer, firstElem: number, elems: number): Window => {
+      const offset = Math.floor((4 * firstElem) / 256) * 256;
+      const skip = firstElem - offset / 4;
+      return { buffer, offset, size: 4 * (skip + elems), skip };
+    };
+    let dispatches = 0;
+    if (batch > 1) {
+      // A range of batches per window; shared operands (stride 0) are bound whole.
+      // 63 elements of slack: a window may start up to 252 bytes before its first element.
+      const step = Math.min(...[sa, sb, sc].filter((x) => x > 0).map((x) => Math.floor((limit / 4 - 63) / x)));
+      if (step <= 0 || [[sa, m * k], [sb, k * n], [sc, m * n]].some(([st, one]) => st === 0 && !fits(one!))) throw tooLarge('a batch operand');
+      for (let b0 = 0; b0 < batch; b0 += step) {
+        const nb = Math.min(step, batch - b0);
+        const bind = (buffer: GPUBuffer, stride: number, one: number) => (stride === 0 ? whole(buffer, one) : window(buffer, b0 * stride, (nb - 1) * stride + one));
+        dispatches += this.dispatch(encoder, { ...job, batch: nb }, bind(job.a, sa, m * k), bind(job.b, sb, k * n), bind(job.c, sc, m * n), temps);
+      }
+      return dispatches;
+    }
+    if (!job.transA && fits(eb)) {
+      // Rows of A (M × K) and of C (M × N) a window at a time.
+      const step = Math.floor((limit / 4 - 63) / Math.max(k, n));
+      if (step <= 0) throw tooLarge('a row block');
+      for (let r0 = 0; r0 < m; r0 += step) {
+        const rows = Math.min(step, m - r0);
+        dispatches += this.dispatch(encoder, { ...job, m: rows }, window(job.a, r0 * k, rows * k), whole(job.b, eb), window(job.c, r0 * n, rows * n), temps);
+      }
+      return dispatches;
+    }
+    if (job.transA && !job.transB && fits(ec)) {
+      // A stored K × M and B stored K × N: K rows of both a window at a time, C accumulated.
+      const step = Math.floor((limit / 4 - 63) / Math.max(m, n));
+      if (step <= 0) throw tooLarge('a K block');
+      for (let k0 = 0; k0 < k; k0 += step) {
+        const ks = Math.min(step, k - k0);
+        const beta = k0 === 0 ? (job.beta ?? 0) : 1;
+        dispatches += this.dispatch(encoder, { ...job, k: ks, beta }, window(job.a, k0 * m, ks * m), window(job.b, k0 * n, ks * n), whole(job.c, ec), temps);
+      }
+      return dispatches;
+    }
+    throw tooLarge(job.transA ? 'the transposed product' : 'B');
+  }
+
+  /** One product on bound windows, one dispatch per 65535 batches. */
+  private dispatch(encoder: GPUCommandEncoder, job: GemmJob, a: Window, b: Window, c: Window, temps: GPUBuffer[]): number {
+    const { device } = this.ctx;
+    const batch = job.batch ?? 1;
     let dispatches = 0;
     for (let b0 = 0; b0 < batch; b0 += MAX_GRID) {
       const params = new ArrayBuffer(PARAMS_BYTES);
       new Uint32Array(params, 0, 8).set([job.m, job.n, job.k, job.transA ? 1 : 0, job.transB ? 1 : 0, job.strideA ?? 0, job.strideB ?? 0, job.strideC ?? 0]);
       new Float32Array(params, 32, 2).set([job.alpha ?? 1, job.beta ?? 0]);
-      new Uint32Array(params, 40, 1).set([b0]);
+      new Uint32Array(params, 40, 4).set([b0, a.skip, b.skip, c.skip]);
       const uniform = this.pool.acquire('gemm params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
       device.queue.writeBuffer(uniform, 0, params);
       temps.push(uniform);
-      const bind = bindBuffers(device, this.kernel, 'gemm bind group', [uniform, job.a, job.b, job.c]);
+      const bind = bindBuffers(device, this.kernel, 'gemm bind group', [uniform, ...[a, b, c].map(({ buffer, offset, size }) => ({ buffer, offset, size }))]);
       const pass = encoder.beginComputePass({ label: 'gemm pass' });
       pass.setPipeline(this.kernel.pipeline);
       pass.setBindGroup(0, bind);
@@ -120,8 +180,8 @@ export class GemmKernel {
     if (k !== k2) throw new Error(`matmul: inner sizes differ (${m}×${k} · ${k2}×${n})`);
     const outBytes = 4 * m * n;
     for (const [what, bytes] of [['A', a.data.byteLength], ['B', b.data.byteLength], ['C', outBytes]] as const) {
-      if (bytes > this.ctx.limits.maxStorageBufferBindingSize) {
-        throw new Error(`matmul: ${what} needs ${bytes} bytes, above this device's storage binding limit of ${this.ctx.limits.maxStorageBufferBindingSize} bytes`);
+      if (bytes > this.ctx.limits.maxBufferSize) {
+        throw new Error(`matmul: ${what} needs ${bytes} bytes, above this device's buffer size limit of ${this.ctx.limits.maxBufferSize} bytes`);
       }
     }
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
@@ -137,4 +197,12 @@ export class GemmKernel {
     if (data.byteLength) this.ctx.device.queue.writeBuffer(buffer, 0, data as Float32Array<ArrayBuffer>);
     return buffer;
   }
+}
+
+/** A bound part of a buffer (bytes) and the element offset of the operand inside it. */
+interface Window {
+  buffer: GPUBuffer;
+  offset: number;
+  size: number;
+  skip: number;
 }

@@ -51,16 +51,29 @@ export class GpuOps {
     this.reduce = new ReduceKernel(ctx, this.pool);
   }
 
-  /** A new tensor of `shape` (contents undefined). Refuses sizes above one storage binding, naming
-   * what was asked for and what the device allows. */
+  /** A new tensor of `shape` (contents undefined). Refuses sizes above the device's largest buffer,
+   * naming what was asked for and what the device allows. */
   alloc(shape: readonly number[], label: string): GpuTensor {
     const bytes = 4 * shape.reduce((a, b) => a * b, 1);
-    const limit = this.ctx.limits.maxStorageBufferBindingSize;
+    const limit = this.ctx.limits.maxBufferSize;
     if (bytes > limit) {
-      throw new Error(`${label} ${formatShape(shape)} needs ${mib(bytes)} in one buffer, above this device's storage binding limit of ${mib(limit)} (adapter: ${this.ctx.adapter}); use --backend cpu for tensors this large`);
+      throw new Error(`${label} ${formatShape(shape)} needs ${mib(bytes)} in one buffer, above this device's buffer size limit of ${mib(limit)} (adapter: ${this.ctx.adapter}); use --backend cpu for tensors this large`);
     }
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     return new GpuTensor([...shape], this.pool.acquire(label, Math.max(16, bytes), usage));
+  }
+
+  /** Whether t fits one storage binding. Products and reductions take larger tensors a window at a
+   * time; kernels that read a whole tensor at once (transposes, transforms) need it to fit. */
+  fitsBinding(t: GpuTensor): boolean {
+    return 4 * t.size <= this.ctx.limits.maxStorageBufferBindingSize;
+  }
+
+  /** Throws, naming the operation and the sizes, when `what` must bind all of t and cannot. */
+  requireBinding(t: GpuTensor, what: string): void {
+    if (this.fitsBinding(t)) return;
+    const limit = this.ctx.limits.maxStorageBufferBindingSize;
+    throw new Error(`the ${what} on the GPU reads all of ${formatShape(t.shape)} (${mib(4 * t.size)}) at once, above this device's storage binding limit of ${mib(limit)} (adapter: ${this.ctx.adapter}); use --backend cpu for this node`);
   }
 
   upload(t: Tensor, label = 'tensor'): GpuTensor {
@@ -133,6 +146,7 @@ export class GpuOps {
 
   /** numpy.transpose(x, perm), into a new tensor or into `into` (same number of entries). */
   permute(x: GpuTensor, perm: readonly number[], into?: GpuTensor): GpuTensor {
+    this.requireBinding(x, 'transpose');
     const shape = perm.map((i) => x.shape[i]!);
     if (into && into.size !== x.size) throw new Error(`permute: the output holds ${into.size} entries, not ${x.size}`);
     const y = into ? new GpuTensor(shape, into.buffer) : this.alloc(shape, 'permuted');

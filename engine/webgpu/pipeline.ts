@@ -31,9 +31,10 @@ export function kernel(device: GPUDevice, name: KernelName, bindings: readonly G
   return k;
 }
 
-/** Binds `buffers` to @binding 0, 1, … of the kernel's layout. */
-export function bindBuffers(device: GPUDevice, k: Kernel, label: string, buffers: readonly GPUBuffer[]): GPUBindGroup {
-  return device.createBindGroup({ label, layout: k.layout, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+/** Binds `buffers` (whole buffers, or windows {buffer, offset, size} in bytes) to @binding 0, 1, …
+ * of the kernel's layout. */
+export function bindBuffers(device: GPUDevice, k: Kernel, label: string, buffers: readonly (GPUBuffer | GPUBufferBinding)[]): GPUBindGroup {
+  return device.createBindGroup({ label, layout: k.layout, entries: buffers.map((b, binding) => ({ binding, resource: 'buffer' in b ? b : { buffer: b } })) });
 }
 
 const MAX_GRID = 65535;

@@ -1,5 +1,6 @@
-// Reuses GPU buffers between dispatches: sizes round up to a power of two (≥ 256 bytes) so a
-// buffer serves any later request of its class and usage. Released buffers wait in free lists;
+// Reuses GPU buffers between dispatches: sizes round up to a power of two (≥ 256 bytes) up to
+// 64 MiB and to a multiple of 16 MiB above (so a tensor that fits a storage binding gets a buffer
+// that still does), and a buffer serves any later request of its class and usage. Released buffers wait in free lists;
 // `trim()` destroys them (after a run, or when memory is short).
 
 export class BufferPool {
@@ -10,6 +11,7 @@ export class BufferPool {
   constructor(private readonly device: GPUDevice) {}
 
   static sizeClass(bytes: number): number {
+    if (bytes > LARGE) return Math.ceil(bytes / STEP) * STEP;
     return Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(1, bytes))));
   }
 
@@ -39,3 +41,6 @@ export class BufferPool {
     this.free.clear();
   }
 }
+
+const LARGE = 64 * 2 ** 20;
+const STEP = 16 * 2 ** 20;

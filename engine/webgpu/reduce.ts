@@ -17,23 +17,33 @@ export class ReduceKernel {
     this.kernel = kernel(ctx.device, 'reduce', ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
   }
 
-  /** Records the partial sums of x·y over n entries into a new buffer (pushed onto `temps`, as is
-   * the uniform); returns it and the number of partials. */
+  /** Records the partial sums of x·y over n entries into a new buffer (pushed onto `temps`, as are
+   * the uniforms); returns it and the number of partials. Inputs longer than one storage binding
+   * or one dispatch are reduced a window at a time, the partials gathered into one buffer. */
   encode(encoder: GPUCommandEncoder, x: GPUBuffer, y: GPUBuffer, n: number, temps: GPUBuffer[]): { partial: GPUBuffer; groups: number } {
     const groups = Math.ceil(n / CHUNK);
-    if (groups > 65535) throw new Error(`dot: ${n} entries exceed one dispatch (${65535 * CHUNK}); split the tensor`);
     const { device } = this.ctx;
-    const params = this.pool.acquire('reduce params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    device.queue.writeBuffer(params, 0, Uint32Array.of(n, 0, 0, 0));
-    const partial = this.pool.acquire('reduce partials', 4 * Math.max(1, groups), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-    temps.push(params, partial);
-    if (groups === 0) return { partial, groups };
-    const bind = bindBuffers(device, this.kernel, 'reduce bind group', [params, x, y, partial]);
-    const pass = encoder.beginComputePass({ label: 'reduce pass' });
-    pass.setPipeline(this.kernel.pipeline);
-    pass.setBindGroup(0, bind);
-    pass.dispatchWorkgroups(groups, 1, 1);
-    pass.end();
+    const partial = this.pool.acquire('reduce partials', 4 * Math.max(1, groups), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
+    temps.push(partial);
+    // Window length: whole chunks, within one binding and one dispatch (65535 workgroups).
+    const perWindow = Math.max(1, Math.min(65535, Math.floor(this.ctx.limits.maxStorageBufferBindingSize / (4 * CHUNK)))) * CHUNK;
+    const single = n <= perWindow;
+    for (let w0 = 0; w0 < n; w0 += perWindow) {
+      const len = Math.min(perWindow, n - w0);
+      const g = Math.ceil(len / CHUNK);
+      const params = this.pool.acquire('reduce params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+      device.queue.writeBuffer(params, 0, Uint32Array.of(len, 0, 0, 0));
+      const out = single ? partial : this.pool.acquire('reduce window partials', 4 * g, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+      temps.push(params);
+      if (!single) temps.push(out);
+      const win = (b: GPUBuffer): GPUBufferBinding => ({ buffer: b, offset: 4 * w0, size: 4 * len });
+      const pass = encoder.beginComputePass({ label: 'reduce pass' });
+      pass.setPipeline(this.kernel.pipeline);
+      pass.setBindGroup(0, bindBuffers(device, this.kernel, 'reduce bind group', [params, win(x), win(y), { buffer: out, offset: 0, size: 4 * g }]));
+      pass.dispatchWorkgroups(g, 1, 1);
+      pass.end();
+      if (!single) encoder.copyBufferToBuffer(out, 0, partial, 4 * (w0 / CHUNK), 4 * g);
+    }
     return { partial, groups };
   }
 

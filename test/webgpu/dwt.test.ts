@@ -46,6 +46,12 @@ describe('WebGPU DWT', () => {
     }
   });
 
+  it('refuses a tensor above the storage binding limit with a message naming the sizes and the CPU backend', async () => {
+    if (!gpu) return;
+    const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 4096 } });
+    await expect(dwtGpu(small, new DwtKernel(gpu, small.pool), gaussian([64, 32], 1), { wavelet: 'haar', levels: 1 })).rejects.toThrow(/the wavelet transform on the GPU reads all of \[64×32\] \(8192 bytes\) at once, above this device's storage binding limit of 4096 bytes .*use --backend cpu for this node/);
+  });
+
   it('refuses axes not divisible by 2^levels, naming the pad', async () => {
     if (!gpu) return;
     await expect(dwtGpu(ops, kernel, Tensor.zeros([24, 20]), { wavelet: 'haar', levels: 3 })).rejects.toThrow(/3 levels of periodized DWT need axis 1 of \[24×20\] divisible by 8, but it has 20; pad it to 24/);

@@ -71,10 +71,26 @@ describe('WebGPU GEMM', () => {
     expect(Number.isFinite(ms)).toBe(true);
   });
 
-  it('refuses mismatched shapes and operands above the binding limit', async () => {
+  it('multiplies operands above the storage binding limit a window at a time (rows, K blocks, batches)', async () => {
+    if (!gpu) return;
+    // An artificial 8 KiB binding limit: A and C below are larger and are bound in windows.
+    const small = new GemmKernel({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 8192 } });
+    const a = gaussian([300, 20], 1);
+    const b = gaussian([20, 8], 2);
+    const rows = await small.matmul(a, b);
+    expect([...rows.data]).toEqual([...(await kernel.matmul(a, b)).data]); // same sums, bit for bit
+    const at = gaussian([500, 9], 3); // A stored K × M with K = 500 rows: K blocks, C accumulated
+    const bt = gaussian([500, 6], 4);
+    const want = matmul(at, bt, { transA: true });
+    const bound = matmul(map(at, Math.abs), map(bt, Math.abs), { transA: true });
+    const got = await small.matmul(at, bt, { transA: true });
+    for (let i = 0; i < want.size; i++) expect(Math.abs(got.data[i]! - want.data[i]!)).toBeLessThanOrEqual(500 * 2 ** -24 * bound.data[i]!);
+  });
+
+  it('refuses mismatched shapes, and operands above the buffer size limit', async () => {
     if (!gpu) return;
     await expect(kernel.matmul(Tensor.zeros([2, 3]), Tensor.zeros([4, 2]))).rejects.toThrow(/inner sizes differ \(2×3 · 4×2\)/);
-    const tiny = new GemmKernel({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 64 } });
-    await expect(tiny.matmul(Tensor.zeros([8, 8]), Tensor.zeros([8, 8]))).rejects.toThrow(/A needs 256 bytes, above this device's storage binding limit of 64 bytes/);
+    const tiny = new GemmKernel({ ...gpu, limits: { ...gpu.limits, maxBufferSize: 64 } });
+    await expect(tiny.matmul(Tensor.zeros([8, 8]), Tensor.zeros([8, 8]))).rejects.toThrow(/A needs 256 bytes, above this device's buffer size limit of 64 bytes/);
   });
 });

@@ -85,4 +85,20 @@ describe('WebGPU resident ops', () => {
     expect(Math.abs((await ops.sumSquares(ops.upload(want))) - s) / s).toBeLessThan(1e-6);
     expect(ops.stats.readbacks).toBeGreaterThan(0);
   });
+
+  it('batched mode products, Gram matrices and sums of squares above an artificially small binding limit equal the unwindowed ones', async () => {
+    if (!gpu) return;
+    const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 8192 } });
+    const x = gaussian([40, 30, 12], 5); // 57.6 KB
+    const u = gaussian([30, 4], 6);
+    for (const o of [ops, small]) expect(o.fitsBinding(o.upload(x))).toBe(o === ops);
+    expect([...(await small.read(small.ttm(small.upload(x), small.upload(u), 1, true))).data]).toEqual([...(await ops.read(ops.ttm(ops.upload(x), ops.upload(u), 1, true))).data]);
+    const last = gaussian([12, 3], 7);
+    expect(relMax(await small.read(small.ttm(small.upload(x), small.upload(last), 2, true)), modeProduct(x, last, 2, { transpose: true }))).toBeLessThan(1e-6);
+    expect(relMax(await small.read(small.gram(small.upload(x), 2)), await ops.read(ops.gram(ops.upload(x), 2)))).toBeLessThan(1e-6);
+    const big = gaussian([70000], 8); // 280 KB: 35 windows of 8 KB for the reduction
+    const s64 = big.data.reduce((acc, v) => acc + v * v, 0);
+    expect(Math.abs((await small.sumSquares(small.upload(big))) - s64) / s64).toBeLessThan(1e-6);
+    expect(() => small.permute(small.upload(x), [2, 1, 0])).toThrow(/the transpose on the GPU reads all of \[40×30×12\] \(57600 bytes\) at once, above this device's storage binding limit of 8192 bytes .*use --backend cpu/);
+  });
 });

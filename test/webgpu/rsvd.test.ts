@@ -46,6 +46,17 @@ describe('randomized SVD on WebGPU', () => {
     expect(got.relError).toBeGreaterThan(0.005);
   });
 
+  it('a matrix above an artificially small storage binding limit: the same factorization, in windows', async () => {
+    if (!gpu) return;
+    const x = syntheticTensor({ kind: 'tucker', shape: [200, 90], ranks: [5, 5], noise: 0.01 }, new RandomSource(6)).tensor; // 72 KB
+    const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 16384 } });
+    const opts = { rank: 5, method: 'randomized' as const, oversample: 5, powerIters: 2 };
+    const want = await truncatedSvdGpu(ops, x, { ...opts, random: new RandomSource(2) });
+    const got = await truncatedSvdGpu(small, x, { ...opts, random: new RandomSource(2) });
+    for (let i = 0; i < 5; i++) expect(Math.abs(got.spectrum[i]! - want.spectrum[i]!) / want.spectrum[0]!).toBeLessThan(1e-5);
+    expect(Math.abs(got.relError - want.relError)).toBeLessThan(1e-6);
+  });
+
   it('decompose.svd exact on the WebGPU backend is the CPU Jacobi SVD', async () => {
     if (!gpu) return;
     const x = syntheticTensor({ kind: 'gaussian', shape: [30, 20], ranks: [], noise: 0 }, new RandomSource(5)).tensor;

@@ -8,7 +8,7 @@ import { RandomSource, Tensor, matmul, readNpy, syntheticTensor, tucker, type Tu
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { tuckerGpu } from '../../engine/webgpu/tucker';
-import { withGpu } from './gpu';
+import { relMax, withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
@@ -102,9 +102,20 @@ describe('Tucker on WebGPU against the CPU backend', () => {
     expect(r.relError).toBeLessThan(1e-6);
   });
 
-  it('refuses a tensor above the storage binding limit, naming the sizes', async () => {
+  it('decomposes a tensor above the storage binding limit in windows, with the same result', async () => {
     if (!gpu) return;
-    const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 1024 } });
-    await expect(tuckerGpu(small, new Tensor([10, 10, 10]), opts({ ranks: [2, 2, 2] }))).rejects.toThrow(/tucker input \[10×10×10\] needs 4000 bytes in one buffer, above this device's storage binding limit of 1024 bytes/);
+    const x = syntheticTensor({ kind: 'tucker', shape: [30, 26, 22], ranks: [3, 4, 2], noise: 0.01 }, new RandomSource(8)).tensor; // 68.6 KB
+    const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 16384 } });
+    const want = await tuckerGpu(ops, x, opts({ ranks: [3, 4, 2] }));
+    const got = await tuckerGpu(small, x, opts({ ranks: [3, 4, 2] }));
+    expect(got.iterations).toBe(want.iterations);
+    expect(Math.abs(got.relError - want.relError)).toBeLessThan(1e-7);
+    expect(relMax(got.core, want.core)).toBeLessThan(1e-5);
+  });
+
+  it('refuses a tensor above the device\'s buffer size limit, naming the sizes', async () => {
+    if (!gpu) return;
+    const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxBufferSize: 1024 } });
+    await expect(tuckerGpu(small, new Tensor([10, 10, 10]), opts({ ranks: [2, 2, 2] }))).rejects.toThrow(/tucker input \[10×10×10\] needs 4000 bytes in one buffer, above this device's buffer size limit of 1024 bytes/);
   });
 });
