@@ -20,6 +20,9 @@ export interface GpuContext {
   /** Adapter description for run.json and the status bar, e.g. "llvmpipe: Mesa 25.0.7". */
   adapter: string;
   limits: { maxStorageBufferBindingSize: number; maxBufferSize: number; maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number };
+  /** Optional features the device was created with: timestamp queries (kernel timing in benches)
+   * and subgroup operations (reductions). */
+  features: { timestamps: boolean; subgroups: boolean };
 }
 
 export async function acquireDevice(gpu: GPU | undefined, label = 'corespace'): Promise<GpuContext> {
@@ -27,9 +30,12 @@ export async function acquireDevice(gpu: GPU | undefined, label = 'corespace'): 
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new WebGpuUnavailableError('no adapter found (no GPU, and no software Vulkan driver)');
   const l = adapter.limits;
+  const wanted: GPUFeatureName[] = ['timestamp-query', 'subgroups'];
+  const requiredFeatures = wanted.filter((f) => adapter.features.has(f));
   // Ask for the adapter's own limits: the defaults (128 MiB bindings) are often below them.
   const device = await adapter.requestDevice({
     label,
+    requiredFeatures,
     requiredLimits: {
       maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
       maxBufferSize: l.maxBufferSize,
@@ -49,5 +55,6 @@ export async function acquireDevice(gpu: GPU | undefined, label = 'corespace'): 
       maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
       maxComputeInvocationsPerWorkgroup: device.limits.maxComputeInvocationsPerWorkgroup,
     },
+    features: { timestamps: device.features.has('timestamp-query'), subgroups: device.features.has('subgroups') },
   };
 }

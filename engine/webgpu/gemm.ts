@@ -6,6 +6,7 @@ import { Tensor, formatShape } from '../tensor';
 import type { GpuContext } from './device';
 import { BufferPool } from './pool';
 import { bindBuffers, kernel, type Kernel } from './pipeline';
+import { GpuTimer } from './timer';
 
 const TILE_M = 64;
 const TILE_N = 64;
@@ -40,6 +41,8 @@ export interface GemmJob {
 
 export class GemmKernel {
   private readonly kernel: Kernel;
+  /** Set while timeDispatches records: each pass then writes timestamps. */
+  private timer: GpuTimer | null = null;
 
   constructor(
     private readonly ctx: GpuContext,
@@ -127,7 +130,7 @@ export class GemmKernel {
       device.queue.writeBuffer(uniform, 0, params);
       temps.push(uniform);
       const bind = bindBuffers(device, this.kernel, 'gemm bind group', [uniform, ...[a, b, c].map(({ buffer, offset, size }) => ({ buffer, offset, size }))]);
-      const pass = encoder.beginComputePass({ label: 'gemm pass' });
+      const pass = encoder.beginComputePass(this.timer?.pass('gemm pass') ?? { label: 'gemm pass' });
       pass.setPipeline(this.kernel.pipeline);
       pass.setBindGroup(0, bind);
       pass.dispatchWorkgroups(Math.ceil(job.n / TILE_N), Math.ceil(job.m / TILE_M), Math.min(MAX_GRID, batch - b0));
@@ -156,20 +159,28 @@ export class GemmKernel {
   }
 
   /** Milliseconds per product with the operands already on the device: `repeats` dispatches in one
-   * submission, timed to its completion (for benchmarks; no readback). */
-  async timeDispatches(a: Tensor, b: Tensor, repeats: number, opts: GemmOptions = {}): Promise<number> {
+   * submission (for benchmarks; no readback). `gpuMs` from timestamp queries where the device has
+   * them (kernel time only), `wallMs` from the host clock around submit and completion. */
+  async timeDispatches(a: Tensor, b: Tensor, repeats: number, opts: GemmOptions = {}): Promise<{ wallMs: number; gpuMs: number | null }> {
     const temps: GPUBuffer[] = [];
     const job = this.prepare(a, b, opts, temps);
     const { device } = this.ctx;
     const encoder = device.createCommandEncoder({ label: 'gemm timing encoder' });
-    for (let r = 0; r < repeats; r++) this.encode(encoder, job, temps);
+    this.timer = this.ctx.features.timestamps ? new GpuTimer(device, 4 * repeats) : null;
+    const timer = this.timer;
+    try {
+      for (let r = 0; r < repeats; r++) this.encode(encoder, job, temps);
+    } finally {
+      this.timer = null;
+    }
     await device.queue.onSubmittedWorkDone();
     const t0 = performance.now();
     device.queue.submit([encoder.finish()]);
     await device.queue.onSubmittedWorkDone();
-    const ms = (performance.now() - t0) / repeats;
+    const wallMs = (performance.now() - t0) / repeats;
+    const gpuMs = timer ? (await timer.totalMs()) / repeats : null;
     this.pool.release(...temps);
-    return ms;
+    return { wallMs, gpuMs };
   }
 
   /** Checks the shapes, uploads the operands (their buffers go onto `temps`) and returns the job. */

@@ -66,9 +66,15 @@ describe('WebGPU GEMM', () => {
 
   it('times products on device-resident operands', async () => {
     if (!gpu) return;
-    const ms = await kernel.timeDispatches(gaussian([64, 64], 1), gaussian([64, 64], 2), 4);
-    expect(ms).toBeGreaterThan(0);
-    expect(Number.isFinite(ms)).toBe(true);
+    const { wallMs, gpuMs } = await kernel.timeDispatches(gaussian([64, 64], 1), gaussian([64, 64], 2), 4);
+    expect(wallMs).toBeGreaterThan(0);
+    expect(Number.isFinite(wallMs)).toBe(true);
+    // Timestamp queries where the device has them: kernel time, within the wall time around it.
+    expect(gpuMs === null).toBe(!gpu.features.timestamps);
+    if (gpuMs !== null) {
+      expect(gpuMs).toBeGreaterThan(0);
+      expect(gpuMs).toBeLessThanOrEqual(wallMs * 1.05);
+    }
   });
 
   it('multiplies operands above the storage binding limit a window at a time (rows, K blocks, batches)', async () => {
