@@ -21,7 +21,7 @@ export interface GpuContext {
   adapter: string;
   limits: { maxStorageBufferBindingSize: number; maxBufferSize: number; maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number };
   /** Optional features the device was created with: timestamp queries (kernel timing in benches)
-   * and subgroup operations (reductions). */
+   * and subgroup operations with WGSL's subgroup_id (reductions). */
   features: { timestamps: boolean; subgroups: boolean };
 }
 
@@ -55,6 +55,7 @@ export async function acquireDevice(gpu: GPU | undefined, label = 'corespace'): 
       maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
       maxComputeInvocationsPerWorkgroup: device.limits.maxComputeInvocationsPerWorkgroup,
     },
-    features: { timestamps: device.features.has('timestamp-query'), subgroups: device.features.has('subgroups') },
+    // Subgroup reductions also need WGSL's subgroup_id (which subgroup an invocation is in).
+    features: { timestamps: device.features.has('timestamp-query'), subgroups: device.features.has('subgroups') && !!gpu.wgslLanguageFeatures?.has('subgroup_id') },
   };
 }

@@ -1,5 +1,6 @@
-// Binds shaders/reduce.wgsl: dot products and Frobenius norms on the GPU, the per-workgroup
-// float32 partials (4096 products each) summed on the host in float64.
+// Binds shaders/reduce.wgsl and its subgroup variant shaders/reduce_subgroups.wgsl: dot products and
+// Frobenius norms on the GPU, the per-workgroup float32 partials (4096 products each) summed on the
+// host in float64.
 import type { Tensor } from '../tensor';
 import type { GpuContext } from './device';
 import { BufferPool } from './pool';
@@ -13,8 +14,10 @@ export class ReduceKernel {
   constructor(
     private readonly ctx: GpuContext,
     readonly pool = new BufferPool(ctx.device),
+    /** 'subgroups' (subgroupAdd, one barrier) where the device has them, else the workgroup tree. */
+    readonly variant: 'tree' | 'subgroups' = ctx.features.subgroups ? 'subgroups' : 'tree',
   ) {
-    this.kernel = kernel(ctx.device, 'reduce', ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
+    this.kernel = kernel(ctx.device, variant === 'subgroups' ? 'reduce_subgroups' : 'reduce', ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
   }
 
   /** Records the partial sums of x·y over n entries into a new buffer (pushed onto `temps`, as are

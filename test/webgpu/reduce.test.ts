@@ -26,6 +26,16 @@ describe('WebGPU reductions', () => {
     expect(Math.abs((await kernel.frobeniusNorm(x)) / frobeniusNorm(x) - 1)).toBeLessThan(1e-6);
   });
 
+  it('the subgroup variant (where the device has it) and the workgroup tree agree with the CPU', async () => {
+    if (!gpu) return;
+    const variants = [new ReduceKernel(gpu, kernel.pool, 'tree'), ...(gpu.features.subgroups ? [new ReduceKernel(gpu, kernel.pool, 'subgroups')] : [])];
+    if (process.env.CI) expect(variants.length).toBe(2); // lavapipe has subgroups and subgroup_id
+    for (const n of [1, 4097, 100_003]) {
+      const x = gaussian(n, n + 1);
+      for (const v of variants) expect([v.variant, Math.abs((await v.frobeniusNorm(x)) / frobeniusNorm(x) - 1) < 1e-6]).toEqual([v.variant, true]);
+    }
+  });
+
   it('dot of two vectors, within float32 accuracy of Σ|xᵢyᵢ|', async () => {
     if (!gpu) return;
     const x = gaussian(50_000, 1);
