@@ -1,7 +1,9 @@
 // GEMM on a lent GPU machine (see scripts/device-bundle.sh): acquires the WebGPU adapter through Dawn,
 // times op(A)·op(B) at n = 256…4096 including upload and readback (median of 3 after one warm-up)
 // and on device-resident operands (many dispatches in one submission),
-// and checks the result against the CPU kernel up to n = 1024. Prints one JSON line per size.
+// and checks the result against the CPU kernel up to n = 1024; then each GPU decomposition and
+// transform beside the CPU backend (GPU: median of 3 after a warm-up; CPU: one run). Prints one JSON
+// line per row.
 import { create, globals } from 'webgpu';
 import { RandomSource, Tensor, matmul } from '../engine';
 import { acquireDevice } from '../engine/webgpu/device';
@@ -10,10 +12,12 @@ import { GpuOps } from '../engine/webgpu/ops';
 import { randomizedSvdGpu } from '../engine/webgpu/rsvd';
 import { randomizedSvd, mat, syntheticTensor } from '../engine';
 Object.assign(globalThis, globals);
+// QUICK=1: small sizes, to check the script itself on a software adapter before a device run.
+const quick = process.env.QUICK === '1';
 const gpu = await acquireDevice(create([]), 'corespace device run');
 console.log(JSON.stringify({ adapter: gpu.adapter, limits: gpu.limits }));
 const kernel = new GemmKernel(gpu);
-for (const n of [256, 512, 1024, 2048, 4096]) {
+for (const n of quick ? [256] : [256, 512, 1024, 2048, 4096]) {
   const a = new Tensor([n, n]);
   new RandomSource(9).fillNormal(a.data);
   const b = new Tensor([n, n]);
@@ -38,7 +42,8 @@ for (const n of [256, 512, 1024, 2048, 4096]) {
   console.log(JSON.stringify({ n, medianMs: runs[1], gflopsIncludingTransfers: (2 * n ** 3) / (runs[1]! * 1e6), kernelMs, wallMs: timed.wallMs, timestamps: timed.gpuMs !== null, kernelGflops: (2 * n ** 3) / (kernelMs * 1e6), maxAbsDiffVsCpu: worst }));
 }
 // Randomized SVD, rank 64 of 4096², TensorLy's settings (5 oversamples, 2 power iterations).
-const big = syntheticTensor({ kind: 'tucker', shape: [4096, 4096], ranks: [128, 128], noise: 1e-3 }, new RandomSource(6)).tensor;
+const side = quick ? 512 : 4096;
+const big = syntheticTensor({ kind: 'tucker', shape: [side, side], ranks: [128, 128], noise: 1e-3 }, new RandomSource(6)).tensor;
 const ops = new GpuOps(gpu);
 const bigGpu = ops.upload(big);
 await randomizedSvdGpu(ops, bigGpu, { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) });
@@ -51,6 +56,47 @@ for (let r = 0; r < 3; r++) {
 }
 rs.sort((x, y) => x - y);
 const t0 = performance.now();
-const cpu = randomizedSvd(mat(4096, 4096, Float64Array.from(big.data)), { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) });
-console.log(JSON.stringify({ rsvd4096: { gpuMedianMs: rs[1], cpuMs: performance.now() - t0, s0Gpu: s0, s0Cpu: cpu.s[0] } }));
+const cpu = randomizedSvd(mat(side, side, Float64Array.from(big.data)), { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) });
+console.log(JSON.stringify({ [`rsvd${side}`]: { gpuMedianMs: rs[1], cpuMs: performance.now() - t0, s0Gpu: s0, s0Cpu: cpu.s[0] } }));
+
+// Decompositions and transforms on the WebGPU backend against the CPU backend, same inputs.
+const { WebGpuBackend } = await import('../engine/webgpu/backend');
+const { cpuBackend } = await import('../engine');
+const backend = await WebGpuBackend.create(create([]), 'corespace device run (backend)');
+async function row(name: string, run: (b: typeof cpuBackend) => Promise<number>): Promise<void> {
+  await run(backend);
+  const gpuRuns: number[] = [];
+  let gpuValue = 0;
+  for (let r = 0; r < 3; r++) {
+    const t = performance.now();
+    gpuValue = await run(backend);
+    gpuRuns.push(performance.now() - t);
+  }
+  gpuRuns.sort((x, y) => x - y);
+  const before = { ...backend.ops.stats };
+  await run(backend);
+  const counts = Object.fromEntries(Object.entries(backend.ops.stats).map(([k, v]) => [k, v - before[k as keyof typeof before]]));
+  const t = performance.now();
+  const cpuValue = await run(cpuBackend);
+  const cpuMs = performance.now() - t;
+  console.log(JSON.stringify({ row: name, gpuMedianMs: gpuRuns[1], cpuMs, cpuOverGpu: cpuMs / gpuRuns[1]!, gpuValue, cpuValue, perRun: counts }));
+}
+const rnd = (seed: number) => new RandomSource(seed);
+for (const n of quick ? [32] : [128, 256]) {
+  const x = syntheticTensor({ kind: 'tucker', shape: [n, n, n], ranks: [16, 16, 16], noise: 1e-3 }, rnd(1)).tensor;
+  await row(`tucker_hooi_${n}^3_rank16${n === 128 ? ' (TensorLy 1.15 s on 2 cores)' : n === 256 ? ' (TensorLy 16.9 s on 2 cores)' : ''}`, async (b) => (await b.tucker(x, { ranks: [16, 16, 16], method: 'hooi', init: 'svd', maxIter: 100, tol: 1e-8, random: rnd(2) })).relError);
+}
+const xcp = syntheticTensor({ kind: 'cp', shape: quick ? [32, 32, 32] : [128, 128, 128], ranks: [16], noise: 1e-3 }, rnd(3)).tensor;
+await row(`cp_${xcp.shape[0]}^3_rank16_100iter${quick ? '' : ' (TensorLy 2.02 s)'}`, async (b) => (await b.cp(xcp, { rank: 16, init: 'svd', maxIter: 100, tol: 0, normalize: false, random: rnd(4) })).relError);
+const xtt = syntheticTensor({ kind: 'gaussian', shape: [16, 16, 16, 16, 16], ranks: [], noise: 0 }, rnd(5)).tensor;
+await row('tt_16^5_rank8 (TensorLy 0.19 s)', async (b) => (await b.tt(xtt, { maxRank: 8 })).relError);
+await row(`svd_randomized_rank64_${side}^2${quick ? '' : ' (TensorLy 0.30 s)'}`, async (b) => (await b.truncatedSvd(big, { rank: 64, method: 'randomized', oversample: 5, powerIters: 2, random: rnd(7) })).spectrum[0]!);
+const img = new Tensor(quick ? [256, 256] : [4096, 4096]);
+rnd(11).fillNormal(img.data);
+const norm = (t: Tensor) => Math.sqrt(t.data.reduce((acc, v) => acc + v * v, 0));
+const sz = `${img.shape[0]}x${img.shape[1]}`;
+await row(`fwht_${sz} (both axes)`, async (b) => norm(await b.wht(img, {})));
+await row(`dct_${sz} (both axes, by products)`, async (b) => norm(await b.dct(img, {})));
+await row(`dwt_db4_3levels_${sz}`, async (b) => norm(await b.dwt(img, { wavelet: 'db4', levels: 3 })));
+backend.destroy();
 process.exit(0);

@@ -2,6 +2,7 @@
 # Prepares gpu-run/ for the lent GPU machine, which has no Node.js and no Vulkan loader:
 # a bundle of bench/webgpu-device.ts, this machine's node binary and the webgpu package's Linux
 # binary (both xz-compressed, under the 64 MiB carry limit), and .gl/ with the Vulkan/GL loaders.
+# Check the script first on this machine: QUICK=1 node gpu-run/run.mjs (small sizes, lavapipe).
 # Both folders stay out of git (.git/info/exclude). Then run, carrying ["gpu-run", ".gl"]:
 #   for f in .gl/*.deb; do dpkg -x $f /; done; ldconfig;
 #   export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json;
