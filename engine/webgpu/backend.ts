@@ -12,6 +12,7 @@ import type { ChebyshevValue } from '../values';
 import { ChebyshevKernel } from './chebyshev';
 import { acquireDevice, type GpuContext } from './device';
 import { cpGpu } from './cp';
+import { DctFftKernel } from './dct-fft';
 import { DwtKernel, dwtGpu } from './dwt';
 import { FwhtKernel } from './fwht';
 import { MttkrpKernel } from './mttkrp';
@@ -28,6 +29,7 @@ interface Session {
   dwt: DwtKernel;
   mttkrp: MttkrpKernel;
   chebyshev: ChebyshevKernel;
+  dctFft: DctFftKernel;
   /** Set when the device is lost (reason and message); the next call starts a fresh session. */
   lost: string | null;
   /** Set by destroy(): the loss that follows is ours, not a failure. */
@@ -53,7 +55,7 @@ export class WebGpuBackend implements Backend {
 
   private static open(ctx: GpuContext): Session {
     const ops = new GpuOps(ctx);
-    const s: Session = { ctx, ops, fwht: new FwhtKernel(ctx, ops.pool), dwt: new DwtKernel(ctx, ops.pool), mttkrp: new MttkrpKernel(ctx, ops.pool), chebyshev: new ChebyshevKernel(ctx), lost: null, closing: false };
+    const s: Session = { ctx, ops, fwht: new FwhtKernel(ctx, ops.pool), dwt: new DwtKernel(ctx, ops.pool), mttkrp: new MttkrpKernel(ctx, ops.pool), chebyshev: new ChebyshevKernel(ctx), dctFft: new DctFftKernel(ctx, ops), lost: null, closing: false };
     void ctx.device.lost.then((info) => {
       if (!s.closing) s.lost = `${info.reason === 'destroyed' ? 'destroyed' : 'lost'}: ${info.message || 'no message'}`;
     });
@@ -92,7 +94,7 @@ export class WebGpuBackend implements Backend {
   }
 
   dct(x: Tensor, opts: DctOptions) {
-    return this.run('DCT', (s) => dctGpu(s.ops, x, opts));
+    return this.run('DCT', (s) => dctGpu(s.ops, x, opts, s.dctFft));
   }
 
   wht(x: Tensor, opts: WhtOptions) {

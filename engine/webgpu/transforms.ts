@@ -2,18 +2,29 @@
 // permute on the device, transformed as contiguous lines, and moved back; the tensor stays on the
 // device between axes and is read back once. The DCT of each line is one product with the
 // orthonormal N×N cosine matrix, computed in float64 on the host and rounded (Y = X·Cᵀ, X = Y·C):
-// O(N²) per line, which the GEMM makes cheap on a GPU for the axis lengths of images and weights.
+// O(N²) per line, which the GEMM makes cheap on a GPU for short axes; power-of-two axes above
+// DCT_FFT_ABOVE (up to 2048) go through one FFT per line instead (engine/webgpu/dct-fft.ts).
 import { Tensor, checkFinite } from '../tensor';
 import { dctMatrix, resolveAxes, whtAxes } from '../transforms';
 import type { DctOptions, WhtOptions } from '../backend';
+import { DctFftKernel } from './dct-fft';
 import { fwhtLastAxis, type FwhtKernel } from './fwht';
 import { GpuTensor, type GpuOps } from './ops';
 
-export async function dctGpu(ops: GpuOps, x: Tensor, opts: DctOptions): Promise<Tensor> {
+/** The DCT along `opts.axes`: by the FFT kernel (when given) on power-of-two axes longer than
+ * `fftAbove` (up to 2048), else by a product with the cosine matrix. */
+/** Axis length above which a power-of-two DCT takes the FFT kernel. */
+export const DCT_FFT_ABOVE = 256;
+
+export async function dctGpu(ops: GpuOps, x: Tensor, opts: DctOptions, fft?: DctFftKernel, fftAbove = DCT_FFT_ABOVE): Promise<Tensor> {
   checkFinite(x);
   const axes = resolveAxes(opts.axes, x.ndim);
   return alongAxes(ops, x, axes, (t) => {
     const n = t.shape[t.shape.length - 1]!;
+    if (fft && n > fftAbove && DctFftKernel.handles(n)) {
+      fft.transformLastAxis(t, !!opts.inverse);
+      return t;
+    }
     const c = ops.upload(new Tensor([n, n], Float32Array.from(dctMatrix(n))), 'DCT matrix');
     const y = ops.matmul(new GpuTensor([t.size / n, n], t.buffer), c, { transB: !opts.inverse });
     ops.release(c);

@@ -1,18 +1,21 @@
 // The GPU DCT (a product with the cosine matrix) against scipy's dctn (shared/refs dct_2d_13x22 and
 // dct_3d_12x20x18, odd sizes) and the CPU transform on other axes, at the refs' 1e-5 × max|c|.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Tensor, dct, readNpy } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
+import { DctFftKernel } from '../../engine/webgpu/dct-fft';
 import { dctGpu } from '../../engine/webgpu/transforms';
 import { gaussian, withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
+let fft: DctFftKernel;
 withGpu((g) => {
   gpu = g;
   ops = new GpuOps(gpu);
+  fft = new DctFftKernel(gpu, ops);
 });
 
 const npy = (c: string, f: string) => readNpy(new Uint8Array(readFileSync(new URL(`../../../shared/refs/cases/${c}/${f}`, import.meta.url))), f);
@@ -38,6 +41,34 @@ describe('WebGPU DCT', () => {
       const want = dct(x, { axes, inverse });
       expect(maxDiff(await dctGpu(ops, x, { axes, inverse }), want)).toBeLessThanOrEqual(1e-5 * peak(want));
     }
+  });
+
+  it.each([[[3, 2]], [[5, 8]], [[2, 512]], [[3, 2048]]])('the FFT route (Makhoul) on %j equals the CPU and the cosine-matrix route, and inverts', async (shape) => {
+    if (!gpu) return;
+    const x = gaussian(shape, shape[1]!);
+    const spy = vi.spyOn(fft, 'transformLastAxis');
+    for (const inverse of [false, true]) {
+      const want = dct(x, { axes: [1], inverse });
+      const viaFft = await dctGpu(ops, x, { axes: [1], inverse }, fft, 0);
+      expect(maxDiff(viaFft, want)).toBeLessThanOrEqual(1e-5 * peak(want));
+    }
+    const y = await dctGpu(ops, x, { axes: [1] }, fft, 0);
+    expect(maxDiff(await dctGpu(ops, y, { axes: [1], inverse: true }, fft, 0), x)).toBeLessThanOrEqual(1e-5 * peak(x));
+    expect(spy).toHaveBeenCalledTimes(4); // every transform above took the FFT route
+    spy.mockRestore();
+  });
+
+  it('the FFT route on an inner axis of 1024 and the matrix route on 300 and 2 (DCT_FFT_ABOVE = 256)', async () => {
+    if (!gpu) return;
+    const x = gaussian([4, 1024, 3], 9);
+    const want = dct(x, { axes: [1] });
+    const spy = vi.spyOn(fft, 'transformLastAxis');
+    expect(maxDiff(await dctGpu(ops, x, { axes: [1] }, fft), want)).toBeLessThanOrEqual(1e-5 * peak(want));
+    expect(spy).toHaveBeenCalledTimes(1);
+    const odd = gaussian([2, 300], 10);
+    expect(maxDiff(await dctGpu(ops, odd, {}, fft), dct(odd))).toBeLessThanOrEqual(1e-5 * peak(dct(odd)));
+    expect(spy).toHaveBeenCalledTimes(1); // 300 and 2 take the cosine matrix
+    spy.mockRestore();
   });
 
   it('refuses an axis out of range, as the CPU does', async () => {

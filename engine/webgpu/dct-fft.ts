@@ -1,0 +1,62 @@
+// Binds shaders/dct_fft.wgsl: the orthonormal DCT-II/III of contiguous lines whose length is a power
+// of two up to 2048, by one complex FFT per line (Makhoul 1980), in place on a resident tensor:
+// O(n log n) per line where the product with the cosine matrix costs O(n²). The twiddle and rotation
+// tables are computed in float64 on the host and cached per length.
+import { Tensor } from '../tensor';
+import type { GpuContext } from './device';
+import type { GpuOps, GpuTensor } from './ops';
+import { dispatchGrid, kernel, type Kernel } from './pipeline';
+
+export const DCT_FFT_MAX = 2048;
+
+export class DctFftKernel {
+  private readonly kernel: Kernel;
+  private readonly tables = new Map<number, { twiddle: GpuTensor; rotate: GpuTensor }>();
+
+  constructor(
+    private readonly ctx: GpuContext,
+    private readonly ops: GpuOps,
+  ) {
+    this.kernel = kernel(ctx.device, 'dct_fft', ['uniform', 'storage', 'read-only-storage', 'read-only-storage']);
+  }
+
+  /** Whether lines of length n take this kernel. */
+  static handles(n: number): boolean {
+    return n >= 2 && n <= DCT_FFT_MAX && (n & (n - 1)) === 0;
+  }
+
+  /** Records the transform of every line along the last axis of x, in place. */
+  transformLastAxis(x: GpuTensor, inverse: boolean): void {
+    const n = x.shape[x.shape.length - 1]!;
+    if (!DctFftKernel.handles(n)) throw new Error(`the FFT DCT takes power-of-two lines of 2 … ${DCT_FFT_MAX}, got ${n}`);
+    this.ops.requireBinding(x, 'DCT');
+    const lines = x.size / n;
+    if (lines === 0) return;
+    const { twiddle, rotate } = this.tablesFor(n);
+    const uniform = this.ops.pool.acquire('dct_fft params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.ctx.device.queue.writeBuffer(uniform, 0, Uint32Array.of(n, Math.log2(n), inverse ? 1 : 0, lines));
+    this.ops.encodeWith((encoder, temps) => {
+      temps.push(uniform);
+      return dispatchGrid(encoder, this.ctx.device, this.kernel, 'dct_fft', [uniform, x.buffer, twiddle.buffer, rotate.buffer], lines);
+    });
+  }
+
+  private tablesFor(n: number) {
+    let t = this.tables.get(n);
+    if (!t) {
+      const tw = new Float32Array(Math.max(2, n));
+      for (let j = 0; j < n / 2; j++) {
+        tw[2 * j] = Math.cos((2 * Math.PI * j) / n);
+        tw[2 * j + 1] = -Math.sin((2 * Math.PI * j) / n);
+      }
+      const rot = new Float32Array(2 * n);
+      for (let k = 0; k < n; k++) {
+        rot[2 * k] = Math.cos((Math.PI * k) / (2 * n));
+        rot[2 * k + 1] = -Math.sin((Math.PI * k) / (2 * n));
+      }
+      t = { twiddle: this.ops.upload(new Tensor([tw.length], tw), 'dct twiddles'), rotate: this.ops.upload(new Tensor([rot.length], rot), 'dct rotations') };
+      this.tables.set(n, t);
+    }
+    return t;
+  }
+}
