@@ -20,9 +20,12 @@ struct Params {
   batch0: u32,
   // Element offsets of A, B and C inside their bound windows (the window starts 256-byte aligned).
   off_a: u32, off_b: u32, off_c: u32,
+  // Row strides (leading dimensions) of A and B as stored: K (M if trans_a) and N (K if trans_b)
+  // for packed matrices, larger for a block of columns (split-K).
+  lda: u32, ldb: u32,
 }
 
-@group(0) @binding(0) var<uniform> params: Params;            // 56 bytes (64 with padding), Params above
+@group(0) @binding(0) var<uniform> params: Params;            // 64 bytes, Params above
 @group(0) @binding(1) var<storage, read> a: array<f32>;        // A, row-major, M × K (K × M if trans_a)
 @group(0) @binding(2) var<storage, read> b: array<f32>;        // B, row-major, K × N (N × K if trans_b)
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;  // C, row-major, M × N
@@ -36,14 +39,14 @@ var<workgroup> tile_b: array<f32, 1024>; // [k][n]: TILE_K × TILE_N
 
 fn load_a(base: u32, row: u32, col: u32) -> f32 {
   if (row >= params.m || col >= params.k) { return 0.0; }
-  if (params.trans_a == 1u) { return a[base + col * params.m + row]; }
-  return a[base + row * params.k + col];
+  if (params.trans_a == 1u) { return a[base + col * params.lda + row]; }
+  return a[base + row * params.lda + col];
 }
 
 fn load_b(base: u32, row: u32, col: u32) -> f32 {
   if (row >= params.k || col >= params.n) { return 0.0; }
-  if (params.trans_b == 1u) { return b[base + col * params.k + row]; }
-  return b[base + row * params.n + col];
+  if (params.trans_b == 1u) { return b[base + col * params.ldb + row]; }
+  return b[base + row * params.ldb + col];
 }
 
 @compute @workgroup_size(16, 16, 1)

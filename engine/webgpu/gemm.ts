@@ -11,7 +11,7 @@ import { GpuTimer } from './timer';
 const TILE_M = 64;
 const TILE_N = 64;
 const MAX_GRID = 65535;
-const PARAMS_BYTES = 64; // Params: 8 × u32, 2 × f32, 4 × u32 = 56 bytes, padded to 16
+const PARAMS_BYTES = 64; // Params: 8 × u32, 2 × f32, 6 × u32
 
 export interface GemmOptions {
   transA?: boolean;
@@ -37,6 +37,9 @@ export interface GemmJob {
   strideA?: number;
   strideB?: number;
   strideC?: number;
+  /** Row strides of A and B as stored (default: packed, K or M for A, N or K for B). */
+  lda?: number;
+  ldb?: number;
 }
 
 export class GemmKernel {
@@ -71,7 +74,11 @@ export class GemmKernel {
     const [ea, eb, ec] = [span(sa, m * k), span(sb, k * n), span(sc, m * n)];
     const whole = (buffer: GPUBuffer, elems: number): Window => ({ buffer, offset: 0, size: Math.max(16, 4 * elems), skip: 0 });
     const fits = (elems: number) => 4 * elems <= limit;
-    if (fits(ea) && fits(eb) && fits(ec)) return this.dispatch(encoder, job, whole(job.a, ea), whole(job.b, eb), whole(job.c, ec), temps);
+    if (fits(ea) && fits(eb) && fits(ec)) {
+      const chunks = batch === 1 && !job.lda && !job.ldb ? splitKChunks(m, n, k) : 1;
+      if (chunks > 1 && fits(chunks * m * n)) return this.splitK(encoder, job, chunks, whole(job.a, ea), whole(job.b, eb), whole(job.c, ec), temps);
+      return this.dispatch(encoder, job, whole(job.a, ea), whole(job.b, eb), whole(job.c, ec), temps);
+    }
     const tooLarge = (what: string) =>
       new Error(`matmul: ${what} (${m}×${k} · ${k}×${n}${batch > 1 ? `, ${batch} batches` : ''}) cannot be split into windows of this device's storage binding limit of ${limit} bytes`);
     const window = (buffer: GPUBuffer, firstElem: number, elems: number): Window => {
@@ -116,6 +123,36 @@ export class GemmKernel {
     throw tooLarge(job.transA ? 'the transposed product' : 'B');
   }
 
+  /**
+   * Split-K for products with few output tiles and a long K (the Gram matrices of wide unfoldings):
+   * `chunks` products over K-slices of kc run as one batch into partials (chunks × M × N, the slices
+   * addressed through the leading dimensions), a second product ones(1 × chunks)·partials adds them
+   * with α and β, and the last K mod kc terms follow with β = 1. Float32 sums over shorter runs.
+   */
+  private splitK(encoder: GPUCommandEncoder, job: GemmJob, chunks: number, a: Window, b: Window, c: Window, temps: GPUBuffer[]): number {
+    const { m, n, k } = job;
+    const kc = Math.floor(k / chunks);
+    const main = chunks * kc;
+    const lda = job.transA ? m : k;
+    const ldb = job.transB ? k : n;
+    const partials = this.pool.acquire('gemm split-K partials', 4 * chunks * m * n, GPUBufferUsage.STORAGE);
+    const ones = this.pool.acquire('gemm split-K ones', 4 * chunks, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    this.ctx.device.queue.writeBuffer(ones, 0, new Float32Array(chunks).fill(1));
+    temps.push(partials, ones);
+    const sliceA = job.transA ? kc * m : kc;
+    const sliceB = job.transB ? kc : kc * n;
+    const p: Window = { buffer: partials, offset: 0, size: 4 * chunks * m * n, skip: 0 };
+    let dispatches = this.dispatch(encoder, { ...job, k: kc, batch: chunks, strideA: sliceA, strideB: sliceB, strideC: m * n, alpha: 1, beta: 0, lda, ldb }, a, b, p, temps);
+    const onesW: Window = { buffer: ones, offset: 0, size: 4 * chunks, skip: 0 };
+    dispatches += this.dispatch(encoder, { a: ones, b: partials, c: job.c, m: 1, n: m * n, k: chunks, alpha: job.alpha ?? 1, beta: job.beta ?? 0 }, onesW, p, c, temps);
+    if (main < k) {
+      const rest = { ...a, skip: a.skip + (job.transA ? main * m : main) };
+      const restB = { ...b, skip: b.skip + (job.transB ? main : main * n) };
+      dispatches += this.dispatch(encoder, { ...job, k: k - main, beta: 1, lda, ldb }, rest, restB, c, temps);
+    }
+    return dispatches;
+  }
+
   /** One product on bound windows, one dispatch per 65535 batches. */
   private dispatch(encoder: GPUCommandEncoder, job: GemmJob, a: Window, b: Window, c: Window, temps: GPUBuffer[]): number {
     const { device } = this.ctx;
@@ -125,7 +162,9 @@ export class GemmKernel {
       const params = new ArrayBuffer(PARAMS_BYTES);
       new Uint32Array(params, 0, 8).set([job.m, job.n, job.k, job.transA ? 1 : 0, job.transB ? 1 : 0, job.strideA ?? 0, job.strideB ?? 0, job.strideC ?? 0]);
       new Float32Array(params, 32, 2).set([job.alpha ?? 1, job.beta ?? 0]);
-      new Uint32Array(params, 40, 4).set([b0, a.skip, b.skip, c.skip]);
+      const lda = job.lda ?? (job.transA ? job.m : job.k);
+      const ldb = job.ldb ?? (job.transB ? job.k : job.n);
+      new Uint32Array(params, 40, 6).set([b0, a.skip, b.skip, c.skip, lda, ldb]);
       const uniform = this.pool.acquire('gemm params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
       device.queue.writeBuffer(uniform, 0, params);
       temps.push(uniform);
@@ -208,6 +247,14 @@ export class GemmKernel {
     if (data.byteLength) this.ctx.device.queue.writeBuffer(buffer, 0, data as Float32Array<ArrayBuffer>);
     return buffer;
   }
+}
+
+/** How many K-slices a product splits into: when its output has fewer than 32 tiles of 64 × 64 and
+ * K is long, enough slices of ≥ 1024 to give the device ~128 workgroups (1: no split). */
+export function splitKChunks(m: number, n: number, k: number): number {
+  const tiles = Math.ceil(m / TILE_M) * Math.ceil(n / TILE_N);
+  if (tiles >= 32 || k < 8192) return 1;
+  return Math.max(1, Math.min(Math.floor(k / 1024), Math.ceil(128 / tiles)));
 }
 
 /** A bound part of a buffer (bytes) and the element offset of the operand inside it. */

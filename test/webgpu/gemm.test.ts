@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { shadersModuleText } from '../../scripts/build-shaders';
 import { Tensor, map, matmul } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
-import { GemmKernel } from '../../engine/webgpu/gemm';
+import { GemmKernel, splitKChunks } from '../../engine/webgpu/gemm';
 import { readFileSync } from 'node:fs';
 import { gaussian, withGpu } from './gpu';
 
@@ -47,6 +47,24 @@ describe('WebGPU GEMM', () => {
         // Float32 summation error bound: k·2⁻²⁴·Σ|a||b| per entry (Higham, Accuracy and Stability, §3.1).
         const bound = matmul(map(a, Math.abs), map(b, Math.abs), { transA, transB });
         for (let i = 0; i < want.size; i++) expect(Math.abs(got.data[i]! - want.data[i]!)).toBeLessThanOrEqual(k * 2 ** -24 * bound.data[i]! + 1e-30);
+      }
+  });
+
+  it.each([
+    [20, 20000, 20],
+    [70, 9000, 3],
+    [1, 12289, 65],
+  ])('split-K (%i×%i · …×%i: few output tiles, long K, a remainder) matches the CPU with every transpose combination', async (m, k, n) => {
+    if (!gpu) return;
+    expect(splitKChunks(m, n, k)).toBeGreaterThan(1);
+    for (const transA of [false, true])
+      for (const transB of [false, true]) {
+        const a = gaussian(transA ? [k, m] : [m, k], m + 3);
+        const b = gaussian(transB ? [n, k] : [k, n], n + 5);
+        const want = matmul(a, b, { transA, transB });
+        const got = await kernel.matmul(a, b, { transA, transB, alpha: 0.5 });
+        const bound = matmul(map(a, Math.abs), map(b, Math.abs), { transA, transB });
+        for (let i = 0; i < want.size; i++) expect(Math.abs(got.data[i]! - 0.5 * want.data[i]!)).toBeLessThanOrEqual(0.5 * k * 2 ** -24 * bound.data[i]!);
       }
   });
 
