@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-  RandomSource, Tensor, cp, matmul, randomizedSvdOfTensor, syntheticTensor, tt, tucker, webgpuSubjects,
+  RandomSource, Tensor, cp, dctMatrix, matmul, randomizedSvdOfTensor, syntheticTensor, tt, tucker, webgpuSubjects,
 } from './subjects';
 
 const { values } = parseArgs({
@@ -157,7 +157,7 @@ async function webgpuRows(): Promise<void> {
     return { GBps: gbps(5, performance.now() - t0) };
   });
   await bench(`webgpu_dct_${lines}x256`, `DCT-II of ${lines * 16} lines of 256 (one product with the cosine matrix)`, null, () => async () => {
-    const c = ops.upload(new Tensor([256, 256]));
+    const c = ops.upload(new Tensor([256, 256], Float32Array.from(dctMatrix(256))));
     const lines256 = new GpuTensor([lines * 16, 256], resident.buffer);
     await ops.sumSquares(resident);
     const t0 = performance.now();

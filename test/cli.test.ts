@@ -46,6 +46,26 @@ describe('examples', () => {
     for (const f of run.exports) expect(existsSync(f)).toBe(true);
   });
 
+  it.each(files)('%s on --backend webgpu gives the CPU backend\'s metrics', async (file) => {
+    const [gpuOut, cpuOut] = [tmp(), tmp()];
+    const gpu = await cli('run', join(examples, file), '--backend', 'webgpu', '--out', gpuOut);
+    if (gpu.code === 2 && !process.env.CI) return console.warn(`WebGPU CLI test not run here: ${gpu.err}`);
+    expect(gpu.code).toBe(0);
+    expect((await cli('run', join(examples, file), '--backend', 'cpu', '--out', cpuOut)).code).toBe(0);
+    const [g, c] = [runJson(gpuOut), runJson(cpuOut)];
+    expect(g.backend.name).toBe('webgpu');
+    let compared = 0;
+    for (const [id, node] of Object.entries<{ metrics?: Record<string, { value: unknown }> }>(g.nodes)) {
+      for (const [name, { value }] of Object.entries(node.metrics ?? {})) {
+        const want = c.nodes[id].metrics[name].value;
+        if (typeof value !== 'number' || typeof want !== 'number') continue;
+        expect([id, name, Math.abs(value - want) <= 1e-4 * Math.abs(want) + 1e-7]).toEqual([id, name, true]);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
+
   it('tucker-noise measures exactly the noise level it adds', async () => {
     const out = tmp();
     expect((await cli('run', join(examples, 'tucker-noise.json'), '--out', out)).code).toBe(0);
