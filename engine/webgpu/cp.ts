@@ -25,7 +25,7 @@ export async function cpGpu(ops: GpuOps, mk: MttkrpKernel, input: Tensor, opts: 
   let normX2 = 0;
   for (const v of input.data) normX2 += v * v;
   const normX = Math.sqrt(normX2);
-  const x = ops.upload(input, 'cp input');
+  const x = ops.input(input, 'cp input');
   const onDevice: (GpuTensor | null)[] = shape.map(() => null);
   const upload = (m: number, f: Mat) => {
     ops.release(onDevice[m]);

@@ -50,7 +50,8 @@ export async function dwtGpu(ops: GpuOps, dwtKernel: DwtKernel, x: Tensor, opts:
   const axes = dwtAxes(x, opts);
   const { levels } = opts;
   const taps = filters(opts.wavelet);
-  let src = ops.upload(x, 'dwt input');
+  // Ping-pong between a copy of the (kept, read-only) input and a second buffer.
+  let src = ops.copy(ops.input(x, 'dwt input'));
   let dst = ops.alloc(x.shape, 'dwt output');
   try {
     ops.requireBinding(src, 'wavelet transform');
@@ -62,9 +63,12 @@ export async function dwtGpu(ops: GpuOps, dwtKernel: DwtKernel, x: Tensor, opts:
         [src, dst] = [dst, src];
       }
     }
-    return await ops.read(src);
+    const result = await ops.read(src);
+    ops.keep(result, src);
+    src = dst; // released below; the result's buffer now belongs to the cache
+    return result;
   } finally {
-    ops.release(src, dst);
+    ops.release(...new Set([src, dst]));
     ops.flush();
   }
 }

@@ -9,6 +9,7 @@ import { GemmKernel, type GemmJob } from './gemm';
 import { PermuteKernel } from './permute';
 import { BufferPool } from './pool';
 import { ReduceKernel, sumPartials } from './reduce';
+import { ResidentCache } from './resident';
 
 /** Multiply-adds of a Gram matrix (rows² · cols) up to which the GPU algorithms read an unfolding
  * back and take its subspace on the host in float64 (~20 ms in the WebAssembly kernel); above it the
@@ -43,8 +44,14 @@ export class GpuOps {
   private encoder: GPUCommandEncoder | null = null;
   private pending: GPUBuffer[] = [];
   readonly stats: OpStats = { dispatches: 0, submits: 0, readbacks: 0, uploadBytes: 0, readbackBytes: 0 };
+  /** Device copies of host tensors kept between calls (see input and keep). */
+  readonly resident: ResidentCache<GpuTensor>;
 
-  constructor(readonly ctx: GpuContext) {
+  constructor(
+    readonly ctx: GpuContext,
+    residentBytes = Math.min(2 ** 29, ctx.limits.maxBufferSize / 4),
+  ) {
+    this.resident = new ResidentCache<GpuTensor>(residentBytes, (g) => this.pending.push(g.buffer));
     this.pool = new BufferPool(ctx.device);
     this.gemm = new GemmKernel(ctx, this.pool);
     this.permuteKernel = new PermuteKernel(ctx, this.pool);
@@ -83,9 +90,27 @@ export class GpuOps {
     return g;
   }
 
-  /** Gives the tensors' buffers back to the pool (after the open encoder is submitted). */
+  /** The device copy of a host tensor: the kept one if there is one, else a fresh upload that is
+   * kept for later calls. Read only: a method that transforms its input in place copies it first.
+   * release() of it is a no-op while it is kept. */
+  input(t: Tensor, label = 'input'): GpuTensor {
+    const hit = this.resident.get(t);
+    if (hit) return hit;
+    const g = this.upload(t, label);
+    this.resident.put(t, g);
+    return g;
+  }
+
+  /** Keeps g on the device as the copy of host tensor t (a result read back), for later calls; g
+   * belongs to the cache from now on (or is released, if too large to keep). */
+  keep(t: Tensor, g: GpuTensor): void {
+    if (!this.resident.put(t, g)) this.release(g);
+  }
+
+  /** Gives the tensors' buffers back to the pool (after the open encoder is submitted); kept
+   * copies stay. */
   release(...ts: (GpuTensor | null | undefined)[]): void {
-    for (const t of ts) if (t) this.pending.push(t.buffer);
+    for (const t of ts) if (t && !this.resident.owns(t.buffer)) this.pending.push(t.buffer);
   }
 
   flush(): void {
@@ -94,7 +119,8 @@ export class GpuOps {
       this.stats.submits++;
       this.encoder = null;
     }
-    this.pool.release(...this.pending);
+    // A buffer released twice must enter the free lists once.
+    this.pool.release(...new Set(this.pending));
     this.pending = [];
   }
 

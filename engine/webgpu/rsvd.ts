@@ -63,7 +63,7 @@ export async function randomizedSvdGpu(ops: GpuOps, a: GpuTensor, opts: GpuRsvdO
 export async function truncatedSvdGpu(ops: GpuOps, x: Tensor, opts: SvdOptions): Promise<SvdResult> {
   if (opts.method !== 'randomized') return truncatedSvd(x, opts);
   const a = svdMatrix(x, opts);
-  const aGpu = ops.upload(a, 'svd input');
+  const aGpu = ops.input(a, 'svd input');
   try {
     const full = await randomizedSvdGpu(ops, aGpu, {
       rank: opts.rank!,

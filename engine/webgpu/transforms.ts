@@ -45,7 +45,8 @@ export async function whtGpu(ops: GpuOps, fwht: FwhtKernel, x: Tensor, opts: Wht
 async function alongAxes(ops: GpuOps, x: Tensor, axes: readonly number[], lastAxis: (t: GpuTensor) => GpuTensor): Promise<Tensor> {
   if (x.size === 0 || axes.length === 0) return new Tensor(x.shape, Float32Array.from(x.data));
   const d = x.ndim;
-  let t = ops.upload(x, 'transform input');
+  // A device copy to work on: the kernels run in place, and the kept input must stay as it is.
+  let t = ops.copy(ops.input(x, 'transform input'));
   try {
     for (const axis of axes) {
       const toLast = [...x.shape.keys()].filter((i) => i !== axis).concat(axis);
@@ -57,9 +58,13 @@ async function alongAxes(ops: GpuOps, x: Tensor, axes: readonly number[], lastAx
       t = axis === d - 1 ? done : ops.permute(done, back);
       if (t !== done) ops.release(done);
     }
-    return await ops.read(t);
-  } finally {
+    const result = await ops.read(t);
+    ops.keep(result, t); // the next transform of the result starts on the device
+    return result;
+  } catch (e) {
     ops.release(t);
+    throw e;
+  } finally {
     ops.flush();
   }
 }

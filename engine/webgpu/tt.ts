@@ -16,7 +16,7 @@ export async function ttGpu(ops: GpuOps, input: Tensor, opts: TtOptions): Promis
   const { caps, tol } = planTt(input, opts);
   const shape = input.shape;
   const d = shape.length;
-  const x = ops.upload(input, 'tt input');
+  const x = ops.input(input, 'tt input');
   const ranks = [1];
   const cores: Tensor[] = [];
   const onDevice: GpuTensor[] = [];

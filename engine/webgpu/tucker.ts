@@ -32,7 +32,7 @@ export async function tuckerGpu(ops: GpuOps, input: Tensor, opts: TuckerOptions)
   for (let i = 0; i < input.size; i++) normX2 += input.data[i]! * input.data[i]!;
   const normX = Math.sqrt(normX2);
 
-  const x = ops.upload(input, 'tucker input');
+  const x = ops.input(input, 'tucker input');
   const factors: (Mat | null)[] = shape.map(() => null);
   const onDevice: (GpuTensor | null)[] = shape.map(() => null);
   const setFactor = (m: number, u: Mat) => {
