@@ -1,13 +1,12 @@
 // Chebyshev evaluation on the GPU against numpy's chebval (shared/refs cheb_*: the interpolant's
 // values at the test points, from the refs' own coefficients) and against the CPU's float64
 // evaluation of a Chebyshev-Tucker expansion; float32 tolerance 1e-5 of the largest value.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RandomSource, Tensor, evaluateChebyshev, readNpy, tucker, type ChebyshevValue } from '../../engine';
+import { RandomSource, Tensor, evaluateChebyshev, tucker, type ChebyshevValue } from '../../engine';
 import { ChebyshevKernel } from '../../engine/webgpu/chebyshev';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
-import { gaussian, withGpu } from './gpu';
+import { gaussian, refNpy as npy, withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
@@ -18,8 +17,6 @@ withGpu((g) => {
   kernel = new ChebyshevKernel(g);
 });
 
-const refs = new URL('../../../shared/refs/cases/', import.meta.url);
-const npy = (c: string, f: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/${f}`, refs))), f);
 const maxAbs = (a: ArrayLike<number>) => Array.from(a).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
 describe('Chebyshev evaluation on WebGPU', () => {

@@ -1,14 +1,13 @@
 // CP-ALS on the WebGPU device against TensorLy (shared/refs cp_rank4_25x35x45) and the CPU backend:
 // the same best errors over restarts, the svd-init run's sweep count, exact recovery, 2-way and
 // 4-way tensors (the MTTKRP contraction order), normalized factors.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RandomSource, Tensor, cp, readNpy, syntheticTensor, type CpOptions } from '../../engine';
+import { RandomSource, Tensor, cp, syntheticTensor, type CpOptions } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { cpGpu } from '../../engine/webgpu/cp';
 import { MttkrpKernel } from '../../engine/webgpu/mttkrp';
 import { GpuOps } from '../../engine/webgpu/ops';
-import { withGpu } from './gpu';
+import { refExpected as expected, refInput as input, withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
@@ -19,9 +18,6 @@ withGpu((g) => {
   mk = new MttkrpKernel(g, ops.pool);
 });
 
-const refs = new URL('../../../shared/refs/cases/', import.meta.url);
-const input = (c: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/input.npy`, refs))), `${c}/input.npy`);
-const expected = (c: string) => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refs), 'utf8'));
 const cpOpts = (over: Partial<CpOptions>): CpOptions => ({ rank: 4, init: 'svd', maxIter: 500, tol: 1e-10, normalize: false, random: new RandomSource(1), ...over });
 
 describe('CP-ALS on WebGPU', () => {

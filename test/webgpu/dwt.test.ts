@@ -1,13 +1,12 @@
 // The WebGPU DWT against PyWavelets (shared/refs: all 9 packed results, 1-D to 3-D, haar/db2/db4/
 // sym4, several levels, a subset of axes) at the refs' 1e-5 × max|c|, its inverse, short lines
 // (shorter than the filter), and the CPU transform.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Tensor, dwt, readNpy, type Wavelet } from '../../engine';
+import { Tensor, dwt, type Wavelet } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { DwtKernel, dwtGpu } from '../../engine/webgpu/dwt';
 import { GpuOps } from '../../engine/webgpu/ops';
-import { gaussian, withGpu, relMax } from './gpu';
+import { gaussian, refExpected as expected, refNpy as npy, relMax, withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
@@ -18,9 +17,6 @@ withGpu((g) => {
   kernel = new DwtKernel(gpu, ops.pool);
 });
 
-const refs = new URL('../../../shared/refs/cases/', import.meta.url);
-const npy = (c: string, f: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/${f}`, refs))), f);
-const expected = (c: string) => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refs), 'utf8'));
 
 const cases: [string, string, Wavelet, number, number[] | undefined][] = [];
 for (const c of ['dwt_1d_384', 'dwt_2d_64x96', 'dwt_3d_16x24x32']) {

@@ -1,9 +1,10 @@
 // One Dawn device per test file (Dawn and worker threads don't mix; vitest runs files in forks).
 // Outside CI a machine without an adapter skips the GPU tests with a notice; in CI that is a
 // failure, because CI installs the software Vulkan driver (scripts/setup-system.sh).
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
 import { create, globals } from 'webgpu';
-import { RandomSource, Tensor } from '../../engine';
+import { RandomSource, Tensor, readNpy } from '../../engine';
 import { acquireDevice, type GpuContext } from '../../engine/webgpu/device';
 
 Object.assign(globalThis, globals);
@@ -46,3 +47,12 @@ export function relMax(a: Tensor, b: Tensor): number {
   }
   return s === 0 ? d : d / s;
 }
+
+const refs = new URL('../../../shared/refs/cases/', import.meta.url);
+
+/** A .npy of a reference case in shared/refs (e.g. refNpy('dct_2d_13x22', 'input.npy')). */
+export const refNpy = (c: string, f: string): Tensor => readNpy(new Uint8Array(readFileSync(new URL(`${c}/${f}`, refs))), `${c}/${f}`);
+/** A reference case's input tensor. */
+export const refInput = (c: string): Tensor => refNpy(c, 'input.npy');
+/** A reference case's expected.json. */
+export const refExpected = (c: string): any => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refs), 'utf8'));

@@ -1,13 +1,12 @@
 // TT-SVD on the WebGPU device against TensorLy and Oseledets' eps rule (shared/refs), and against
 // the CPU on a tensor large enough that the device's Gram route is taken.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RandomSource, Tensor, readNpy, syntheticTensor, tt } from '../../engine';
+import { RandomSource, Tensor, syntheticTensor, tt } from '../../engine';
 import { ttReconstruct } from '../../engine/decomp/tt';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { ttGpu } from '../../engine/webgpu/tt';
-import { gaussian, withGpu } from './gpu';
+import { gaussian, refExpected as expected, refInput as input, withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
@@ -16,9 +15,6 @@ withGpu((g) => {
   ops = new GpuOps(gpu);
 });
 
-const refs = new URL('../../../shared/refs/cases/', import.meta.url);
-const input = (c: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/input.npy`, refs))), `${c}/input.npy`);
-const expected = (c: string) => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refs), 'utf8'));
 
 describe('TT-SVD on WebGPU', () => {
   for (const name of ['tt_sincos_6x6x6x6x6', 'tt_random_rank1-2-3-2-1_8x9x10x11']) {

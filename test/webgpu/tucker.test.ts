@@ -2,13 +2,12 @@
 // shared/refs and against the CPU backend, the definition of the op. Tolerances: the decomposition
 // issue's (errors within 1e-4 of TensorLy's, the same sweep counts within ±2 where the error
 // settles above 1e-3), and float32 agreement with the CPU's float64 sweeps.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RandomSource, Tensor, matmul, readNpy, syntheticTensor, tucker, type TuckerOptions } from '../../engine';
+import { RandomSource, Tensor, matmul, syntheticTensor, tucker, type TuckerOptions } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { tuckerGpu } from '../../engine/webgpu/tucker';
-import { relMax, withGpu } from './gpu';
+import { refExpected as expected, refInput as input, relMax, withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
@@ -17,9 +16,6 @@ withGpu((g) => {
   ops = new GpuOps(gpu);
 });
 
-const refs = new URL('../../../shared/refs/cases/', import.meta.url);
-const input = (c: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/input.npy`, refs))), `${c}/input.npy`);
-const expected = (c: string) => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refs), 'utf8'));
 const opts = (over: Partial<TuckerOptions>): TuckerOptions => ({ method: 'hooi', init: 'svd', maxIter: 100, tol: 1e-8, random: new RandomSource(1), ...over });
 
 /** max |QᵀQ − I| of a factor. */
