@@ -9,8 +9,8 @@
 struct Params {
   ndim: u32,
   total: u32,
-  _pad0: u32,
-  _pad1: u32,
+  src_off: u32, // element offsets of the tensors inside their bound windows
+  dst_off: u32,
   out_shape: array<vec4u, 2>, // sizes of the output axes, 8 slots (unused: 1)
   in_stride: array<vec4u, 2>, // input stride of the axis that becomes output axis k
 }
@@ -24,11 +24,11 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, 
   let j = (wg.y * grid.x + wg.x) * 256u + lid.x;
   if (j >= params.total) { return; }
   var rest = j;
-  var offset = 0u;
+  var offset = params.src_off;
   for (var k = i32(params.ndim) - 1; k >= 0; k--) {
     let size = params.out_shape[u32(k) / 4u][u32(k) % 4u];
     offset += (rest % size) * params.in_stride[u32(k) / 4u][u32(k) % 4u];
     rest /= size;
   }
-  dst[j] = src[offset];
+  dst[params.dst_off + j] = src[offset];
 }

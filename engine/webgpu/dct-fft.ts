@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor';
 import type { GpuContext } from './device';
 import type { GpuOps, GpuTensor } from './ops';
-import { dispatchGrid, kernel, type Kernel } from './pipeline';
+import { dispatchGrid, kernel, lineWindows, type Kernel } from './pipeline';
 
 export const DCT_FFT_MAX = 2048;
 
@@ -29,16 +29,18 @@ export class DctFftKernel {
   transformLastAxis(x: GpuTensor, inverse: boolean): void {
     const n = x.shape[x.shape.length - 1]!;
     if (!DctFftKernel.handles(n)) throw new Error(`the FFT DCT takes power-of-two lines of 2 … ${DCT_FFT_MAX}, got ${n}`);
-    this.ops.requireBinding(x, 'DCT');
     const lines = x.size / n;
     if (lines === 0) return;
     const { twiddle, rotate } = this.tablesFor(n);
-    const uniform = this.ops.pool.acquire('dct_fft params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    this.ctx.device.queue.writeBuffer(uniform, 0, Uint32Array.of(n, Math.log2(n), inverse ? 1 : 0, lines));
-    this.ops.encodeWith((encoder, temps) => {
-      temps.push(uniform);
-      return dispatchGrid(encoder, this.ctx.device, this.kernel, 'dct_fft', [uniform, x.buffer, twiddle.buffer, rotate.buffer], lines);
-    });
+    // Lines beyond one storage binding are transformed a window of whole lines at a time.
+    for (const w of lineWindows(lines, n, this.ctx.limits.maxStorageBufferBindingSize)) {
+      const uniform = this.ops.pool.acquire('dct_fft params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+      this.ctx.device.queue.writeBuffer(uniform, 0, Uint32Array.of(n, Math.log2(n), inverse ? 1 : 0, w.count));
+      this.ops.encodeWith((encoder, temps) => {
+        temps.push(uniform);
+        return dispatchGrid(encoder, this.ctx.device, this.kernel, 'dct_fft', [uniform, w.binding(x.buffer), twiddle.buffer, rotate.buffer], w.count);
+      });
+    }
   }
 
   private tablesFor(n: number) {

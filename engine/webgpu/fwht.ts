@@ -7,7 +7,7 @@ import { sequencyPermutation } from '../transforms';
 import type { GpuContext } from './device';
 import { GpuTensor, type GpuOps } from './ops';
 import { BufferPool } from './pool';
-import { dispatchGrid, kernel, type Kernel } from './pipeline';
+import { dispatchGrid, kernel, lineWindows, type Kernel } from './pipeline';
 
 export const FWHT_ONE_PASS = 4096;
 export type FwhtOrder = 'natural' | 'sequency';
@@ -31,14 +31,21 @@ export class FwhtKernel {
     const perm = this.pool.acquire('fwht perm', 4 * n, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
     const mode = order === 'sequency' ? (inverse ? 2 : 1) : 0;
     if (mode) device.queue.writeBuffer(perm, 0, sequencyPermutation(n) as Uint32Array<ArrayBuffer>);
-    const params = new ArrayBuffer(32);
-    new Uint32Array(params, 0, 3).set([n, Math.log2(n), mode]);
-    new Float32Array(params, 12, 1).set([1 / Math.sqrt(n)]);
-    new Uint32Array(params, 16, 1).set([lines]);
-    const uniform = this.pool.acquire('fwht params', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    device.queue.writeBuffer(uniform, 0, params);
-    temps.push(perm, uniform);
-    return dispatchGrid(encoder, device, this.kernel, 'fwht', [uniform, data, perm], lines);
+    temps.push(perm);
+    // Lines beyond one storage binding are transformed a window of whole lines at a time.
+    const windows = lineWindows(lines, n, this.ctx.limits.maxStorageBufferBindingSize);
+    if (!windows.length) throw new Error(`the FWHT cannot bind even one aligned block of lines of ${n} within this device's storage binding limit`);
+    for (const w of windows) {
+      const params = new ArrayBuffer(32);
+      new Uint32Array(params, 0, 3).set([n, Math.log2(n), mode]);
+      new Float32Array(params, 12, 1).set([1 / Math.sqrt(n)]);
+      new Uint32Array(params, 16, 1).set([w.count]);
+      const uniform = this.pool.acquire('fwht params', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+      device.queue.writeBuffer(uniform, 0, params);
+      temps.push(uniform);
+      dispatchGrid(encoder, device, this.kernel, 'fwht', [uniform, w.binding(data), perm], w.count);
+    }
+    return windows.length;
   }
 
   /** The transform of every line along the last axis of a host tensor (n ≤ 4096), read back. */
@@ -66,7 +73,6 @@ export class FwhtKernel {
 /** The transform along the last axis of a resident tensor, in place; any power-of-two length in
  * natural order, up to 4096 in sequency order. */
 export function fwhtLastAxis(ops: GpuOps, fwht: FwhtKernel, x: GpuTensor, order: FwhtOrder, inverse: boolean): void {
-  ops.requireBinding(x, 'Walsh–Hadamard transform');
   const n = x.shape[x.shape.length - 1] ?? 1;
   const lines = n === 0 ? 0 : x.size / n;
   if (n <= FWHT_ONE_PASS) return ops.encodeWith((enc, temps) => fwht.encode(enc, x.buffer, lines, n, order, inverse, temps));

@@ -70,8 +70,8 @@ export class GpuOps {
     return new GpuTensor([...shape], this.pool.acquire(label, Math.max(16, bytes), usage));
   }
 
-  /** Whether t fits one storage binding. Products and reductions take larger tensors a window at a
-   * time; kernels that read a whole tensor at once (transposes, transforms) need it to fit. */
+  /** Whether t fits one storage binding. Products, reductions, line transforms and transposes that
+   * keep axis 0 take larger tensors a window at a time; the other kernels need it to fit. */
   fitsBinding(t: GpuTensor): boolean {
     return 4 * t.size <= this.ctx.limits.maxStorageBufferBindingSize;
   }
@@ -172,7 +172,8 @@ export class GpuOps {
 
   /** numpy.transpose(x, perm), into a new tensor or into `into` (same number of entries). */
   permute(x: GpuTensor, perm: readonly number[], into?: GpuTensor): GpuTensor {
-    this.requireBinding(x, 'transpose');
+    // Windows over axis 0 take any size when it stays first; other transposes bind all of x.
+    if (perm[0] !== 0) this.requireBinding(x, 'transpose');
     const shape = perm.map((i) => x.shape[i]!);
     if (into && into.size !== x.size) throw new Error(`permute: the output holds ${into.size} entries, not ${x.size}`);
     const y = into ? new GpuTensor(shape, into.buffer) : this.alloc(shape, 'permuted');

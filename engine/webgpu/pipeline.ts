@@ -44,7 +44,7 @@ const MAX_GRID = 65535;
  * (one grid dimension holds no more); the kernel computes its linear index as
  * wg.y · num_workgroups.x + wg.x and skips indices past its count. Returns 1 (the dispatches made).
  */
-export function dispatchGrid(encoder: GPUCommandEncoder, device: GPUDevice, k: Kernel, label: string, buffers: readonly GPUBuffer[], groups: number): number {
+export function dispatchGrid(encoder: GPUCommandEncoder, device: GPUDevice, k: Kernel, label: string, buffers: readonly (GPUBuffer | GPUBufferBinding)[], groups: number): number {
   const cols = Math.min(groups, MAX_GRID);
   const pass = encoder.beginComputePass({ label: `${label} pass` });
   pass.setPipeline(k.pipeline);
@@ -52,4 +52,30 @@ export function dispatchGrid(encoder: GPUCommandEncoder, device: GPUDevice, k: K
   pass.dispatchWorkgroups(cols, Math.ceil(groups / cols), 1);
   pass.end();
   return 1;
+}
+
+/** A run of whole lines (rows of `lineElems` float32s) bound as one window. */
+export interface LineWindow {
+  first: number;
+  count: number;
+  binding: (buffer: GPUBuffer) => GPUBufferBinding;
+}
+
+/**
+ * Splits `lines` contiguous lines into windows that each fit `limitBytes` and start on a 256-byte
+ * boundary (a multiple of 64 / gcd(lineElems, 64) lines), for kernels that address whole lines from
+ * the start of their binding. One window when everything fits; none when one aligned run of lines
+ * does not fit (the caller reports it).
+ */
+export function lineWindows(lines: number, lineElems: number, limitBytes: number): LineWindow[] {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const align = 64 / gcd(lineElems, 64);
+  const most = lines * lineElems * 4 <= limitBytes ? lines : Math.floor(limitBytes / (4 * lineElems) / align) * align;
+  if (most === 0) return [];
+  const out: LineWindow[] = [];
+  for (let first = 0; first < lines; first += most) {
+    const count = Math.min(most, lines - first);
+    out.push({ first, count, binding: (buffer) => ({ buffer, offset: 4 * first * lineElems, size: Math.max(4, 4 * count * lineElems) }) });
+  }
+  return out;
 }

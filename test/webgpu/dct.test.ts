@@ -71,6 +71,17 @@ describe('WebGPU DCT', () => {
     spy.mockRestore();
   });
 
+  it('the FFT route on a tensor above the storage binding limit, a window of lines at a time', async () => {
+    if (!gpu) return;
+    const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 8192 } });
+    const smallFft = new DctFftKernel(small.ctx, small);
+    const x = gaussian([3, 9, 512], 13); // 55 KB, lines of 2 KB
+    for (const inverse of [false, true]) {
+      const want = dct(x, { axes: [2], inverse });
+      expect(maxDiff(await dctGpu(small, x, { axes: [2], inverse }, smallFft), want)).toBeLessThanOrEqual(1e-5 * peak(want));
+    }
+  });
+
   it('refuses an axis out of range, as the CPU does', async () => {
     if (!gpu) return;
     await expect(dctGpu(ops, Tensor.zeros([3, 2]), { axes: [2] })).rejects.toThrow(/axis 2 is out of range for a 2-D input/);

@@ -67,6 +67,20 @@ describe('WebGPU FWHT', () => {
     }
   });
 
+  it('tensors above the storage binding limit: lines and inner axes in windows equal the CPU; axis 0 is refused with the sizes', async () => {
+    if (!gpu) return;
+    const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 40960 } });
+    const smallKernel = new FwhtKernel({ ...gpu, limits: small.ctx.limits }, small.pool);
+    const x = gaussian([8, 32, 64], 11); // 64 KB
+    for (const opts of [{ axes: [2] }, { axes: [1], order: 'sequency' as const }, { axes: [2], inverse: true, order: 'sequency' as const }]) {
+      const want = wht(x, opts);
+      expect(maxDiff(await whtGpu(small, smallKernel, x, opts), want)).toBeLessThanOrEqual(1e-5 * peak(want));
+    }
+    const long = gaussian([2, 8192], 12); // two passes, the transposes windowed over axis 0
+    expect(maxDiff(await whtGpu(small, smallKernel, long, { axes: [1] }), wht(long, { axes: [1] }))).toBeLessThanOrEqual(1e-5 * peak(wht(long, { axes: [1] })));
+    await expect(whtGpu(small, smallKernel, x, { axes: [0] })).rejects.toThrow(/the transpose on the GPU reads all of \[8×32×64\] .*use --backend cpu for this node/);
+  });
+
   it('refuses lengths that are not powers of two (naming the pad), and sequency order beyond one pass', async () => {
     if (!gpu) return;
     await expect(kernel.transformLastAxis(Tensor.zeros([2, 12]))).rejects.toThrow(/power-of-two last axis, but \[2×12\] ends in 12/);

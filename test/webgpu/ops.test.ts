@@ -99,6 +99,8 @@ describe('WebGPU resident ops', () => {
     const big = gaussian([70000], 8); // 280 KB: 35 windows of 8 KB for the reduction
     const s64 = big.data.reduce((acc, v) => acc + v * v, 0);
     expect(Math.abs((await small.sumSquares(small.upload(big))) - s64) / s64).toBeLessThan(1e-6);
+    // A transpose that keeps axis 0 first goes a window of slabs at a time, bit for bit.
+    expect([...(await small.read(small.permute(small.upload(x), [0, 2, 1]))).data]).toEqual([...permute(x, [0, 2, 1]).data]);
     expect(() => small.permute(small.upload(x), [2, 1, 0])).toThrow(/the transpose on the GPU reads all of \[40×30×12\] \(57600 bytes\) at once, above this device's storage binding limit of 8192 bytes .*use --backend cpu/);
   });
 });
