@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
-  GraphError, WebGpuBackend, cpuBackend, formatProblem, parseGraphText, runGraph, setParam,
+  GraphError, SoftwareAdapterError, WebGpuBackend, cpuBackend, formatProblem, parseGraphText, runGraph, setParam,
   type Backend, type GraphDoc, type Registry, type RunEvent,
 } from '../engine';
 import { fsResolver, folderSink } from './node-io';
@@ -148,23 +148,18 @@ function dawn(): Promise<GPU> {
  * as lavapipe runs WebGPU on the CPU, slower than the CPU backend). */
 async function pickBackend(name: RunArgs['backend'], io: Io): Promise<Backend | null> {
   if (name === 'cpu') return cpuBackend;
-  let gpu: Backend & { software: boolean; destroy(): void };
   try {
-    gpu = await WebGpuBackend.create(await dawn(), 'corespace run');
+    // auto asks for hardware only: a software adapter is turned down before a device is made.
+    return await WebGpuBackend.create(await dawn(), 'corespace run', { hardwareOnly: name === 'auto' });
   } catch (e) {
     if (name === 'webgpu') {
       io.stderr(`corespace: --backend webgpu: ${(e as Error).message}\n`);
       return null;
     }
-    io.stderr(`corespace: using the CPU backend (${(e as Error).message.replace(/; or use --backend cpu$/, '')})\n`);
+    const why = e instanceof SoftwareAdapterError ? `${e.message} and slower than it (--backend webgpu uses it anyway)` : (e as Error).message.replace(/; or use --backend cpu$/, '');
+    io.stderr(`corespace: using the CPU backend: ${why}\n`);
     return cpuBackend;
   }
-  if (name === 'auto' && gpu.software) {
-    gpu.destroy();
-    io.stderr(`corespace: using the CPU backend: the only WebGPU adapter, ${gpu.adapter}, is a software renderer and slower than it (--backend webgpu uses it anyway)\n`);
-    return cpuBackend;
-  }
-  return gpu;
 }
 
 export function safeName(name: string): string {

@@ -33,4 +33,4 @@ export {
   type Mat, type Svd, type RankChoice,
 } from './linalg';
 export { WebGpuBackend } from './webgpu/backend';
-export { WebGpuUnavailableError } from './webgpu/device';
+export { SoftwareAdapterError, WebGpuUnavailableError } from './webgpu/device';

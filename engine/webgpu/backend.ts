@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor';
 import type { DwtOptions } from '../transforms';
 import type { ChebyshevValue } from '../values';
 import { ChebyshevKernel } from './chebyshev';
-import { acquireDevice, type GpuContext } from './device';
+import { acquireDevice, isSoftwareAdapter, type GpuContext } from './device';
 import { cpGpu } from './cp';
 import { DctFftKernel } from './dct-fft';
 import { DwtKernel, dwtGpu } from './dwt';
@@ -47,9 +47,10 @@ export class WebGpuBackend implements Backend {
     this.session = WebGpuBackend.open(ctx);
   }
 
-  /** A backend on the adapter of `gpu` (navigator.gpu, or Dawn's GPU in Node). */
-  static async create(gpu: GPU | undefined, label = 'corespace'): Promise<WebGpuBackend> {
-    const ctx = await acquireDevice(gpu, label);
+  /** A backend on the adapter of `gpu` (navigator.gpu, or Dawn's GPU in Node); `hardwareOnly`
+   * refuses a software adapter (SoftwareAdapterError) without creating a device. */
+  static async create(gpu: GPU | undefined, label = 'corespace', opts: { hardwareOnly?: boolean } = {}): Promise<WebGpuBackend> {
+    const ctx = await acquireDevice(gpu, label, opts);
     return new WebGpuBackend(gpu!, ctx);
   }
 
@@ -69,7 +70,7 @@ export class WebGpuBackend implements Backend {
   /** Whether the adapter is a software rasterizer (lavapipe, llvmpipe, SwiftShader): WebGPU then
    * runs on the CPU, slower than the CPU backend. */
   get software(): boolean {
-    return /llvmpipe|lavapipe|swiftshader|software/i.test(this.adapter);
+    return isSoftwareAdapter(this.adapter);
   }
 
   /** The ops of the current session (tests and benchmarks). */

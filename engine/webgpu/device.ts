@@ -25,10 +25,26 @@ export interface GpuContext {
   features: { timestamps: boolean; subgroups: boolean };
 }
 
-export async function acquireDevice(gpu: GPU | undefined, label = 'corespace'): Promise<GpuContext> {
+/** The only adapter is a software rasterizer (lavapipe, llvmpipe, SwiftShader), refused when asked
+ * for hardware only: WebGPU would run on the CPU, slower than the CPU backend. */
+export class SoftwareAdapterError extends Error {
+  constructor(readonly adapter: string) {
+    super(`the only WebGPU adapter, ${adapter}, is a software renderer`);
+    this.name = 'SoftwareAdapterError';
+  }
+}
+
+export const isSoftwareAdapter = (name: string): boolean => /llvmpipe|lavapipe|swiftshader|software/i.test(name);
+
+/** A device on the adapter of `gpu`; with `hardwareOnly`, a software adapter is refused before any
+ * device is created (SoftwareAdapterError). */
+export async function acquireDevice(gpu: GPU | undefined, label = 'corespace', opts: { hardwareOnly?: boolean } = {}): Promise<GpuContext> {
   if (!gpu) throw new WebGpuUnavailableError('no WebGPU implementation in this environment');
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new WebGpuUnavailableError('no adapter found (no GPU, and no software Vulkan driver)');
+  const info = adapter.info;
+  const adapterName = [info?.description || info?.device || info?.vendor || 'unknown adapter', info?.architecture].filter(Boolean).join(' ');
+  if (opts.hardwareOnly && (adapter.info?.isFallbackAdapter || isSoftwareAdapter(adapterName))) throw new SoftwareAdapterError(adapterName);
   const l = adapter.limits;
   const wanted: GPUFeatureName[] = ['timestamp-query', 'subgroups'];
   const requiredFeatures = wanted.filter((f) => adapter.features.has(f));
@@ -43,8 +59,6 @@ export async function acquireDevice(gpu: GPU | undefined, label = 'corespace'): 
       maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
     },
   });
-  const info = adapter.info;
-  const adapterName = [info?.description || info?.device || info?.vendor || 'unknown adapter', info?.architecture].filter(Boolean).join(' ');
   return {
     device,
     keepAlive: [gpu, adapter],

@@ -45,8 +45,10 @@ export async function whtGpu(ops: GpuOps, fwht: FwhtKernel, x: Tensor, opts: Wht
 async function alongAxes(ops: GpuOps, x: Tensor, axes: readonly number[], lastAxis: (t: GpuTensor) => GpuTensor): Promise<Tensor> {
   if (x.size === 0 || axes.length === 0) return new Tensor(x.shape, Float32Array.from(x.data));
   const d = x.ndim;
-  // A device copy to work on: the kernels run in place, and the kept input must stay as it is.
-  let t = ops.copy(ops.input(x, 'transform input'));
+  // The kept input must stay as it is: the line kernels run in place, so when the first axis is the
+  // last (no transpose makes a new tensor first) they work on a copy.
+  const kept = ops.input(x, 'transform input');
+  let t = axes[0] === d - 1 ? ops.copy(kept) : kept;
   try {
     for (const axis of axes) {
       const toLast = [...x.shape.keys()].filter((i) => i !== axis).concat(axis);
