@@ -102,7 +102,7 @@ if (values.backend === 'webgpu') await webgpuRows();
 /** The WebGPU rows: GEMM, transform throughput, and each GPU decomposition beside its CPU row of this
  * run (`vsCpu` = WebGPU time / CPU time), with the dispatches, submissions and readbacks it made. */
 async function webgpuRows(): Promise<void> {
-  const { backend, FwhtKernel, fwhtLastAxis, GpuTensor } = await webgpuSubjects();
+  const { backend, FwhtKernel, fwhtLastAxis, GpuTensor, NaiveGemm } = await webgpuSubjects();
   const ops = backend.ops;
   const adapter = backend.adapter;
   const peak = knownPeakTflops(adapter);
@@ -129,6 +129,15 @@ async function webgpuRows(): Promise<void> {
       const gflops = (2 * n ** 3) / (ms * 1e6);
       return { kernelMs: ms, wallMs, timestamps: gpuMs === null ? 0 : 1, gflops, ...(peak ? { percentOfPeak: (100 * gflops) / (peak * 1000) } : {}) };
     });
+    if (n <= 1024) {
+      // The untiled kernel (one thread per entry, operands from storage) on the same operands.
+      const naive = new NaiveGemm(ops.ctx);
+      await bench(`webgpu_gemm_naive_${n}`, `the untiled reference kernel on the same operands (tiledSpeedup = its time / the tiled kernel's)`, null, () => async () => {
+        const { ms, timestamps } = await naive.run(a, a, n >= 1024 ? 2 : 5);
+        const tiled = cpuRow(`webgpu_gemm_${n}`)?.check.kernelMs as number | undefined;
+        return { kernelMs: ms, timestamps: timestamps ? 1 : 0, gflops: (2 * n ** 3) / (ms * 1e6), ...(tiled ? { tiledSpeedup: ms / tiled } : {}) };
+      });
+    }
     await bench(`webgpu_gemm_${n}_transfers`, 'the same product including upload and readback', null, () => async () => {
       const t0 = performance.now();
       await ops.gemm.matmul(a, a);

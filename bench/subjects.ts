@@ -16,5 +16,6 @@ export async function webgpuSubjects() {
   const { WebGpuBackend } = await import('../engine/webgpu/backend');
   const { FwhtKernel, fwhtLastAxis } = await import('../engine/webgpu/fwht');
   const { GpuTensor } = await import('../engine/webgpu/ops');
-  return { backend: await WebGpuBackend.create(create([]), 'corespace bench'), FwhtKernel, fwhtLastAxis, GpuTensor };
+  const { NaiveGemm } = await import('../engine/webgpu/gemm-naive');
+  return { backend: await WebGpuBackend.create(create([]), 'corespace bench'), FwhtKernel, fwhtLastAxis, GpuTensor, NaiveGemm };
 }

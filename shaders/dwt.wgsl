@@ -16,8 +16,8 @@ struct Params {
   n: u32,          // block length along `axis`
   taps: u32,       // F ≤ 8
   inverse: u32,    // 1 = synthesis
-  _pad0: u32,
-  _pad1: u32,
+  src_off: u32,    // element offsets of the tensors inside their bound windows (a window of
+  dst_off: u32,    // slabs along axis 0 when the tensor is larger than one binding)
   shape: array<vec4u, 2>,   // tensor sizes, 8 slots
   extent: array<vec4u, 2>,  // leading block [0, extent) per axis
   lo: array<vec4f, 2>,      // lowpass taps, 8 slots
@@ -50,13 +50,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, 
     s *= size;
   }
   if (!inside) {
-    dst[e] = src[e];
+    dst[params.dst_off + e] = src[params.src_off + e];
     return;
   }
   let n = params.n;
   let half = n / 2u;
   let f = params.taps;
-  let line = e - pos * stride; // the block line's first entry
+  let line = params.src_off + e - pos * stride; // the block line's first entry
   var acc = 0.0;
   if (params.inverse == 0u) {
     let k = pos % half;
@@ -73,5 +73,5 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, 
       acc = fma(tap(params.hi, j), src[line + (half + k) * stride], acc);
     }
   }
-  dst[e] = acc;
+  dst[params.dst_off + e] = acc;
 }

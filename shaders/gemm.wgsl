@@ -3,9 +3,10 @@
 // Tiling (the TS side, engine/webgpu/gemm.ts, must match): a workgroup of 16 × 16 threads computes
 // a TILE_M × TILE_N = 64 × 64 block of C; each thread owns a 4 × 4 sub-block held in registers.
 // The K dimension is walked in steps of TILE_K = 16: each step stages a 64 × 16 slice of op(A) and
-// a 16 × 64 slice of op(B) in workgroup memory (4 + 4 loads per thread), then every thread does
-// 16 × 16 multiply-adds from it. Loads outside the matrices read 0 and stores outside are skipped,
-// so no size has to divide the tiles. Dispatch: (ceil(N / 64), ceil(M / 64), batches), with batch0
+// a 16 × 64 slice of op(B) in workgroup memory as vec4s (one vector of each per thread, 4 + 4
+// loads), then every thread does 16 × 16 multiply-adds from it, reading one vec4 of A and one of B
+// per k and updating its 4 × 4 block as four vec4 FMAs. Loads outside the matrices read 0 and stores
+// outside are skipped, so no size has to divide the tiles. Dispatch: (ceil(N / 64), ceil(M / 64), batches), with batch0
 // the first batch of the dispatch.
 
 struct Params {
@@ -34,8 +35,8 @@ const TILE_M: u32 = 64u;
 const TILE_N: u32 = 64u;
 const TILE_K: u32 = 16u;
 
-var<workgroup> tile_a: array<f32, 1024>; // [k][m]: TILE_K × TILE_M
-var<workgroup> tile_b: array<f32, 1024>; // [k][n]: TILE_K × TILE_N
+var<workgroup> tile_a: array<vec4f, 256>; // [k][m / 4]: TILE_K × TILE_M, four rows per vector
+var<workgroup> tile_b: array<vec4f, 256>; // [k][n / 4]: TILE_K × TILE_N
 
 fn load_a(base: u32, row: u32, col: u32) -> f32 {
   if (row >= params.m || col >= params.k) { return 0.0; }
@@ -59,31 +60,27 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let col0 = wg.x * TILE_N;
   let flat = lid.y * 16u + lid.x;
 
-  var acc: array<f32, 16>;
-  for (var i = 0u; i < 16u; i++) { acc[i] = 0.0; }
+  // acc[i] holds the thread's outputs (row 4·lid.y + i, columns 4·lid.x … 4·lid.x + 3).
+  var acc: array<vec4f, 4>;
+  for (var i = 0u; i < 4u; i++) { acc[i] = vec4f(0.0); }
 
   for (var k0 = 0u; k0 < params.k; k0 += TILE_K) {
-    // Stage op(A)[row0 .. row0+63][k0 .. k0+15] and op(B)[k0 .. k0+15][col0 .. col0+63].
-    for (var l = 0u; l < 4u; l++) {
-      let e = flat + l * 256u;          // 0 … 1023
-      let kk = e / TILE_M;              // 0 … 15
-      let mm = e % TILE_M;              // 0 … 63
-      tile_a[e] = load_a(base_a, row0 + mm, k0 + kk);
-      tile_b[e] = load_b(base_b, k0 + kk, col0 + mm);
-    }
+    // Stage op(A)[row0 .. row0+63][k0 .. k0+15] and op(B)[k0 .. k0+15][col0 .. col0+63]: each
+    // thread writes one vector of four neighbouring rows of A and four neighbouring columns of B.
+    let kk = flat / 16u;        // 0 … 15
+    let mm = (flat % 16u) * 4u; // 0, 4, … 60
+    tile_a[flat] = vec4f(load_a(base_a, row0 + mm, k0 + kk), load_a(base_a, row0 + mm + 1u, k0 + kk),
+                         load_a(base_a, row0 + mm + 2u, k0 + kk), load_a(base_a, row0 + mm + 3u, k0 + kk));
+    tile_b[flat] = vec4f(load_b(base_b, k0 + kk, col0 + mm), load_b(base_b, k0 + kk, col0 + mm + 1u),
+                         load_b(base_b, k0 + kk, col0 + mm + 2u), load_b(base_b, k0 + kk, col0 + mm + 3u));
     workgroupBarrier();
-    for (var kk = 0u; kk < TILE_K; kk++) {
-      var av: array<f32, 4>;
-      var bv: array<f32, 4>;
-      for (var i = 0u; i < 4u; i++) {
-        av[i] = tile_a[kk * TILE_M + lid.y * 4u + i];
-        bv[i] = tile_b[kk * TILE_N + lid.x * 4u + i];
-      }
-      for (var i = 0u; i < 4u; i++) {
-        for (var j = 0u; j < 4u; j++) {
-          acc[i * 4u + j] = fma(av[i], bv[j], acc[i * 4u + j]);
-        }
-      }
+    for (var k = 0u; k < TILE_K; k++) {
+      let av = tile_a[k * 16u + lid.y];
+      let bv = tile_b[k * 16u + lid.x];
+      acc[0] = fma(vec4f(av.x), bv, acc[0]);
+      acc[1] = fma(vec4f(av.y), bv, acc[1]);
+      acc[2] = fma(vec4f(av.z), bv, acc[2]);
+      acc[3] = fma(vec4f(av.w), bv, acc[3]);
     }
     workgroupBarrier();
   }
@@ -91,11 +88,12 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   for (var i = 0u; i < 4u; i++) {
     let row = row0 + lid.y * 4u + i;
     if (row >= params.m) { continue; }
+    let v = acc[i];
     for (var j = 0u; j < 4u; j++) {
       let col = col0 + lid.x * 4u + j;
       if (col >= params.n) { continue; }
       let idx = base_c + row * params.n + col;
-      var value = params.alpha * acc[i * 4u + j];
+      var value = params.alpha * v[j];
       if (params.beta != 0.0) { value += params.beta * c[idx]; }
       c[idx] = value;
     }

@@ -54,27 +54,33 @@ export class ChebyshevKernel {
         off += f.size;
       }
     }
-    const uniform = ops.pool.acquire('chebyshev params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    this.ctx.device.queue.writeBuffer(uniform, 0, params);
-    const pts = ops.upload(new Tensor([m, d], points), 'chebyshev points');
     const coreGpu = ops.upload(core, 'chebyshev core');
     const factorsGpu = ops.upload(new Tensor([factors.length], factors), 'chebyshev factors');
-    const values = ops.alloc([m], 'chebyshev values');
+    const out = new Float32Array(m);
     try {
-      for (const t of [pts, coreGpu, factorsGpu]) ops.requireBinding(t, 'Chebyshev evaluation');
-    } catch (e) {
-      ops.release(pts, coreGpu, factorsGpu, values);
-      ops.pool.release(uniform);
-      throw e;
-    }
-    ops.encodeWith((encoder, temps) => {
-      temps.push(uniform);
-      return dispatchGrid(encoder, this.ctx.device, this.kernel, 'chebyshev', [uniform, pts.buffer, coreGpu.buffer, factorsGpu.buffer, values.buffer], Math.ceil(m / 64));
-    });
-    try {
-      return (await ops.read(values)).data;
+      // The expansion is bound whole (every point reads all of it); the points go in chunks that
+      // fit one binding, each uploaded, evaluated and read back in turn.
+      for (const t of [coreGpu, factorsGpu]) ops.requireBinding(t, 'Chebyshev evaluation (the coefficients)');
+      const room = Math.floor(this.ctx.limits.maxStorageBufferBindingSize / 4 / d);
+      const chunk = m <= room ? m : Math.floor(room / 64) * 64;
+      if (chunk === 0) throw new Error(`the Chebyshev evaluation on the GPU cannot bind 64 points of ${d} coordinates within this device's storage binding limit`);
+      for (let p0 = 0; p0 < m; p0 += chunk) {
+        const count = Math.min(chunk, m - p0);
+        u[0] = count;
+        const uniform = ops.pool.acquire('chebyshev params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+        this.ctx.device.queue.writeBuffer(uniform, 0, params);
+        const pts = ops.upload(new Tensor([count, d], points.subarray(p0 * d, (p0 + count) * d)), 'chebyshev points');
+        const values = ops.alloc([count], 'chebyshev values');
+        ops.encodeWith((encoder, temps) => {
+          temps.push(uniform);
+          return dispatchGrid(encoder, this.ctx.device, this.kernel, 'chebyshev', [uniform, pts.buffer, coreGpu.buffer, factorsGpu.buffer, values.buffer], Math.ceil(count / 64));
+        });
+        out.set((await ops.read(values)).data, p0);
+        ops.release(pts, values);
+      }
+      return out;
     } finally {
-      ops.release(pts, coreGpu, factorsGpu, values);
+      ops.release(coreGpu, factorsGpu);
       ops.flush();
     }
   }

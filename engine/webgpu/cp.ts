@@ -37,7 +37,7 @@ export async function cpGpu(ops: GpuOps, mk: MttkrpKernel, input: Tensor, opts: 
     // device's Gram matrix (float32; the init only has to start ALS well).
     const leading: { u: Mat; s: ArrayLike<number> }[] = [];
     if (opts.init === 'svd') {
-      const x64 = input.size * Math.max(...shape) <= HOST_SUBSPACE_WORK || !ops.fitsBinding(x) ? to64(input) : null;
+      const x64 = input.size * Math.max(...shape) <= HOST_SUBSPACE_WORK ? to64(input) : null;
       for (let m = 0; m < d; m++) {
         const k = Math.min(rank, shape[m]!);
         if (x64) leading.push(leadingLeftOfUnfolding(x64, m, k));
@@ -94,7 +94,6 @@ export async function cpGpu(ops: GpuOps, mk: MttkrpKernel, input: Tensor, opts: 
  * columns (the last mode first) and reads back the dims[keep] × R result.
  */
 async function contractAllBut(ops: GpuOps, mk: MttkrpKernel, t: GpuTensor, dims: readonly number[], factors: readonly (GpuTensor | null)[], keep: number, rank: number): Promise<Mat> {
-  ops.requireBinding(t, 'MTTKRP of CP-ALS');
   let axes = dims.map((n, m) => ({ n, m }));
   let cur = t;
   for (let pos = axes.length - 1; pos >= 0; pos--) {

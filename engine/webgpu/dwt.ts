@@ -6,7 +6,7 @@ import { dwtAxes, filters, type DwtOptions } from '../transforms';
 import type { GpuContext } from './device';
 import type { GpuOps } from './ops';
 import type { BufferPool } from './pool';
-import { dispatchGrid, kernel, type Kernel } from './pipeline';
+import { dispatchGrid, kernel, windowAt, type Kernel } from './pipeline';
 
 const MAX_AXES = 8;
 const MAX_TAPS = 8;
@@ -22,26 +22,41 @@ export class DwtKernel {
     this.kernel = kernel(ctx.device, 'dwt', ['uniform', 'read-only-storage', 'storage']);
   }
 
-  /** Records one level along `axis` inside the block [0, extent), src → dst. */
+  /** Records one level along `axis` inside the block [0, extent), src → dst. A tensor larger than
+   * one storage binding goes a window of slabs along axis 0 at a time (axis must not be 0 then:
+   * dwtGpu transposes for that). Returns the number of dispatches. */
   encode(encoder: GPUCommandEncoder, src: GPUBuffer, dst: GPUBuffer, shape: readonly number[], extent: readonly number[], axis: number, taps: { lo: Float64Array; hi: Float64Array }, inverse: boolean, temps: GPUBuffer[]): number {
     const total = shape.reduce((a, b) => a * b, 1);
     if (total === 0) return 0;
-    const params = new ArrayBuffer(PARAMS_BYTES);
-    const u = new Uint32Array(params);
-    const f = new Float32Array(params);
-    u.set([shape.length, total, axis, extent[axis]!, taps.lo.length, inverse ? 1 : 0, 0, 0]);
-    for (let k = 0; k < MAX_AXES; k++) {
-      u[8 + k] = shape[k] ?? 1;
-      u[16 + k] = extent[k] ?? 1;
+    const limit = this.ctx.limits.maxStorageBufferBindingSize;
+    const slab = total / shape[0]!;
+    const step = 4 * total <= limit ? shape[0]! : Math.floor((limit / 4 - 64) / slab);
+    if (step <= 0 || (axis === 0 && step < shape[0]!)) {
+      throw new Error(`the wavelet transform on the GPU cannot bind ${axis === 0 ? 'all' : 'one slab'} of ${formatShape(shape)} within this device's storage binding limit of ${limit} bytes (adapter: ${this.ctx.adapter}); use --backend cpu for this node`);
     }
-    for (let j = 0; j < MAX_TAPS; j++) {
-      f[24 + j] = taps.lo[j] ?? 0;
-      f[32 + j] = taps.hi[j] ?? 0;
+    let dispatches = 0;
+    for (let first = 0; first < shape[0]!; first += step) {
+      const count = Math.min(step, shape[0]! - first);
+      const a = windowAt(src, first * slab, count * slab);
+      const b = windowAt(dst, first * slab, count * slab);
+      const params = new ArrayBuffer(PARAMS_BYTES);
+      const u = new Uint32Array(params);
+      const f = new Float32Array(params);
+      u.set([shape.length, count * slab, axis, extent[axis]!, taps.lo.length, inverse ? 1 : 0, a.skip, b.skip]);
+      for (let k = 0; k < MAX_AXES; k++) {
+        u[8 + k] = k === 0 ? count : (shape[k] ?? 1);
+        u[16 + k] = k === 0 ? Math.max(0, Math.min(count, extent[0]! - first)) : (extent[k] ?? 1);
+      }
+      for (let j = 0; j < MAX_TAPS; j++) {
+        f[24 + j] = taps.lo[j] ?? 0;
+        f[32 + j] = taps.hi[j] ?? 0;
+      }
+      const uniform = this.pool.acquire('dwt params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+      this.ctx.device.queue.writeBuffer(uniform, 0, params);
+      temps.push(uniform);
+      dispatches += dispatchGrid(encoder, this.ctx.device, this.kernel, 'dwt', [uniform, a.binding, b.binding], Math.ceil((count * slab) / 256));
     }
-    const uniform = this.pool.acquire('dwt params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    this.ctx.device.queue.writeBuffer(uniform, 0, params);
-    temps.push(uniform);
-    return dispatchGrid(encoder, this.ctx.device, this.kernel, 'dwt', [uniform, src, dst], Math.ceil(total / 256));
+    return dispatches;
   }
 }
 
@@ -54,12 +69,25 @@ export async function dwtGpu(ops: GpuOps, dwtKernel: DwtKernel, x: Tensor, opts:
   let src = ops.copy(ops.input(x, 'dwt input'));
   let dst = ops.alloc(x.shape, 'dwt output');
   try {
-    ops.requireBinding(src, 'wavelet transform');
+    // Beyond one binding the kernel goes slabs of axis 0 at a time; a level along axis 0 itself
+    // runs between two transposes that swap axes 0 and 1 (also windowed).
+    const windowed = !ops.fitsBinding(src);
+    if (windowed && x.ndim === 1) ops.requireBinding(src, 'wavelet transform of a 1-D signal');
+    const swap = x.shape.map((_, i) => (i === 0 ? 1 : i === 1 ? 0 : i));
     const order = opts.inverse ? Array.from({ length: levels }, (_, i) => levels - 1 - i) : Array.from({ length: levels }, (_, i) => i);
     for (const level of order) {
       const extent = x.shape.map((n, i) => (axes.includes(i) ? n / 2 ** level : n));
       for (const axis of axes) {
-        ops.encodeWith((enc, temps) => dwtKernel.encode(enc, src.buffer, dst.buffer, x.shape, extent, axis, taps, !!opts.inverse, temps));
+        if (windowed && axis === 0) {
+          const t = ops.permute(src, swap);
+          const t2 = ops.alloc(t.shape, 'dwt transposed');
+          const ext = swap.map((i) => extent[i]!);
+          ops.encodeWith((enc, temps) => dwtKernel.encode(enc, t.buffer, t2.buffer, t.shape, ext, 1, taps, !!opts.inverse, temps));
+          ops.permute(t2, swap, dst);
+          ops.release(t, t2);
+        } else {
+          ops.encodeWith((enc, temps) => dwtKernel.encode(enc, src.buffer, dst.buffer, x.shape, extent, axis, taps, !!opts.inverse, temps));
+        }
         [src, dst] = [dst, src];
       }
     }

@@ -6,7 +6,7 @@ import { Tensor, formatShape } from '../tensor';
 import type { GpuContext } from './device';
 import { BufferPool } from './pool';
 import { bindBuffers, kernel, type Kernel } from './pipeline';
-import { GpuTimer } from './timer';
+import { GpuTimer, timedSubmit } from './timer';
 
 const TILE_M = 64;
 const TILE_N = 64;
@@ -123,6 +123,27 @@ export class GemmKernel {
     throw tooLarge(job.transA ? 'the transposed product' : 'B');
   }
 
+  /** Whether encode can bind this product (whole, or in one of its windowings); GpuOps.matmul
+   * transposes an operand first where it cannot. */
+  windowable(job: GemmJob): boolean {
+    const batch = job.batch ?? 1;
+    if (job.m === 0 || job.n === 0 || batch === 0) return true;
+    const room = this.ctx.limits.maxStorageBufferBindingSize / 4 - 63;
+    const { m, n, k } = job;
+    const [sa, sb, sc] = [job.strideA ?? 0, job.strideB ?? 0, job.strideC ?? 0];
+    const span = (stride: number, one: number) => (batch > 1 && stride > 0 ? (batch - 1) * stride + one : one);
+    const [ea, eb, ec] = [span(sa, m * k), span(sb, k * n), span(sc, m * n)];
+    const fits = (elems: number) => 4 * elems <= this.ctx.limits.maxStorageBufferBindingSize;
+    if (fits(ea) && fits(eb) && fits(ec)) return true;
+    if (batch > 1) {
+      const step = Math.min(...[sa, sb, sc].filter((x) => x > 0).map((x) => Math.floor(room / x)));
+      return step > 0 && ![[sa, m * k], [sb, k * n], [sc, m * n]].some(([st, one]) => st === 0 && !fits(one!));
+    }
+    if (!job.transA && fits(eb)) return Math.floor(room / Math.max(k, n)) > 0;
+    if (job.transA && !job.transB && fits(ec)) return Math.floor(room / Math.max(m, n)) > 0;
+    return false;
+  }
+
   /**
    * Split-K for products with few output tiles and a long K (the Gram matrices of wide unfoldings):
    * `chunks` products over K-slices of kc run as one batch into partials (chunks × M × N, the slices
@@ -212,14 +233,9 @@ export class GemmKernel {
     } finally {
       this.timer = null;
     }
-    await device.queue.onSubmittedWorkDone();
-    const t0 = performance.now();
-    device.queue.submit([encoder.finish()]);
-    await device.queue.onSubmittedWorkDone();
-    const wallMs = (performance.now() - t0) / repeats;
-    const gpuMs = timer ? (await timer.totalMs()) / repeats : null;
+    const times = await timedSubmit(device, encoder, repeats, timer);
     this.pool.release(...temps);
-    return { wallMs, gpuMs };
+    return times;
   }
 
   /** Checks the shapes, uploads the operands (their buffers go onto `temps`) and returns the job. */

@@ -1,8 +1,9 @@
 // Binds shaders/mttkrp.wgsl: out[p, q, r] = Σ_s T[p, s, q, r]·A[s, r] on device buffers.
 import type { GpuContext } from './device';
 import type { BufferPool } from './pool';
-import { dispatchGrid, kernel, type Kernel } from './pipeline';
+import { dispatchGrid, kernel, windowAt, type Kernel } from './pipeline';
 
+const PARAMS_BYTES = 32;
 
 export class MttkrpKernel {
   private readonly kernel: Kernel;
@@ -14,13 +15,37 @@ export class MttkrpKernel {
     this.kernel = kernel(ctx.device, 'mttkrp', ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
   }
 
-  /** Records the contraction of axis 1 of T (P × S × Q × R) with A (S × R) into out (P × Q × R). */
+  /**
+   * Records the contraction of axis 1 of T (P × S × Q × R) with A (S × R) into out (P × Q × R).
+   * Beyond one storage binding, T goes in windows of whole P-slabs, or of S-runs of one slab
+   * (accumulated) where a slab alone is too large. Returns the number of dispatches.
+   */
   encode(encoder: GPUCommandEncoder, t: GPUBuffer, a: GPUBuffer, out: GPUBuffer, dims: { p: number; s: number; q: number; r: number }, temps: GPUBuffer[]): number {
-    const total = dims.p * dims.q * dims.r;
-    if (total === 0) return 0;
-    const uniform = this.pool.acquire('mttkrp params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    this.ctx.device.queue.writeBuffer(uniform, 0, Uint32Array.of(dims.p, dims.s, dims.q, dims.r));
-    temps.push(uniform);
-    return dispatchGrid(encoder, this.ctx.device, this.kernel, 'mttkrp', [uniform, t, a, out], Math.ceil(total / 256));
+    const { p, s, q, r } = dims;
+    if (p * q * r === 0) return 0;
+    const limit = this.ctx.limits.maxStorageBufferBindingSize;
+    const room = Math.floor(limit / 4) - 64;
+    const qr = q * r;
+    const slab = s * qr;
+    const whole = 4 * p * slab <= limit;
+    if (!whole && qr > room) {
+      throw new Error(`the MTTKRP on the GPU cannot bind one ${q}×${r} slice of its ${p}×${s}×${q}×${r} operand within this device's storage binding limit of ${limit} bytes (adapter: ${this.ctx.adapter}); use --backend cpu for this node`);
+    }
+    // Rows of P per window (whole slabs) or, with one row, the S-run per window.
+    const [pc, sc] = whole ? [p, s] : slab <= room ? [Math.floor(room / slab), s] : [1, Math.floor(room / qr)];
+    let dispatches = 0;
+    for (let p0 = 0; p0 < p; p0 += pc) {
+      const rows = Math.min(pc, p - p0);
+      for (let s0 = 0; s0 < s; s0 += sc) {
+        const run = Math.min(sc, s - s0);
+        const tw = windowAt(t, p0 * slab + s0 * qr, (rows - 1) * slab + run * qr);
+        const ow = windowAt(out, p0 * qr, rows * qr);
+        const uniform = this.pool.acquire('mttkrp params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+        this.ctx.device.queue.writeBuffer(uniform, 0, Uint32Array.of(rows, run, q, r, tw.skip, s0 * r, ow.skip, s0 > 0 ? 1 : 0));
+        temps.push(uniform);
+        dispatches += dispatchGrid(encoder, this.ctx.device, this.kernel, 'mttkrp', [uniform, tw.binding, a, ow.binding], Math.ceil((rows * qr) / 256));
+      }
+    }
+    return dispatches;
   }
 }

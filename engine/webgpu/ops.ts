@@ -70,8 +70,8 @@ export class GpuOps {
     return new GpuTensor([...shape], this.pool.acquire(label, Math.max(16, bytes), usage));
   }
 
-  /** Whether t fits one storage binding. Products, reductions, line transforms and transposes that
-   * keep axis 0 take larger tensors a window at a time; the other kernels need it to fit. */
+  /** Whether t fits one storage binding. Products, reductions, transposes, line transforms and the
+   * DWT take larger tensors a window at a time; the other kernels need it to fit. */
   fitsBinding(t: GpuTensor): boolean {
     return 4 * t.size <= this.ctx.limits.maxStorageBufferBindingSize;
   }
@@ -132,7 +132,10 @@ export class GpuOps {
     this.stats.dispatches += this.gemm.encode(this.enc(), job, this.pending);
   }
 
-  /** op(A)·op(B) of two matrices. With `into` (and β), C = α·op(A)·op(B) + β·into, written into it. */
+  /** op(A)·op(B) of two matrices. With `into` (and β), C = α·op(A)·op(B) + β·into, written into it.
+   * Where the product kernel cannot window operands beyond one storage binding as stored, an
+   * operand is transposed first (windowed): to Aᵀ·B with K-blocks when C fits a binding, to A·op(B)
+   * with row blocks when B does. */
   matmul(a: GpuTensor, b: GpuTensor, opts: { transA?: boolean; transB?: boolean; alpha?: number; beta?: number; into?: GpuTensor } = {}): GpuTensor {
     if (a.shape.length !== 2 || b.shape.length !== 2) throw new Error(`matmul needs two matrices, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
     const [m, k] = opts.transA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
@@ -140,7 +143,27 @@ export class GpuOps {
     if (k !== k2) throw new Error(`matmul: inner sizes differ (${m}×${k} · ${k2}×${n})`);
     const c = opts.into ?? this.alloc([m, n], 'matmul C');
     if (c.size !== m * n) throw new Error(`matmul: the output holds ${c.size} entries, not ${m}×${n}`);
-    this.run({ a: a.buffer, b: b.buffer, c: c.buffer, m, n, k, transA: !!opts.transA, transB: !!opts.transB, alpha: opts.alpha ?? 1, beta: opts.beta ?? 0 });
+    const job: GemmJob = { a: a.buffer, b: b.buffer, c: c.buffer, m, n, k, transA: !!opts.transA, transB: !!opts.transB, alpha: opts.alpha ?? 1, beta: opts.beta ?? 0 };
+    if (!this.gemm.windowable(job)) {
+      const temps: GpuTensor[] = [];
+      const flip = (t: GpuTensor) => {
+        const f = this.permute(t, [1, 0]);
+        temps.push(f);
+        return f;
+      };
+      if (4 * m * n <= this.ctx.limits.maxStorageBufferBindingSize) {
+        // Aᵀ stored K × M and B stored K × N: K rows of both a window at a time.
+        const at = job.transA ? a : flip(a);
+        const bk = !job.transB ? b : b === a && !job.transA ? at : flip(b);
+        Object.assign(job, { a: at.buffer, b: bk.buffer, transA: true, transB: false });
+      } else {
+        Object.assign(job, { a: job.transA ? flip(a).buffer : a.buffer, transA: false });
+      }
+      this.run(job);
+      this.release(...temps);
+    } else {
+      this.run(job);
+    }
     return opts.into ? c : new GpuTensor([m, n], c.buffer);
   }
 
@@ -170,15 +193,56 @@ export class GpuOps {
     return new GpuTensor(shape, y.buffer);
   }
 
-  /** numpy.transpose(x, perm), into a new tensor or into `into` (same number of entries). */
+  /** numpy.transpose(x, perm), into a new tensor or into `into` (same number of entries). Tensors
+   * beyond one storage binding go in windows: slabs of axis 0 when it stays first (each slab
+   * transposed on its own when one slab is too large), else three passes — bring the new first
+   * axis next to axis 0, transpose the (I₀, rest) matrix a block at a time (axis 0 becomes last),
+   * order the rest. */
   permute(x: GpuTensor, perm: readonly number[], into?: GpuTensor): GpuTensor {
-    // Windows over axis 0 take any size when it stays first; other transposes bind all of x.
-    if (perm[0] !== 0) this.requireBinding(x, 'transpose');
     const shape = perm.map((i) => x.shape[i]!);
     if (into && into.size !== x.size) throw new Error(`permute: the output holds ${into.size} entries, not ${x.size}`);
     const y = into ? new GpuTensor(shape, into.buffer) : this.alloc(shape, 'permuted');
-    this.stats.dispatches += this.permuteKernel.encode(this.enc(), x.buffer, y.buffer, x.shape, perm, this.pending);
+    this.permuteRegion(x.buffer, 0, y.buffer, 0, x.shape, perm);
     return y;
+  }
+
+  /** dst[dstBase …] = transpose(src[srcBase …], perm) for a src region of `shape`. */
+  private permuteRegion(src: GPUBuffer, srcBase: number, dst: GPUBuffer, dstBase: number, shape: readonly number[], perm: readonly number[]): void {
+    const k = this.permuteKernel;
+    const total = shape.reduce((a, b) => a * b, 1);
+    const plan = k.plan(shape, perm);
+    if (plan === 'direct') {
+      this.stats.dispatches += k.encode(this.enc(), src, dst, shape, perm, this.pending, srcBase, dstBase);
+      return;
+    }
+    if (plan === 'slabs') {
+      const slab = total / shape[0]!;
+      const inner = perm.slice(1).map((p) => p - 1);
+      for (let i = 0; i < shape[0]!; i++) this.permuteRegion(src, srcBase + i * slab, dst, dstBase + i * slab, shape.slice(1), inner);
+      return;
+    }
+    const first = perm[0]!;
+    const isIdentity = (p: readonly number[]) => p.every((v, i) => v === i);
+    const others = shape.map((_, i) => i).filter((i) => i !== 0 && i !== first);
+    const p1 = [0, first, ...others];
+    let step = { buffer: src, base: srcBase };
+    const temps: GpuTensor[] = [];
+    const temp = (dims: readonly number[], label: string) => {
+      const t = this.alloc(dims, label);
+      temps.push(t);
+      return { buffer: t.buffer, base: 0 };
+    };
+    if (!isIdentity(p1)) {
+      const t = temp(p1.map((i) => shape[i]!), 'transpose pass 1');
+      this.permuteRegion(src, srcBase, t.buffer, 0, shape, p1);
+      step = t;
+    }
+    const labels = [first, ...others, 0];
+    const p3 = perm.map((axis) => labels.indexOf(axis));
+    const mid = isIdentity(p3) ? { buffer: dst, base: dstBase } : temp(labels.map((i) => shape[i]!), 'transpose pass 2');
+    this.stats.dispatches += k.blockTranspose(this.enc(), step.buffer, mid.buffer, shape[0]!, total / shape[0]!, this.pending, step.base, mid.base);
+    if (mid.buffer !== dst) this.permuteRegion(mid.buffer, 0, dst, dstBase, labels.map((i) => shape[i]!), p3);
+    this.release(...temps);
   }
 
   /** Records another kernel's dispatches into the open encoder; `record` returns how many it made

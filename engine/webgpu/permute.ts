@@ -1,13 +1,20 @@
 // Binds shaders/permute.wgsl: numpy.transpose on device buffers (unfoldings, moving an axis last for
-// the transforms). `encode` records one dispatch.
+// the transforms). `encode` records the dispatches of one transpose; `blockTranspose` those of a 2-D
+// transpose of a matrix larger than one storage binding, a block at a time.
 import { formatShape } from '../tensor';
 import type { GpuContext } from './device';
 import type { BufferPool } from './pool';
-import { dispatchGrid, kernel, type Kernel } from './pipeline';
+import { dispatchGrid, kernel, windowAt, type Kernel } from './pipeline';
 
 const MAX_AXES = 8;
 const WG = 256;
-const PARAMS_BYTES = 80;
+const PARAMS_BYTES = 112;
+
+const cOrderStrides = (shape: readonly number[]): number[] => {
+  const s = new Array<number>(shape.length);
+  for (let i = shape.length - 1, acc = 1; i >= 0; acc *= shape[i]!, i--) s[i] = acc;
+  return s;
+};
 
 export class PermuteKernel {
   private readonly kernel: Kernel;
@@ -19,40 +26,88 @@ export class PermuteKernel {
     this.kernel = kernel(ctx.device, 'permute', ['uniform', 'read-only-storage', 'storage']);
   }
 
-  /** Records dst = transpose(src, perm) for a src of `shape`; the uniform goes onto `temps`. */
-  encode(encoder: GPUCommandEncoder, src: GPUBuffer, dst: GPUBuffer, shape: readonly number[], perm: readonly number[], temps: GPUBuffer[]): number {
+  /** Elements one binding holds, less the largest element offset a window may start with. */
+  private get bindable(): number {
+    return Math.floor(this.ctx.limits.maxStorageBufferBindingSize / 4) - 64;
+  }
+
+  /** One dispatch of the strided copy over `iter` (C order): src[srcOff + Σ iₖ·inStride] →
+   * dst[dstOff + Σ iₖ·outStride], the two bindings given. */
+  private copy(encoder: GPUCommandEncoder, src: GPUBufferBinding, dst: GPUBufferBinding, iter: readonly number[], inStride: readonly number[], outStride: readonly number[], srcOff: number, dstOff: number, temps: GPUBuffer[]): void {
+    const total = iter.reduce((a, b) => a * b, 1);
+    const params = new Uint32Array(PARAMS_BYTES / 4);
+    params.set([iter.length, total, srcOff, dstOff]);
+    for (let k = 0; k < MAX_AXES; k++) {
+      params[4 + k] = iter[k] ?? 1;
+      params[12 + k] = inStride[k] ?? 0;
+      params[20 + k] = outStride[k] ?? 0;
+    }
+    const uniform = this.pool.acquire('permute params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.ctx.device.queue.writeBuffer(uniform, 0, params);
+    temps.push(uniform);
+    dispatchGrid(encoder, this.ctx.device, this.kernel, 'permute', [uniform, src, dst], Math.ceil(total / WG));
+  }
+
+  /** How `encode` can do this transpose: 'direct' (whole, or windows of slabs of axis 0), 'slabs'
+   * (axis 0 kept but one slab exceeds a binding: each slab transposed on its own), or 'passes'
+   * (three passes through blockTranspose) — GpuOps.permute arranges the last two. */
+  plan(shape: readonly number[], perm: readonly number[]): 'direct' | 'slabs' | 'passes' {
+    const total = shape.reduce((a, b) => a * b, 1);
+    if (total <= this.bindable || total === 0) return 'direct';
+    if (perm[0] !== 0) return 'passes';
+    return total / shape[0]! <= this.bindable ? 'direct' : 'slabs';
+  }
+
+  /** Records dst[dstBase …] = transpose(src[srcBase …], perm) for a src of `shape` (plan() must be
+   * 'direct'); the uniforms go onto `temps`. Returns the number of dispatches. */
+  encode(encoder: GPUCommandEncoder, src: GPUBuffer, dst: GPUBuffer, shape: readonly number[], perm: readonly number[], temps: GPUBuffer[], srcBase = 0, dstBase = 0): number {
     const d = shape.length;
     if (d > MAX_AXES) throw new Error(`the WebGPU permute handles up to ${MAX_AXES} axes, got ${formatShape(shape)}`);
     const total = shape.reduce((a, b) => a * b, 1);
     if (total === 0) return 0;
-    const strides = new Array<number>(d);
-    for (let i = d - 1, s = 1; i >= 0; s *= shape[i]!, i--) strides[i] = s;
+    const strides = cOrderStrides(shape);
     // With axis 0 kept first, input and output slabs along it are contiguous and equal in size, so
-    // a tensor beyond one storage binding is transposed a window of slabs at a time (each binding
-    // starts at the 256-byte boundary below its slabs; the rest is an element offset).
+    // a tensor beyond one storage binding is transposed a window of slabs at a time.
     const slab = total / shape[0]!;
-    const limit = this.ctx.limits.maxStorageBufferBindingSize;
-    const step = perm[0] === 0 && 4 * total > limit ? Math.floor((limit / 4 - 63) / slab) : shape[0]!;
-    if (step <= 0) throw new Error(`the WebGPU permute cannot bind one slab of ${formatShape(shape)} within this device's storage binding limit of ${limit} bytes`);
+    const step = 4 * total > this.ctx.limits.maxStorageBufferBindingSize ? Math.floor(this.bindable / slab) : shape[0]!;
+    if (step <= 0 || (perm[0] !== 0 && step < shape[0]!)) {
+      throw new Error(`the WebGPU permute cannot bind one slab of ${formatShape(shape)} within this device's storage binding limit of ${this.ctx.limits.maxStorageBufferBindingSize} bytes`);
+    }
     let windows = 0;
     for (let first = 0; first < shape[0]!; first += step) {
       const count = Math.min(step, shape[0]! - first);
-      const start = first * slab;
-      const offset = Math.floor((4 * start) / 256) * 256;
-      const skip = start - offset / 4;
-      const binding = (buffer: GPUBuffer) => ({ buffer, offset, size: 4 * (skip + count * slab) });
-      const params = new Uint32Array(PARAMS_BYTES / 4);
-      params.set([d, count * slab, skip, skip]);
-      for (let k = 0; k < MAX_AXES; k++) {
-        params[4 + k] = k < d ? (k === 0 && perm[0] === 0 ? count : shape[perm[k]!]!) : 1;
-        params[12 + k] = k < d ? strides[perm[k]!]! : 0;
-      }
-      const uniform = this.pool.acquire('permute params', PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-      this.ctx.device.queue.writeBuffer(uniform, 0, params);
-      temps.push(uniform);
-      dispatchGrid(encoder, this.ctx.device, this.kernel, 'permute', [uniform, binding(src), binding(dst)], Math.ceil((count * slab) / WG));
+      const iter = perm.map((p, k) => (k === 0 && p === 0 ? count : shape[p]!));
+      const a = windowAt(src, srcBase + first * slab, count * slab);
+      const b = windowAt(dst, dstBase + first * slab, count * slab);
+      this.copy(encoder, a.binding, b.binding, iter, perm.map((p) => strides[p]!), cOrderStrides(iter), a.skip, b.skip, temps);
       windows++;
     }
     return windows;
+  }
+
+  /**
+   * Records dst = srcᵀ for a rows × cols matrix of any size a buffer holds, one block per dispatch:
+   * rb input rows by cb input columns, each block's input span ((rb − 1)·cols + cb elements) and
+   * output span ((cb − 1)·rows + rb) within one binding.
+   */
+  blockTranspose(encoder: GPUCommandEncoder, src: GPUBuffer, dst: GPUBuffer, rows: number, cols: number, temps: GPUBuffer[], srcBase = 0, dstBase = 0): number {
+    if (rows * cols === 0) return 0;
+    const room = this.bindable;
+    const cb = Math.min(cols, Math.floor(room / rows));
+    if (cb <= 0) throw new Error(`the WebGPU transpose cannot bind one column of a ${rows}×${cols} matrix within this device's storage binding limit of ${this.ctx.limits.maxStorageBufferBindingSize} bytes`);
+    const rb = cols <= room - cb ? Math.min(rows, Math.floor((room - cb) / cols) + 1) : 1;
+    let dispatches = 0;
+    for (let i0 = 0; i0 < rows; i0 += rb) {
+      const r = Math.min(rb, rows - i0);
+      for (let j0 = 0; j0 < cols; j0 += cb) {
+        const c = Math.min(cb, cols - j0);
+        const a = windowAt(src, srcBase + i0 * cols + j0, (r - 1) * cols + c);
+        const b = windowAt(dst, dstBase + j0 * rows + i0, (c - 1) * rows + r);
+        // Iterate in output order (c × r): input strides (1, cols), output strides (rows, 1).
+        this.copy(encoder, a.binding, b.binding, [c, r], [1, cols], [rows, 1], a.skip, b.skip, temps);
+        dispatches++;
+      }
+    }
+    return dispatches;
   }
 }

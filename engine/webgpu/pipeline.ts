@@ -79,3 +79,11 @@ export function lineWindows(lines: number, lineElems: number, limitBytes: number
   }
   return out;
 }
+
+/** The binding of `span` elements from element `start` of a buffer: bindings start at a 256-byte
+ * boundary, the rest is an element offset (`skip`). */
+export function windowAt(buffer: GPUBuffer, start: number, span: number): { binding: GPUBufferBinding; skip: number } {
+  const offset = Math.floor((4 * start) / 256) * 256;
+  const skip = start - offset / 4;
+  return { binding: { buffer, offset, size: 4 * (skip + span) }, skip };
+}

@@ -38,3 +38,14 @@ export class GpuTimer {
     return Number(ns) / 1e6;
   }
 }
+
+/** Submits `encoder` (holding `repeats` runs of what is timed) on an idle queue and waits for it:
+ * milliseconds per run from the host clock, and from `timer`'s passes where there is one. */
+export async function timedSubmit(device: GPUDevice, encoder: GPUCommandEncoder, repeats: number, timer: GpuTimer | null): Promise<{ wallMs: number; gpuMs: number | null }> {
+  await device.queue.onSubmittedWorkDone();
+  const t0 = performance.now();
+  device.queue.submit([encoder.finish()]);
+  await device.queue.onSubmittedWorkDone();
+  const wallMs = (performance.now() - t0) / repeats;
+  return { wallMs, gpuMs: timer ? (await timer.totalMs()) / repeats : null };
+}

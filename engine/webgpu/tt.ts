@@ -28,7 +28,7 @@ export async function ttGpu(ops: GpuOps, input: Tensor, opts: TtOptions): Promis
       const c = new GpuTensor([rows, cols], rest.buffer);
       let u: Mat;
       let r: number;
-      if (tol !== undefined || rows >= cols || rows * rows * cols <= HOST_SUBSPACE_WORK || !ops.fitsBinding(c)) {
+      if (tol !== undefined || rows >= cols || rows * rows * cols <= HOST_SUBSPACE_WORK) {
         const host = rest === x ? input : await ops.read(c);
         ({ u, r } = ttStep(mat(rows, cols, Float64Array.from(host.data)), caps[k], tol));
       } else {

@@ -43,9 +43,8 @@ export async function tuckerGpu(ops: GpuOps, input: Tensor, opts: TuckerOptions)
   /** Leading subspace of mode m of y; `s` holds y's singular values when computed on the host. */
   const leading = async (y: GpuTensor, m: number): Promise<{ u: Mat; s: Float64Array | null }> => {
     const work = shape[m]! * y.size;
-    if (work <= HOST_SUBSPACE_WORK || !ops.fitsBinding(y)) {
-      // Small enough to read back (or too large for the device's Gram kernels to bind): the
-      // subspace in float64 on the host, as the CPU computes it.
+    if (work <= HOST_SUBSPACE_WORK) {
+      // Small enough to read back: the subspace in float64 on the host, as the CPU computes it.
       const t = y === x ? input : await ops.read(y);
       return leadingLeftOfUnfolding(to64(t), m, ranks[m]!);
     }

@@ -47,6 +47,14 @@ describe('Chebyshev evaluation on WebGPU', () => {
     const got = await kernel.evaluate(ops, e, pts.data, m);
     const err = Array.from(got).reduce((mx, v, i) => Math.max(mx, Math.abs(v - want[i]!)), 0);
     expect(err).toBeLessThanOrEqual(1e-5 * maxAbs(want));
+    // Points beyond one binding (4 KB here: 1000 points × 3 coordinates are 12 KB) go in chunks,
+    // with the same values; coefficients beyond it are refused, naming the sizes.
+    const smallCtx = { ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 4096 } };
+    const small = new GpuOps(smallCtx);
+    expect([...(await new ChebyshevKernel(smallCtx).evaluate(small, e, pts.data, m))]).toEqual([...got]);
+    expect(small.stats.readbacks).toBe(Math.ceil(m / 320));
+    const dense: ChebyshevValue = { domain: [[-1, 1], [-1, 1]], coefficients: new Tensor([40, 40]) };
+    await expect(new ChebyshevKernel(smallCtx).evaluate(small, dense, new Float32Array(2), 1)).rejects.toThrow(/the Chebyshev evaluation \(the coefficients\) on the GPU reads all of \[40×40\] \(6400 bytes\) at once, above this device's storage binding limit of 4096 bytes/);
   });
 
   it('refuses expansions beyond its limits with a message', async () => {

@@ -7,7 +7,7 @@ import type { GpuContext } from '../../engine/webgpu/device';
 import { cpGpu } from '../../engine/webgpu/cp';
 import { MttkrpKernel } from '../../engine/webgpu/mttkrp';
 import { GpuOps } from '../../engine/webgpu/ops';
-import { refExpected as expected, refInput as input, withGpu } from './gpu';
+import { refExpected as expected, refInput as input, relMax, withGpu } from './gpu';
 
 let gpu: GpuContext | null = null;
 let ops: GpuOps;
@@ -58,6 +58,23 @@ describe('CP-ALS on WebGPU', () => {
         expect(gpuBest).toBeLessThan(1e-4);
       }
     }
+  });
+
+  it('contracts MTTKRPs above an artificially small binding limit in windows (whole slabs and accumulated runs), with the same sweeps', async () => {
+    if (!gpu) return;
+    const x = syntheticTensor({ kind: 'cp', shape: [6, 40, 8, 5], ranks: [3], noise: 0.01 }, new RandomSource(5)).tensor; // 38 KB
+    // 4 KB bindings: the GEMM output T (6·40·8 × 3) goes in P-slab windows; contracting mode 1 of
+    // (1 × 40 × 40 × 3)-shaped partials needs runs of S within one slab.
+    const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 4096 } });
+    const smallMk = new MttkrpKernel({ ...gpu, limits: small.ctx.limits }, small.pool);
+    const o = cpOpts({ rank: 3, init: 'random', maxIter: 30, tol: 0, random: new RandomSource(2) });
+    const before = ops.stats.dispatches;
+    const b = await cpGpu(ops, mk, x, { ...o, random: new RandomSource(2) });
+    const a = await cpGpu(small, smallMk, x, o);
+    expect(a.iterations).toBe(b.iterations);
+    expect(Math.abs(a.relError - b.relError)).toBeLessThan(1e-6);
+    a.factors.forEach((f, m) => expect(relMax(f, b.factors[m]!)).toBeLessThan(1e-4));
+    expect(small.stats.dispatches).toBeGreaterThan(ops.stats.dispatches - before); // windows, not one dispatch each
   });
 
   it('refuses rank 0, order-1 tensors and non-finite input, as the CPU does', async () => {

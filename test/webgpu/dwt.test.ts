@@ -42,10 +42,25 @@ describe('WebGPU DWT', () => {
     }
   });
 
-  it('refuses a tensor above the storage binding limit with a message naming the sizes and the CPU backend', async () => {
+  it('takes tensors above an artificially small binding limit a window at a time, along every axis, equal to the CPU', async () => {
     if (!gpu) return;
     const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 4096 } });
-    await expect(dwtGpu(small, new DwtKernel(gpu, small.pool), gaussian([64, 32], 1), { wavelet: 'haar', levels: 1 })).rejects.toThrow(/the wavelet transform on the GPU reads all of \[64×32\] \(8192 bytes\) at once, above this device's storage binding limit of 4096 bytes .*use --backend cpu for this node/);
+    const smallKernel = new DwtKernel({ ...gpu, limits: small.ctx.limits }, small.pool);
+    const x = gaussian([16, 24, 8], 3); // 12 KB: windows of slabs; levels along axis 0 between transposes
+    for (const opts of [
+      { wavelet: 'db2' as const, levels: 2 },
+      { wavelet: 'sym4' as const, levels: 1, axes: [0] },
+      { wavelet: 'haar' as const, levels: 3, axes: [1, 2] },
+    ]) {
+      for (const inverse of [false, true]) {
+        const o = { ...opts, inverse };
+        const before = small.stats.dispatches;
+        expect(relMax(await dwtGpu(small, smallKernel, x, o), dwt(x, o)), JSON.stringify(o)).toBeLessThan(1e-5);
+        expect(small.stats.dispatches - before).toBeGreaterThan(2 * opts.levels);
+      }
+    }
+    // A 1-D signal has no second axis to window over: refused with the sizes and the CPU backend.
+    await expect(dwtGpu(small, smallKernel, gaussian([2048], 1), { wavelet: 'haar', levels: 1 })).rejects.toThrow(/the wavelet transform of a 1-D signal on the GPU reads all of \[2048\] \(8192 bytes\) at once, above this device's storage binding limit of 4096 bytes .*use --backend cpu for this node/);
   });
 
   it('refuses axes not divisible by 2^levels, naming the pad', async () => {

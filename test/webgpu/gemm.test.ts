@@ -5,6 +5,7 @@ import { shadersModuleText } from '../../scripts/build-shaders';
 import { Tensor, map, matmul } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GemmKernel, splitKChunks } from '../../engine/webgpu/gemm';
+import { NaiveGemm } from '../../engine/webgpu/gemm-naive';
 import { readFileSync } from 'node:fs';
 import { gaussian, withGpu } from './gpu';
 
@@ -19,6 +20,22 @@ withGpu((g) => {
 describe('WebGPU GEMM', () => {
   it('the engine reads the kernels in shaders/ (run npm run build:shaders after editing them)', () => {
     expect(readFileSync(new URL('../../engine/webgpu/wgsl.generated.ts', import.meta.url), 'utf8')).toBe(shadersModuleText());
+  });
+
+  it('the untiled reference product (the benchmark\'s baseline) equals the CPU and the tiled kernel', async () => {
+    if (!gpu) return;
+    const naive = new NaiveGemm(gpu);
+    for (const [m, k, n] of [[1, 1, 1], [37, 70, 19], [128, 64, 96]] as const) {
+      const a = gaussian([m, k], m);
+      const b = gaussian([k, n], n);
+      const want = matmul(a, b);
+      const scale = Math.max(...want.data.map(Math.abs), 1);
+      const { c, ms } = await naive.run(a, b, 2);
+      expect(ms).toBeGreaterThan(0);
+      expect(Math.max(...c.data.map((v, i) => Math.abs(v - want.data[i]!))) / scale).toBeLessThan(1e-5);
+      const tiled = await kernel.matmul(a, b);
+      expect(Math.max(...c.data.map((v, i) => Math.abs(v - tiled.data[i]!))) / scale).toBeLessThan(1e-5);
+    }
   });
 
   it('reports its adapter', () => {

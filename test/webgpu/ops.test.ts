@@ -95,12 +95,26 @@ describe('WebGPU resident ops', () => {
     expect([...(await small.read(small.ttm(small.upload(x), small.upload(u), 1, true))).data]).toEqual([...(await ops.read(ops.ttm(ops.upload(x), ops.upload(u), 1, true))).data]);
     const last = gaussian([12, 3], 7);
     expect(relMax(await small.read(small.ttm(small.upload(x), small.upload(last), 2, true)), modeProduct(x, last, 2, { transpose: true }))).toBeLessThan(1e-6);
-    expect(relMax(await small.read(small.gram(small.upload(x), 2)), await ops.read(ops.gram(ops.upload(x), 2)))).toBeLessThan(1e-6);
+    for (let mode = 0; mode < 3; mode++) expect(relMax(await small.read(small.gram(small.upload(x), mode)), await ops.read(ops.gram(ops.upload(x), mode))), `mode ${mode}`).toBeLessThan(1e-6);
     const big = gaussian([70000], 8); // 280 KB: 35 windows of 8 KB for the reduction
     const s64 = big.data.reduce((acc, v) => acc + v * v, 0);
     expect(Math.abs((await small.sumSquares(small.upload(big))) - s64) / s64).toBeLessThan(1e-6);
     // A transpose that keeps axis 0 first goes a window of slabs at a time, bit for bit.
     expect([...(await small.read(small.permute(small.upload(x), [0, 2, 1]))).data]).toEqual([...permute(x, [0, 2, 1]).data]);
-    expect(() => small.permute(small.upload(x), [2, 1, 0])).toThrow(/the transpose on the GPU reads all of \[40×30×12\] \(57600 bytes\) at once, above this device's storage binding limit of 8192 bytes .*use --backend cpu/);
+    // Every transpose that moves axis 0 goes through three windowed passes (a block transpose in
+    // the middle), also bit for bit.
+    const y = gaussian([9, 7, 5, 33], 9); // 41.6 KB
+    for (const perm of [[2, 1, 0], [1, 0, 2], [2, 0, 1], [1, 2, 0], [3, 2, 1, 0], [1, 0, 2, 3], [3, 0, 1, 2]]) {
+      const t = perm.length === 3 ? x : y;
+      const before = small.stats.dispatches;
+      expect([...(await small.read(small.permute(small.upload(t), perm))).data], `perm ${perm}`).toEqual([...permute(t, perm).data]);
+      expect(small.stats.dispatches - before, `perm ${perm}`).toBeGreaterThan(3);
+    }
+    // Axis 0 kept but one slab above the limit: each slab transposed on its own (in passes).
+    const z = gaussian([3, 50, 60], 10); // slabs of 12 KB
+    expect([...(await small.read(small.permute(small.upload(z), [0, 2, 1]))).data]).toEqual([...permute(z, [0, 2, 1]).data]);
+    // One column of a matrix the block transpose cannot bind is refused with the sizes.
+    const tiny = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 512 } });
+    expect(() => tiny.permute(tiny.upload(gaussian([200, 3], 1)), [1, 0])).toThrow(/cannot bind one column of a 200×3 matrix within this device's storage binding limit of 512 bytes/);
   });
 });
