@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
-  GraphError, SoftwareAdapterError, WebGpuBackend, cpuBackend, formatProblem, parseGraphText, runGraph, setParam,
+  GraphError, SoftwareAdapterError, WebGpuBackend, cpuBackend, formatProblem, parseGraphText, runGraph, setParam, withEmbeddedFiles,
   type Backend, type GraphDoc, type Registry, type RunEvent,
 } from '../engine';
 import { fsResolver, folderSink } from './node-io';
@@ -56,7 +56,7 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
     result = await runGraph(doc, {
       registry,
       backend,
-      files: fsResolver(dirname(resolve(args.graph))),
+      files: withEmbeddedFiles(doc, fsResolver(dirname(resolve(args.graph)))),
       output: sink,
       ...(args.targets ? { targets: args.targets } : {}),
       ...(args.seed !== undefined ? { seed: args.seed } : {}),

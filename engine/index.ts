@@ -10,6 +10,7 @@ export {
 export { RandomSource } from './random';
 export { readNpy, writeNpy, NpyError } from './io/npy';
 export { decodeImage, ImageError } from './io/image';
+export { base64ToBytes, bytesToBase64, fileRefs, withEmbeddedFiles, type FileRef } from './io/embedded';
 export { compileExpression, evaluateOnGrid, ExpressionError, type CompiledExpression } from './expr';
 export { syntheticTensor, checkSyntheticRanks, sourceSizeProblem, type SyntheticKind } from './synthetic';
 export { GRAPH_FORMAT, GRAPH_VERSION, GraphSchema, graphJsonSchema, type GraphDoc, type GraphNode, type GraphEdge } from './graph/schema';
@@ -17,7 +18,7 @@ export { parseGraphText, loadGraph, parseGraphOrThrow, serializeGraph, type Load
 export { validateGraph, type ValidatedGraph } from './graph/validate';
 export { paramInfo, describeRange, type ParamInfo } from './graph/params';
 export { GraphError, formatProblem, type Problem, type ProblemCode } from './graph/problems';
-export { setParam } from './graph/edit';
+export { addNode, connect, extractFragment, freshId, moveNodes, pasteInto, removeItems, setParam, setParams, setTitle } from './graph/edit';
 export { runGraph, CancelledError, type RunOptions, type RunResult } from './scheduler/run';
 export { OutputCache } from './scheduler/cache';
 export type { RunEvent, NodeRecord, NodeStatus } from './scheduler/events';

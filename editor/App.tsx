@@ -1,0 +1,236 @@
+// The editor's frame: toolbar, palette, canvas, inspector, results, status bar; the keyboard
+// shortcuts, clipboard (graph JSON, so it works across tabs), import by file or drop, share links.
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { useEffect, useRef, useState } from 'react';
+import { extractFragment, moveNodes, pasteInto } from '../engine/graph/edit';
+import { loadGraph } from '../engine/graph/load';
+import type { EngineClient } from './engine-client';
+import { download, exportText, importText } from './files';
+import { autoLayout } from './layout';
+import { openAsNew } from './persistence';
+import { shareFragment } from './share';
+import { addAndSelect, useEditor } from './store';
+import { Canvas } from './components/Canvas';
+import { Help } from './components/Help';
+import { Inspector } from './components/Inspector';
+import { LibraryPanel } from './components/LibraryPanel';
+import { Palette } from './components/Palette';
+import { ResultsPanel } from './components/ResultsPanel';
+
+function Frame({ engine }: { engine: EngineClient }) {
+  const flow = useReactFlow();
+  const doc = useEditor((s) => s.doc);
+  const run = useEditor((s) => s.run);
+  const backend = useEditor((s) => s.backend);
+  const notice = useEditor((s) => s.notice);
+  const importProblems = useEditor((s) => s.importProblems);
+  const saved = useEditor((s) => s.saved);
+  const canUndo = useEditor((s) => s.past.length > 0);
+  const canRedo = useEditor((s) => s.future.length > 0);
+  const [dialog, setDialog] = useState<'library' | 'help' | null>(null);
+  const [embed, setEmbed] = useState(true);
+  const [shareUrl, setShareUrl] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const running = run.status === 'running';
+
+  const runAll = (targets?: string[]) => void engine.run(useEditor.getState().doc, targets);
+  const copy = async () => {
+    const st = useEditor.getState();
+    if (!st.selected.length) return;
+    await navigator.clipboard.writeText(JSON.stringify(extractFragment(st.doc, st.selected)));
+  };
+  const pasteText = (text: string) => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return useEditor.getState().set({ notice: 'the clipboard holds no Corespace nodes' });
+    }
+    const r = loadGraph(raw);
+    if (!r.ok) return useEditor.getState().set({ notice: 'the clipboard holds no Corespace nodes' });
+    const st = useEditor.getState();
+    const pasted = pasteInto(st.doc, r.doc, { x: 40, y: 40 });
+    st.edit(pasted.doc);
+    st.set({ selected: pasted.ids });
+  };
+  const duplicate = (ids: string[]) => {
+    const st = useEditor.getState();
+    const pasted = pasteInto(st.doc, extractFragment(st.doc, ids), { x: 40, y: 40 });
+    st.edit(pasted.doc);
+    st.set({ selected: pasted.ids });
+  };
+  const layout = () => {
+    const st = useEditor.getState();
+    st.edit(moveNodes(st.doc, autoLayout(st.doc, st.measured)));
+    setTimeout(() => void flow.fitView(), 50);
+  };
+  const addAtCentre = (type: string) => {
+    addAndSelect(type, flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 }));
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
+      const mod = e.ctrlKey || e.metaKey;
+      const st = useEditor.getState();
+      if (mod && e.key === 'Enter') {
+        e.preventDefault();
+        runAll();
+      } else if (e.key === 'Escape') {
+        if (st.run.status === 'running') engine.cancel();
+        setDialog(null);
+      } else if (typing) {
+        return;
+      } else if (mod && e.key.toLowerCase() === 'z') {
+        e.preventDefault();
+        if (e.shiftKey) st.redo();
+        else st.undo();
+      } else if (mod && e.key.toLowerCase() === 'y') {
+        e.preventDefault();
+        st.redo();
+      } else if (mod && e.key.toLowerCase() === 'c') void copy();
+      else if (mod && e.key.toLowerCase() === 'd') {
+        e.preventDefault();
+        duplicate(st.selected);
+      } else if (!mod && e.key === '?') setDialog((d) => (d === 'help' ? null : 'help'));
+      else if (!mod && e.key.toLowerCase() === 'l') layout();
+      else if (!mod && e.key.toLowerCase() === 'f') void flow.fitView();
+    };
+    const onPaste = (e: ClipboardEvent) => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
+      const text = e.clipboardData?.getData('text/plain');
+      if (text) pasteText(text);
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('paste', onPaste);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('paste', onPaste);
+    };
+  });
+
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => useEditor.getState().set({ notice: null }), 6000);
+    return () => clearTimeout(t);
+  }, [notice]);
+
+  const importFile = async (file: File) => void importText(await file.text(), openAsNew);
+
+  return (
+    <div
+      className="cs-app"
+      onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()}
+      onDrop={(e) => {
+        const file = e.dataTransfer.files?.[0];
+        if (file && file.name.endsWith('.json')) {
+          e.preventDefault();
+          void importFile(file);
+        }
+      }}
+    >
+      <nav className="cs-toolbar">
+        <input className="cs-name" aria-label="graph name" value={doc.name} onChange={(e) => useEditor.getState().edit({ ...doc, name: e.target.value }, 'graph-name')} />
+        <button type="button" data-testid="run" disabled={running} onClick={() => runAll()} title="Ctrl+Enter">
+          ▶ Run
+        </button>
+        <button type="button" data-testid="cancel" disabled={!running} onClick={() => engine.cancel()} title="Esc">
+          ■ Cancel
+        </button>
+        <button type="button" disabled={!canUndo} onClick={() => useEditor.getState().undo()} title="Ctrl+Z" data-testid="undo">
+          Undo
+        </button>
+        <button type="button" disabled={!canRedo} onClick={() => useEditor.getState().redo()} title="Ctrl+Shift+Z" data-testid="redo">
+          Redo
+        </button>
+        <button type="button" onClick={layout} title="L">
+          Layout
+        </button>
+        <span className="cs-sep" />
+        <button type="button" data-testid="export" onClick={async () => download(`${doc.name}.json`, await exportText(doc, embed))}>
+          Export
+        </button>
+        <label title="embed files up to 4 MiB (base64) so the file runs on its own">
+          <input type="checkbox" checked={embed} onChange={(e) => setEmbed(e.target.checked)} /> with files
+        </label>
+        <button type="button" data-testid="import" onClick={() => fileInput.current?.click()}>
+          Import
+        </button>
+        <input ref={fileInput} type="file" accept=".json,application/json" hidden data-testid="import-file" onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])} />
+        <button
+          type="button"
+          data-testid="share"
+          onClick={() => {
+            const url = `${location.origin}${location.pathname}#${shareFragment(useEditor.getState().doc)}`;
+            setShareUrl(url);
+            void navigator.clipboard?.writeText(url).catch(() => {});
+          }}
+        >
+          Share link
+        </button>
+        <button type="button" onClick={() => setDialog('library')} data-testid="open-library">
+          Library & examples
+        </button>
+        <button type="button" onClick={() => setDialog('help')} title="?">
+          ?
+        </button>
+      </nav>
+      <div className="cs-main">
+        <Palette onAdd={addAtCentre} />
+        <Canvas onRunTo={(id) => runAll([id])} onDuplicate={duplicate} />
+        <Inspector />
+      </div>
+      <ResultsPanel />
+      <footer className="cs-status" data-testid="status">
+        <span data-testid="backend">
+          {backend ? `backend: ${backend.name}${backend.name === 'webgpu' ? ` (${backend.adapter})` : ''}` : 'starting the engine…'}
+        </span>
+        {backend?.notice && <span className="cs-muted"> · {backend.notice}</span>}
+        <span> · run: {run.status}</span>
+        <span data-testid="saved"> · {saved === 'saved' ? 'saved' : saved === 'saving' ? 'saving…' : 'NOT SAVED (IndexedDB error)'}</span>
+        <span> · {doc.nodes.length} nodes</span>
+      </footer>
+      {notice && (
+        <div className="cs-notice" data-testid="notice" onClick={() => useEditor.getState().set({ notice: null })}>
+          {notice}
+        </div>
+      )}
+      {importProblems && (
+        <div className="cs-dialog" data-testid="import-problems">
+          <header>
+            <b>Import refused: the open graph is unchanged</b>
+            <button type="button" onClick={() => useEditor.getState().set({ importProblems: null })}>
+              Close
+            </button>
+          </header>
+          <ul>
+            {importProblems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {shareUrl && (
+        <div className="cs-dialog" data-testid="share-dialog">
+          <header>
+            <b>Share link</b>
+            <button type="button" onClick={() => setShareUrl(null)}>
+              Close
+            </button>
+          </header>
+          <textarea readOnly value={shareUrl} data-testid="share-url" rows={4} />
+        </div>
+      )}
+      {dialog === 'library' && <LibraryPanel onClose={() => setDialog(null)} />}
+      {dialog === 'help' && <Help onClose={() => setDialog(null)} />}
+    </div>
+  );
+}
+
+export function App({ engine }: { engine: EngineClient }) {
+  return (
+    <ReactFlowProvider>
+      <Frame engine={engine} />
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,109 @@
+// One node on the canvas: typed handles (coloured by port type, the type on hover), its state
+// (queued, running with progress and message, done with its duration, error in red, blocked with
+// the upstream node named), its results (shapes, ranks, parameters, metrics) and a thumbnail.
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { describeAccepts, findNode } from '../../engine/node-api';
+import type { ValueSummary } from '../../engine/values';
+import { registry } from '../../nodes';
+import { PORT_COLORS, type FlowNode } from '../flow';
+import { useEditor } from '../store';
+import { Heatmap, Sparkline } from './Thumbnails';
+
+export const formatNumber = (v: number): string => {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a < 1e-3 || a >= 1e6 ? v.toExponential(3) : Number.isInteger(v) ? String(v) : v.toPrecision(5);
+};
+
+function SummaryLines({ port, s }: { port: string; s: ValueSummary }) {
+  const parts: string[] = [];
+  if (s.shape) parts.push(s.shape.join('×'));
+  if (s.ranks) parts.push(`ranks ${s.ranks.join(',')}`);
+  if (s.parameters !== undefined) parts.push(`${s.parameters.toLocaleString('en-US')} params`);
+  if (s.norm !== undefined) parts.push(`‖·‖ ${formatNumber(s.norm)}`);
+  return (
+    <div className="cs-summary">
+      {parts.length > 0 && (
+        <div>
+          <b>{port}</b> {parts.join(' · ')}
+        </div>
+      )}
+      {s.metrics &&
+        Object.entries(s.metrics).map(([k, m]) => (
+          <div key={k} className="cs-metric" data-metric={`${port}.${k}`} data-value={String(m.value)}>
+            {k} = {formatNumber(m.value)}
+            {m.unit ? ` ${m.unit}` : ''}
+          </div>
+        ))}
+    </div>
+  );
+}
+
+function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
+  const node = useEditor((s) => s.doc.nodes.find((n) => n.id === id));
+  const run = useEditor((s) => s.run.nodes[id]);
+  const edges = useEditor((s) => s.doc.edges);
+  if (!node) return null;
+  const def = findNode(registry, node.type);
+  const status = run?.status;
+  const inputs = def ? def.inputs.map((i) => ({ name: i.name, type: describeAccepts(i), color: PORT_COLORS[typeof i.type === 'string' ? i.type : i.type[0]!], optional: !!i.optional })) : [...new Set(edges.filter((e) => e.to.node === id).map((e) => e.to.port))].map((name) => ({ name, type: '?', color: '#888', optional: false }));
+  const outputs = def ? def.outputs.map((o) => ({ name: o.name, type: o.type, color: PORT_COLORS[o.type] })) : [...new Set(edges.filter((e) => e.from.node === id).map((e) => e.from.port))].map((name) => ({ name, type: '?', color: '#888' }));
+  const progress = run?.progress;
+  return (
+    <div className={`cs-node${selected ? ' selected' : ''}${def ? '' : ' placeholder'}`} data-testid={`node-${id}`} data-status={status ?? 'idle'}>
+      <header>
+        <span className="cs-title">{node.title ?? def?.title ?? node.type}</span>
+        <span className="cs-id">{id}</span>
+      </header>
+      {!def && <div className="cs-error">unknown type {node.type}: kept with its params, cannot run</div>}
+      <div className="cs-ports">
+        <div className="cs-inputs">
+          {inputs.map((p) => (
+            <div className="cs-port in" key={p.name} title={`${p.name}: ${p.type}${p.optional ? ' (optional)' : ''}`}>
+              <Handle type="target" position={Position.Left} id={p.name} style={{ background: p.color }} data-testid={`in-${id}-${p.name}`} />
+              {p.name}
+            </div>
+          ))}
+        </div>
+        <div className="cs-outputs">
+          {outputs.map((p) => (
+            <div className="cs-port out" key={p.name} title={`${p.name}: ${p.type}`}>
+              {p.name}
+              <Handle type="source" position={Position.Right} id={p.name} style={{ background: p.color }} data-testid={`out-${id}-${p.name}`} />
+            </div>
+          ))}
+        </div>
+      </div>
+      {status && (
+        <div className={`cs-state ${status}`} data-testid={`state-${id}`}>
+          {status === 'running' && progress ? (
+            <>
+              <div className="cs-bar">
+                <div style={{ width: `${(100 * progress.value) / Math.max(1, progress.max)}%` }} />
+              </div>
+              <div>{progress.message ?? `${progress.value} / ${progress.max}`}</div>
+            </>
+          ) : status === 'done' ? (
+            `done in ${run.durationMs! < 1000 ? `${run.durationMs!.toFixed(0)} ms` : `${(run.durationMs! / 1000).toFixed(2)} s`}`
+          ) : status === 'error' ? (
+            <span className="cs-error">{run.error}</span>
+          ) : status === 'blocked' ? (
+            `blocked by ${run.blockedBy}`
+          ) : (
+            status
+          )}
+        </div>
+      )}
+      {run?.summary && (status === 'done' || status === 'cached') && Object.entries(run.summary).map(([port, s]) => <SummaryLines key={port} port={port} s={s} />)}
+      {run?.previews && (status === 'done' || status === 'cached') && (
+        <div className="cs-previews">
+          {Object.entries(run.previews).map(([port, p]) => (p.kind === 'heatmap' ? <Heatmap key={port} preview={p} /> : <Sparkline key={port} preview={p} />))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const GraphNode = memo(GraphNodeView);

@@ -1,0 +1,185 @@
+// The selected node's params, with widgets built from its zod schema (engine/graph/params.ts):
+// number inputs with ranges, selects for enums, checkboxes, comma lists for integer lists (ranks:
+// "8, 8, full"), JSON for nested values, text for expressions, a file picker for paths. Each value
+// is checked as it is typed; an invalid one is shown in red beside its field and never enters the
+// graph (the engine only ever sees valid params).
+import { useEffect, useState } from 'react';
+import { setParams, setTitle } from '../../engine/graph/edit';
+import { paramInfo, resolveParams, type ParamInfo } from '../../engine/graph/params';
+import { findNode } from '../../engine/node-api';
+import { registry } from '../../nodes';
+import { useEditor } from '../store';
+import { pickFileInto } from '../files';
+
+type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
+
+const isList = (p: ParamInfo) => /^(\(integer \| null\)|integer|number)\[\]$/.test(p.type);
+const isScalar = (p: ParamInfo) => p.type === 'number' || p.type === 'integer';
+
+/** The text a value is edited as. */
+export function formatValue(p: ParamInfo, v: unknown): string {
+  if (v === undefined) return '';
+  if (isList(p) && Array.isArray(v)) return v.map((x) => (x === null ? 'full' : String(x))).join(', ');
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+/** Parses what was typed into a value (undefined: unset), or says why it cannot. */
+export function parseValue(p: ParamInfo, text: string): Parsed {
+  const t = text.trim();
+  if (t === '') return { ok: true, value: undefined };
+  if (isScalar(p)) {
+    const n = Number(t);
+    return Number.isFinite(n) ? { ok: true, value: n } : { ok: false, message: `“${t}” is not a number` };
+  }
+  if (isList(p)) {
+    const items = t.replace(/^\[|\]$/g, '').split(/[,\s]+/).filter(Boolean);
+    const out: (number | null)[] = [];
+    for (const it of items) {
+      if (/^(full|null|-)$/i.test(it) && p.type.includes('null')) out.push(null);
+      else if (Number.isFinite(Number(it))) out.push(Number(it));
+      else return { ok: false, message: `“${it}” is not a number${p.type.includes('null') ? ' (or full)' : ''}` };
+    }
+    return { ok: true, value: out };
+  }
+  if (p.type === 'string') return { ok: true, value: text };
+  try {
+    return { ok: true, value: JSON.parse(t) };
+  } catch {
+    // Scalars of a union (e.g. integer | integer[]) may be typed bare.
+    const n = Number(t);
+    return Number.isFinite(n) ? { ok: true, value: n } : { ok: false, message: 'not valid JSON (e.g. [[0, 1], [0, 1]])' };
+  }
+}
+
+function Field({ nodeId, p, value, problem, onValue, filePicker }: { nodeId: string; p: ParamInfo; value: unknown; problem?: string; onValue: (v: unknown, text: string) => string | null; filePicker: boolean }) {
+  const [text, setText] = useState(formatValue(p, value));
+  const [error, setError] = useState<string | null>(null);
+  // A value changed elsewhere (undo, another field's fix) shows up here.
+  useEffect(() => {
+    setText(formatValue(p, value));
+    setError(null);
+  }, [nodeId, value, p]);
+  const change = (t: string) => {
+    setText(t);
+    const parsed = parseValue(p, t);
+    setError(parsed.ok ? onValue(parsed.value, t) : parsed.message);
+  };
+  const shown = error ?? problem;
+  const id = `param-${p.name}`;
+  const hint = `${p.doc}${p.default !== undefined ? ` (default ${JSON.stringify(p.default)})` : ''}`;
+  let input;
+  if (p.type === 'enum') {
+    input = (
+      <select id={id} value={value === undefined ? '' : String(value)} onChange={(e) => change(e.target.value)} data-testid={id}>
+        {(p.optional || value === undefined) && <option value="">{p.default !== undefined ? `default (${String(p.default)})` : '(unset)'}</option>}
+        {p.enum!.map((v) => (
+          <option key={String(v)} value={String(v)}>
+            {String(v)}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (p.type === 'boolean') {
+    input = <input id={id} type="checkbox" checked={Boolean(value ?? p.default)} onChange={(e) => setError(onValue(e.target.checked, String(e.target.checked)))} data-testid={id} />;
+  } else {
+    input = (
+      <input
+        id={id}
+        data-testid={id}
+        type={isScalar(p) ? 'number' : 'text'}
+        {...(p.minimum !== undefined ? { min: p.minimum } : {})}
+        {...(p.maximum !== undefined ? { max: p.maximum } : {})}
+        step={p.type === 'integer' ? 1 : 'any'}
+        value={text}
+        placeholder={p.default !== undefined ? formatValue(p, p.default) : isList(p) ? 'e.g. 8, 8, 8' : ''}
+        className={shown ? 'invalid' : ''}
+        onChange={(e) => change(e.target.value)}
+      />
+    );
+  }
+  return (
+    <div className="cs-field">
+      <label htmlFor={id} title={hint}>
+        {p.name}
+        {p.minimum !== undefined || p.maximum !== undefined ? <small> {p.minimum ?? '−∞'} … {p.maximum ?? '∞'}</small> : null}
+      </label>
+      {input}
+      {filePicker && (
+        <button type="button" onClick={() => void pickFileInto(nodeId, p.name)} data-testid={`${id}-pick`}>
+          Choose file…
+        </button>
+      )}
+      {shown && (
+        <div className="cs-invalid" data-testid={`${id}-error`}>
+          {shown}
+        </div>
+      )}
+      <div className="cs-hint">{p.doc}</div>
+    </div>
+  );
+}
+
+export function Inspector() {
+  const selected = useEditor((s) => s.selected);
+  const node = useEditor((s) => (s.selected.length === 1 ? s.doc.nodes.find((n) => n.id === s.selected[0]) : undefined));
+  const edit = useEditor((s) => s.edit);
+  if (selected.length !== 1 || !node) {
+    return <aside className="cs-inspector">{selected.length > 1 ? `${selected.length} nodes selected` : 'Select a node to edit its parameters.'}</aside>;
+  }
+  const def = findNode(registry, node.type);
+  if (!def) {
+    return (
+      <aside className="cs-inspector">
+        <h2>{node.id}</h2>
+        <p className="cs-error">Unknown node type {node.type}: kept as a placeholder with its params.</p>
+        <pre>{JSON.stringify(node.params, null, 2)}</pre>
+      </aside>
+    );
+  }
+  const problemsOf = (params: Record<string, unknown>) => {
+    const r = resolveParams(def, params, node.id, []);
+    return r.ok ? [] : r.problems;
+  };
+  const current = problemsOf(node.params);
+  const forParam = (name: string, ps: { path: string; message: string }[]) => ps.find((q) => q.path === `$.${name}` || q.path.startsWith(`$.${name}[`) || q.path.startsWith(`$.${name}.`))?.message;
+  const filePicker = (name: string) => !!def.files && name === 'path';
+  return (
+    <aside className="cs-inspector" data-testid="inspector">
+      <h2>{def.title}</h2>
+      <div className="cs-muted">
+        {node.id} · {def.type}
+      </div>
+      <p className="cs-hint">{def.description}</p>
+      <div className="cs-field">
+        <label htmlFor="node-title">title</label>
+        <input id="node-title" value={node.title ?? ''} placeholder={def.title} onChange={(e) => edit((d) => setTitle(d, node.id, e.target.value), `title:${node.id}`)} />
+      </div>
+      {paramInfo(def).map((p) => (
+        <Field
+          key={`${node.id}:${p.name}`}
+          nodeId={node.id}
+          p={p}
+          value={node.params[p.name]}
+          problem={forParam(p.name, current)}
+          filePicker={filePicker(p.name)}
+          onValue={(v) => {
+            const next = { ...node.params };
+            if (v === undefined || (p.type === 'enum' && v === '')) delete next[p.name];
+            else next[p.name] = v;
+            const mine = forParam(p.name, problemsOf(next));
+            if (mine) return mine;
+            edit((d) => setParams(d, node.id, next), `param:${node.id}:${p.name}`);
+            return null;
+          }}
+        />
+      ))}
+      {current.filter((q) => q.path === '$').map((q) => (
+        <div key={q.message} className="cs-invalid">
+          {q.message}
+        </div>
+      ))}
+    </aside>
+  );
+}

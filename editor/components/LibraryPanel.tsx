@@ -1,0 +1,89 @@
+// The graph library (new, open, rename, duplicate, delete, restore one of the last versions) and
+// the examples gallery.
+import { useEffect, useState } from 'react';
+import type { GraphRow, VersionRow } from '../../storage/db';
+import { db } from '../db-instance';
+import { EXAMPLES, loadExample } from '../examples';
+import { openAsNew, openGraph } from '../persistence';
+import { emptyGraph, useEditor } from '../store';
+
+export function LibraryPanel({ onClose }: { onClose: () => void }) {
+  const graphId = useEditor((s) => s.graphId);
+  const doc = useEditor((s) => s.doc);
+  const [graphs, setGraphs] = useState<GraphRow[]>([]);
+  const [versions, setVersions] = useState<VersionRow[]>([]);
+  const refresh = async () => {
+    setGraphs(await db.graphs.orderBy('updatedAt').reverse().toArray());
+    setVersions(await db.listVersions(graphId));
+  };
+  useEffect(() => void refresh(), [graphId, doc]);
+  return (
+    <div className="cs-dialog" data-testid="library">
+      <header>
+        <b>Library</b>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </header>
+      <button type="button" onClick={() => void openAsNew(emptyGraph()).then(onClose)}>
+        New graph
+      </button>
+      <ul>
+        {graphs.map((g) => (
+          <li key={g.id} className={g.id === graphId ? 'current' : ''}>
+            <a onClick={() => void openGraph(g.id).then(onClose)}>{g.name}</a> <small>{new Date(g.updatedAt).toLocaleString()}</small>
+            <button
+              type="button"
+              onClick={async () => {
+                const name = prompt('New name', g.name);
+                if (!name) return;
+                const next = { ...g.doc, name };
+                await db.saveGraph(g.id, next);
+                if (g.id === graphId) useEditor.getState().edit(next);
+                await refresh();
+              }}
+            >
+              Rename
+            </button>
+            <button type="button" onClick={() => void openAsNew({ ...g.doc, name: `${g.name} copy` }).then(refresh)}>
+              Duplicate
+            </button>
+            <button
+              type="button"
+              disabled={g.id === graphId}
+              onClick={async () => {
+                if (!confirm(`Delete “${g.name}” and its versions?`)) return;
+                await db.deleteGraph(g.id);
+                await refresh();
+              }}
+            >
+              Delete
+            </button>
+          </li>
+        ))}
+      </ul>
+      <h3>Versions of “{doc.name}”</h3>
+      <ul data-testid="versions">
+        {versions.map((v) => (
+          <li key={v.key}>
+            {new Date(v.savedAt).toLocaleString()} · {v.doc.nodes.length} nodes
+            <button type="button" onClick={() => useEditor.getState().edit(v.doc)}>
+              Restore
+            </button>
+          </li>
+        ))}
+      </ul>
+      <h3>Examples</h3>
+      <ul data-testid="examples">
+        {EXAMPLES.map((e) => (
+          <li key={e.name}>
+            <a data-testid={`example-${e.name}`} onClick={() => void loadExample(e.name).then(openAsNew).then(onClose)}>
+              {e.name}
+            </a>{' '}
+            <small>{e.description}</small>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

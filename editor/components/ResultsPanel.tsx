@@ -1,0 +1,60 @@
+// Every metric of the run in one table, exported as CSV or JSON.
+import { useEditor } from '../store';
+import { download } from '../files';
+import { formatNumber } from './GraphNode';
+
+export interface MetricRow {
+  node: string;
+  port: string;
+  metric: string;
+  value: number;
+  unit: string;
+}
+
+export function metricRows(nodes: ReturnType<typeof useEditor.getState>['run']['nodes']): MetricRow[] {
+  const rows: MetricRow[] = [];
+  for (const [node, r] of Object.entries(nodes)) {
+    for (const [port, s] of Object.entries(r.summary ?? {})) for (const [metric, m] of Object.entries(s.metrics ?? {})) rows.push({ node, port, metric, value: m.value, unit: m.unit });
+  }
+  return rows;
+}
+
+export const toCsv = (rows: MetricRow[]): string => ['node,port,metric,value,unit', ...rows.map((r) => [r.node, r.port, r.metric, String(r.value), r.unit].map((x) => (/[",\n]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x)).join(','))].join('\n') + '\n';
+
+export function ResultsPanel() {
+  const run = useEditor((s) => s.run);
+  const name = useEditor((s) => s.doc.name);
+  const rows = metricRows(run.nodes);
+  return (
+    <section className="cs-results" data-testid="results">
+      <header>
+        <b>Results</b> <span className="cs-muted">{run.status === 'idle' ? 'not run yet' : run.status}</span>
+        <button type="button" disabled={!rows.length} onClick={() => download(`${name}-metrics.csv`, toCsv(rows), 'text/csv')}>
+          CSV
+        </button>
+        <button type="button" disabled={!rows.length} onClick={() => download(`${name}-metrics.json`, `${JSON.stringify(rows, null, 2)}\n`)}>
+          JSON
+        </button>
+      </header>
+      {run.problems.length > 0 && (
+        <ul className="cs-problems" data-testid="run-problems">
+          {run.problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+      <table>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={`${r.node}.${r.port}.${r.metric}`}>
+              <td>{r.node}</td>
+              <td>{r.metric}</td>
+              <td title={String(r.value)}>{formatNumber(r.value)}</td>
+              <td>{r.unit}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+// The editor's pure parts: share links round-trip, the inspector's parsing of typed values, and the
+// import check that keeps unknown node types but refuses every other problem.
+import { describe, expect, it } from 'vitest';
+import { paramInfo } from '../engine/graph/params';
+import { findNode } from '../engine/node-api';
+import { registry } from '../nodes';
+import { formatValue, parseValue } from './components/Inspector';
+import { checkImport } from './files';
+import { graphFromFragment, shareFragment } from './share';
+import { EXAMPLES } from './examples';
+
+const info = (type: string, name: string) => paramInfo(findNode(registry, type)!).find((p) => p.name === name)!;
+
+describe('editor logic', () => {
+  it('a share fragment carries the graph exactly and is shorter than the JSON; a damaged one says so', () => {
+    const doc = JSON.parse(EXAMPLES.find((e) => e.name === 'tucker-noise')!.text);
+    const frag = shareFragment(doc);
+    expect(JSON.parse(graphFromFragment(`#${frag}`)!)).toEqual(doc);
+    expect(frag.length).toBeLessThan(JSON.stringify(doc).length);
+    expect(graphFromFragment('#other=1')).toBeNull();
+    expect(() => graphFromFragment('#graph=AAAA')).toThrow(/share link is damaged/);
+  });
+
+  it('parses rank lists (with full), numbers and JSON, and says what is wrong', () => {
+    const ranks = info('decompose.tucker', 'ranks');
+    expect(parseValue(ranks, '8, 8 full')).toEqual({ ok: true, value: [8, 8, null] });
+    expect(formatValue(ranks, [8, null])).toBe('8, full');
+    expect(parseValue(ranks, '8, x')).toEqual({ ok: false, message: '“x” is not a number (or full)' });
+    expect(parseValue(info('decompose.tucker', 'tol'), '1e-6')).toEqual({ ok: true, value: 1e-6 });
+    expect(parseValue(info('decompose.tucker', 'tol'), '')).toEqual({ ok: true, value: undefined });
+    expect(parseValue(info('source.function', 'domain'), '[[0, 1], [2, 3]]')).toEqual({ ok: true, value: [[0, 1], [2, 3]] });
+    expect(parseValue(info('source.function', 'domain'), '[[0, 1]')).toMatchObject({ ok: false });
+    expect(parseValue(info('decompose.tt', 'maxRank'), '4')).toEqual({ ok: true, value: 4 });
+  });
+
+  it('imports keep nodes of unknown type and refuse malformed JSON or invalid graphs with every problem', () => {
+    const base = { format: 'corespace.graph', version: 1, name: 'x' };
+    const ok = checkImport(JSON.stringify({ ...base, nodes: [{ id: 'n', type: 'from.the.future', params: { k: 1 } }] }));
+    expect(ok.ok && ok.doc.nodes[0]).toMatchObject({ type: 'from.the.future', params: { k: 1 } });
+    const bad = checkImport('{"format": "corespace.graph", ');
+    expect(bad.ok).toBe(false);
+    const invalid = checkImport(
+      JSON.stringify({
+        ...base,
+        nodes: [
+          { id: 'a', type: 'source.synthetic', params: { noise: -1 } },
+          { id: 'r', type: 'reconstruct' },
+        ],
+        edges: [{ id: 'e', from: { node: 'a', port: 'tensor' }, to: { node: 'r', port: 'decomposition' } }],
+      }),
+    );
+    expect(invalid.ok).toBe(false);
+    if (!invalid.ok) {
+      expect(invalid.problems.some((p) => p.includes("param 'noise'"))).toBe(true);
+      expect(invalid.problems.some((p) => p.includes('decomposition'))).toBe(true);
+    }
+  });
+
+  it('every example graph is in the gallery and passes the import check', () => {
+    expect(EXAMPLES.length).toBeGreaterThanOrEqual(6);
+    for (const e of EXAMPLES) expect(checkImport(e.text).ok, e.name).toBe(true);
+  });
+});

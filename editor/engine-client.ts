@@ -1,0 +1,116 @@
+// The UI side of the worker protocol: starts the engine worker, sends runs (with the bytes of the
+// files the graph names, from IndexedDB), and turns the worker's events into run state.
+import { findNode } from '../engine/node-api';
+import { fileRefs } from '../engine/io/embedded';
+import { resolveParams } from '../engine/graph/params';
+import type { GraphDoc } from '../engine/graph/schema';
+import { formatProblem } from '../engine/graph/problems';
+import { registry } from '../nodes';
+import type { CorespaceDb } from '../storage/db';
+import type { FromWorker, RunFile, ToWorker } from './protocol';
+import { useEditor, type NodeRun } from './store';
+
+export class EngineClient {
+  private worker: Worker;
+  private runId = 0;
+  private cancelFlag: Int32Array | null = null;
+
+  constructor(private readonly db: CorespaceDb) {
+    this.worker = this.start();
+  }
+
+  private start(): Worker {
+    const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'corespace engine' });
+    w.onmessage = ({ data }: MessageEvent<FromWorker>) => this.receive(data);
+    w.onerror = (e) => {
+      const { run } = useEditor.getState();
+      useEditor.getState().set({ run: { ...run, status: 'failed', problems: [...run.problems, `the engine worker failed: ${e.message}`] } });
+    };
+    const prefer = new URLSearchParams(location.search).get('backend') === 'cpu' ? 'cpu' : 'auto';
+    w.postMessage({ type: 'init', preferBackend: prefer } satisfies ToWorker);
+    return w;
+  }
+
+  private post(m: ToWorker): void {
+    this.worker.postMessage(m);
+  }
+
+  /** Runs the graph (or `targets` and their ancestors). */
+  async run(doc: GraphDoc, targets?: string[]): Promise<void> {
+    const id = ++this.runId;
+    const files = await this.filesOf(doc);
+    const shared = typeof SharedArrayBuffer !== 'undefined' && crossOriginIsolated ? new SharedArrayBuffer(4) : undefined;
+    this.cancelFlag = shared ? new Int32Array(shared) : null;
+    const prior = useEditor.getState().run.nodes;
+    // Keep the last results on screen until the node runs again.
+    const nodes: Record<string, NodeRun> = Object.fromEntries(Object.entries(prior).map(([k, v]) => [k, { ...v }]));
+    useEditor.getState().set({ run: { id, status: 'running', nodes, problems: [] } });
+    this.post({ type: 'run', runId: id, graph: doc, files, ...(targets ? { targets } : {}), ...(shared ? { cancelFlag: shared } : {}) });
+  }
+
+  cancel(): void {
+    if (this.cancelFlag) Atomics.store(this.cancelFlag, 0, 1);
+    this.post({ type: 'cancel', runId: this.runId });
+  }
+
+  private async filesOf(doc: GraphDoc): Promise<Record<string, RunFile>> {
+    const refs = fileRefs(doc);
+    const out: Record<string, RunFile> = {};
+    for (const node of doc.nodes) {
+      const def = findNode(registry, node.type);
+      if (!def?.files) continue;
+      const r = resolveParams(def, node.params, node.id, []);
+      if (!r.ok) continue;
+      for (const path of def.files(r.params as never)) {
+        const ref = refs[path];
+        if (!ref || ref.base64 !== undefined) continue;
+        const row = await this.db.files.get(ref.sha256);
+        if (row) out[path] = { bytes: row.bytes, hash: row.hash };
+      }
+    }
+    return out;
+  }
+
+  private receive(m: FromWorker): void {
+    const st = useEditor.getState();
+    if (m.type === 'ready') {
+      st.set({ backend: { name: m.backend, adapter: m.adapter, ...(m.notice ? { notice: m.notice } : {}) } });
+      return;
+    }
+    if (m.runId !== st.run.id) return;
+    const run = { ...st.run, nodes: { ...st.run.nodes } };
+    const patch = (node: string, p: Partial<NodeRun>) => (run.nodes[node] = { ...(run.nodes[node] ?? { status: 'queued' }), ...p });
+    switch (m.type) {
+      case 'event': {
+        const e = m.event;
+        if (e.type === 'queued') patch(e.node, { status: 'queued', progress: undefined, error: undefined, blockedBy: undefined });
+        else if (e.type === 'executing') patch(e.node, { status: 'running', progress: undefined, error: undefined });
+        else if (e.type === 'progress') patch(e.node, { progress: { value: e.value, max: e.max, ...(e.message !== undefined ? { message: e.message } : {}) } });
+        else if (e.type === 'executed') patch(e.node, { status: 'done', durationMs: e.durationMs, summary: e.summary, progress: undefined });
+        else if (e.type === 'execution_cached') for (const n of e.nodes) patch(n, { status: 'cached' });
+        else if (e.type === 'execution_error') patch(e.node, { status: 'error', error: e.message, progress: undefined });
+        else if (e.type === 'blocked') patch(e.node, { status: 'blocked', blockedBy: e.by });
+        else if (e.type === 'cancelled') patch(e.node, { status: 'cancelled', progress: undefined });
+        break;
+      }
+      case 'cached':
+        patch(m.node, { status: 'cached', summary: m.summary });
+        break;
+      case 'previews':
+        patch(m.node, { previews: m.previews });
+        break;
+      case 'invalid':
+        run.status = 'invalid';
+        run.problems = m.problems.map(formatProblem);
+        break;
+      case 'finished':
+        run.status = m.status;
+        break;
+      case 'crashed':
+        run.status = 'failed';
+        run.problems = [m.message];
+        break;
+    }
+    st.set({ run });
+  }
+}

@@ -1,0 +1,77 @@
+// React Flow's view of the document: nodes and edges derived from the GraphDoc plus UI state
+// (selection, measured sizes), and the check that refuses a connection between incompatible ports.
+import type { Edge, Node } from '@xyflow/react';
+import { accepts, describeAccepts, findNode } from '../engine/node-api';
+import type { GraphDoc } from '../engine/graph/schema';
+import type { PortType } from '../engine/values';
+import { registry } from '../nodes';
+
+/** Handle and edge colours by port type (the legend is the hover title of each handle). */
+export const PORT_COLORS: Record<PortType, string> = {
+  tensor: '#3b82f6',
+  table: '#a855f7',
+  function: '#14b8a6',
+  chebyshev: '#0ea5e9',
+  metrics: '#f59e0b',
+  svd: '#ef4444',
+  tucker: '#22c55e',
+  cp: '#ec4899',
+  tt: '#84cc16',
+};
+
+export type FlowNode = Node<{ nodeId: string }, 'corespace'>;
+
+export function toFlowNodes(doc: GraphDoc, selected: readonly string[], measured: Record<string, { width: number; height: number }>): FlowNode[] {
+  const sel = new Set(selected);
+  return doc.nodes.map((n, i) => {
+    const node: FlowNode = {
+      id: n.id,
+      type: 'corespace',
+      position: doc.layout.positions[n.id] ?? { x: 40 * i, y: 40 * i },
+      data: { nodeId: n.id },
+      selected: sel.has(n.id),
+    };
+    const m = measured[n.id];
+    if (m) node.measured = m;
+    return node;
+  });
+}
+
+export function toFlowEdges(doc: GraphDoc): Edge[] {
+  return doc.edges.map((e) => {
+    const def = findNode(registry, doc.nodes.find((n) => n.id === e.from.node)?.type ?? '');
+    const type = def?.outputs.find((o) => o.name === e.from.port)?.type;
+    return {
+      id: e.id,
+      source: e.from.node,
+      sourceHandle: e.from.port,
+      target: e.to.node,
+      targetHandle: e.to.port,
+      style: { stroke: type ? PORT_COLORS[type] : '#888', strokeWidth: 2 },
+    };
+  });
+}
+
+/** Why an output cannot feed an input (null when it can). */
+export function connectionProblem(doc: GraphDoc, from: { node: string; port: string }, to: { node: string; port: string }): string | null {
+  if (from.node === to.node) return 'a node cannot feed itself';
+  const src = doc.nodes.find((n) => n.id === from.node);
+  const dst = doc.nodes.find((n) => n.id === to.node);
+  const srcDef = src && findNode(registry, src.type);
+  const dstDef = dst && findNode(registry, dst.type);
+  if (!srcDef || !dstDef) return `unknown node type ${!srcDef ? src?.type : dst?.type}: placeholders cannot be connected`;
+  const out = srcDef.outputs.find((o) => o.name === from.port);
+  const input = dstDef.inputs.find((i) => i.name === to.port);
+  if (!out || !input) return 'no such port';
+  if (!accepts(input).includes(out.type)) {
+    return `cannot connect ${from.node}.${from.port} (${out.type}) to ${to.node}.${to.port}: that input takes ${describeAccepts(input)}`;
+  }
+  // A cycle would never run.
+  const down = new Set<string>([to.node]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const e of doc.edges) if (down.has(e.from.node) && !down.has(e.to.node)) (down.add(e.to.node), (grew = true));
+  }
+  if (down.has(from.node)) return `connecting ${from.node} to ${to.node} would make a cycle`;
+  return null;
+}

@@ -1,0 +1,70 @@
+// Autosave and the graph library: every change of the document is written to IndexedDB at once
+// (a reload or a crashed tab loses nothing), a version is kept at most every VERSION_EVERY ms (the
+// last VERSIONS_KEPT per graph), and the open graph's id is remembered for the next visit.
+import type { GraphDoc } from '../engine/graph/schema';
+import { db } from './db-instance';
+import { DEFAULT_EXAMPLE, loadExample } from './examples';
+import { importText } from './files';
+import { graphFromFragment } from './share';
+import { useEditor } from './store';
+
+const VERSION_EVERY = 15_000;
+const newId = () => `g-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** Opens `doc` as a new graph of the library. */
+export async function openAsNew(doc: GraphDoc): Promise<void> {
+  const id = newId();
+  await db.saveGraph(id, doc);
+  await db.addVersion(id, doc);
+  await db.setSetting('current', id);
+  useEditor.getState().open(id, doc);
+}
+
+export async function openGraph(id: string): Promise<void> {
+  const row = await db.graphs.get(id);
+  if (!row) return;
+  await db.setSetting('current', id);
+  useEditor.getState().open(id, row.doc);
+}
+
+/** First load: a share link's graph, else the graph open last time, else the default example. */
+export async function startUp(): Promise<void> {
+  let shared: string | null = null;
+  try {
+    shared = graphFromFragment(location.hash);
+  } catch (e) {
+    useEditor.getState().set({ importProblems: [(e as Error).message] });
+  }
+  if (shared !== null) {
+    history.replaceState(null, '', location.pathname + location.search);
+    if (await importText(shared, openAsNew)) return;
+  }
+  const current = await db.getSetting<string>('current');
+  if (current && (await db.graphs.get(current))) return openGraph(current);
+  await openAsNew(await loadExample(DEFAULT_EXAMPLE));
+}
+
+let lastVersion = 0;
+let chain: Promise<void> = Promise.resolve();
+
+/** Writes each new document of the open graph, in order. */
+export function autosave(): () => void {
+  return useEditor.subscribe((s, prev) => {
+    if (s.doc === prev.doc || !s.graphId || s.graphId !== prev.graphId) return;
+    const { graphId, doc } = s;
+    useEditor.getState().set({ saved: 'saving' });
+    chain = chain
+      .then(async () => {
+        await db.saveGraph(graphId, doc);
+        if (Date.now() - lastVersion > VERSION_EVERY) {
+          lastVersion = Date.now();
+          await db.addVersion(graphId, doc);
+        }
+        if (useEditor.getState().doc === doc) useEditor.getState().set({ saved: 'saved' });
+      })
+      .catch(() => useEditor.getState().set({ saved: 'error' }));
+  });
+}
+
+/** Resolves when every pending write has landed (tests, and before a reload). */
+export const flushSaves = (): Promise<void> => chain;

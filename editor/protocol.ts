@@ -1,0 +1,32 @@
+// The messages between the editor (UI thread) and the engine worker. Plain data only: graphs are
+// GraphDoc JSON, files are bytes, results are summaries and small previews (never whole tensors).
+import type { GraphDoc } from '../engine/graph/schema';
+import type { Problem } from '../engine/graph/problems';
+import type { RunEvent } from '../engine/scheduler/events';
+import type { ValueSummary } from '../engine/values';
+
+/** A thumbnail of one output: a heatmap of a 2-D tensor or slice (downsampled), or a sparkline. */
+export type Preview =
+  | { kind: 'heatmap'; rows: number; cols: number; values: number[]; min: number; max: number; label: string }
+  | { kind: 'sparkline'; values: number[]; label: string };
+
+export interface RunFile {
+  bytes: Uint8Array;
+  /** Content hash (cache key of the nodes reading it). */
+  hash: string;
+}
+
+export type ToWorker =
+  | { type: 'init'; preferBackend: 'auto' | 'cpu' }
+  | { type: 'run'; runId: number; graph: GraphDoc; targets?: string[]; files: Record<string, RunFile>; cancelFlag?: SharedArrayBuffer }
+  | { type: 'cancel'; runId: number };
+
+export type FromWorker =
+  | { type: 'ready'; backend: string; adapter: string; notice?: string }
+  | { type: 'event'; runId: number; event: RunEvent }
+  | { type: 'previews'; runId: number; node: string; previews: Record<string, Preview> }
+  /** The summary of a node whose outputs came from the cache (no 'executed' event for it). */
+  | { type: 'cached'; runId: number; node: string; summary: Record<string, ValueSummary> }
+  | { type: 'invalid'; runId: number; problems: Problem[] }
+  | { type: 'finished'; runId: number; status: 'success' | 'failed' | 'interrupted' }
+  | { type: 'crashed'; runId: number; message: string };

@@ -1,0 +1,85 @@
+// The engine worker: runs graphs off the UI thread with the WebGPU backend when the browser has a
+// hardware adapter and the CPU backend otherwise. It keeps the output cache between runs, so only
+// nodes whose inputs or params changed run again. Cancel: a shared flag the scheduler's progress
+// events check (within one iteration), or a 'cancel' message between nodes.
+import { GraphError, OutputCache, SoftwareAdapterError, WebGpuBackend, cpuBackend, runGraph, withEmbeddedFiles, type Backend, type FileResolver } from '../engine';
+import { registry } from '../nodes';
+import { previewOf } from './previews';
+import type { FromWorker, RunFile, ToWorker } from './protocol';
+
+const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
+const cache = new OutputCache();
+let backend: Backend = cpuBackend;
+const running = new Map<number, AbortController>();
+
+async function pick(prefer: 'auto' | 'cpu'): Promise<{ backend: Backend; notice?: string }> {
+  if (prefer === 'cpu') return { backend: cpuBackend };
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) return { backend: cpuBackend, notice: 'this browser has no WebGPU: running on the CPU backend' };
+  try {
+    return { backend: await WebGpuBackend.create(gpu, 'corespace editor', { hardwareOnly: true }) };
+  } catch (e) {
+    const why = e instanceof SoftwareAdapterError ? `${e.message}, slower than the CPU backend` : (e as Error).message;
+    return { backend: cpuBackend, notice: `CPU backend: ${why}` };
+  }
+}
+
+function resolver(files: Record<string, RunFile>): FileResolver {
+  return {
+    async read(path) {
+      const f = files[path];
+      if (!f) throw new Error(`file '${path}' is not in this browser's file store: load it with the node's file picker`);
+      return f.bytes;
+    },
+    async fingerprint(path) {
+      return files[path]?.hash ?? 'missing';
+    },
+  };
+}
+
+self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
+  if (data.type === 'init') {
+    const picked = await pick(data.preferBackend);
+    backend = picked.backend;
+    post({ type: 'ready', backend: backend.name, adapter: backend.adapter, ...(picked.notice ? { notice: picked.notice } : {}) });
+    return;
+  }
+  if (data.type === 'cancel') {
+    running.get(data.runId)?.abort();
+    return;
+  }
+  const { runId, graph } = data;
+  const controller = new AbortController();
+  running.set(runId, controller);
+  const flag = data.cancelFlag ? new Int32Array(data.cancelFlag) : null;
+  try {
+    const result = await runGraph(graph, {
+      registry,
+      backend,
+      cache,
+      files: withEmbeddedFiles(graph, resolver(data.files)),
+      output: { write: async (name) => `${name} (not written: exports are headless only)` },
+      ...(data.targets?.length ? { targets: data.targets } : {}),
+      signal: controller.signal,
+      onEvent(event) {
+        if (flag && Atomics.load(flag, 0) === 1) controller.abort();
+        post({ type: 'event', runId, event });
+      },
+    });
+    for (const [node, rec] of Object.entries(result.nodes)) if (rec.status === 'cached' && rec.summary) post({ type: 'cached', runId, node, summary: rec.summary });
+    for (const [node, outputs] of result.outputs) {
+      const previews = Object.fromEntries(
+        Object.entries(outputs)
+          .map(([port, value]) => [port, previewOf(value, port)] as const)
+          .filter(([, p]) => p !== null),
+      );
+      if (Object.keys(previews).length) post({ type: 'previews', runId, node, previews: previews as Record<string, NonNullable<(typeof previews)[string]>> });
+    }
+    post({ type: 'finished', runId, status: result.status });
+  } catch (e) {
+    if (e instanceof GraphError) post({ type: 'invalid', runId, problems: [...e.problems] });
+    else post({ type: 'crashed', runId, message: e instanceof Error ? e.message : String(e) });
+  } finally {
+    running.delete(runId);
+  }
+};
