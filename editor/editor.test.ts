@@ -8,6 +8,7 @@ import { formatValue, parseValue } from './components/Inspector';
 import { checkImport } from './files';
 import { graphFromFragment, shareFragment } from './share';
 import { EXAMPLES } from './examples';
+import { metricRows, toCsv } from './components/ResultsPanel';
 
 const info = (type: string, name: string) => paramInfo(findNode(registry, type)!).find((p) => p.name === name)!;
 
@@ -59,5 +60,14 @@ describe('editor logic', () => {
   it('every example graph is in the gallery and passes the import check', () => {
     expect(EXAMPLES.length).toBeGreaterThanOrEqual(6);
     for (const e of EXAMPLES) expect(checkImport(e.text).ok, e.name).toBe(true);
+  });
+
+  it('lists every metric of a run and writes CSV with quoting', () => {
+    const rows = metricRows({
+      a: { status: 'done', summary: { info: { type: 'metrics', metrics: { relError: { value: 0.5, unit: '' }, 'psnr, luma': { value: 30, unit: 'dB' } } } } },
+      b: { status: 'error' },
+    });
+    expect(rows).toHaveLength(2);
+    expect(toCsv(rows)).toBe('node,port,metric,value,unit\na,info,relError,0.5,\na,info,"psnr, luma",30,dB\n');
   });
 });

@@ -44,7 +44,8 @@ export class EngineClient {
     const prior = useEditor.getState().run.nodes;
     // Keep the last results on screen until the node runs again.
     const nodes: Record<string, NodeRun> = Object.fromEntries(Object.entries(prior).map(([k, v]) => [k, { ...v }]));
-    useEditor.getState().set({ run: { id, status: 'running', nodes, problems: [] } });
+    for (const f of useEditor.getState().run.files) URL.revokeObjectURL(f.url);
+    useEditor.getState().set({ run: { id, status: 'running', nodes, problems: [], files: [] } });
     this.post({ type: 'run', runId: id, graph: doc, files, ...(targets ? { targets } : {}), ...(shared ? { cancelFlag: shared } : {}) });
   }
 
@@ -98,6 +99,9 @@ export class EngineClient {
         break;
       case 'previews':
         patch(m.node, { previews: m.previews });
+        break;
+      case 'file':
+        run.files = [...run.files, { name: m.name, url: URL.createObjectURL(new Blob([m.bytes as Uint8Array<ArrayBuffer>])), size: m.bytes.length }];
         break;
       case 'invalid':
         run.status = 'invalid';

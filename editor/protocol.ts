@@ -27,6 +27,8 @@ export type FromWorker =
   | { type: 'previews'; runId: number; node: string; previews: Record<string, Preview> }
   /** The summary of a node whose outputs came from the cache (no 'executed' event for it). */
   | { type: 'cached'; runId: number; node: string; summary: Record<string, ValueSummary> }
+  /** A file a sink node wrote (export.npy): offered for download. */
+  | { type: 'file'; runId: number; name: string; bytes: Uint8Array }
   | { type: 'invalid'; runId: number; problems: Problem[] }
   | { type: 'finished'; runId: number; status: 'success' | 'failed' | 'interrupted' }
   | { type: 'crashed'; runId: number; message: string };

@@ -23,6 +23,8 @@ export interface RunState {
   status: 'idle' | 'running' | 'success' | 'failed' | 'interrupted' | 'invalid';
   nodes: Record<string, NodeRun>;
   problems: string[];
+  /** Files the run's sink nodes wrote, as object URLs. */
+  files: { name: string; url: string; size: number }[];
 }
 
 export interface EditorState {
@@ -55,7 +57,7 @@ export interface EditorState {
 
 const HISTORY = 200;
 const lastEdit = { key: '', at: 0 };
-const idleRun = (): RunState => ({ id: 0, status: 'idle', nodes: {}, problems: [] });
+const idleRun = (): RunState => ({ id: 0, status: 'idle', nodes: {}, problems: [], files: [] });
 
 export const emptyGraph = (name = 'untitled'): GraphDoc => ({ format: 'corespace.graph', version: 1, name, nodes: [], edges: [], layout: { positions: {} }, meta: {} });
 

@@ -58,7 +58,12 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
       backend,
       cache,
       files: withEmbeddedFiles(graph, resolver(data.files)),
-      output: { write: async (name) => `${name} (not written: exports are headless only)` },
+      output: {
+        async write(name, bytes) {
+          post({ type: 'file', runId, name, bytes });
+          return `${name} (offered for download in the results panel)`;
+        },
+      },
       ...(data.targets?.length ? { targets: data.targets } : {}),
       signal: controller.signal,
       onEvent(event) {

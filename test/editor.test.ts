@@ -117,6 +117,13 @@ describe.skipIf(skip)('the editor in chromium', () => {
     execFileSync(process.execPath, [new URL('../bin/corespace.js', import.meta.url).pathname, 'run', file, '--out', join(dir, 'out'), '--backend', 'cpu'], { stdio: 'pipe' });
     const runJson = JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8'));
     expect(Math.abs(runJson.nodes.compare.metrics.relError.value - rel)).toBeLessThan(1e-6);
+    // A second run after a param change runs only what changed (the source comes from the cache).
+    await setParam(page, 'tucker', 'ranks', '4, 3, 2');
+    await page.getByTestId('run').click();
+    await hasAttr(page.getByTestId('node-compare'), 'data-status', 'done', { timeout: 60_000 });
+    await hasAttr(page.getByTestId('node-synthetic'), 'data-status', 'cached');
+    await hasText(page.getByTestId('node-tucker'), 'ranks 4,3,2');
+    expect(await metric(page, 'compare', 'metrics.relError')).toBeGreaterThan(rel);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -131,6 +138,22 @@ describe.skipIf(skip)('the editor in chromium', () => {
     await page.getByTestId('node-tucker').waitFor();
     expect(await where()).toEqual(before);
     await expect.poll(() => edgeCount(page)).toBe(4);
+    // Copy in this tab, paste in another: the node arrives under a fresh id.
+    await page.getByTestId('node-tucker').locator('header').click();
+    await page.keyboard.press('Control+c');
+    const other = await context.newPage();
+    await other.goto(h.url);
+    await other.getByTestId('node-tucker').waitFor();
+    await other.locator('.react-flow__pane').click({ position: { x: 50, y: 50 } });
+    await other.keyboard.press('Control+v');
+    await other.getByTestId('node-tucker2').waitFor();
+    await other.close();
+    await page.bringToFront();
+    await page.reload();
+    await page.getByTestId('node-tucker2').waitFor();
+    await page.getByTestId('node-tucker2').locator('header').click();
+    await page.keyboard.press('Delete');
+    await hasCount(page.getByTestId('node-tucker2'), 0);
     await page.getByTestId('node-tucker').locator('header').click();
     await hasValue(page.getByTestId('param-ranks'), '4, 3, 3');
     await page.getByTestId('param-ranks').fill('2, 2, 2');
@@ -189,6 +212,11 @@ describe.skipIf(skip)('the editor in chromium', () => {
     await newGraph(page);
     await drop(page, 'source.synthetic', 120, 150);
     await drop(page, 'reconstruct', 520, 150);
+    // The quick-add box: double-click the canvas, type, Enter.
+    await page.locator('.react-flow__pane').dblclick({ position: { x: 300, y: 420 } });
+    await page.getByTestId('searchbox').locator('input').fill('tucker hooi');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('node-tucker').waitFor();
     await wire(page, 'out-synthetic-tensor', 'in-reconstruct-decomposition');
     await hasText(page.getByTestId('notice'), 'cannot connect synthetic.tensor (tensor) to reconstruct.decomposition');
     expect(await edgeCount(page)).toBe(0);
@@ -209,12 +237,65 @@ describe.skipIf(skip)('the editor in chromium', () => {
     };
     await page.getByTestId('import-file').setInputFiles({ name: 'branches.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(graph)) });
     await page.getByTestId('node-bad').waitFor();
+    // The context menu runs one node and its ancestors only.
+    await page.getByTestId('node-t').locator('header').click({ button: 'right' });
+    await page.getByTestId('context-menu').getByText('Run up to here').click();
+    await hasAttr(page.getByTestId('node-t'), 'data-status', 'done', { timeout: 60_000 });
+    expect(await page.getByTestId('node-bad').getAttribute('data-status')).toBe('idle');
     await page.getByTestId('run').click();
     await hasAttr(page.getByTestId('node-bad'), 'data-status', 'error', { timeout: 60_000 });
     await hasText(page.getByTestId('state-bad'), 'reshape');
-    await hasAttr(page.getByTestId('node-t'), 'data-status', 'done');
+    await hasAttr(page.getByTestId('node-t'), 'data-status', 'cached'); // it ran a moment ago
     await hasCount(page.getByTestId('node-t').locator('[data-metric="info.relError"]'), 1);
     await page.screenshot({ path: join(ARTIFACTS, 'editor-branches.png') });
+    await context.close();
+  });
+
+  it('an example with image files: run, export with the files embedded, and the CLI gives the same numbers anywhere; the export node offers its file', async () => {
+    const { context, page, errors } = await openEditor(h);
+    await page.getByTestId('open-library').click();
+    await page.getByTestId('example-image').click();
+    await page.getByTestId('node-jpeg').waitFor();
+    await runAndWait(page, 'compare');
+    const psnr = await metric(page, 'compare', 'metrics.psnr');
+    expect(psnr).toBeGreaterThan(20);
+    await hasText(page.getByTestId('run-files'), 'rings-gray.npy');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
+    const dir = mkdtempSync(join(tmpdir(), 'corespace-embedded-'));
+    const file = join(dir, 'image.json');
+    await download.saveAs(file);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    expect(Object.keys(doc.meta.files).sort()).toEqual(['data/rings.jpg', 'data/rings.png']);
+    // No data/ folder next to the file: the CLI reads the embedded bytes.
+    execFileSync(process.execPath, [new URL('../bin/corespace.js', import.meta.url).pathname, 'run', file, '--out', join(dir, 'out'), '--backend', 'cpu'], { stdio: 'pipe' });
+    const runJson = JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8'));
+    expect(Math.abs(runJson.nodes.compare.metrics.psnr.value - psnr)).toBeLessThan(1e-6 * psnr);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('Cancel stops a long decomposition within an iteration or so; the UI stays responsive', async () => {
+    const { context, page } = await openEditor(h);
+    const graph = {
+      format: 'corespace.graph',
+      version: 1,
+      name: 'long',
+      nodes: [
+        { id: 'x', type: 'source.synthetic', params: { shape: [60, 60, 60], ranks: [12, 12, 12], noise: 0.1 } },
+        { id: 'cp', type: 'decompose.cp', params: { rank: 12, maxIter: 100000, tol: 0 } },
+      ],
+      edges: [{ id: 'e1', from: { node: 'x', port: 'tensor' }, to: { node: 'cp', port: 'tensor' } }],
+    };
+    await page.getByTestId('import-file').setInputFiles({ name: 'long.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(graph)) });
+    await page.getByTestId('node-cp').waitFor();
+    await page.getByTestId('run').click();
+    await hasText(page.getByTestId('state-cp'), /ALS|sweep|iter/i, { timeout: 30_000 });
+    const t0 = Date.now();
+    await page.getByTestId('cancel').click();
+    await hasAttr(page.getByTestId('node-cp'), 'data-status', 'cancelled', { timeout: 15_000 });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await hasText(page.getByTestId('status'), 'run: interrupted');
     await context.close();
   });
 

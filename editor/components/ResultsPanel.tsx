@@ -43,6 +43,16 @@ export function ResultsPanel() {
           ))}
         </ul>
       )}
+      {run.files.length > 0 && (
+        <div className="cs-files" data-testid="run-files">
+          Files:{' '}
+          {run.files.map((f) => (
+            <a key={f.name} href={f.url} download={f.name.split('/').pop()}>
+              {f.name} ({f.size.toLocaleString('en-US')} bytes)
+            </a>
+          ))}
+        </div>
+      )}
       <table>
         <tbody>
           {rows.map((r) => (
