@@ -299,6 +299,31 @@ describe.skipIf(skip)('the editor in chromium', () => {
     await context.close();
   });
 
+  it('a .npy picked with the file picker is stored and read by its node; an expression is checked as it is typed', async () => {
+    const { context, page } = await openEditor(h);
+    await newGraph(page);
+    await drop(page, 'source.npy', 200, 150);
+    await page.getByTestId('node-npy').locator('header').click();
+    // A 3×4 float32 .npy (NumPy's format, version 1.0), values 0 … 11.
+    const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }";
+    const pad = 64 - ((10 + header.length + 1) % 64);
+    const head = Buffer.from(`${header}${' '.repeat(pad)}\n`, 'latin1');
+    const npy = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY', 'latin1'), Buffer.from([1, 0, head.length & 255, head.length >> 8]), head, Buffer.from(new Float32Array(Array.from({ length: 12 }, (_, i) => i)).buffer)]);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('param-path-pick').click()]);
+    await chooser.setFiles({ name: 'ramp.npy', mimeType: 'application/octet-stream', buffer: npy });
+    await hasValue(page.getByTestId('param-path'), 'ramp.npy');
+    await runAndWait(page, 'npy');
+    // ‖0 … 11‖ = √506.
+    await hasText(page.getByTestId('node-npy'), `3×4 · ‖·‖ ${Math.sqrt(506).toPrecision(5)}`);
+    await drop(page, 'source.function', 200, 420);
+    await page.getByTestId('node-function').locator('header').click();
+    await page.getByTestId('param-expr').fill('sin(x');
+    await hasText(page.getByTestId('param-expr-error'), /./);
+    await page.getByTestId('param-expr').fill('sin(3 * x) * y');
+    await hasCount(page.getByTestId('param-expr-error'), 0);
+    await context.close();
+  });
+
   it('a share link opens the same graph in a fresh browser context', async () => {
     const a = await openEditor(h);
     await buildPipeline(a.page);

@@ -144,7 +144,14 @@ export function Inspector() {
   };
   const current = problemsOf(node.params);
   const forParam = (name: string, ps: { path: string; message: string }[]) => ps.find((q) => q.path === `$.${name}` || q.path.startsWith(`$.${name}[`) || q.path.startsWith(`$.${name}.`))?.message;
-  const filePicker = (name: string) => !!def.files && name === 'path';
+  // A string param is a file path when the node's files() names what it holds.
+  const filePicker = (name: string) => {
+    try {
+      return !!def.files?.({ ...node.params, [name]: '\u0000probe' } as never).includes('\u0000probe');
+    } catch {
+      return false;
+    }
+  };
   return (
     <aside className="cs-inspector" data-testid="inspector">
       <h2>{def.title}</h2>
