@@ -3,8 +3,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
   GraphError, SoftwareAdapterError, WebGpuBackend, cpuBackend, formatProblem, parseGraphText, runGraph, setParam, withEmbeddedFiles,
-  type Backend, type GraphDoc, type Registry, type RunEvent,
+  type Backend, type GraphDoc, type Registry, type RunEvent, type ViewSink,
 } from '../engine';
+import { SKIP_3D, renderPng } from '../viewer/headless';
 import { fsResolver, folderSink } from './node-io';
 import { barReporter, finite, jsonReporter, lineReporter, type Reporter } from './progress';
 
@@ -51,6 +52,16 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
   const types = new Map(doc.nodes.map((n) => [n.id, n.type]));
   const reporter: Reporter = args.json ? jsonReporter(io.stdout) : io.isTTY ? barReporter(types, io.stderr) : lineReporter(io.stderr, types);
   const started = new Date().toISOString();
+  // Viewer nodes: heatmaps and plots become PNGs under views/, 3-D views are listed as skipped.
+  const views: { node: string; kind: string; file?: string; skipped?: string }[] = [];
+  const viewSink: ViewSink = {
+    async show(node, view) {
+      const png = await renderPng(view);
+      const entry = png ? { file: await sink.write(`views/${node}.png`, png) } : { skipped: SKIP_3D };
+      views.push({ node, kind: view.kind, ...entry });
+      return entry;
+    },
+  };
   let result;
   try {
     result = await runGraph(doc, {
@@ -58,6 +69,7 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
       backend,
       files: withEmbeddedFiles(doc, fsResolver(dirname(resolve(args.graph)))),
       output: sink,
+      views: viewSink,
       ...(args.targets ? { targets: args.targets } : {}),
       ...(args.seed !== undefined ? { seed: args.seed } : {}),
       ...(signal ? { signal } : {}),
@@ -90,12 +102,14 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
     status: result.status,
     nodes,
     exports: sink.written,
+    views,
   };
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'run.json'), `${JSON.stringify(runJson, finite, 2)}\n`);
   if (!args.json) {
     const failed = Object.values(result.nodes).filter((n) => n.status === 'error').length;
     for (const f of sink.written) io.stderr(`wrote    ${f}\n`);
+    for (const v of views) if (v.skipped) io.stderr(`skipped  view ${v.node} (${v.kind}): ${v.skipped}\n`);
     io.stderr(`${result.status === 'success' ? 'ok' : result.status}: ${Object.keys(result.nodes).length} nodes, ${result.executed.length} ran, ${failed} failed — ${join(outDir, 'run.json')}\n`);
   }
   return result.status === 'success' ? 0 : result.status === 'interrupted' ? 130 : 1;

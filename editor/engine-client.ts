@@ -45,7 +45,7 @@ export class EngineClient {
     // Keep the last results on screen until the node runs again.
     const nodes: Record<string, NodeRun> = Object.fromEntries(Object.entries(prior).map(([k, v]) => [k, { ...v }]));
     for (const f of useEditor.getState().run.files) URL.revokeObjectURL(f.url);
-    useEditor.getState().set({ run: { id, status: 'running', nodes, problems: [], files: [] } });
+    useEditor.getState().set({ run: { id, status: 'running', nodes, problems: [], files: [], views: useEditor.getState().run.views } });
     this.post({ type: 'run', runId: id, graph: doc, files, ...(targets ? { targets } : {}), ...(shared ? { cancelFlag: shared } : {}) });
   }
 
@@ -99,6 +99,9 @@ export class EngineClient {
         break;
       case 'previews':
         patch(m.node, { previews: m.previews });
+        break;
+      case 'view':
+        run.views = { ...run.views, [m.node]: m.view };
         break;
       case 'file':
         run.files = [...run.files, { name: m.name, url: URL.createObjectURL(new Blob([m.bytes as Uint8Array<ArrayBuffer>])), size: m.bytes.length }];

@@ -4,6 +4,7 @@ import type { GraphDoc } from '../engine/graph/schema';
 import type { Problem } from '../engine/graph/problems';
 import type { RunEvent } from '../engine/scheduler/events';
 import type { ValueSummary } from '../engine/values';
+import type { ViewRequest } from '../engine/node-api';
 
 /** A thumbnail of one output: a heatmap of a 2-D tensor or slice (downsampled), or a sparkline. */
 export type Preview =
@@ -27,6 +28,8 @@ export type FromWorker =
   | { type: 'previews'; runId: number; node: string; previews: Record<string, Preview> }
   /** The summary of a node whose outputs came from the cache (no 'executed' event for it). */
   | { type: 'cached'; runId: number; node: string; summary: Record<string, ValueSummary> }
+  /** What a viewer node asks to show (drawn in the results panel). */
+  | { type: 'view'; runId: number; node: string; view: ViewRequest }
   /** A file a sink node wrote (export.npy): offered for download. */
   | { type: 'file'; runId: number; name: string; bytes: Uint8Array }
   | { type: 'invalid'; runId: number; problems: Problem[] }

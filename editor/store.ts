@@ -7,6 +7,7 @@ import type { GraphDoc } from '../engine/graph/schema';
 import type { NodeStatus } from '../engine/scheduler/events';
 import type { ValueSummary } from '../engine/values';
 import type { Preview } from './protocol';
+import type { ViewRequest } from '../engine/node-api';
 
 export interface NodeRun {
   status: NodeStatus;
@@ -25,6 +26,8 @@ export interface RunState {
   problems: string[];
   /** Files the run's sink nodes wrote, as object URLs. */
   files: { name: string; url: string; size: number }[];
+  /** Views of the viewer nodes, by node id. */
+  views: Record<string, ViewRequest>;
 }
 
 export interface EditorState {
@@ -57,7 +60,7 @@ export interface EditorState {
 
 const HISTORY = 200;
 const lastEdit = { key: '', at: 0 };
-const idleRun = (): RunState => ({ id: 0, status: 'idle', nodes: {}, problems: [], files: [] });
+const idleRun = (): RunState => ({ id: 0, status: 'idle', nodes: {}, problems: [], files: [], views: {} });
 
 export const emptyGraph = (name = 'untitled'): GraphDoc => ({ format: 'corespace.graph', version: 1, name, nodes: [], edges: [], layout: { positions: {} }, meta: {} });
 

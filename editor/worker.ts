@@ -58,6 +58,12 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
       backend,
       cache,
       files: withEmbeddedFiles(graph, resolver(data.files)),
+      views: {
+        async show(node, view) {
+          post({ type: 'view', runId, node, view });
+          return { file: 'shown in the results panel' };
+        },
+      },
       output: {
         async write(name, bytes) {
           post({ type: 'file', runId, name, bytes });

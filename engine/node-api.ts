@@ -46,6 +46,21 @@ export interface OutputSink {
   write(name: string, bytes: Uint8Array): Promise<string>;
 }
 
+/**
+ * What a viewer node asks to be shown: plain data (numbers, labels), drawn by viewer/ — on screen in
+ * the editor, as a PNG in headless runs (heatmaps and plots) or listed as skipped (3-D views).
+ */
+export type ViewRequest =
+  | { kind: 'heatmap'; title: string; rows: number; cols: number; values: number[]; signed: boolean; note?: string }
+  | { kind: 'plot'; plot: 'spectrum' | 'convergence' | 'rank-sweep' | 'histogram'; title: string; x: number[]; y: number[]; xLabel: string; yLabel: string; logY: boolean; mark?: number; note?: string }
+  | { kind: 'tensor3d'; title: string; shape: number[]; values: number[]; note?: string }
+  | { kind: 'volume'; title: string; shape: number[]; values: number[]; compare?: number[]; note?: string };
+
+/** Where viewer nodes send their views. Returns what became of one (a file written, or why not). */
+export interface ViewSink {
+  show(nodeId: string, view: ViewRequest): Promise<{ file?: string; skipped?: string }>;
+}
+
 export interface RunContext {
   readonly nodeId: string;
   readonly backend: Backend;
@@ -54,6 +69,8 @@ export interface RunContext {
   readonly random: RandomSource;
   readonly files: FileResolver;
   readonly output: OutputSink;
+  /** Where viewer nodes show their views (none: they are listed as skipped). */
+  readonly views?: ViewSink;
   /** Reports progress (value of max, with a message) and throws if the run was cancelled, so an
    * iterative node that reports once per iteration is cancellable within one iteration. */
   progress(value: number, max: number, message?: string): void;

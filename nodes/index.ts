@@ -26,6 +26,10 @@ import { transformDct } from './transform/dct';
 import { transformDwt } from './transform/dwt';
 import { selectCoefficientsNode } from './transform/select';
 import { transformWht } from './transform/wht';
+import { viewHeatmap } from './view/heatmap';
+import { viewPlot } from './view/plot';
+import { viewTensor3d } from './view/tensor3d';
+import { viewVolume } from './view/volume';
 
 export const registry: Registry = {
   nodes: [
@@ -34,7 +38,7 @@ export const registry: Registry = {
     transformDct, transformWht, transformDwt, selectCoefficientsNode,
     transformChebyshev, decomposeChebyshevTucker, evaluatePoints,
     tensorPad, tensorReshape, tensorPermute, tensorSlice,
-    metricsCompare, metricsSize, sweepRank, exportNpy,
+    metricsCompare, metricsSize, sweepRank, exportNpy, viewHeatmap, viewPlot, viewTensor3d, viewVolume,
   ] as unknown as AnyNodeDefinition[],
   renames: {},
 };

@@ -4,6 +4,7 @@
 #   is no GPU; Dawn needs Mesa ≥ 24, which Debian 12 has in bookworm-backports.
 # - The browser tests drive Debian's chromium through playwright-core (WebGPU through SwiftShader);
 #   no browser is downloaded by npm.
+# - Headless PNGs of the viewer (resvg) draw their text in DejaVu Sans (fonts-dejavu-core).
 set -euo pipefail
 mesa_version() { dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || true; }
 need_mesa=0
@@ -11,9 +12,11 @@ v=$(mesa_version)
 if [ -z "$v" ] || dpkg --compare-versions "$v" lt 24; then need_mesa=1; fi
 need_chromium=0
 [ -x /usr/bin/chromium ] || need_chromium=1
-if [ "$need_mesa$need_chromium" != 00 ]; then
+need_fonts=0
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_fonts=1
+if [ "$need_mesa$need_chromium$need_fonts" != 000 ]; then
   if [ "$(id -u)" != 0 ]; then
-    echo "setup-system: missing system packages (mesa-vulkan-drivers ≥ 24: have ${v:-none}; chromium: $([ $need_chromium = 1 ] && echo missing || echo present)); run this script as root" >&2
+    echo "setup-system: missing system packages (mesa-vulkan-drivers ≥ 24: have ${v:-none}; chromium: $([ $need_chromium = 1 ] && echo missing || echo present); fonts-dejavu-core: $([ $need_fonts = 1 ] && echo missing || echo present)); run this script as root" >&2
     exit 1
   fi
   src=/etc/apt/sources.list.d/bookworm-backports.sources
@@ -29,5 +32,6 @@ SRC
   apt-get update -qq
   if [ "$need_mesa" = 1 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers; fi
   if [ "$need_chromium" = 1 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi
+  if [ "$need_fonts" = 1 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core; fi
 fi
 echo "setup-system: mesa-vulkan-drivers $(mesa_version), $(/usr/bin/chromium --version 2>/dev/null | head -c 60)"

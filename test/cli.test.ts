@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decode as decodePng } from 'fast-png';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main';
@@ -93,6 +94,20 @@ describe('examples', () => {
     expect(m.psnr.value).toBeGreaterThan(25);
     expect(m.psnr.value).toBeLessThan(60);
     expect(readNpy(new Uint8Array(readFileSync(join(out, 'rings-gray.npy'))), 'x').shape).toEqual([128, 128]);
+  });
+
+  it('views: heatmaps and plots become PNGs under views/ (listed in run.json), the 3-D view is listed as skipped', async () => {
+    const out = tmp();
+    const r = await cli('run', join(examples, 'views.json'), '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/skipped {2}view core \(tensor3d\): a 3-D view/);
+    const views = runJson(out).views as { node: string; kind: string; file?: string; skipped?: string }[];
+    expect(views.map((v) => v.node).sort()).toEqual(['conv', 'core', 'hist', 'hm', 'spec']);
+    for (const v of views.filter((v) => v.kind !== 'tensor3d')) {
+      const png = decodePng(readFileSync(v.file!));
+      expect([v.node, png.width > 400 && png.height > 300]).toEqual([v.node, true]);
+    }
+    expect(views.find((v) => v.node === 'core')).toMatchObject({ kind: 'tensor3d', skipped: expect.stringContaining('WebGL') });
   });
 
   it('the installed command runs the default example (npx corespace)', async () => {

@@ -3,12 +3,12 @@
 // undo/redo, refused imports, refused connections and a failing branch beside a working one, share
 // links in a fresh browser context. Screenshots go to test-artifacts/.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, openEditor, startEditor, type Harness } from './editor/harness';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, editorSuite, openEditor } from './editor/harness';
 
 const POLL = { timeout: 20_000, interval: 100 };
 const hasText = (loc: Locator, want: string | RegExp, opts: { timeout?: number } = {}) => {
@@ -23,16 +23,7 @@ const hasCount = (loc: Locator, n: number) => expect.poll(() => loc.count(), POL
 const hasValue = (loc: Locator, v: string) => expect.poll(() => loc.inputValue(), POLL).toBe(v);
 const visible = (loc: Locator) => loc.waitFor({ state: 'visible', timeout: POLL.timeout });
 
-const skip = chromiumMissing();
-const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname;
-let h: Harness;
-
-beforeAll(async () => {
-  if (skip) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  h = await startEditor();
-}, 120_000);
-afterAll(async () => h?.close());
+const { skip, harness } = editorSuite();
 
 /** A new empty graph from the library. */
 async function newGraph(page: Page): Promise<void> {
@@ -94,7 +85,7 @@ const metric = async (page: Page, node: string, key: string) => Number(await pag
 
 describe.skipIf(skip)('the editor in chromium', () => {
   it('drag, connect, set ranks, run: the metrics node shows the relative error; exported, the CLI gives the same', async () => {
-    const { context, page, errors } = await openEditor(h);
+    const { context, page, errors } = await openEditor(harness());
     await buildPipeline(page);
     // The inspector refuses an invalid value inline and keeps it out of the graph.
     await page.getByTestId('node-tucker').locator('header').click();
@@ -129,7 +120,7 @@ describe.skipIf(skip)('the editor in chromium', () => {
   });
 
   it('a reload brings the graph back with its positions; undo and redo restore an edit', async () => {
-    const { context, page } = await openEditor(h);
+    const { context, page } = await openEditor(harness());
     await buildPipeline(page);
     const where = () => page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => [e.getAttribute('data-id'), (e as HTMLElement).style.transform]).sort());
     const before = await where();
@@ -142,7 +133,7 @@ describe.skipIf(skip)('the editor in chromium', () => {
     await page.getByTestId('node-tucker').locator('header').click();
     await page.keyboard.press('Control+c');
     const other = await context.newPage();
-    await other.goto(h.url);
+    await other.goto(harness().url);
     await other.getByTestId('node-tucker').waitFor();
     await other.locator('.react-flow__pane').click({ position: { x: 50, y: 50 } });
     await other.keyboard.press('Control+v');
@@ -172,7 +163,7 @@ describe.skipIf(skip)('the editor in chromium', () => {
   });
 
   it('a malformed file and an invalid graph are refused with every problem listed; the open graph stays', async () => {
-    const { context, page } = await openEditor(h);
+    const { context, page } = await openEditor(harness());
     const nodes = await page.locator('.react-flow__node').count();
     expect(nodes).toBeGreaterThan(0);
     await page.getByTestId('import-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "corespace.graph", "nodes": [') });
@@ -208,7 +199,7 @@ describe.skipIf(skip)('the editor in chromium', () => {
   });
 
   it('an incompatible connection is refused with the reason; a failing node shows its error while a sibling branch completes', async () => {
-    const { context, page } = await openEditor(h);
+    const { context, page } = await openEditor(harness());
     await newGraph(page);
     await drop(page, 'source.synthetic', 120, 150);
     await drop(page, 'reconstruct', 520, 150);
@@ -252,7 +243,7 @@ describe.skipIf(skip)('the editor in chromium', () => {
   });
 
   it('an example with image files: run, export with the files embedded, and the CLI gives the same numbers anywhere; the export node offers its file', async () => {
-    const { context, page, errors } = await openEditor(h);
+    const { context, page, errors } = await openEditor(harness());
     await page.getByTestId('open-library').click();
     await page.getByTestId('example-image').click();
     await page.getByTestId('node-jpeg').waitFor();
@@ -275,7 +266,7 @@ describe.skipIf(skip)('the editor in chromium', () => {
   });
 
   it('Cancel stops a long decomposition within an iteration or so; the UI stays responsive', async () => {
-    const { context, page } = await openEditor(h);
+    const { context, page } = await openEditor(harness());
     const graph = {
       format: 'corespace.graph',
       version: 1,
@@ -300,7 +291,7 @@ describe.skipIf(skip)('the editor in chromium', () => {
   });
 
   it('a .npy picked with the file picker is stored and read by its node; an expression is checked as it is typed', async () => {
-    const { context, page } = await openEditor(h);
+    const { context, page } = await openEditor(harness());
     await newGraph(page);
     await drop(page, 'source.npy', 200, 150);
     await page.getByTestId('node-npy').locator('header').click();
@@ -325,7 +316,7 @@ describe.skipIf(skip)('the editor in chromium', () => {
   });
 
   it('a share link opens the same graph in a fresh browser context', async () => {
-    const a = await openEditor(h);
+    const a = await openEditor(harness());
     await buildPipeline(a.page);
     await a.page.getByTestId('share').click();
     const url = await a.page.getByTestId('share-url').inputValue();
@@ -333,7 +324,7 @@ describe.skipIf(skip)('the editor in chromium', () => {
     const ids = async (p: Page) => (await p.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).sort();
     const want = await ids(a.page);
     await a.context.close();
-    const b = await openEditor(h, url.slice(h.url.length));
+    const b = await openEditor(harness(), url.slice(harness().url.length));
     await b.page.getByTestId('node-tucker').waitFor();
     expect(await ids(b.page)).toEqual(want);
     await b.page.getByTestId('node-tucker').locator('header').click();

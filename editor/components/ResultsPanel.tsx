@@ -1,7 +1,11 @@
-// Every metric of the run in one table, exported as CSV or JSON.
+// Every metric of the run in one table, exported as CSV or JSON; the viewer nodes' views (the viewer,
+// three.js and vega, loads on first use).
+import { Suspense, lazy, useState } from 'react';
 import { useEditor } from '../store';
 import { download } from '../files';
 import { formatNumber } from './GraphNode';
+
+const ViewPanel = lazy(async () => ({ default: (await import('../../viewer/ViewPanel')).ViewPanel }));
 
 export interface MetricRow {
   node: string;
@@ -25,6 +29,9 @@ export function ResultsPanel() {
   const run = useEditor((s) => s.run);
   const name = useEditor((s) => s.doc.name);
   const rows = metricRows(run.nodes);
+  const [active, setActive] = useState<string | null>(null);
+  const viewIds = Object.keys(run.views);
+  const shown = active && run.views[active] ? active : viewIds[0];
   return (
     <section className="cs-results" data-testid="results">
       <header>
@@ -42,6 +49,20 @@ export function ResultsPanel() {
             <li key={p}>{p}</li>
           ))}
         </ul>
+      )}
+      {shown && (
+        <div className="cs-views" data-testid="views">
+          <nav>
+            {viewIds.map((id) => (
+              <button type="button" key={id} className={id === shown ? 'active' : ''} onClick={() => setActive(id)} data-testid={`view-tab-${id}`}>
+                {id} <small>{run.views[id]!.kind}</small>
+              </button>
+            ))}
+          </nav>
+          <Suspense fallback={<div className="cs-muted">loading the viewer…</div>}>
+            <ViewPanel key={shown} view={run.views[shown]!} />
+          </Suspense>
+        </div>
       )}
       {run.files.length > 0 && (
         <div className="cs-files" data-testid="run-files">

@@ -2,7 +2,7 @@
 // log scale when it is positive (convergence traces span decades).
 import { useEffect, useRef } from 'react';
 import type { Preview } from '../protocol';
-import { viridis } from './colormap';
+import { viridis } from '../../viewer/colormaps';
 
 export function Heatmap({ preview }: { preview: Extract<Preview, { kind: 'heatmap' }> }) {
   const ref = useRef<HTMLCanvasElement>(null);

@@ -7,7 +7,7 @@ import type { GraphDoc } from '../graph/schema';
 import { adjacency, ancestorsOf, topologicalOrder } from '../graph/topo';
 import { resolveParams } from '../graph/params';
 import { validateGraph } from '../graph/validate';
-import type { AnyNodeDefinition, FileResolver, OutputSink, Registry, RunContext } from '../node-api';
+import type { AnyNodeDefinition, FileResolver, OutputSink, Registry, RunContext, ViewSink } from '../node-api';
 import { findNode } from '../node-api';
 import { RandomSource } from '../random';
 import { summarizeValue, type ValueSummary } from '../values';
@@ -20,6 +20,8 @@ export interface RunOptions {
   backend: Backend;
   files: FileResolver;
   output: OutputSink;
+  /** Where viewer nodes show their views (the editor's panel, headless PNGs). */
+  views?: ViewSink;
   /** Run only these nodes and their ancestors (default: every node). */
   targets?: readonly string[];
   /** Mixed into every node's random source; the same graph and seed give bit-identical outputs. */
@@ -125,6 +127,7 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
       random: new RandomSource(nodeSeed, seed),
       files: opts.files,
       output: opts.output,
+      ...(opts.views ? { views: opts.views } : {}),
       async rerun(refId, overrides) {
         if (!checked.references.some((r) => r.from === refId && r.to === id)) throw new Error(`node '${refId}' is not one this node references`);
         const refNode = nodeById.get(refId)!;

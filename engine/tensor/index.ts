@@ -5,3 +5,4 @@ export {
 export { matmul, gemmRowsByRows, syrkRows, modeProduct, multiModeProduct, identity, outer, type MatmulOptions } from './matmul';
 export { pad, slice, type PadMode, type SliceRange } from './shape-ops';
 export { checkFinite } from './checks';
+export { blockMean } from './resample';

@@ -1,11 +1,12 @@
 // The editor under test: built once by Vite into a temporary folder, served by Vite's preview server
 // (with the app's cross-origin isolation headers) on a free port, and opened in Debian's chromium
 // through playwright-core. Outside CI a machine without /usr/bin/chromium skips with a notice.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const FLAGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -54,4 +55,20 @@ export async function openEditor(h: Harness, path = ''): Promise<{ context: Brow
   await page.goto(h.url + path);
   await page.getByTestId('backend').filter({ hasText: 'backend:' }).waitFor({ timeout: 30_000 });
   return { context, page, errors };
+}
+
+/** Screenshots of the browser tests. */
+export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+
+/** Registers the suite's start (build, serve, launch) and stop; `skip` is why it cannot run here. */
+export function editorSuite(): { skip: string | null; harness: () => Harness } {
+  const skip = chromiumMissing();
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    if (skip) return;
+    mkdirSync(ARTIFACTS, { recursive: true });
+    h = await startEditor();
+  }, 120_000);
+  afterAll(async () => h?.close());
+  return { skip, harness: () => h! };
 }

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { Tensor, defineNode } from '../../engine';
+import { show } from './common';
+
+export const viewPlot = defineNode({
+  type: 'view.plot',
+  title: 'Plot',
+  category: 'view',
+  description: 'A 2-D chart: singular-value spectrum (log scale, chosen rank marked), convergence trace (log scale), rank sweep (error vs compression, Pareto front) or coefficient-magnitude histogram. Headless: a PNG.',
+  typeVersion: 1,
+  inputs: [{ name: 'data', type: ['svd', 'tensor', 'table'], doc: 'an SVD (spectrum), a trace or any tensor (convergence, histogram, spectrum of values), a rank-sweep table' }],
+  outputs: [],
+  params: z.object({
+    plot: z.enum(['auto', 'spectrum', 'convergence', 'rank-sweep', 'histogram']).default('auto').describe('auto: spectrum for an SVD, rank-sweep for a table, convergence for a 1-D tensor, histogram otherwise'),
+    bins: z.number().int().min(2).max(1000).default(60).describe('histogram: bins of log10 |coefficient|'),
+    x: z.string().default('compressionRatio').describe('rank sweep: the column on the x axis'),
+    y: z.string().default('relError').describe('rank sweep: the column on the y axis'),
+    title: z.string().max(200).optional().describe('plot title (default: the node id and what is plotted)'),
+  }),
+  async run({ data }, p, ctx) {
+    const isTensor = data instanceof Tensor;
+    const isTable = !isTensor && 'columns' in (data as object);
+    const kind = p.plot !== 'auto' ? p.plot : isTable ? 'rank-sweep' : !isTensor ? 'spectrum' : data.ndim === 1 ? 'convergence' : 'histogram';
+    const title = (what: string) => p.title ?? `${ctx.nodeId}: ${what}`;
+    const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+    if (kind === 'rank-sweep') {
+      if (!isTable) throw new Error("plot 'rank-sweep' needs the table of a sweep.rank node");
+      const t = data as { columns: string[]; rows: number[][] };
+      const [xi, yi] = [p.x, p.y].map((c, k) => {
+        const i = t.columns.indexOf(c);
+        if (i < 0) throw new Error(`param '${k ? 'y' : 'x'}' is '${c}', not a column of the table (columns: ${t.columns.join(', ')})`);
+        return i;
+      });
+      return show(ctx, { kind: 'plot', plot: 'rank-sweep', title: title(`${p.y} vs ${p.x}`), x: t.rows.map((r) => r[xi!]!), y: t.rows.map((r) => r[yi!]!), xLabel: p.x, yLabel: p.y, logY: t.rows.every((r) => r[yi!]! > 0) });
+    }
+    if (isTable) throw new Error(`plot '${kind}' needs a tensor or an SVD, got a table`);
+    if (kind === 'spectrum') {
+      const svd = !isTensor ? (data as { s: Tensor }) : null;
+      const s = svd ? Array.from(svd.s.data) : Array.from((data as Tensor).data).map(Math.abs).sort((a, b) => b - a);
+      return show(ctx, { kind: 'plot', plot: 'spectrum', title: title('singular values'), x: range(s.length), y: s, xLabel: 'index', yLabel: svd ? 'σ' : '|value|', logY: s.every((v) => v > 0), ...(svd ? { mark: s.length } : {}) });
+    }
+    if (!isTensor) throw new Error(`plot '${kind}' needs a tensor, got an SVD`);
+    const t = data as Tensor;
+    if (kind === 'convergence') {
+      const y = Array.from(t.data);
+      return show(ctx, { kind: 'plot', plot: 'convergence', title: title('relative error per iteration'), x: range(y.length), y, xLabel: 'iteration', yLabel: 'relative error', logY: y.every((v) => v > 0) });
+    }
+    // Histogram of log10 |c| over the nonzero entries.
+    const logs = Array.from(t.data).filter((v) => v !== 0).map((v) => Math.log10(Math.abs(v)));
+    if (!logs.length) throw new Error('every coefficient is 0: nothing to histogram');
+    const lo = Math.min(...logs);
+    const hi = Math.max(...logs);
+    const w = (hi - lo || 1) / p.bins;
+    const counts = new Array<number>(p.bins).fill(0);
+    for (const v of logs) counts[Math.min(p.bins - 1, Math.floor((v - lo) / w))]!++;
+    return show(ctx, { kind: 'plot', plot: 'histogram', title: title('coefficient magnitudes'), x: counts.map((_, i) => lo + (i + 0.5) * w), y: counts, xLabel: 'log10 |coefficient|', yLabel: 'count', logY: false, ...(t.size > logs.length ? { note: `${t.size - logs.length} zeros left out` } : {}) });
+  },
+});

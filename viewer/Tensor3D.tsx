@@ -1,0 +1,135 @@
+// Every entry of a 3-D tensor as a voxel: one instanced mesh (one draw call), size by |value|,
+// colour by value (viridis for magnitudes, the diverging map for signed data; a colour bar beside it), orbit and zoom, hover for the index and
+// value, a threshold that hides small entries, a slice plane along any mode. 4-D and larger: a grid
+// of 3-D slices along the extra modes. The node caps what arrives at 64³ entries (block means).
+import { Canvas, useThree, type ThreeEvent } from '@react-three/fiber';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Color, InstancedMesh, Matrix4, Vector3 } from 'three';
+import type { ViewRequest } from '../engine/node-api';
+import { diverging, viridis } from './colormaps';
+import { Orbit } from './orbit';
+
+type View3d = Extract<ViewRequest, { kind: 'tensor3d' }>;
+interface Voxel {
+  index: number[];
+  value: number;
+  pos: [number, number, number];
+}
+
+/** Voxel centres: modes 0, 1, 2 along x, y, z (centred); the flattened extra modes in a grid. */
+export function layoutVoxels(shape: readonly number[], values: readonly number[]): Voxel[] {
+  const s3 = [shape[0] ?? 1, shape[1] ?? 1, shape[2] ?? 1];
+  const extra = shape.slice(3).reduce((a, b) => a * b, 1);
+  const cols = Math.ceil(Math.sqrt(extra));
+  const out: Voxel[] = [];
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let flat = 0; flat < values.length; flat++) {
+    let g = 0;
+    for (let a = 3; a < shape.length; a++) g = g * shape[a]! + idx[a]!;
+    const gx = (g % cols) * (s3[0]! + 2);
+    const gy = Math.floor(g / cols) * (s3[1]! + 2);
+    out.push({ index: [...idx], value: values[flat]!, pos: [idx[0]! - (s3[0]! - 1) / 2 + gx, -(idx[1] ?? 0) + (s3[1]! - 1) / 2 - gy, (idx[2] ?? 0) - (s3[2]! - 1) / 2] });
+    for (let a = shape.length - 1; a >= 0; a--) {
+      if (++idx[a]! < shape[a]!) break;
+      idx[a] = 0;
+    }
+  }
+  return out;
+}
+
+function Voxels({ items, peak, signed, onHover }: { items: Voxel[]; peak: number; signed: boolean; onHover: (v: Voxel | null) => void }) {
+  const mesh = useRef<InstancedMesh>(null);
+  const { camera, size, gl } = useThree();
+  useLayoutEffect(() => {
+    const m = mesh.current;
+    if (!m) return;
+    const mat = new Matrix4();
+    const color = new Color();
+    items.forEach((v, i) => {
+      const s = 0.25 + 0.7 * Math.sqrt(Math.abs(v.value) / peak);
+      mat.makeScale(s, s, s).setPosition(...v.pos);
+      m.setMatrixAt(i, mat);
+      const [r, g, b] = signed ? diverging(v.value / peak) : viridis(v.value / peak);
+      m.setColorAt(i, color.setRGB(r / 255, g / 255, b / 255, 'srgb'));
+    });
+    m.count = items.length;
+    m.instanceMatrix.needsUpdate = true;
+    if (m.instanceColor) m.instanceColor.needsUpdate = true;
+    m.computeBoundingSphere();
+  }, [items, peak, signed]);
+  // For tests and tools: the canvas element can say where a voxel is drawn on screen.
+  useLayoutEffect(() => {
+    (gl.domElement as HTMLCanvasElement & { corespaceProject?: (index: number[]) => { x: number; y: number } | null }).corespaceProject = (index) => {
+      const v = items.find((it) => it.index.every((k, a) => k === index[a]));
+      if (!v) return null;
+      const p = new Vector3(...v.pos).project(camera);
+      return { x: ((p.x + 1) / 2) * size.width, y: ((1 - p.y) / 2) * size.height };
+    };
+  }, [items, camera, size, gl]);
+  const move = (e: ThreeEvent<PointerEvent>) => {
+    e.stopPropagation();
+    if (e.instanceId !== undefined) onHover(items[e.instanceId] ?? null);
+  };
+  return (
+    <instancedMesh ref={mesh} args={[undefined, undefined, Math.max(1, items.length)]} onPointerMove={move} onPointerOut={() => onHover(null)}>
+      <boxGeometry args={[1, 1, 1]} />
+      <meshLambertMaterial />
+    </instancedMesh>
+  );
+}
+
+export function Tensor3D({ view }: { view: View3d }) {
+  const all = useMemo(() => layoutVoxels(view.shape, view.values), [view]);
+  const peak = useMemo(() => Math.max(1e-30, ...view.values.map(Math.abs)), [view]);
+  // Viridis over [0, max] for magnitudes; the diverging map over [−max|v|, max|v|] once a value is negative.
+  const signed = useMemo(() => view.values.some((v) => v < 0), [view]);
+  const [threshold, setThreshold] = useState(0);
+  const [plane, setPlane] = useState<{ mode: number; index: number }>({ mode: -1, index: 0 });
+  const [hover, setHover] = useState<Voxel | null>(null);
+  const items = useMemo(() => all.filter((v) => Math.abs(v.value) >= threshold * peak && (plane.mode < 0 || v.index[plane.mode] === plane.index)), [all, threshold, peak, plane]);
+  const extent = Math.max(...view.shape.slice(0, 3), 2);
+  return (
+    <div className="cs-view3d" data-testid="tensor3d">
+      <div className="cs-view-controls">
+        <label>
+          hide |v| below <input type="range" min={0} max={0.99} step={0.01} value={threshold} onChange={(e) => setThreshold(Number(e.target.value))} data-testid="tensor3d-threshold" /> {(threshold * peak).toPrecision(3)}
+        </label>
+        <label>
+          slice{' '}
+          <select value={plane.mode} onChange={(e) => setPlane({ mode: Number(e.target.value), index: 0 })} data-testid="tensor3d-mode">
+            <option value={-1}>all</option>
+            {view.shape.map((n, m) => (
+              <option key={m} value={m}>
+                mode {m} ({n})
+              </option>
+            ))}
+          </select>
+          {plane.mode >= 0 && <input type="range" min={0} max={view.shape[plane.mode]! - 1} value={plane.index} onChange={(e) => setPlane({ ...plane, index: Number(e.target.value) })} data-testid="tensor3d-index" />}
+          {plane.mode >= 0 && ` ${plane.index}`}
+        </label>
+        <span data-testid="voxel-hover">{hover ? `[${hover.index.join(', ')}] = ${hover.value.toPrecision(6)}` : `${items.length} of ${all.length} entries`}</span>
+      </div>
+      <div className="cs-view-row">
+        <Canvas style={{ width: 420, height: 340 }} camera={{ position: [extent * 1.3, extent * 1.1, extent * 1.8], fov: 45 }} gl={{ preserveDrawingBuffer: true, antialias: true }} data-testid="tensor3d-canvas">
+          <color attach="background" args={['#ffffff']} />
+          <ambientLight intensity={0.7} />
+          <directionalLight position={[5, 8, 6]} intensity={1.2} />
+          <Voxels items={items} peak={peak} signed={signed} onHover={setHover} />
+          <Orbit />
+        </Canvas>
+        {signed ? <ColorBar lo={-peak} hi={peak} /> : <ColorBar lo={0} hi={peak} css={`linear-gradient(to top, ${[0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${viridis(t).join(',')})`).join(', ')})`} />}
+      </div>
+      {view.note && <div className="cs-muted">{view.note}</div>}
+    </div>
+  );
+}
+
+export function ColorBar({ lo, hi, css = `linear-gradient(to top, ${[0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${diverging(2 * t - 1).join(',')})`).join(', ')})` }: { lo: number; hi: number; css?: string }) {
+  return (
+    <div className="cs-colorbar" data-testid="colorbar">
+      <span>{hi.toPrecision(3)}</span>
+      <div style={{ background: css }} />
+      <span>{lo.toPrecision(3)}</span>
+    </div>
+  );
+}

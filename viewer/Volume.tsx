@@ -1,0 +1,146 @@
+// Ray-marched volume rendering of a 3-D scalar field, as NeRF renders: along each view ray through
+// the unit cube, samples of the field (a Data3DTexture, trilinear) pass through the transfer
+// function (opacity ramp between lo and hi, times the density scale σ; colour from the map) and are
+// composited front to back with α = 1 − exp(−σ·δ). With a second field: the two side by side with
+// linked cameras, and their absolute difference.
+import { Canvas } from '@react-three/fiber';
+import { useCallback, useMemo, useState } from 'react';
+import { BackSide, Data3DTexture, DataTexture, GLSL3, LinearFilter, RedFormat, RGBAFormat, ShaderMaterial, UnsignedByteType } from 'three';
+import type { ViewRequest } from '../engine/node-api';
+import { diverging, viridis } from './colormaps';
+import { Orbit, type CameraLink } from './orbit';
+import { ColorBar } from './Tensor3D';
+
+type VolumeView = Extract<ViewRequest, { kind: 'volume' }>;
+export interface TransferFunction {
+  lo: number;
+  hi: number;
+  sigma: number;
+  map: 'viridis' | 'diverging';
+}
+
+const VERTEX = /* glsl */ `
+out vec3 vPos;
+void main() {
+  vPos = position;
+  gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
+}`;
+
+const FRAGMENT = /* glsl */ `
+precision highp float;
+precision highp sampler3D;
+uniform sampler3D uVol;
+uniform sampler2D uMap;
+uniform float uLo, uHi, uSigma;
+in vec3 vPos;
+out vec4 fragColor;
+// Ray parameter range inside the cube [-0.5, 0.5]³.
+vec2 hitBox(vec3 o, vec3 d) {
+  vec3 t0 = (vec3(-0.5) - o) / d;
+  vec3 t1 = (vec3(0.5) - o) / d;
+  vec3 lo = min(t0, t1), hi = max(t0, t1);
+  return vec2(max(max(lo.x, lo.y), lo.z), min(min(hi.x, hi.y), hi.z));
+}
+void main() {
+  vec3 o = cameraPosition;
+  vec3 d = normalize(vPos - o);
+  vec2 t = hitBox(o, d);
+  t.x = max(t.x, 0.0);
+  const int STEPS = 192;
+  float dt = 1.7320508 / float(STEPS);
+  vec3 color = vec3(0.0);
+  float T = 1.0;
+  for (int i = 0; i < STEPS; i++) {
+    float s = t.x + (float(i) + 0.5) * dt;
+    if (s > t.y) break;
+    float v = texture(uVol, o + s * d + 0.5).r;
+    float ramp = clamp((v - uLo) / max(uHi - uLo, 1e-4), 0.0, 1.0);
+    float alpha = 1.0 - exp(-uSigma * ramp * dt);
+    color += T * alpha * texture(uMap, vec2(v, 0.5)).rgb;
+    T *= 1.0 - alpha;
+    if (T < 0.005) break;
+  }
+  fragColor = vec4(color + T * vec3(1.0), 1.0);
+}`;
+
+/** The field as 8-bit texels over [min, max] (x fastest: numpy's C order read as z, y, x). */
+function volumeTexture(shape: readonly number[], values: readonly number[]): { tex: Data3DTexture; min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const span = max - min || 1;
+  const bytes = Uint8Array.from(values, (v) => Math.round((255 * (v - min)) / span));
+  const [d0, d1, d2] = shape as [number, number, number];
+  const tex = new Data3DTexture(bytes, d2, d1, d0);
+  tex.format = RedFormat;
+  tex.type = UnsignedByteType;
+  tex.minFilter = tex.magFilter = LinearFilter;
+  tex.unpackAlignment = 1;
+  tex.needsUpdate = true;
+  return { tex, min, max };
+}
+
+function mapTexture(map: TransferFunction['map']): DataTexture {
+  const data = new Uint8Array(256 * 4);
+  for (let i = 0; i < 256; i++) data.set([...(map === 'viridis' ? viridis(i / 255) : diverging((2 * i) / 255 - 1)), 255], 4 * i);
+  const tex = new DataTexture(data, 256, 1, RGBAFormat);
+  tex.minFilter = tex.magFilter = LinearFilter;
+  tex.needsUpdate = true;
+  return tex;
+}
+
+function VolumeCanvas({ id, shape, values, tf, link, onLink, label }: { id: string; shape: number[]; values: readonly number[]; tf: TransferFunction; link: CameraLink | null; onLink: (l: CameraLink) => void; label: string }) {
+  const { tex, min, max } = useMemo(() => volumeTexture(shape, values), [shape, values]);
+  const material = useMemo(
+    () => new ShaderMaterial({ glslVersion: GLSL3, vertexShader: VERTEX, fragmentShader: FRAGMENT, side: BackSide, uniforms: { uVol: { value: tex }, uMap: { value: mapTexture(tf.map) }, uLo: { value: tf.lo }, uHi: { value: tf.hi }, uSigma: { value: tf.sigma } } }),
+    [tex, tf],
+  );
+  return (
+    <figure className="cs-volume">
+      <Canvas style={{ width: 300, height: 300 }} camera={{ position: [1.1, 0.9, 1.5], fov: 40 }} gl={{ preserveDrawingBuffer: true }} data-testid={`volume-canvas-${id}`}>
+        <mesh material={material}>
+          <boxGeometry args={[1, 1, 1]} />
+        </mesh>
+        <Orbit id={id} link={link} onChange={onLink} />
+      </Canvas>
+      <figcaption>
+        {label} · {min.toPrecision(3)} … {max.toPrecision(3)}
+      </figcaption>
+    </figure>
+  );
+}
+
+export function Volume({ view }: { view: VolumeView }) {
+  const [tf, setTf] = useState<TransferFunction>({ lo: 0.2, hi: 0.8, sigma: 40, map: 'viridis' });
+  const [link, setLink] = useState<CameraLink | null>(null);
+  const onLink = useCallback((l: CameraLink) => setLink(l), []);
+  const diff = useMemo(() => (view.compare ? view.values.map((v, i) => Math.abs(v - view.compare![i]!)) : null), [view]);
+  const slider = (key: 'lo' | 'hi' | 'sigma', min: number, max: number, step: number) => (
+    <label>
+      {key === 'sigma' ? 'σ' : key} <input type="range" min={min} max={max} step={step} value={tf[key]} onChange={(e) => setTf({ ...tf, [key]: Number(e.target.value) })} data-testid={`volume-${key}`} /> {tf[key]}
+    </label>
+  );
+  return (
+    <div className="cs-view3d" data-testid="volume">
+      <div className="cs-view-controls">
+        {slider('lo', 0, 1, 0.01)}
+        {slider('hi', 0, 1, 0.01)}
+        {slider('sigma', 1, 200, 1)}
+        <select value={tf.map} onChange={(e) => setTf({ ...tf, map: e.target.value as TransferFunction['map'] })} data-testid="volume-map">
+          <option value="viridis">viridis</option>
+          <option value="diverging">diverging</option>
+        </select>
+      </div>
+      <div className="cs-view-row">
+        <VolumeCanvas id="a" label="volume" shape={view.shape} values={view.values} tf={tf} link={link} onLink={onLink} />
+        {view.compare && <VolumeCanvas id="b" label="compare" shape={view.shape} values={view.compare} tf={tf} link={link} onLink={onLink} />}
+        {diff && <VolumeCanvas id="diff" label="|difference|" shape={view.shape} values={diff} tf={tf} link={link} onLink={onLink} />}
+        <ColorBar lo={0} hi={1} css={`linear-gradient(to top, ${[0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${(tf.map === 'viridis' ? viridis(t) : diverging(2 * t - 1)).join(',')})`).join(', ')})`} />
+      </div>
+      {view.note && <div className="cs-muted">{view.note}</div>}
+    </div>
+  );
+}
