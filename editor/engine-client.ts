@@ -8,7 +8,7 @@ import { formatProblem } from '../engine/graph/problems';
 import { registry } from '../nodes';
 import type { CorespaceDb } from '../storage/db';
 import type { FromWorker, RunFile, ToWorker } from './protocol';
-import { useEditor, type NodeRun } from './store';
+import { useEditor, type NodeRun, type RunState } from './store';
 
 export class EngineClient {
   private worker: Worker;
@@ -41,6 +41,7 @@ export class EngineClient {
     const files = await this.filesOf(doc);
     const shared = typeof SharedArrayBuffer !== 'undefined' && crossOriginIsolated ? new SharedArrayBuffer(4) : undefined;
     this.cancelFlag = shared ? new Int32Array(shared) : null;
+    this.flush();
     const prior = useEditor.getState().run.nodes;
     // Keep the last results on screen until the node runs again.
     const nodes: Record<string, NodeRun> = Object.fromEntries(Object.entries(prior).map(([k, v]) => [k, { ...v }]));
@@ -79,7 +80,7 @@ export class EngineClient {
       return;
     }
     if (m.runId !== st.run.id) return;
-    const run = { ...st.run, nodes: { ...st.run.nodes } };
+    const run = this.pending ?? { ...st.run, nodes: { ...st.run.nodes } };
     const patch = (node: string, p: Partial<NodeRun>) => (run.nodes[node] = { ...(run.nodes[node] ?? { status: 'queued' }), ...p });
     switch (m.type) {
       case 'event': {
@@ -118,6 +119,20 @@ export class EngineClient {
         run.problems = [m.message];
         break;
     }
-    st.set({ run });
+    // Progress can arrive hundreds of times a second: the UI takes the state at most every 50 ms
+    // (at once when the run ends), so it stays responsive while a fast loop reports.
+    this.pending = run;
+    if (m.type === 'finished' || m.type === 'invalid' || m.type === 'crashed') this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), 50);
+  }
+
+  private pending: RunState | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending) useEditor.getState().set({ run: this.pending });
+    this.pending = null;
   }
 }

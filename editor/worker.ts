@@ -52,6 +52,7 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
   const controller = new AbortController();
   running.set(runId, controller);
   const flag = data.cancelFlag ? new Int32Array(data.cancelFlag) : null;
+  const lastProgress = new Map<string, number>();
   try {
     const result = await runGraph(graph, {
       registry,
@@ -74,6 +75,12 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
       signal: controller.signal,
       onEvent(event) {
         if (flag && Atomics.load(flag, 0) === 1) controller.abort();
+        // At most one progress message per node every 40 ms (a fast loop reports far more often).
+        if (event.type === 'progress') {
+          const now = performance.now();
+          if (now - (lastProgress.get(event.node) ?? -Infinity) < 40) return;
+          lastProgress.set(event.node, now);
+        }
         post({ type: 'event', runId, event });
       },
     });

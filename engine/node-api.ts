@@ -53,7 +53,7 @@ export interface OutputSink {
 export type ViewRequest =
   | { kind: 'heatmap'; title: string; rows: number; cols: number; values: number[]; signed: boolean; note?: string }
   | { kind: 'plot'; plot: 'spectrum' | 'convergence' | 'rank-sweep' | 'histogram'; title: string; x: number[]; y: number[]; xLabel: string; yLabel: string; logY: boolean; mark?: number; note?: string }
-  | { kind: 'tensor3d'; title: string; shape: number[]; values: number[]; note?: string }
+  | { kind: 'tensor3d'; title: string; shape: number[]; values: number[]; factors?: { name: string; rows: number; cols: number; values: number[] }[]; note?: string }
   | { kind: 'volume'; title: string; shape: number[]; values: number[]; compare?: number[]; note?: string };
 
 /** Where viewer nodes send their views. Returns what became of one (a file written, or why not). */

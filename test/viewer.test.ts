@@ -23,6 +23,8 @@ const GRAPH = {
     { id: 'rec', type: 'reconstruct' },
     { id: 'vol', type: 'view.volume' },
     { id: 'hm', type: 'view.heatmap' },
+    { id: 'core', type: 'view.tensor3d' },
+    { id: 'conv', type: 'view.plot' },
   ],
   edges: [
     { id: 'e1', from: { node: 'f', port: 'tensor' }, to: { node: 'cube', port: 'data' } },
@@ -31,6 +33,8 @@ const GRAPH = {
     { id: 'e4', from: { node: 'blob', port: 'tensor' }, to: { node: 'vol', port: 'volume' } },
     { id: 'e5', from: { node: 'rec', port: 'tensor' }, to: { node: 'vol', port: 'compare' } },
     { id: 'e6', from: { node: 'blob', port: 'tensor' }, to: { node: 'hm', port: 'tensor' } },
+    { id: 'e7', from: { node: 't', port: 'tucker' }, to: { node: 'core', port: 'data' } },
+    { id: 'e8', from: { node: 't', port: 'trace' }, to: { node: 'conv', port: 'data' } },
   ],
 };
 
@@ -90,6 +94,20 @@ describe.skipIf(skip)('the viewer in chromium', () => {
     await page.getByTestId('tensor3d-threshold').fill('0');
     await page.getByTestId('tensor3d-mode').selectOption('2');
     await expect.poll(() => page.getByTestId('voxel-hover').innerText(), POLL).toBe('4 of 8 entries');
+    await page.getByTestId('tensor3d-mode').selectOption('-1');
+    // New data, new image: f = i + 2j + 3k, so (1, 0, 1) now holds 4.
+    await page.getByTestId('node-f').locator('header').click();
+    await page.getByTestId('param-expr').fill('x + 2*y + 3*z');
+    await page.getByTestId('run').click();
+    await expect.poll(() => page.getByTestId('node-cube').getAttribute('data-status'), POLL).toBe('done');
+    await expect.poll(async () => (await canvasStats(page, 'tensor3d-canvas')).digest, POLL).not.toBe(before.digest);
+    const at2 = await canvas.evaluate((c) => (c as HTMLCanvasElement & { corespaceProject: (i: number[]) => { x: number; y: number } }).corespaceProject([1, 0, 1]));
+    await page.mouse.move(box.x + at2.x, box.y + at2.y);
+    await expect.poll(() => page.getByTestId('voxel-hover').innerText(), POLL).toBe('[1, 0, 1] = 4.00000');
+    // A Tucker result: its core, with the three factor matrices beside it.
+    await page.getByTestId('view-tab-core').click();
+    await expect.poll(() => page.getByTestId('tensor3d-factors').locator('canvas').count(), POLL).toBe(3);
+    await expect.poll(async () => (await canvasStats(page, 'tensor3d-canvas')).ink, POLL).toBeGreaterThan(500);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -121,6 +139,10 @@ describe.skipIf(skip)('the viewer in chromium', () => {
     await expect.poll(async () => (await canvasStats(page, 'volume-canvas-b')).digest, POLL).not.toBe(bBefore.digest);
     await page.getByTestId('view-tab-hm').click();
     await expect.poll(async () => (await canvasStats(page, 'vega-view')).ink, POLL).toBeGreaterThan(5000);
+    const heat = await canvasStats(page, 'vega-view');
+    await page.getByTestId('view-tab-conv').click();
+    await expect.poll(async () => (await canvasStats(page, 'vega-view')).digest, POLL).not.toBe(heat.digest);
+    expect((await canvasStats(page, 'vega-view')).ink).toBeGreaterThan(1000);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -39,7 +39,7 @@ export function layoutVoxels(shape: readonly number[], values: readonly number[]
 
 function Voxels({ items, peak, signed, onHover }: { items: Voxel[]; peak: number; signed: boolean; onHover: (v: Voxel | null) => void }) {
   const mesh = useRef<InstancedMesh>(null);
-  const { camera, size, gl } = useThree();
+  const { camera, size, gl, invalidate } = useThree();
   useLayoutEffect(() => {
     const m = mesh.current;
     if (!m) return;
@@ -56,7 +56,8 @@ function Voxels({ items, peak, signed, onHover }: { items: Voxel[]; peak: number
     m.instanceMatrix.needsUpdate = true;
     if (m.instanceColor) m.instanceColor.needsUpdate = true;
     m.computeBoundingSphere();
-  }, [items, peak, signed]);
+    invalidate();
+  }, [items, peak, signed, invalidate]);
   // For tests and tools: the canvas element can say where a voxel is drawn on screen.
   useLayoutEffect(() => {
     (gl.domElement as HTMLCanvasElement & { corespaceProject?: (index: number[]) => { x: number; y: number } | null }).corespaceProject = (index) => {
@@ -110,7 +111,7 @@ export function Tensor3D({ view }: { view: View3d }) {
         <span data-testid="voxel-hover">{hover ? `[${hover.index.join(', ')}] = ${hover.value.toPrecision(6)}` : `${items.length} of ${all.length} entries`}</span>
       </div>
       <div className="cs-view-row">
-        <Canvas style={{ width: 420, height: 340 }} camera={{ position: [extent * 1.3, extent * 1.1, extent * 1.8], fov: 45 }} gl={{ preserveDrawingBuffer: true, antialias: true }} data-testid="tensor3d-canvas">
+        <Canvas frameloop="demand" style={{ width: 420, height: 340 }} camera={{ position: [extent * 1.3, extent * 1.1, extent * 1.8], fov: 45 }} gl={{ preserveDrawingBuffer: true, antialias: true }} data-testid="tensor3d-canvas">
           <color attach="background" args={['#ffffff']} />
           <ambientLight intensity={0.7} />
           <directionalLight position={[5, 8, 6]} intensity={1.2} />
@@ -119,8 +120,48 @@ export function Tensor3D({ view }: { view: View3d }) {
         </Canvas>
         {signed ? <ColorBar lo={-peak} hi={peak} /> : <ColorBar lo={0} hi={peak} css={`linear-gradient(to top, ${[0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${viridis(t).join(',')})`).join(', ')})`} />}
       </div>
+      {view.factors && (
+        <div className="cs-view-row cs-factors" data-testid="tensor3d-factors">
+          {view.factors.map((f) => (
+            <FactorMap key={f.name} f={f} />
+          ))}
+        </div>
+      )}
       {view.note && <div className="cs-muted">{view.note}</div>}
     </div>
+  );
+}
+
+/** A factor matrix as a small diverging heatmap (rows down, columns across), with hover. */
+function FactorMap({ f }: { f: NonNullable<View3d['factors']>[number] }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const [hover, setHover] = useState('');
+  const peak = useMemo(() => Math.max(1e-30, ...f.values.map(Math.abs)), [f]);
+  useLayoutEffect(() => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx) return;
+    const img = ctx.createImageData(f.cols, f.rows);
+    f.values.forEach((v, i) => img.data.set([...diverging(v / peak), 255], 4 * i));
+    ctx.putImageData(img, 0, 0);
+  }, [f, peak]);
+  const scale = Math.max(1, Math.min(12, Math.floor(160 / Math.max(f.rows, f.cols))));
+  return (
+    <figure className="cs-volume">
+      <canvas
+        ref={ref}
+        width={f.cols}
+        height={f.rows}
+        style={{ width: f.cols * scale, height: f.rows * scale, imageRendering: 'pixelated', border: '1px solid #e5e7eb' }}
+        onMouseMove={(e) => {
+          const r = Math.floor(e.nativeEvent.offsetY / scale);
+          const c = Math.floor(e.nativeEvent.offsetX / scale);
+          const v = f.values[r * f.cols + c];
+          setHover(v === undefined ? '' : `[${r}, ${c}] = ${v.toPrecision(4)}`);
+        }}
+        onMouseLeave={() => setHover('')}
+      />
+      <figcaption>{hover || f.name}</figcaption>
+    </figure>
   );
 }
 

@@ -100,7 +100,7 @@ function VolumeCanvas({ id, shape, values, tf, link, onLink, label }: { id: stri
   );
   return (
     <figure className="cs-volume">
-      <Canvas style={{ width: 300, height: 300 }} camera={{ position: [1.1, 0.9, 1.5], fov: 40 }} gl={{ preserveDrawingBuffer: true }} data-testid={`volume-canvas-${id}`}>
+      <Canvas frameloop="demand" style={{ width: 300, height: 300 }} camera={{ position: [1.1, 0.9, 1.5], fov: 40 }} gl={{ preserveDrawingBuffer: true }} data-testid={`volume-canvas-${id}`}>
         <mesh material={material}>
           <boxGeometry args={[1, 1, 1]} />
         </mesh>

@@ -24,6 +24,10 @@ export function Orbit({ id, link, onChange }: { id?: string; link?: CameraLink |
     controls.current = c;
     return () => c.dispose();
   }, [camera, gl, invalidate, id, onChange]);
+  // Views draw on demand: a camera moved elsewhere asks for a frame here.
+  useEffect(() => {
+    if (link && link.source !== id) invalidate();
+  }, [link, id, invalidate]);
   useFrame(() => {
     if (!link || link.source === id || link.version === applied.current) return;
     applied.current = link.version;

@@ -12,6 +12,7 @@ export const viewPlot = defineNode({
   outputs: [],
   params: z.object({
     plot: z.enum(['auto', 'spectrum', 'convergence', 'rank-sweep', 'histogram']).default('auto').describe('auto: spectrum for an SVD, rank-sweep for a table, convergence for a 1-D tensor, histogram otherwise'),
+    mark: z.number().int().min(1).optional().describe("spectrum: the rank to mark (default: an SVD's rank)"),
     bins: z.number().int().min(2).max(1000).default(60).describe('histogram: bins of log10 |coefficient|'),
     x: z.string().default('compressionRatio').describe('rank sweep: the column on the x axis'),
     y: z.string().default('relError').describe('rank sweep: the column on the y axis'),
@@ -37,7 +38,7 @@ export const viewPlot = defineNode({
     if (kind === 'spectrum') {
       const svd = !isTensor ? (data as { s: Tensor }) : null;
       const s = svd ? Array.from(svd.s.data) : Array.from((data as Tensor).data).map(Math.abs).sort((a, b) => b - a);
-      return show(ctx, { kind: 'plot', plot: 'spectrum', title: title('singular values'), x: range(s.length), y: s, xLabel: 'index', yLabel: svd ? 'σ' : '|value|', logY: s.every((v) => v > 0), ...(svd ? { mark: s.length } : {}) });
+      return show(ctx, { kind: 'plot', plot: 'spectrum', title: title('singular values'), x: range(s.length), y: s, xLabel: 'index', yLabel: svd ? 'σ' : '|value|', logY: s.every((v) => v > 0), ...(p.mark ?? (svd ? s.length : undefined) ? { mark: p.mark ?? s.length } : {}) });
     }
     if (!isTensor) throw new Error(`plot '${kind}' needs a tensor, got an SVD`);
     const t = data as Tensor;
