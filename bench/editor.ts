@@ -1,6 +1,7 @@
 // npm run bench:editor: the editor in Debian's chromium (playwright-core) — time to interactive on
 // a first load (engine ready and the default graph drawn), time to import and draw a 300-node graph,
-// frame times while panning it, and the built bundle's gzip size. Prints a table and writes
+// frame times while panning it, and the built bundle's gzip size (first load, and every chunk with the
+// lazily loaded viewer and the engine worker). Prints a table and writes
 // bench/results/editor-<date>.json. Medians of 3 fresh browser contexts.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +36,31 @@ function bigGraph(): string {
   return JSON.stringify({ format: 'corespace.graph', version: 1, name: 'bench-300', nodes, edges, layout: { positions } });
 }
 
+/** Drags across `box` in `steps` moves; the intervals between the page's animation frames meanwhile. */
+async function dragFrames(page: import('playwright-core').Page, box: { x: number; y: number; width: number; height: number }, steps: number): Promise<number[]> {
+  // (A string: the bundler's helpers for named functions do not exist in the page.)
+  await page.evaluate(`(() => {
+    window.frames_ = [];
+    window.stop_ = false;
+    let last = performance.now();
+    const tick = (t) => {
+      window.frames_.push(t - last);
+      last = t;
+      if (!window.stop_) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })()`);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 0; i < steps; i++) await page.mouse.move(box.x + box.width / 2 + 0.4 * box.width * Math.sin(i / 10), box.y + box.height / 2 + 0.3 * box.height * Math.cos(i / 10));
+  await page.mouse.up();
+  return page.evaluate(() => {
+    const w = window as unknown as { frames_: number[]; stop_: boolean };
+    w.stop_ = true;
+    return w.frames_.slice(1);
+  });
+}
+
 const h = await startEditor();
 const rows: { name: string; value: number; unit: string; runs?: number[] }[] = [];
 try {
@@ -47,7 +73,11 @@ try {
     raw += statSync(join(assets, f)).size;
     gz += gzipSync(bytes, { level: 9 }).length;
   }
-  rows.push({ name: 'bundle_js_css_gzip', value: gz / 1024, unit: 'KiB' }, { name: 'bundle_js_css_raw', value: raw / 1024, unit: 'KiB' });
+  // What the first load fetches: the assets index.html names (the viewer and the worker load later).
+  const html = readFileSync(join(h.outDir, 'index.html'), 'utf8');
+  let first = 0;
+  for (const m of html.matchAll(/assets\/([^"']+\.(?:js|css))/g)) first += gzipSync(readFileSync(join(assets, m[1]!)), { level: 9 }).length;
+  rows.push({ name: 'first_load_js_css_gzip', value: first / 1024, unit: 'KiB' }, { name: 'all_js_css_gzip', value: gz / 1024, unit: 'KiB' }, { name: 'all_js_css_raw', value: raw / 1024, unit: 'KiB' });
 
   const tti: number[] = [];
   const load300: number[] = [];
@@ -65,31 +95,25 @@ try {
     await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
     load300.push((await page.evaluate(() => performance.now())) - t0);
     // Pan: drag the pane while the page records the interval between animation frames.
-    // (A string: the bundler's helpers for named functions do not exist in the page.)
-    await page.evaluate(`(() => {
-      window.frames_ = [];
-      window.stop_ = false;
-      let last = performance.now();
-      const tick = (t) => {
-        window.frames_.push(t - last);
-        last = t;
-        if (!window.stop_) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    })()`);
-    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
-    await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
-    await page.mouse.down();
-    for (let i = 0; i < 120; i++) await page.mouse.move(pane.x + pane.width / 2 + 200 * Math.sin(i / 10), pane.y + pane.height / 2 + 150 * Math.cos(i / 10));
-    await page.mouse.up();
-    const frames = await page.evaluate(() => {
-      const w = window as unknown as { frames_: number[]; stop_: boolean };
-      w.stop_ = true;
-      return w.frames_.slice(1);
-    });
+    const frames = await dragFrames(page, (await page.locator('.react-flow__pane').boundingBox())!, 120);
     frames.sort((a, b) => a - b);
     frameMean.push(frames.reduce((a, b) => a + b, 0) / frames.length);
     frameP95.push(frames[Math.floor(0.95 * (frames.length - 1))]!);
+    await context.close();
+  }
+  // The 3-D view at its limit: 64³ voxels, frame times while orbiting (one run; SwiftShader here).
+  {
+    const { context, page } = await openEditor(h);
+    const cube = { format: 'corespace.graph', version: 1, name: 'cube', nodes: [{ id: 'x', type: 'source.synthetic', params: { kind: 'gaussian', shape: [64, 64, 64] } }, { id: 'v', type: 'view.tensor3d' }], edges: [{ id: 'e', from: { node: 'x', port: 'tensor' }, to: { node: 'v', port: 'data' } }] };
+    await page.getByTestId('import-file').setInputFiles({ name: 'cube.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(cube)) });
+    await page.getByTestId('node-v').waitFor();
+    const t0 = await page.evaluate(() => performance.now());
+    await page.getByTestId('run').click();
+    await page.getByTestId('tensor3d-canvas').locator('canvas').waitFor({ timeout: 120_000 });
+    await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
+    rows.push({ name: 'tensor3d_64cubed_run_and_first_draw', value: (await page.evaluate(() => performance.now())) - t0, unit: 'ms' });
+    const frames = await dragFrames(page, (await page.getByTestId('tensor3d-canvas').boundingBox())!, 30);
+    rows.push({ name: 'tensor3d_64cubed_orbit_frame_mean', value: frames.reduce((a, b) => a + b, 0) / frames.length, unit: 'ms' });
     await context.close();
   }
   rows.push(

@@ -1,12 +1,13 @@
-// Every entry of a 3-D tensor as a voxel: one instanced mesh (one draw call), size by |value|,
+// Every entry of a 3-D tensor as a voxel: one instanced mesh (one draw call; point sprites, still one
+// draw call, above POINTS_ABOVE entries so 64³ stays interactive), size by |value|,
 // colour by value (viridis for magnitudes, the diverging map for signed data; a colour bar beside it), orbit and zoom, hover for the index and
 // value, a threshold that hides small entries, a slice plane along any mode. 4-D and larger: a grid
 // of 3-D slices along the extra modes. The node caps what arrives at 64³ entries (block means).
 import { Canvas, useThree, type ThreeEvent } from '@react-three/fiber';
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { Color, InstancedMesh, Matrix4, Vector3 } from 'three';
+import { BufferAttribute, BufferGeometry, Color, InstancedMesh, Matrix4, ShaderMaterial, Vector3 } from 'three';
 import type { ViewRequest } from '../engine/node-api';
-import { diverging, viridis } from './colormaps';
+import { diverging, peakAbs, viridis } from './colormaps';
 import { Orbit } from './orbit';
 
 type View3d = Extract<ViewRequest, { kind: 'tensor3d' }>;
@@ -79,9 +80,55 @@ function Voxels({ items, peak, signed, onHover }: { items: Voxel[]; peak: number
   );
 }
 
+/** Above this many voxels, point sprites (one vertex each) instead of boxes (12 triangles each). */
+export const POINTS_ABOVE = 16_384;
+
+const POINT_VERTEX = /* glsl */ `
+attribute float size;
+attribute vec3 tint;
+varying vec3 vTint;
+uniform float scale;
+void main() {
+  vTint = tint;
+  vec4 mv = modelViewMatrix * vec4(position, 1.0);
+  gl_PointSize = max(1.0, size * scale / -mv.z);
+  gl_Position = projectionMatrix * mv;
+}`;
+const POINT_FRAGMENT = /* glsl */ `
+varying vec3 vTint;
+void main() {
+  vec2 c = gl_PointCoord - 0.5;
+  if (max(abs(c.x), abs(c.y)) > 0.5) discard;
+  gl_FragColor = vec4(vTint, 1.0);
+}`;
+
+function VoxelPoints({ items, peak, signed, onHover }: { items: Voxel[]; peak: number; signed: boolean; onHover: (v: Voxel | null) => void }) {
+  const { size, invalidate } = useThree();
+  const geometry = useMemo(() => {
+    const g = new BufferGeometry();
+    const pos = new Float32Array(3 * items.length);
+    const tint = new Float32Array(3 * items.length);
+    const sz = new Float32Array(items.length);
+    items.forEach((v, i) => {
+      pos.set(v.pos, 3 * i);
+      const [r, gg, b] = signed ? diverging(v.value / peak) : viridis(v.value / peak);
+      tint.set([(r / 255) ** 2.2, (gg / 255) ** 2.2, (b / 255) ** 2.2], 3 * i);
+      sz[i] = 0.25 + 0.7 * Math.sqrt(Math.abs(v.value) / peak);
+    });
+    g.setAttribute('position', new BufferAttribute(pos, 3));
+    g.setAttribute('tint', new BufferAttribute(tint, 3));
+    g.setAttribute('size', new BufferAttribute(sz, 1));
+    g.computeBoundingSphere();
+    return g;
+  }, [items, peak, signed]);
+  const material = useMemo(() => new ShaderMaterial({ vertexShader: POINT_VERTEX, fragmentShader: POINT_FRAGMENT, uniforms: { scale: { value: size.height } } }), [size.height]);
+  useLayoutEffect(() => invalidate(), [geometry, invalidate]);
+  return <points geometry={geometry} material={material} onPointerMove={(e) => (e.stopPropagation(), e.index !== undefined && onHover(items[e.index] ?? null))} onPointerOut={() => onHover(null)} />;
+}
+
 export function Tensor3D({ view }: { view: View3d }) {
   const all = useMemo(() => layoutVoxels(view.shape, view.values), [view]);
-  const peak = useMemo(() => Math.max(1e-30, ...view.values.map(Math.abs)), [view]);
+  const peak = useMemo(() => peakAbs(view.values), [view]);
   // Viridis over [0, max] for magnitudes; the diverging map over [−max|v|, max|v|] once a value is negative.
   const signed = useMemo(() => view.values.some((v) => v < 0), [view]);
   const [threshold, setThreshold] = useState(0);
@@ -115,7 +162,7 @@ export function Tensor3D({ view }: { view: View3d }) {
           <color attach="background" args={['#ffffff']} />
           <ambientLight intensity={0.7} />
           <directionalLight position={[5, 8, 6]} intensity={1.2} />
-          <Voxels items={items} peak={peak} signed={signed} onHover={setHover} />
+          {items.length > POINTS_ABOVE ? <VoxelPoints items={items} peak={peak} signed={signed} onHover={setHover} /> : <Voxels items={items} peak={peak} signed={signed} onHover={setHover} />}
           <Orbit />
         </Canvas>
         {signed ? <ColorBar lo={-peak} hi={peak} /> : <ColorBar lo={0} hi={peak} css={`linear-gradient(to top, ${[0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${viridis(t).join(',')})`).join(', ')})`} />}
@@ -136,7 +183,7 @@ export function Tensor3D({ view }: { view: View3d }) {
 function FactorMap({ f }: { f: NonNullable<View3d['factors']>[number] }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState('');
-  const peak = useMemo(() => Math.max(1e-30, ...f.values.map(Math.abs)), [f]);
+  const peak = useMemo(() => peakAbs(f.values), [f]);
   useLayoutEffect(() => {
     const ctx = ref.current?.getContext('2d');
     if (!ctx) return;

@@ -25,3 +25,13 @@ export function diverging(t: number): [number, number, number] {
   const [a, b] = [DIVERGING[i]!, DIVERGING[i + 1]!];
   return [Math.round(a[0] + f * (b[0] - a[0])), Math.round(a[1] + f * (b[1] - a[1])), Math.round(a[2] + f * (b[2] - a[2]))];
 }
+
+/** max |v| over an array of any length (no argument spreading), at least `floor`. */
+export function peakAbs(values: ArrayLike<number>, floor = 1e-30): number {
+  let m = floor;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]!);
+    if (a > m) m = a;
+  }
+  return m;
+}

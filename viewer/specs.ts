@@ -3,6 +3,7 @@
 // diverging map (Vega's "redblue", reversed so negative is blue) centred on 0 for signed values.
 import type { TopLevelSpec } from 'vega-lite';
 import type { ViewRequest } from '../engine/node-api';
+import { peakAbs } from './colormaps';
 
 type Heatmap = Extract<ViewRequest, { kind: 'heatmap' }>;
 type Plot = Extract<ViewRequest, { kind: 'plot' }>;
@@ -18,7 +19,7 @@ const base = (title: string, note?: string) => ({
 export function heatmapSpec(v: Heatmap): TopLevelSpec {
   const values: { r: number; c: number; v: number }[] = [];
   for (let r = 0; r < v.rows; r++) for (let c = 0; c < v.cols; c++) values.push({ r, c, v: v.values[r * v.cols + c]! });
-  const peak = Math.max(...v.values.map(Math.abs), 1e-30);
+  const peak = peakAbs(v.values);
   const aspect = v.rows / v.cols;
   return {
     ...base(v.title, v.note),

@@ -49,8 +49,12 @@ export const viewPlot = defineNode({
     // Histogram of log10 |c| over the nonzero entries.
     const logs = Array.from(t.data).filter((v) => v !== 0).map((v) => Math.log10(Math.abs(v)));
     if (!logs.length) throw new Error('every coefficient is 0: nothing to histogram');
-    const lo = Math.min(...logs);
-    const hi = Math.max(...logs);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of logs) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
     const w = (hi - lo || 1) / p.bins;
     const counts = new Array<number>(p.bins).fill(0);
     for (const v of logs) counts[Math.min(p.bins - 1, Math.floor((v - lo) / w))]!++;
