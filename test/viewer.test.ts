@@ -129,6 +129,10 @@ describe.skipIf(skip)('the viewer in chromium', () => {
     await page.getByTestId('volume-sigma').fill('5');
     await expect.poll(async () => (await canvasStats(page, 'volume-canvas-a')).digest, POLL).not.toBe(a.digest);
     expect((await canvasStats(page, 'volume-canvas-a')).ink).toBeLessThan(a.ink);
+    // The colour ramp is editable too.
+    const thin = await canvasStats(page, 'volume-canvas-a');
+    await page.getByTestId('volume-cHi').fill('0.3');
+    await expect.poll(async () => (await canvasStats(page, 'volume-canvas-a')).digest, POLL).not.toBe(thin.digest);
     // Orbiting one view moves the others (linked cameras).
     const box = (await page.getByTestId('volume-canvas-a').boundingBox())!;
     const bBefore = await canvasStats(page, 'volume-canvas-b');

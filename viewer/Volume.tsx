@@ -1,6 +1,7 @@
 // Ray-marched volume rendering of a 3-D scalar field, as NeRF renders: along each view ray through
 // the unit cube, samples of the field (a Data3DTexture, trilinear) pass through the transfer
-// function (opacity ramp between lo and hi, times the density scale σ; colour from the map) and are
+// function (opacity ramp between lo and hi, times the density scale σ; colour from the map stretched
+// over cLo … cHi) and are
 // composited front to back with α = 1 − exp(−σ·δ). With a second field: the two side by side with
 // linked cameras, and their absolute difference.
 import { Canvas } from '@react-three/fiber';
@@ -12,10 +13,13 @@ import { Orbit, type CameraLink } from './orbit';
 import { ColorBar } from './Tensor3D';
 
 type VolumeView = Extract<ViewRequest, { kind: 'volume' }>;
+/** Opacity ramps from 0 at `lo` to 1 at `hi` (times σ); the colour map spans cLo … cHi. */
 export interface TransferFunction {
   lo: number;
   hi: number;
   sigma: number;
+  cLo: number;
+  cHi: number;
   map: 'viridis' | 'diverging';
 }
 
@@ -31,7 +35,7 @@ precision highp float;
 precision highp sampler3D;
 uniform sampler3D uVol;
 uniform sampler2D uMap;
-uniform float uLo, uHi, uSigma;
+uniform float uLo, uHi, uSigma, uCLo, uCHi;
 in vec3 vPos;
 out vec4 fragColor;
 // Ray parameter range inside the cube [-0.5, 0.5]³.
@@ -56,7 +60,8 @@ void main() {
     float v = texture(uVol, o + s * d + 0.5).r;
     float ramp = clamp((v - uLo) / max(uHi - uLo, 1e-4), 0.0, 1.0);
     float alpha = 1.0 - exp(-uSigma * ramp * dt);
-    color += T * alpha * texture(uMap, vec2(v, 0.5)).rgb;
+    float c = clamp((v - uCLo) / max(uCHi - uCLo, 1e-4), 0.0, 1.0);
+    color += T * alpha * texture(uMap, vec2(c, 0.5)).rgb;
     T *= 1.0 - alpha;
     if (T < 0.005) break;
   }
@@ -95,7 +100,7 @@ function mapTexture(map: TransferFunction['map']): DataTexture {
 function VolumeCanvas({ id, shape, values, tf, link, onLink, label }: { id: string; shape: number[]; values: readonly number[]; tf: TransferFunction; link: CameraLink | null; onLink: (l: CameraLink) => void; label: string }) {
   const { tex, min, max } = useMemo(() => volumeTexture(shape, values), [shape, values]);
   const material = useMemo(
-    () => new ShaderMaterial({ glslVersion: GLSL3, vertexShader: VERTEX, fragmentShader: FRAGMENT, side: BackSide, uniforms: { uVol: { value: tex }, uMap: { value: mapTexture(tf.map) }, uLo: { value: tf.lo }, uHi: { value: tf.hi }, uSigma: { value: tf.sigma } } }),
+    () => new ShaderMaterial({ glslVersion: GLSL3, vertexShader: VERTEX, fragmentShader: FRAGMENT, side: BackSide, uniforms: { uVol: { value: tex }, uMap: { value: mapTexture(tf.map) }, uLo: { value: tf.lo }, uHi: { value: tf.hi }, uSigma: { value: tf.sigma }, uCLo: { value: tf.cLo }, uCHi: { value: tf.cHi } } }),
     [tex, tf],
   );
   return (
@@ -114,13 +119,13 @@ function VolumeCanvas({ id, shape, values, tf, link, onLink, label }: { id: stri
 }
 
 export function Volume({ view }: { view: VolumeView }) {
-  const [tf, setTf] = useState<TransferFunction>({ lo: 0.2, hi: 0.8, sigma: 40, map: 'viridis' });
+  const [tf, setTf] = useState<TransferFunction>({ lo: 0.2, hi: 0.8, sigma: 40, cLo: 0, cHi: 1, map: 'viridis' });
   const [link, setLink] = useState<CameraLink | null>(null);
   const onLink = useCallback((l: CameraLink) => setLink(l), []);
   const diff = useMemo(() => (view.compare ? view.values.map((v, i) => Math.abs(v - view.compare![i]!)) : null), [view]);
-  const slider = (key: 'lo' | 'hi' | 'sigma', min: number, max: number, step: number) => (
+  const slider = (key: 'lo' | 'hi' | 'sigma' | 'cLo' | 'cHi', min: number, max: number, step: number) => (
     <label>
-      {key === 'sigma' ? 'σ' : key} <input type="range" min={min} max={max} step={step} value={tf[key]} onChange={(e) => setTf({ ...tf, [key]: Number(e.target.value) })} data-testid={`volume-${key}`} /> {tf[key]}
+      {{ lo: 'opacity from', hi: 'to', sigma: 'σ', cLo: 'colour from', cHi: 'to' }[key]} <input type="range" min={min} max={max} step={step} value={tf[key]} onChange={(e) => setTf({ ...tf, [key]: Number(e.target.value) })} data-testid={`volume-${key}`} /> {tf[key]}
     </label>
   );
   return (
@@ -129,6 +134,8 @@ export function Volume({ view }: { view: VolumeView }) {
         {slider('lo', 0, 1, 0.01)}
         {slider('hi', 0, 1, 0.01)}
         {slider('sigma', 1, 200, 1)}
+        {slider('cLo', 0, 1, 0.01)}
+        {slider('cHi', 0, 1, 0.01)}
         <select value={tf.map} onChange={(e) => setTf({ ...tf, map: e.target.value as TransferFunction['map'] })} data-testid="volume-map">
           <option value="viridis">viridis</option>
           <option value="diverging">diverging</option>
