@@ -6,7 +6,7 @@
 // linked cameras, and their absolute difference.
 import { Canvas } from '@react-three/fiber';
 import { useCallback, useMemo, useState } from 'react';
-import { BackSide, Data3DTexture, DataTexture, GLSL3, LinearFilter, RedFormat, RGBAFormat, ShaderMaterial, UnsignedByteType } from 'three';
+import { BackSide, Data3DTexture, DataTexture, GLSL3, LinearFilter, RedFormat, RGBAFormat, ShaderMaterial, UnsignedByteType, Vector3 } from 'three';
 import type { ViewRequest } from '../engine/node-api';
 import { diverging, viridis } from './colormaps';
 import { Orbit, type CameraLink } from './orbit';
@@ -23,6 +23,8 @@ export interface TransferFunction {
   map: 'viridis' | 'diverging';
 }
 
+// The box spans ±uHalf (the field's aspect ratio, longest side 1); the mesh sits unrotated at the
+// origin, so object and world space agree and cameraPosition can be used as the ray origin.
 const VERTEX = /* glsl */ `
 out vec3 vPos;
 void main() {
@@ -36,12 +38,13 @@ precision highp sampler3D;
 uniform sampler3D uVol;
 uniform sampler2D uMap;
 uniform float uLo, uHi, uSigma, uCLo, uCHi;
+uniform vec3 uHalf;
 in vec3 vPos;
 out vec4 fragColor;
-// Ray parameter range inside the cube [-0.5, 0.5]³.
+// Ray parameter range inside the box [-uHalf, uHalf].
 vec2 hitBox(vec3 o, vec3 d) {
-  vec3 t0 = (vec3(-0.5) - o) / d;
-  vec3 t1 = (vec3(0.5) - o) / d;
+  vec3 t0 = (-uHalf - o) / d;
+  vec3 t1 = (uHalf - o) / d;
   vec3 lo = min(t0, t1), hi = max(t0, t1);
   return vec2(max(max(lo.x, lo.y), lo.z), min(min(hi.x, hi.y), hi.z));
 }
@@ -51,13 +54,13 @@ void main() {
   vec2 t = hitBox(o, d);
   t.x = max(t.x, 0.0);
   const int STEPS = 192;
-  float dt = 1.7320508 / float(STEPS);
+  float dt = 2.0 * length(uHalf) / float(STEPS);
   vec3 color = vec3(0.0);
   float T = 1.0;
   for (int i = 0; i < STEPS; i++) {
     float s = t.x + (float(i) + 0.5) * dt;
     if (s > t.y) break;
-    float v = texture(uVol, o + s * d + 0.5).r;
+    float v = texture(uVol, (o + s * d) / (2.0 * uHalf) + 0.5).r;
     float ramp = clamp((v - uLo) / max(uHi - uLo, 1e-4), 0.0, 1.0);
     float alpha = 1.0 - exp(-uSigma * ramp * dt);
     float c = clamp((v - uCLo) / max(uCHi - uCLo, 1e-4), 0.0, 1.0);
@@ -99,15 +102,20 @@ function mapTexture(map: TransferFunction['map']): DataTexture {
 
 function VolumeCanvas({ id, shape, values, tf, link, onLink, label }: { id: string; shape: number[]; values: readonly number[]; tf: TransferFunction; link: CameraLink | null; onLink: (l: CameraLink) => void; label: string }) {
   const { tex, min, max } = useMemo(() => volumeTexture(shape, values), [shape, values]);
+  // Texture x, y, z are axes 2, 1, 0 of the field.
+  const half = useMemo(() => {
+    const longest = Math.max(...shape);
+    return [shape[2]! / longest / 2, shape[1]! / longest / 2, shape[0]! / longest / 2] as [number, number, number];
+  }, [shape]);
   const material = useMemo(
-    () => new ShaderMaterial({ glslVersion: GLSL3, vertexShader: VERTEX, fragmentShader: FRAGMENT, side: BackSide, uniforms: { uVol: { value: tex }, uMap: { value: mapTexture(tf.map) }, uLo: { value: tf.lo }, uHi: { value: tf.hi }, uSigma: { value: tf.sigma }, uCLo: { value: tf.cLo }, uCHi: { value: tf.cHi } } }),
-    [tex, tf],
+    () => new ShaderMaterial({ glslVersion: GLSL3, vertexShader: VERTEX, fragmentShader: FRAGMENT, side: BackSide, uniforms: { uVol: { value: tex }, uMap: { value: mapTexture(tf.map) }, uLo: { value: tf.lo }, uHi: { value: tf.hi }, uSigma: { value: tf.sigma }, uCLo: { value: tf.cLo }, uCHi: { value: tf.cHi }, uHalf: { value: new Vector3(...half) } } }),
+    [tex, tf, half],
   );
   return (
     <figure className="cs-volume">
       <Canvas frameloop="demand" style={{ width: 300, height: 300 }} camera={{ position: [1.1, 0.9, 1.5], fov: 40 }} gl={{ preserveDrawingBuffer: true }} data-testid={`volume-canvas-${id}`}>
         <mesh material={material}>
-          <boxGeometry args={[1, 1, 1]} />
+          <boxGeometry args={[2 * half[0], 2 * half[1], 2 * half[2]]} />
         </mesh>
         <Orbit id={id} link={link} onChange={onLink} />
       </Canvas>
