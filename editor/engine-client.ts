@@ -10,6 +10,8 @@ import type { CorespaceDb } from '../storage/db';
 import type { FromWorker, RunFile, ToWorker } from './protocol';
 import { useEditor, type NodeRun, type RunState } from './store';
 
+const CANCEL_GRACE_MS = 3000;
+
 export class EngineClient {
   private worker: Worker;
   private runId = 0;
@@ -22,10 +24,7 @@ export class EngineClient {
   private start(): Worker {
     const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'corespace engine' });
     w.onmessage = ({ data }: MessageEvent<FromWorker>) => this.receive(data);
-    w.onerror = (e) => {
-      const { run } = useEditor.getState();
-      useEditor.getState().set({ run: { ...run, status: 'failed', problems: [...run.problems, `the engine worker failed: ${e.message}`] } });
-    };
+    w.onerror = (e) => this.restart(`the engine worker failed (${e.message || 'it crashed'}); it was restarted and its cache is empty`);
     const prefer = new URLSearchParams(location.search).get('backend') === 'cpu' ? 'cpu' : 'auto';
     w.postMessage({ type: 'init', preferBackend: prefer } satisfies ToWorker);
     return w;
@@ -39,7 +38,9 @@ export class EngineClient {
   async run(doc: GraphDoc, targets?: string[]): Promise<void> {
     const id = ++this.runId;
     const files = await this.filesOf(doc);
-    const shared = typeof SharedArrayBuffer !== 'undefined' && crossOriginIsolated ? new SharedArrayBuffer(4) : undefined;
+    // ?cancel=restart turns the shared flag off (what a page without cross-origin isolation gets).
+    const flagged = new URLSearchParams(location.search).get('cancel') !== 'restart';
+    const shared = flagged && typeof SharedArrayBuffer !== 'undefined' && crossOriginIsolated ? new SharedArrayBuffer(4) : undefined;
     this.cancelFlag = shared ? new Int32Array(shared) : null;
     this.flush();
     const prior = useEditor.getState().run.nodes;
@@ -50,9 +51,27 @@ export class EngineClient {
     this.post({ type: 'run', runId: id, graph: doc, files, ...(targets ? { targets } : {}), ...(shared ? { cancelFlag: shared } : {}) });
   }
 
+  /** Cancels within one iteration (the shared flag); if the run is still going after CANCEL_GRACE_MS
+   * (no cross-origin isolation, or a node that never reports), the worker is replaced. */
   cancel(): void {
     if (this.cancelFlag) Atomics.store(this.cancelFlag, 0, 1);
     this.post({ type: 'cancel', runId: this.runId });
+    const id = this.runId;
+    setTimeout(() => {
+      const { run } = useEditor.getState();
+      if (run.id === id && run.status === 'running') this.restart('cancelled by restarting the engine worker (its cache is empty)', 'interrupted');
+    }, CANCEL_GRACE_MS);
+  }
+
+  /** A fresh worker; the run that was going ends with `status` and the running nodes as cancelled. */
+  private restart(message: string, status: 'failed' | 'interrupted' = 'failed'): void {
+    this.worker.terminate();
+    this.flush();
+    const { run } = useEditor.getState();
+    const nodes = Object.fromEntries(Object.entries(run.nodes).map(([k, v]) => [k, v.status === 'running' || v.status === 'queued' ? { ...v, status: 'cancelled' as const, progress: undefined } : v]));
+    useEditor.getState().set({ run: { ...run, status, nodes, problems: [...run.problems, message] } });
+    this.runId++;
+    this.worker = this.start();
   }
 
   private async filesOf(doc: GraphDoc): Promise<Record<string, RunFile>> {

@@ -83,6 +83,18 @@ async function runAndWait(page: Page, node: string): Promise<void> {
 
 const metric = async (page: Page, node: string, key: string) => Number(await page.getByTestId(`node-${node}`).locator(`[data-metric="${key}"]`).getAttribute('data-value'));
 
+/** A CP-ALS that would run for minutes (100 000 sweeps, no tolerance), reporting every sweep. */
+const longCp = (name: string) => ({
+  format: 'corespace.graph',
+  version: 1,
+  name,
+  nodes: [
+    { id: 'x', type: 'source.synthetic', params: { shape: [60, 60, 60], ranks: [12, 12, 12], noise: 0.1 } },
+    { id: 'cp', type: 'decompose.cp', params: { rank: 12, maxIter: 100000, tol: 0 } },
+  ],
+  edges: [{ id: 'e1', from: { node: 'x', port: 'tensor' }, to: { node: 'cp', port: 'tensor' } }],
+});
+
 describe.skipIf(skip)('the editor in chromium', () => {
   it('drag, connect, set ranks, run: the metrics node shows the relative error; exported, the CLI gives the same', async () => {
     const { context, page, errors } = await openEditor(harness());
@@ -267,16 +279,7 @@ describe.skipIf(skip)('the editor in chromium', () => {
 
   it('Cancel stops a long decomposition within an iteration or so; the UI stays responsive', async () => {
     const { context, page } = await openEditor(harness());
-    const graph = {
-      format: 'corespace.graph',
-      version: 1,
-      name: 'long',
-      nodes: [
-        { id: 'x', type: 'source.synthetic', params: { shape: [60, 60, 60], ranks: [12, 12, 12], noise: 0.1 } },
-        { id: 'cp', type: 'decompose.cp', params: { rank: 12, maxIter: 100000, tol: 0 } },
-      ],
-      edges: [{ id: 'e1', from: { node: 'x', port: 'tensor' }, to: { node: 'cp', port: 'tensor' } }],
-    };
+    const graph = longCp('long');
     await page.getByTestId('import-file').setInputFiles({ name: 'long.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(graph)) });
     await page.getByTestId('node-cp').waitFor();
     await page.getByTestId('run').click();
@@ -287,6 +290,25 @@ describe.skipIf(skip)('the editor in chromium', () => {
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     await hasText(page.getByTestId('status'), 'run: interrupted');
+    await context.close();
+  });
+
+  it('without the shared cancel flag, Cancel replaces the worker after a grace period; the next run works', async () => {
+    const { context, page } = await openEditor(harness(), '?cancel=restart');
+    const graph = longCp('long2');
+    await page.getByTestId('import-file').setInputFiles({ name: 'long2.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(graph)) });
+    await page.getByTestId('node-cp').waitFor();
+    await page.getByTestId('run').click();
+    await hasText(page.getByTestId('state-cp'), /iter/i, { timeout: 30_000 });
+    await page.getByTestId('cancel').click();
+    await hasAttr(page.getByTestId('node-cp'), 'data-status', 'cancelled', { timeout: 15_000 });
+    await hasText(page.getByTestId('run-problems'), 'restarting the engine worker');
+    await hasText(page.getByTestId('backend'), 'backend:');
+    // The fresh worker runs the next graph.
+    await page.getByTestId('node-cp').locator('header').click();
+    await page.getByTestId('param-maxIter').fill('3');
+    await page.getByTestId('run').click();
+    await hasAttr(page.getByTestId('node-cp'), 'data-status', 'done', { timeout: 60_000 });
     await context.close();
   });
 
