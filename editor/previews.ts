@@ -1,7 +1,7 @@
 // Thumbnails of node outputs, made in the worker: a 2-D tensor (or the middle slice of its last two
 // axes) downsampled to at most SIZE × SIZE by block means, a 1-D tensor as a sparkline of at most
 // SPARK points. Nothing larger ever crosses to the UI thread.
-import { Tensor } from '../engine/tensor';
+import { Tensor, blockMean, reshape, slice } from '../engine/tensor';
 import type { Preview } from './protocol';
 
 const SIZE = 48;
@@ -23,24 +23,12 @@ function tensorPreview(t: Tensor, label: string): Preview | null {
     return { kind: 'sparkline', values, label };
   }
   if (t.ndim < 2) return null;
-  const rows = t.shape[t.ndim - 2]!;
-  const cols = t.shape[t.ndim - 1]!;
-  // The middle slice along every leading axis.
-  let offset = 0;
-  for (let a = 0; a < t.ndim - 2; a++) offset = offset * t.shape[a]! + Math.floor(t.shape[a]! / 2);
-  offset *= rows * cols;
-  const r = Math.min(rows, SIZE);
-  const c = Math.min(cols, SIZE);
-  const values = new Array<number>(r * c).fill(0);
-  for (let i = 0; i < r; i++) {
-    const [i0, i1] = [Math.floor((i * rows) / r), Math.floor(((i + 1) * rows) / r)];
-    for (let j = 0; j < c; j++) {
-      const [j0, j1] = [Math.floor((j * cols) / c), Math.floor(((j + 1) * cols) / c)];
-      let s = 0;
-      for (let a = i0; a < i1; a++) for (let b = j0; b < j1; b++) s += t.data[offset + a * cols + b]!;
-      values[i * c + j] = s / ((i1 - i0) * (j1 - j0));
-    }
-  }
+  // The middle slice along every leading axis, then block means (engine/tensor/resample.ts).
+  const lead = t.shape.slice(0, -2);
+  const plane = lead.length ? reshape(slice(t, [...lead.map((n) => ({ start: Math.floor(n / 2), stop: Math.floor(n / 2) + 1 })), null, null]), t.shape.slice(-2)) : t;
+  const small = blockMean(plane, [SIZE, SIZE]);
+  const [r, c] = small.shape as [number, number];
+  const values = Array.from(small.data);
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {
