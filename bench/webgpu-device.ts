@@ -93,10 +93,11 @@ await row('tt_16^5_rank8 (TensorLy 0.19 s)', async (b) => (await b.tt(xtt, { max
 await row(`svd_randomized_rank64_${side}^2${quick ? '' : ' (TensorLy 0.30 s)'}`, async (b) => (await b.truncatedSvd(big, { rank: 64, method: 'randomized', oversample: 5, powerIters: 2, random: rnd(7) })).spectrum[0]!);
 const img = new Tensor(quick ? [256, 256] : [4096, 4096]);
 rnd(11).fillNormal(img.data);
-const norm = (t: Tensor) => Math.sqrt(t.data.reduce((acc, v) => acc + v * v, 0));
+// Each transform row includes reading the result back (a GPU result stays on the device until read).
+const norm = async (t: Tensor) => Math.sqrt((await t.materialize()).data.reduce((acc, v) => acc + v * v, 0));
 const sz = `${img.shape[0]}x${img.shape[1]}`;
-await row(`fwht_${sz} (both axes)`, async (b) => norm(await b.wht(img, {})));
-await row(`dct_${sz} (both axes, by products)`, async (b) => norm(await b.dct(img, {})));
-await row(`dwt_db4_3levels_${sz}`, async (b) => norm(await b.dwt(img, { wavelet: 'db4', levels: 3 })));
+await row(`fwht_${sz} (both axes)`, async (b) => await norm(await b.wht(img, {})));
+await row(`dct_${sz} (both axes, by products)`, async (b) => await norm(await b.dct(img, {})));
+await row(`dwt_db4_3levels_${sz}`, async (b) => await norm(await b.dwt(img, { wavelet: 'db4', levels: 3 })));
 backend.destroy();
 process.exit(0);

@@ -2,7 +2,7 @@
 // hardware adapter and the CPU backend otherwise. It keeps the output cache between runs, so only
 // nodes whose inputs or params changed run again. Cancel: a shared flag the scheduler's progress
 // events check (within one iteration), or a 'cancel' message between nodes.
-import { GraphError, OutputCache, SoftwareAdapterError, WebGpuBackend, cpuBackend, runGraph, withEmbeddedFiles, type Backend, type FileResolver } from '../engine';
+import { GraphError, OutputCache, SoftwareAdapterError, Tensor, WebGpuBackend, cpuBackend, materializeValues, runGraph, withEmbeddedFiles, type Backend, type FileResolver } from '../engine';
 import { registry } from '../nodes';
 import { previewOf } from './previews';
 import type { FromWorker, RunFile, ToWorker } from './protocol';
@@ -86,6 +86,13 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
     });
     for (const [node, rec] of Object.entries(result.nodes)) if (rec.status === 'cached' && rec.summary) post({ type: 'cached', runId, node, summary: rec.summary });
     for (const [node, outputs] of result.outputs) {
+      // Thumbnails are shown on the nodes: their tensors are read back (the only results a GPU
+      // left on the device that the editor reads; the others stay there for the next run).
+      try {
+        await materializeValues(...Object.values(outputs).filter((v) => v instanceof Tensor));
+      } catch {
+        continue; // the device was lost: the next run computes them again
+      }
       const previews = Object.fromEntries(
         Object.entries(outputs)
           .map(([port, value]) => [port, previewOf(value, port)] as const)

@@ -1,7 +1,8 @@
 // The backend interface the nodes run their heavy methods through. The CPU backend is the living
 // definition of every method; the WebGPU backend (engine/webgpu/backend.ts) must match it in the
 // parity tests, and hands a method it has no kernels for to the CPU. Methods are async because a
-// GPU's results arrive asynchronously; the CPU's resolve at once.
+// GPU's results arrive asynchronously; the CPU's resolve at once. A tensor given to a backend may be
+// deferred (its values still on a device): the CPU reads it back first.
 import {
   cp, truncatedSvd, tt, tucker,
   type CpOptions, type CpResult, type SvdOptions, type SvdResult, type TtOptions, type TtResult, type TuckerOptions, type TuckerResult,
@@ -40,12 +41,12 @@ export interface Backend {
 export const cpuBackend: Backend = {
   name: 'cpu',
   adapter: 'CPU (JavaScript and WebAssembly SIMD, float32 storage, float64 accumulation)',
-  tucker: async (x, opts) => tucker(x, opts),
-  truncatedSvd: async (x, opts) => truncatedSvd(x, opts),
-  tt: async (x, opts) => tt(x, opts),
-  cp: async (x, opts) => cp(x, opts),
-  dct: async (x, opts) => dct(x, opts),
-  wht: async (x, opts) => wht(x, opts),
-  dwt: async (x, opts) => dwt(x, opts),
+  tucker: async (x, opts) => tucker(await x.materialize(), opts),
+  truncatedSvd: async (x, opts) => truncatedSvd(await x.materialize(), opts),
+  tt: async (x, opts) => tt(await x.materialize(), opts),
+  cp: async (x, opts) => cp(await x.materialize(), opts),
+  dct: async (x, opts) => dct(await x.materialize(), opts),
+  wht: async (x, opts) => wht(await x.materialize(), opts),
+  dwt: async (x, opts) => dwt(await x.materialize(), opts),
   evaluateChebyshev: async (e, points, m) => Float32Array.from(evaluateChebyshev(e, Float64Array.from(points), m)),
 };

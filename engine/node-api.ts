@@ -106,6 +106,10 @@ export interface NodeDefinition<
   readonly references?: (params: z.infer<P>) => string[];
   /** Checks of its params against the rest of the graph, run by validation. */
   readonly checkGraph?: (params: z.infer<P>, graph: GraphView) => { param: string; message: string }[];
+  /** The run function hands its tensor inputs to the backend (ctx.backend) and reads no values
+   * itself, so inputs a GPU left on the device stay there; without it the scheduler reads every
+   * input back first. */
+  readonly deviceInputs?: boolean;
   run(inputs: InputValues<I>, params: z.infer<P>, ctx: RunContext): Promise<OutputValues<O>> | OutputValues<O>;
 }
 

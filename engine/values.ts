@@ -1,6 +1,6 @@
 // The values that travel on edges, one TypeScript type per port type. Port types are a public
 // contract of the graph format: an edge may only join ports of the same type.
-import { Tensor, frobeniusNorm, type Shape } from './tensor';
+import { Tensor, type Shape } from './tensor';
 
 /** A named scalar with its unit ('' for dimensionless ratios, 'dB' for decibels). */
 export interface Metric {
@@ -85,11 +85,14 @@ export interface ValueSummary {
 const count = (ts: readonly Tensor[]): number => ts.reduce((n, t) => n + t.size, 0);
 const shapeOf = (s: Shape): number[] => [...s];
 
-export function summarizeValue(type: PortType, value: unknown): ValueSummary {
+/** The Frobenius norm in float64; a deferred tensor's from its device, without a readback. */
+const normOf = async (t: Tensor): Promise<number> => Math.sqrt(await t.sumSquares());
+
+export async function summarizeValue(type: PortType, value: unknown): Promise<ValueSummary> {
   switch (type) {
     case 'tensor': {
       const t = value as Tensor;
-      return { type, shape: shapeOf(t.shape), norm: frobeniusNorm(t) };
+      return { type, shape: shapeOf(t.shape), norm: await normOf(t) };
     }
     case 'metrics': {
       const m = value as Metrics;
@@ -121,7 +124,7 @@ export function summarizeValue(type: PortType, value: unknown): ValueSummary {
     case 'chebyshev': {
       const c = value as ChebyshevValue;
       const t = c.coefficients;
-      return t instanceof Tensor ? { type, shape: shapeOf(t.shape), norm: frobeniusNorm(t) } : { type, shape: t.factors.map((f) => f.shape[0]!), ranks: shapeOf(t.core.shape), parameters: count([t.core, ...t.factors]) };
+      return t instanceof Tensor ? { type, shape: shapeOf(t.shape), norm: await normOf(t) } : { type, shape: t.factors.map((f) => f.shape[0]!), ranks: shapeOf(t.core.shape), parameters: count([t.core, ...t.factors]) };
     }
     case 'tt': {
       const v = value as TtValue;
@@ -133,4 +136,24 @@ export function summarizeValue(type: PortType, value: unknown): ValueSummary {
       };
     }
   }
+}
+
+/** Every tensor in a port value (the parts of a decomposition, a Chebyshev expansion's core). */
+export function tensorsIn(value: unknown, depth = 0): Tensor[] {
+  if (value instanceof Tensor) return [value];
+  if (depth > 4 || value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap((v) => tensorsIn(v, depth + 1));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return [];
+  return Object.values(value).flatMap((v) => tensorsIn(v, depth + 1));
+}
+
+/** Reads back every deferred tensor in the values (what host code, a view or an export needs). */
+export async function materializeValues(...values: unknown[]): Promise<void> {
+  await Promise.all(values.flatMap((v) => tensorsIn(v)).map((t) => t.materialize()));
+}
+
+/** False when a deferred tensor in the values can no longer be read (its device was lost). */
+export function valuesReadable(...values: unknown[]): boolean {
+  return values.flatMap((v) => tensorsIn(v)).every((t) => t.materialized || t.deferred!.alive());
 }

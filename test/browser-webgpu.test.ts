@@ -42,6 +42,7 @@ onmessage = async ({ data }) => {
       const r = await Corespace.runGraph(doc, { registry: Corespace.registry, backend, files: { read: async (p) => { throw new Error('no file ' + p); }, fingerprint: async () => '' }, output: { write: async (n) => n } });
       const errors = Object.entries(r.nodes).filter(([, n]) => n.status !== 'done').map(([id, n]) => id + ': ' + n.error);
       const info = r.outputs.get('t')?.info;
+      await r.outputs.get('d')?.tensor.materialize(); // left on the device by the GPU DCT
       return {
         backend: backend.name, adapter: backend.adapter, status: r.status, errors,
         tuckerRelError: info?.relError.value, iterations: info?.iterations.value,

@@ -6,7 +6,7 @@
 // each other at the same error.)
 import type { RandomSource } from '../random';
 import { chooseRank, identityMat, mat, orthonormalize, type Mat } from '../linalg';
-import { checkFinite, type Tensor } from '../tensor';
+import { Tensor, checkFinite } from '../tensor';
 import { leadingLeftOfUnfolding, type IterationHook } from './common';
 import { matTo32, norm64, relError64, to32, to64, ttm64, type T64 } from './dense64';
 
@@ -101,7 +101,7 @@ export function planTucker(input: Tensor | T64, opts: Pick<TuckerOptions, 'modes
   const d = input.shape.length;
   const modes = [...(opts.modes ?? input.shape.map((_, i) => i))];
   for (const m of modes) if (!Number.isInteger(m) || m < 0 || m >= d) throw new Error(`mode ${m} is out of range for a ${d}-D tensor (modes 0…${d - 1})`);
-  const x = input.data instanceof Float64Array ? (input as T64) : opts.eps !== undefined ? to64(input as Tensor) : { shape: [...input.shape], data: new Float64Array(0) };
+  const x = !(input instanceof Tensor) ? input : opts.eps !== undefined ? to64(input as Tensor) : { shape: [...input.shape], data: new Float64Array(0) };
   return { modes, ranks: chooseRanks(x, modes, opts) };
 }
 

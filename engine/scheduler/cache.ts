@@ -34,6 +34,13 @@ export class OutputCache {
     }
   }
 
+  delete(key: string): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.entries.delete(key);
+    this.bytes -= e.bytes;
+  }
+
   get size(): number {
     return this.entries.size;
   }
@@ -45,7 +52,7 @@ export class OutputCache {
 }
 
 function sizeInBytes(value: unknown, depth = 0): number {
-  if (value instanceof Tensor) return value.data.byteLength;
+  if (value instanceof Tensor) return 4 * value.size; // float32, on the host or still on a device
   if (ArrayBuffer.isView(value)) return value.byteLength;
   if (depth > 4 || value === null || typeof value !== 'object') return 8;
   let n = 0;

@@ -10,7 +10,7 @@ import { validateGraph } from '../graph/validate';
 import type { AnyNodeDefinition, FileResolver, OutputSink, Registry, RunContext, ViewSink } from '../node-api';
 import { findNode } from '../node-api';
 import { RandomSource } from '../random';
-import { summarizeValue, type ValueSummary } from '../values';
+import { materializeValues, summarizeValue, valuesReadable, type ValueSummary } from '../values';
 import { OutputCache, type NodeOutputs } from './cache';
 import type { NodeRecord, RunEvent } from './events';
 import { fnv1a32, sha256Hex, stableStringify } from './keys';
@@ -106,10 +106,15 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
       continue;
     }
     const key = keys.get(id)!;
-    const hit = cache.get(key);
+    let hit = cache.get(key);
+    // A cached result left on a device that has since been lost is computed again.
+    if (hit && !valuesReadable(...Object.values(hit))) {
+      cache.delete(key);
+      hit = undefined;
+    }
     if (hit) {
       result.outputs.set(id, hit);
-      result.nodes[id] = { status: 'cached', summary: summarize(def, hit) };
+      result.nodes[id] = { status: 'cached', summary: await summarize(def, hit) };
       continue;
     }
     const inputsOf = (nodeId: string) => {
@@ -135,6 +140,7 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
         const merged = resolveParams(refDef, { ...refNode.params, ...overrides }, refId, []);
         if (!merged.ok) throw new Error(merged.problems.map((p) => p.message).join('; '));
         const refInputs = inputsOf(refId);
+        if (!refDef.deviceInputs) await materializeValues(...Object.values(refInputs));
         const outputs = (await refDef.run(refInputs as never, merged.params as never, { ...ctx, nodeId: refId, random: new RandomSource(typeof merged.params.seed === 'number' ? merged.params.seed : fnv1a32(refId), seed) })) as NodeOutputs;
         return { inputs: refInputs, outputs };
       },
@@ -149,10 +155,12 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
     result.executed.push(id);
     const t0 = performance.now();
     try {
+      // Values a GPU node left on the device are read back here for nodes that read values.
+      if (!def.deviceInputs) await materializeValues(...Object.values(inputs));
       const outputs = (await def.run(inputs as never, params as never, ctx)) as NodeOutputs;
       checkOutputs(def, outputs);
       const durationMs = elapsed(t0);
-      const summary = summarize(def, outputs);
+      const summary = await summarize(def, outputs);
       cache.set(key, outputs);
       result.outputs.set(id, outputs);
       result.nodes[id] = { status: 'done', durationMs, summary };
@@ -196,6 +204,6 @@ function checkOutputs(def: AnyNodeDefinition, outputs: NodeOutputs): void {
   }
 }
 
-function summarize(def: AnyNodeDefinition, outputs: NodeOutputs): Record<string, ValueSummary> {
-  return Object.fromEntries(def.outputs.map((p) => [p.name, summarizeValue(p.type, outputs[p.name])]));
+async function summarize(def: AnyNodeDefinition, outputs: NodeOutputs): Promise<Record<string, ValueSummary>> {
+  return Object.fromEntries(await Promise.all(def.outputs.map(async (p) => [p.name, await summarizeValue(p.type, outputs[p.name])])));
 }

@@ -1,8 +1,8 @@
-export { Tensor, sizeOf, stridesOf, sameShape, formatShape, type Shape } from './tensor';
+export { Tensor, sizeOf, stridesOf, sameShape, formatShape, type DeferredValues, type Shape } from './tensor';
 export {
   reshape, permute, permuteData, unfold, fold, frobeniusNorm, dot, maxAbs, map, zip, add, sub, mul, scale, axpy, assertSameShape,
 } from './ops';
 export { matmul, gemmRowsByRows, syrkRows, modeProduct, multiModeProduct, identity, outer, type MatmulOptions } from './matmul';
 export { pad, slice, type PadMode, type SliceRange } from './shape-ops';
-export { checkFinite } from './checks';
+export { checkFinite, finiteSumSquares } from './checks';
 export { blockMean } from './resample';

@@ -112,3 +112,59 @@ describe('syrk', () => {
     expect([...g]).toEqual([...full]);
   });
 });
+
+describe('deferred tensors (values left where a backend computed them)', () => {
+  /** A source holding `values` elsewhere, counting its reads and reductions. */
+  const source = (values: number[], alive = () => true) => {
+    const calls = { read: 0, sumSquares: 0 };
+    let reading: Promise<Float32Array> | null = null;
+    return {
+      calls,
+      where: 'a test device',
+      alive,
+      read: () => {
+        calls.read++;
+        return (reading ??= Promise.resolve(Float32Array.from(values)));
+      },
+      sumSquares: async () => {
+        calls.sumSquares++;
+        return values.reduce((a, v) => a + v * v, 0);
+      },
+    };
+  };
+
+  it('refuses host reads until materialized, then holds the values', async () => {
+    const src = source([1, 2, 3, 4, 5, 6]);
+    const t = Tensor.deferred([2, 3], src);
+    expect(t.materialized).toBe(false);
+    expect(t.size).toBe(6);
+    expect(() => t.data).toThrow(/the values of this \[2×3\] tensor are still on a test device and were not read back .*await materialize\(\) first/);
+    expect(await t.sumSquares()).toBe(91); // from the source, not a read
+    expect(src.calls).toEqual({ read: 0, sumSquares: 1 });
+    const [a, b] = await Promise.all([t.materialize(), t.materialize()]);
+    expect(a).toBe(t);
+    expect(b).toBe(t);
+    expect(src.calls.read).toBe(1); // concurrent calls share one read
+    expect(t.get(1, 2)).toBe(6);
+    expect(await t.sumSquares()).toBe(91);
+    expect(frobeniusNorm(t)).toBeCloseTo(Math.sqrt(91), 12);
+  });
+
+  it('a reshape stays deferred and shares the source', async () => {
+    const src = source([1, 2, 3, 4, 5, 6]);
+    const t = Tensor.deferred([2, 3], src);
+    const r = t.reshaped([3, 2]);
+    expect(r.materialized).toBe(false);
+    expect(r.deferred).toBe(src);
+    expect(() => t.reshaped([4, 2])).toThrow(/cannot reshape \[2×3\] \(6 elements\) into \[4×2\]/);
+    await r.materialize();
+    expect(r.get(2, 1)).toBe(6);
+    expect(t.materialized).toBe(false);
+    expect([...(await t.materialize()).data]).toEqual([...r.data]);
+  });
+
+  it('a source that can no longer be read says so', async () => {
+    const t = Tensor.deferred([4], source([1, 2, 3, 4], () => false));
+    await expect(t.materialize()).rejects.toThrow(/the values of a \[4\] result were on a test device, which was lost before they were read; run the graph again/);
+  });
+});

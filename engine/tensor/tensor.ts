@@ -1,30 +1,104 @@
 // Dense N-D float32 tensor, row-major (C order: last index fastest), the layout of numpy's default
 // arrays and of every .npy file in ../shared/refs. A 0-d tensor has shape [] and one element.
 
+// A tensor can also be deferred: its values stay where a backend computed them (a GPU buffer) and
+// are read only when host code needs them (`await t.materialize()`), so an intermediate result that
+// only feeds other device work and is never shown or exported is never read back.
+
 export type Shape = readonly number[];
+
+/** Where a deferred tensor's values live, and how to get them (engine/webgpu/ops.ts makes these). */
+export interface DeferredValues {
+  /** Where they are, for messages ("the GPU (NVIDIA H200)"). */
+  readonly where: string;
+  /** Whether they can still be read (false after the device was lost). */
+  alive(): boolean;
+  /** Reads them back (tensors sharing a source may each call it: the source reads once). */
+  read(): Promise<Float32Array>;
+  /** Σ x² without reading the values back (a device reduction), for summaries. */
+  sumSquares(): Promise<number>;
+}
 
 export class Tensor {
   readonly shape: Shape;
-  readonly data: Float32Array;
+  readonly size: number;
+  private values: Float32Array | null;
+  /** Set while the values are elsewhere (see DeferredValues). */
+  private source: DeferredValues | null;
+  private reading: Promise<Float32Array> | null = null;
+  private norm2: Promise<number> | null = null;
 
-  constructor(shape: Shape, data?: Float32Array) {
+  /** With `data` a DeferredValues, the tensor is deferred (see Tensor.deferred). */
+  constructor(shape: Shape, data?: Float32Array | DeferredValues) {
     for (const d of shape) {
       if (!Number.isInteger(d) || d < 0) throw new Error(`invalid tensor shape [${shape.join(', ')}]: sizes must be integers ≥ 0`);
     }
     const size = sizeOf(shape);
-    if (data && data.length !== size) {
+    const deferred = data !== undefined && !(data instanceof Float32Array);
+    if (!deferred && data && data.length !== size) {
       throw new Error(`tensor data has ${data.length} elements but shape [${shape.join(', ')}] needs ${size}`);
     }
     this.shape = Object.freeze([...shape]);
-    this.data = data ?? new Float32Array(size);
+    this.size = size;
+    this.source = deferred ? data : null;
+    this.values = deferred ? null : (data ?? new Float32Array(size));
+  }
+
+  /** A tensor whose values stay in `source` until `materialize()`. */
+  static deferred(shape: Shape, source: DeferredValues): Tensor {
+    return new Tensor(shape, source);
+  }
+
+  /** The values, on the host. Throws for a deferred tensor not yet materialized: code that reads
+   * values awaits `materialize()` first (the scheduler does it for every node's inputs). */
+  get data(): Float32Array {
+    if (this.values) return this.values;
+    throw new Error(`the values of this ${formatShape(this.shape)} tensor are still on ${this.source!.where} and were not read back (a bug: the code reading them must await materialize() first; please report it)`);
+  }
+
+  /** Where the values are while deferred; null once they are on the host. */
+  get deferred(): DeferredValues | null {
+    return this.source;
+  }
+
+  /** Whether the values are on the host. */
+  get materialized(): boolean {
+    return this.values !== null;
+  }
+
+  /** Reads a deferred tensor's values back (concurrent calls share the read). */
+  async materialize(): Promise<this> {
+    if (this.values) return this;
+    const source = this.source!;
+    if (!source.alive()) throw new Error(`the values of a ${formatShape(this.shape)} result were on ${source.where}, which was lost before they were read; run the graph again`);
+    this.reading ??= source.read();
+    const values = await this.reading;
+    if (values.length !== this.size) throw new Error(`read ${values.length} values back for a ${formatShape(this.shape)} tensor`);
+    this.values = values;
+    this.source = null;
+    return this;
+  }
+
+  /** Σ x² in float64: on the host when materialized, else by the source without a readback. */
+  async sumSquares(): Promise<number> {
+    if (this.values) {
+      let s = 0;
+      const d = this.values;
+      for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
+      return s;
+    }
+    return (this.norm2 ??= this.source!.sumSquares());
+  }
+
+  /** The same values seen with another shape of the same size; a deferred tensor stays deferred and
+   * shares its source. */
+  reshaped(shape: Shape): Tensor {
+    if (sizeOf(shape) !== this.size) throw new Error(`cannot reshape ${formatShape(this.shape)} (${this.size} elements) into ${formatShape(shape)}`);
+    return new Tensor(shape, this.values ?? this.source!);
   }
 
   get ndim(): number {
     return this.shape.length;
-  }
-
-  get size(): number {
-    return this.data.length;
   }
 
   get strides(): number[] {

@@ -56,9 +56,11 @@ export class WebGpuBackend implements Backend {
 
   private static open(ctx: GpuContext): Session {
     const ops = new GpuOps(ctx);
+    ops.defer = true; // results stay on the device until something reads them
     const s: Session = { ctx, ops, fwht: new FwhtKernel(ctx, ops.pool), dwt: new DwtKernel(ctx, ops.pool), mttkrp: new MttkrpKernel(ctx, ops.pool), chebyshev: new ChebyshevKernel(ctx), dctFft: new DctFftKernel(ctx, ops), lost: null, closing: false };
     void ctx.device.lost.then((info) => {
       if (!s.closing) s.lost = `${info.reason === 'destroyed' ? 'destroyed' : 'lost'}: ${info.message || 'no message'}`;
+      ops.lost = s.lost ?? 'destroyed';
     });
     return s;
   }
@@ -112,6 +114,7 @@ export class WebGpuBackend implements Backend {
 
   destroy(): void {
     this.session.closing = true;
+    this.session.ops.lost = 'destroyed';
     this.session.ops.pool.trim();
     this.session.ctx.device.destroy();
   }

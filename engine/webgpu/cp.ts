@@ -13,19 +13,18 @@ import { khatriRao, mat, type Mat } from '../linalg';
 import { leadingFromGram, leadingLeftOfUnfolding } from '../decomp/common';
 import { alsUpdate, checkCp, initFactors, type CpOptions, type CpResult } from '../decomp/cp';
 import { to64 } from '../decomp/dense64';
-import { Tensor } from '../tensor';
+import { Tensor, finiteSumSquares } from '../tensor';
 import type { MttkrpKernel } from './mttkrp';
 import { GpuTensor, HOST_SUBSPACE_WORK, type GpuOps } from './ops';
 
 export async function cpGpu(ops: GpuOps, mk: MttkrpKernel, input: Tensor, opts: CpOptions): Promise<CpResult> {
   const { rank } = opts;
   checkCp(input, rank);
+  const normX2 = await finiteSumSquares(input);
   const shape = input.shape;
   const d = shape.length;
-  let normX2 = 0;
-  for (const v of input.data) normX2 += v * v;
   const normX = Math.sqrt(normX2);
-  const x = ops.input(input, 'cp input');
+  const x = await ops.input(input, 'cp input');
   const onDevice: (GpuTensor | null)[] = shape.map(() => null);
   const upload = (m: number, f: Mat) => {
     ops.release(onDevice[m]);
@@ -37,7 +36,7 @@ export async function cpGpu(ops: GpuOps, mk: MttkrpKernel, input: Tensor, opts: 
     // device's Gram matrix (float32; the init only has to start ALS well).
     const leading: { u: Mat; s: ArrayLike<number> }[] = [];
     if (opts.init === 'svd') {
-      const x64 = input.size * Math.max(...shape) <= HOST_SUBSPACE_WORK ? to64(input) : null;
+      const x64 = input.size * Math.max(...shape) <= HOST_SUBSPACE_WORK ? to64(await input.materialize()) : null;
       for (let m = 0; m < d; m++) {
         const k = Math.min(rank, shape[m]!);
         if (x64) leading.push(leadingLeftOfUnfolding(x64, m, k));

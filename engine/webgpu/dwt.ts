@@ -1,7 +1,7 @@
 // Binds shaders/dwt.wgsl: the multilevel periodized DWT of a resident tensor, in pywt's packed layout
 // (the same definition as engine/transforms/dwt.ts, which this must match): per level, per axis,
 // one dispatch from one buffer into another; the inverse runs the levels backwards.
-import { formatShape, type Tensor } from '../tensor';
+import { finiteSumSquares, formatShape, type Tensor } from '../tensor';
 import { dwtAxes, filters, type DwtOptions } from '../transforms';
 import type { GpuContext } from './device';
 import type { GpuOps } from './ops';
@@ -65,8 +65,9 @@ export async function dwtGpu(ops: GpuOps, dwtKernel: DwtKernel, x: Tensor, opts:
   const axes = dwtAxes(x, opts);
   const { levels } = opts;
   const taps = filters(opts.wavelet);
+  if (!x.materialized) await finiteSumSquares(x); // a deferred input's check, on the device
   // Ping-pong between a copy of the (kept, read-only) input and a second buffer.
-  let src = ops.copy(ops.input(x, 'dwt input'));
+  let src = ops.copy(await ops.input(x, 'dwt input'));
   let dst = ops.alloc(x.shape, 'dwt output');
   try {
     // Beyond one binding the kernel goes slabs of axis 0 at a time; a level along axis 0 itself
@@ -91,10 +92,9 @@ export async function dwtGpu(ops: GpuOps, dwtKernel: DwtKernel, x: Tensor, opts:
         [src, dst] = [dst, src];
       }
     }
-    const result = await ops.read(src);
-    ops.keep(result, src);
-    src = dst; // released below; the result's buffer now belongs to the cache
-    return result;
+    const done = src;
+    src = dst; // released below; the result's buffer belongs to the cache from here
+    return await ops.result(done);
   } finally {
     ops.release(...new Set([src, dst]));
     ops.flush();

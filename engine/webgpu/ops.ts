@@ -3,7 +3,7 @@
 // flush first, so a chain of products between two readbacks is one submission. Buffers released
 // while the encoder is open go back to the pool only after it is submitted: a later upload into a
 // reused buffer (queue.writeBuffer) is then ordered after the commands that read it.
-import { Tensor, formatShape } from '../tensor';
+import { Tensor, formatShape, type DeferredValues } from '../tensor';
 import type { GpuContext } from './device';
 import { GemmKernel, type GemmJob } from './gemm';
 import { PermuteKernel } from './permute';
@@ -34,6 +34,50 @@ export interface OpStats {
   readbacks: number;
   uploadBytes: number;
   readbackBytes: number;
+  /** Results left on the device (deferred tensors), and how many of them were read back later. */
+  deferred: number;
+  deferredRead: number;
+}
+
+/** The values of a result left on the device: pinned in the resident cache under `key` until read. */
+class DeviceValues implements DeferredValues {
+  private reading: Promise<Float32Array> | null = null;
+  key!: Tensor;
+
+  constructor(
+    readonly ops: GpuOps,
+    readonly copy: GpuTensor,
+  ) {}
+
+  get where(): string {
+    return `the GPU (${this.ops.ctx.adapter})`;
+  }
+
+  alive(): boolean {
+    return this.ops.lost === null;
+  }
+
+  read(): Promise<Float32Array> {
+    return (this.reading ??= this.ops.read(this.copy).then((t) => {
+      this.ops.stats.deferredRead++;
+      this.ops.resident.unpin(this.key);
+      return t.data;
+    }));
+  }
+
+  async sumSquares(): Promise<number> {
+    if (this.reading) {
+      let s = 0;
+      for (const v of await this.reading) s += v * v;
+      return s;
+    }
+    return this.ops.sumSquares(this.copy);
+  }
+
+  /** The device copy, for a call on the same ops while it is still kept. */
+  resident(ops: GpuOps): GpuTensor | null {
+    return ops === this.ops && ops.resident.owns(this.copy.buffer) ? this.copy : null;
+  }
 }
 
 export class GpuOps {
@@ -43,9 +87,14 @@ export class GpuOps {
   private readonly reduce: ReduceKernel;
   private encoder: GPUCommandEncoder | null = null;
   private pending: GPUBuffer[] = [];
-  readonly stats: OpStats = { dispatches: 0, submits: 0, readbacks: 0, uploadBytes: 0, readbackBytes: 0 };
+  readonly stats: OpStats = { dispatches: 0, submits: 0, readbacks: 0, uploadBytes: 0, readbackBytes: 0, deferred: 0, deferredRead: 0 };
   /** Device copies of host tensors kept between calls (see input and keep). */
   readonly resident: ResidentCache<GpuTensor>;
+  /** Whether `result` leaves results on the device (deferred tensors) rather than reading them
+   * back; the backend turns it on, kernel tests read every result. */
+  defer = false;
+  /** Why the device was lost (set by the backend); deferred results can no longer be read. */
+  lost: string | null = null;
 
   constructor(
     readonly ctx: GpuContext,
@@ -90,15 +139,37 @@ export class GpuOps {
     return g;
   }
 
-  /** The device copy of a host tensor: the kept one if there is one, else a fresh upload that is
-   * kept for later calls. Read only: a method that transforms its input in place copies it first.
-   * release() of it is a no-op while it is kept. */
-  input(t: Tensor, label = 'input'): GpuTensor {
+  /** The device copy of a tensor: the kept one if there is one (a deferred result's own, also
+   * seen through a reshape), else a fresh upload that is kept for later calls. Read only: a method
+   * that transforms its input in place copies it first. release() of it is a no-op while kept. */
+  async input(t: Tensor, label = 'input'): Promise<GpuTensor> {
     const hit = this.resident.get(t);
     if (hit) return hit;
+    const own = t.deferred instanceof DeviceValues ? t.deferred.resident(this) : null;
+    if (own) return new GpuTensor(t.shape, own.buffer);
+    await t.materialize();
     const g = this.upload(t, label);
     this.resident.put(t, g);
     return g;
+  }
+
+  /** A method's result g as a tensor: with `defer`, left on the device (pinned in the resident
+   * cache until read) while the pinned results fit its cap; else read back now, the device copy
+   * kept for the next call. g belongs to the cache (or is released) from now on. */
+  async result(g: GpuTensor): Promise<Tensor> {
+    if (this.defer && g.size > 0) {
+      const values = new DeviceValues(this, g);
+      const t = Tensor.deferred(g.shape, values);
+      values.key = t;
+      if (this.resident.put(t, g, true)) {
+        this.stats.deferred++;
+        this.flush();
+        return t;
+      }
+    }
+    const t = await this.read(g);
+    this.keep(t, g);
+    return t;
   }
 
   /** Keeps g on the device as the copy of host tensor t (a result read back), for later calls; g

@@ -6,7 +6,7 @@
 import { mat, svd as exactSvd, type Svd } from '../linalg';
 import { svdMatrix, truncateSvd, truncatedSvd, type SvdOptions, type SvdResult } from '../decomp/svd';
 import type { RandomSource } from '../random';
-import { Tensor, formatShape } from '../tensor';
+import { Tensor, finiteSumSquares, formatShape } from '../tensor';
 import { cholQR } from './cholqr';
 import type { GpuOps, GpuTensor } from './ops';
 
@@ -61,9 +61,12 @@ export async function randomizedSvdGpu(ops: GpuOps, a: GpuTensor, opts: GpuRsvdO
  * float64, which float32 kernels cannot match) runs on the CPU. The truncation error
  * ‖A − U·S·Vᵀ‖F is formed on the device in one product written into a copy of A. */
 export async function truncatedSvdGpu(ops: GpuOps, x: Tensor, opts: SvdOptions): Promise<SvdResult> {
+  // A deferred input is read back for the exact method (the CPU's) and for a host unfolding.
+  if (opts.method !== 'randomized' || opts.mode !== undefined) await x.materialize();
   if (opts.method !== 'randomized') return truncatedSvd(x, opts);
+  const a2 = await finiteSumSquares(x);
   const a = svdMatrix(x, opts);
-  const aGpu = ops.input(a, 'svd input');
+  const aGpu = await ops.input(a, 'svd input');
   try {
     const full = await randomizedSvdGpu(ops, aGpu, {
       rank: opts.rank!,
@@ -79,8 +82,6 @@ export async function truncatedSvdGpu(ops: GpuOps, x: Tensor, opts: SvdOptions):
     const residual = ops.matmul(usGpu, vGpu, { transB: true, alpha: -1, beta: 1, into: ops.copy(aGpu) });
     const r2 = await ops.sumSquares(residual);
     ops.release(usGpu, vGpu, residual);
-    let a2 = 0;
-    for (const v of a.data) a2 += v * v;
     return { ...result, relError: Math.sqrt(r2 / a2) };
   } finally {
     ops.release(aGpu);

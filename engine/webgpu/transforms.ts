@@ -4,7 +4,7 @@
 // orthonormal N×N cosine matrix, computed in float64 on the host and rounded (Y = X·Cᵀ, X = Y·C):
 // O(N²) per line, which the GEMM makes cheap on a GPU for short axes; power-of-two axes above
 // DCT_FFT_ABOVE (up to 2048) go through one FFT per line instead (engine/webgpu/dct-fft.ts).
-import { Tensor, checkFinite } from '../tensor';
+import { Tensor, checkFinite, finiteSumSquares } from '../tensor';
 import { dctMatrix, resolveAxes, whtAxes } from '../transforms';
 import type { DctOptions, WhtOptions } from '../backend';
 import { DctFftKernel } from './dct-fft';
@@ -17,7 +17,8 @@ import { GpuTensor, type GpuOps } from './ops';
 export const DCT_FFT_ABOVE = 256;
 
 export async function dctGpu(ops: GpuOps, x: Tensor, opts: DctOptions, fft?: DctFftKernel, fftAbove = DCT_FFT_ABOVE): Promise<Tensor> {
-  checkFinite(x);
+  if (x.materialized) checkFinite(x);
+  else await finiteSumSquares(x); // a deferred input's check, on the device
   const axes = resolveAxes(opts.axes, x.ndim);
   return alongAxes(ops, x, axes, (t) => {
     const n = t.shape[t.shape.length - 1]!;
@@ -34,20 +35,21 @@ export async function dctGpu(ops: GpuOps, x: Tensor, opts: DctOptions, fft?: Dct
 
 export async function whtGpu(ops: GpuOps, fwht: FwhtKernel, x: Tensor, opts: WhtOptions): Promise<Tensor> {
   const axes = whtAxes(x, opts.axes);
+  if (!x.materialized) await finiteSumSquares(x);
   return alongAxes(ops, x, axes, (t) => {
     fwhtLastAxis(ops, fwht, t, opts.order ?? 'natural', !!opts.inverse);
     return t;
   });
 }
 
-/** Uploads x, applies `lastAxis` (in place, or returning a new tensor) along each axis in turn and
- * reads the result back. */
+/** Uploads x (unless it is on the device), applies `lastAxis` (in place, or returning a new
+ * tensor) along each axis in turn, and returns the result as GpuOps.result leaves it. */
 async function alongAxes(ops: GpuOps, x: Tensor, axes: readonly number[], lastAxis: (t: GpuTensor) => GpuTensor): Promise<Tensor> {
-  if (x.size === 0 || axes.length === 0) return new Tensor(x.shape, Float32Array.from(x.data));
+  if (x.size === 0 || axes.length === 0) return new Tensor(x.shape, Float32Array.from((await x.materialize()).data));
   const d = x.ndim;
   // The kept input must stay as it is: the line kernels run in place, so when the first axis is the
   // last (no transpose makes a new tensor first) they work on a copy.
-  const kept = ops.input(x, 'transform input');
+  const kept = await ops.input(x, 'transform input');
   let t = axes[0] === d - 1 ? ops.copy(kept) : kept;
   try {
     for (const axis of axes) {
@@ -60,9 +62,10 @@ async function alongAxes(ops: GpuOps, x: Tensor, axes: readonly number[], lastAx
       t = axis === d - 1 ? done : ops.permute(done, back);
       if (t !== done) ops.release(done);
     }
-    const result = await ops.read(t);
-    ops.keep(result, t); // the next transform of the result starts on the device
-    return result;
+    // Left on the device (or read back and kept there): the next transform of it starts there.
+    const done = t;
+    t = kept;
+    return await ops.result(done);
   } catch (e) {
     ops.release(t);
     throw e;

@@ -9,14 +9,15 @@
 import { mat, type Mat } from '../linalg';
 import { leadingFromGram } from '../decomp/common';
 import { planTt, ttStep, type TtOptions, type TtResult } from '../decomp/tt';
-import { Tensor } from '../tensor';
+import { Tensor, finiteSumSquares } from '../tensor';
 import { GpuTensor, HOST_SUBSPACE_WORK, type GpuOps } from './ops';
 
 export async function ttGpu(ops: GpuOps, input: Tensor, opts: TtOptions): Promise<TtResult> {
+  const a2 = await finiteSumSquares(input);
   const { caps, tol } = planTt(input, opts);
   const shape = input.shape;
   const d = shape.length;
-  const x = ops.input(input, 'tt input');
+  const x = await ops.input(input, 'tt input');
   const ranks = [1];
   const cores: Tensor[] = [];
   const onDevice: GpuTensor[] = [];
@@ -29,7 +30,7 @@ export async function ttGpu(ops: GpuOps, input: Tensor, opts: TtOptions): Promis
       let u: Mat;
       let r: number;
       if (tol !== undefined || rows >= cols || rows * rows * cols <= HOST_SUBSPACE_WORK) {
-        const host = rest === x ? input : await ops.read(c);
+        const host = rest === x ? await input.materialize() : await ops.read(c);
         ({ u, r } = ttStep(mat(rows, cols, Float64Array.from(host.data)), caps[k], tol));
       } else {
         r = Math.min(caps[k] ?? Infinity, rows);
@@ -53,7 +54,7 @@ export async function ttGpu(ops: GpuOps, input: Tensor, opts: TtOptions): Promis
     cores.push(new Tensor([ranks[d - 1]!, shape[d - 1]!, 1], last.data));
     onDevice.push(new GpuTensor([ranks[d - 1]!, shape[d - 1]!], rest.buffer));
     ranks.push(1);
-    return { cores, ranks, relError: await relError(ops, input, x, onDevice) };
+    return { cores, ranks, relError: await relError(ops, a2, x, onDevice) };
   } finally {
     ops.release(x, ...onDevice);
     if (rest !== x && !onDevice.some((t) => t.buffer === rest.buffer)) ops.release(rest);
@@ -63,9 +64,7 @@ export async function ttGpu(ops: GpuOps, input: Tensor, opts: TtOptions): Promis
 
 /** ‖A − TT‖F/‖A‖F: cur ((I₀…I_{k−1}) × r_k) · G_k (r_k × I_k·r_{k+1}) left to right on the device,
  * the last product written as A − TT into a copy of A. */
-async function relError(ops: GpuOps, input: Tensor, x: GpuTensor, cores: readonly GpuTensor[]): Promise<number> {
-  let a2 = 0;
-  for (const v of input.data) a2 += v * v;
+async function relError(ops: GpuOps, a2: number, x: GpuTensor, cores: readonly GpuTensor[]): Promise<number> {
   if (a2 === 0 || cores.length === 1) return 0;
   let cur = cores[0]!; // I₀ × r₁
   for (let k = 1; k < cores.length; k++) {

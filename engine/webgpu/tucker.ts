@@ -21,18 +21,18 @@ import { mat, orthonormalize, type Mat } from '../linalg';
 import { leadingFromGram, leadingLeftOfUnfolding } from '../decomp/common';
 import { to64 } from '../decomp/dense64';
 import { planTucker, type TuckerOptions, type TuckerResult } from '../decomp/tucker';
-import { Tensor, checkFinite } from '../tensor';
+import { Tensor, finiteSumSquares } from '../tensor';
 import { HOST_SUBSPACE_WORK, type GpuOps, type GpuTensor } from './ops';
 
 export async function tuckerGpu(ops: GpuOps, input: Tensor, opts: TuckerOptions): Promise<TuckerResult> {
-  checkFinite(input);
+  const normX2 = await finiteSumSquares(input);
+  // eps picks the ranks from the unfoldings' spectra in float64 on the host.
+  if (opts.eps !== undefined) await input.materialize();
   const { modes, ranks } = planTucker(input, opts);
   const shape = input.shape;
-  let normX2 = 0;
-  for (let i = 0; i < input.size; i++) normX2 += input.data[i]! * input.data[i]!;
   const normX = Math.sqrt(normX2);
 
-  const x = ops.input(input, 'tucker input');
+  const x = await ops.input(input, 'tucker input');
   const factors: (Mat | null)[] = shape.map(() => null);
   const onDevice: (GpuTensor | null)[] = shape.map(() => null);
   const setFactor = (m: number, u: Mat) => {
@@ -45,7 +45,7 @@ export async function tuckerGpu(ops: GpuOps, input: Tensor, opts: TuckerOptions)
     const work = shape[m]! * y.size;
     if (work <= HOST_SUBSPACE_WORK) {
       // Small enough to read back: the subspace in float64 on the host, as the CPU computes it.
-      const t = y === x ? input : await ops.read(y);
+      const t = y === x ? await input.materialize() : await ops.read(y);
       return leadingLeftOfUnfolding(to64(t), m, ranks[m]!);
     }
     const g = ops.gram(y, m);

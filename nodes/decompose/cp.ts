@@ -23,6 +23,7 @@ export const decomposeCp = defineNode({
     restarts: z.number().int().min(1).max(100).default(1).describe('runs to make (the first with `init`, the rest random); the lowest error wins'),
     seed: z.number().int().min(0).default(0).describe('random seed'),
   }),
+  deviceInputs: true,
   async run({ tensor }, p, ctx) {
     let best: CpResult | null = null;
     for (let run = 0; run < p.restarts; run++) {

@@ -29,6 +29,7 @@ export const decomposeSvd = defineNode({
       const given = (['rank', 'energy', 'tol'] as const).filter((k) => p[k] !== undefined);
       if (given.length > 1) ctx.addIssue({ code: 'custom', path: [given[1]!], message: `give one of rank, energy or tol, not ${given.join(' and ')}` });
     }),
+  deviceInputs: true,
   async run({ tensor }, p, ctx) {
     let step = 0;
     const r = await ctx.backend.truncatedSvd(tensor, { ...p, random: ctx.random, onProgress: (message) => ctx.progress(++step, step + 1, message) });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Tensor, defineNode, formatShape } from '../../engine';
+import { defineNode, formatShape } from '../../engine';
 import { decompositionInfo } from './info';
 
 export const decomposeTt = defineNode({
@@ -22,12 +22,13 @@ export const decomposeTt = defineNode({
     .superRefine((p, ctx) => {
       if (p.maxRank === undefined && p.eps === undefined) ctx.addIssue({ code: 'custom', path: ['maxRank'], message: 'give maxRank, eps, or both' });
     }),
+  deviceInputs: true,
   async run({ tensor }, p, ctx) {
     let x = tensor;
     if (p.reshape) {
       const n = p.reshape.reduce((a, b) => a * b, 1);
       if (n !== tensor.size) throw new Error(`param 'reshape' ${formatShape(p.reshape)} holds ${n} entries but the input ${formatShape(tensor.shape)} has ${tensor.size}`);
-      x = new Tensor(p.reshape, tensor.data);
+      x = tensor.reshaped(p.reshape);
     }
     const r = await ctx.backend.tt(x, {
       ...(p.maxRank !== undefined ? { maxRank: p.maxRank } : {}),

@@ -33,6 +33,7 @@ export const decomposeTucker = defineNode({
       if (p.ranks !== undefined && p.eps !== undefined) ctx.addIssue({ code: 'custom', path: ['eps'], message: 'give ranks or eps, not both' });
       if (p.modes && p.ranks && p.ranks.length > p.modes.length) ctx.addIssue({ code: 'custom', path: ['ranks'], message: `${p.ranks.length} ranks for ${p.modes.length} modes: give one rank per listed mode` });
     }),
+  deviceInputs: true,
   async run({ tensor }, p, ctx) {
     if (p.ranks && !p.modes && p.ranks.length > tensor.ndim) throw new Error(`param 'ranks' has ${p.ranks.length} entries but the input has ${tensor.ndim} modes`);
     // Ranks are given per listed mode; spread them over all modes.

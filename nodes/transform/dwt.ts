@@ -16,6 +16,7 @@ export const transformDwt = defineNode({
     axes: axesParam,
     inverse: z.boolean().default(false).describe('reconstruct from packed coefficients'),
   }),
+  deviceInputs: true,
   async run({ tensor }, p, ctx) {
     return { tensor: await ctx.backend.dwt(tensor, { wavelet: p.wavelet, levels: p.levels, ...(p.axes ? { axes: p.axes } : {}), inverse: p.inverse }) };
   },

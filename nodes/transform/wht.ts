@@ -15,6 +15,7 @@ export const transformWht = defineNode({
     order: z.enum(['natural', 'sequency']).default('natural').describe('natural (Hadamard) or sequency (Walsh: by number of sign changes)'),
     inverse: z.boolean().default(false).describe('apply the inverse'),
   }),
+  deviceInputs: true,
   async run({ tensor }, p, ctx) {
     return { tensor: await ctx.backend.wht(tensor, { ...(p.axes ? { axes: p.axes } : {}), order: p.order, inverse: p.inverse }) };
   },

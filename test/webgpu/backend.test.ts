@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { create } from 'webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RandomSource, Tensor, cpuBackend, loadGraph, runGraph, syntheticTensor, WebGpuBackend, type Backend, type FileResolver, type GraphDoc, type Metrics } from '../../engine';
+import { RandomSource, Tensor, cpuBackend, loadGraph, materializeValues, runGraph, syntheticTensor, WebGpuBackend, type Backend, type FileResolver, type GraphDoc, type Metrics } from '../../engine';
 import { registry } from '../../nodes';
 import { gpuOrNull, relMax } from './gpu';
 
@@ -29,6 +29,7 @@ function graph(nodes: unknown[], edges: [string, string, string, string][]): Gra
 async function run(doc: GraphDoc, b: Backend) {
   const r = await runGraph(doc, { registry, backend: b, files, output: { write: async (n) => n } });
   for (const [id, rec] of Object.entries(r.nodes)) if (rec.status !== 'done') throw new Error(`${id} on ${b.name}: ${rec.error}`);
+  for (const outputs of r.outputs.values()) await materializeValues(...Object.values(outputs)); // results a GPU left there
   return r.outputs;
 }
 
