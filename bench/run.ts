@@ -178,6 +178,27 @@ async function webgpuRows(): Promise<void> {
   });
   ops.release(resident);
 
+  // A chain of transforms (DCT → DWT → inverse DWT → inverse DCT) with the intermediates left on the
+  // device (the backend's default) and with every result read back, as before deferred results.
+  const side = values.quick ? 512 : 2048;
+  const img = new Tensor([side, side]);
+  new RandomSource(12).fillNormal(img.data);
+  for (const defer of [true, false]) {
+    await bench(`webgpu_chain_dct_dwt_${side}^2${defer ? '' : '_read_each'}`, `DCT → db4 DWT (3 levels) → inverse → inverse DCT of ${side}², the last read back${defer ? '' : '; every result read back'}`, null, () => async () => {
+      ops.defer = defer;
+      const before = { ...ops.stats };
+      const dwt = { wavelet: 'db4' as const, levels: 3 };
+      const y = await backend.dct(await backend.dwt(await backend.dwt(await backend.dct(img, {}), dwt), { ...dwt, inverse: true }), { inverse: true });
+      await y.materialize();
+      ops.defer = true;
+      let d = 0;
+      for (let i = 0; i < img.size; i++) d = Math.max(d, Math.abs(y.data[i]! - img.data[i]!));
+      return { maxAbsError: d, readbacks: ops.stats.readbacks - before.readbacks, readbackMiB: (ops.stats.readbackBytes - before.readbackBytes) / 2 ** 20 };
+    });
+  }
+  const [kept, each] = [cpuRow(`webgpu_chain_dct_dwt_${side}^2`), cpuRow(`webgpu_chain_dct_dwt_${side}^2_read_each`)];
+  if (kept && each) kept.check.speedupVsReadEach = each.medianS / kept.medianS;
+
   // Decompositions on both backends, the CPU rows above measured in this same run.
   for (const n of values.quick ? [64, 128] : [128, 256]) {
     await bench(`webgpu_tucker_hooi_${n}^3_rank16`, `the Tucker row above on ${adapter}`, `tucker_hooi_${n}^3_rank16_float32`, () => {

@@ -95,7 +95,8 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
   const runJson = {
     graph: doc.name,
     file: resolve(args.graph),
-    backend: { name: backend.name, adapter: backend.adapter },
+    // On the GPU: what crossed the bus (results that stayed on the device were never read back).
+    backend: { name: backend.name, adapter: backend.adapter, ...(backend instanceof WebGpuBackend ? { transfers: backend.stats } : {}) },
     started,
     finished: new Date().toISOString(),
     seed: args.seed ?? 0,

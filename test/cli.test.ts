@@ -55,6 +55,10 @@ describe('examples', () => {
     expect((await cli('run', join(examples, file), '--backend', 'cpu', '--out', cpuOut)).code).toBe(0);
     const [g, c] = [runJson(gpuOut), runJson(cpuOut)];
     expect(g.backend.name).toBe('webgpu');
+    const t = g.backend.transfers;
+    expect(Object.keys(t).sort()).toEqual(['deferred', 'deferredRead', 'dispatches', 'readbackBytes', 'readbacks', 'submits', 'uploadBytes']);
+    // A graph whose nodes ran GPU kernels read something back (its metrics), one without none.
+    expect(t.readbacks > 0).toBe(t.dispatches > 0);
     let compared = 0;
     for (const [id, node] of Object.entries<{ metrics?: Record<string, { value: unknown }> }>(g.nodes)) {
       for (const [name, { value }] of Object.entries(node.metrics ?? {})) {

@@ -16,7 +16,7 @@ import { DctFftKernel } from './dct-fft';
 import { DwtKernel, dwtGpu } from './dwt';
 import { FwhtKernel } from './fwht';
 import { MttkrpKernel } from './mttkrp';
-import { GpuOps } from './ops';
+import { GpuOps, type OpStats } from './ops';
 import { truncatedSvdGpu } from './rsvd';
 import { dctGpu, whtGpu } from './transforms';
 import { ttGpu } from './tt';
@@ -39,6 +39,8 @@ interface Session {
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu' as const;
   private session: Session;
+  /** Counts of the sessions before the current one (a lost device's). */
+  private readonly earlier: OpStats = { dispatches: 0, submits: 0, readbacks: 0, uploadBytes: 0, readbackBytes: 0, deferred: 0, deferredRead: 0 };
 
   private constructor(
     private readonly gpu: GPU,
@@ -73,6 +75,12 @@ export class WebGpuBackend implements Backend {
    * runs on the CPU, slower than the CPU backend. */
   get software(): boolean {
     return isSoftwareAdapter(this.adapter);
+  }
+
+  /** Dispatches, submissions and transfers since the backend was made (run.json's `transfers`). */
+  get stats(): OpStats {
+    const now = this.session.ops.stats;
+    return Object.fromEntries(Object.entries(this.earlier).map(([k, v]) => [k, v + now[k as keyof OpStats]])) as unknown as OpStats;
   }
 
   /** The ops of the current session (tests and benchmarks). */
@@ -120,7 +128,10 @@ export class WebGpuBackend implements Backend {
   }
 
   private async run<T>(what: string, fn: (s: Session) => Promise<T>): Promise<T> {
-    if (this.session.lost) this.session = WebGpuBackend.open(await acquireDevice(this.gpu, 'corespace (after device loss)'));
+    if (this.session.lost) {
+      for (const [k, v] of Object.entries(this.session.ops.stats)) this.earlier[k as keyof OpStats] += v;
+      this.session = WebGpuBackend.open(await acquireDevice(this.gpu, 'corespace (after device loss)'));
+    }
     const s = this.session;
     const { device } = s.ctx;
     device.pushErrorScope('out-of-memory');
