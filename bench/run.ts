@@ -102,7 +102,7 @@ if (values.backend === 'webgpu') await webgpuRows();
 /** The WebGPU rows: GEMM, transform throughput, and each GPU decomposition beside its CPU row of this
  * run (`vsCpu` = WebGPU time / CPU time), with the dispatches, submissions and readbacks it made. */
 async function webgpuRows(): Promise<void> {
-  const { backend, FwhtKernel, fwhtLastAxis, GpuTensor, NaiveGemm } = await webgpuSubjects();
+  const { backend, FwhtKernel, fwhtLastAxis, GpuTensor, NaiveGemm, DctFftKernel } = await webgpuSubjects();
   const ops = backend.ops;
   const adapter = backend.adapter;
   const peak = knownPeakTflops(adapter);
@@ -176,6 +176,18 @@ async function webgpuRows(): Promise<void> {
     ops.release(c, ...outs);
     return { GBps: gbps(5, ms) };
   });
+  // DCT by FFT: lines of 2048 in one workgroup each, lines of 4096 and 65536 in four steps.
+  const fft = new DctFftKernel(ops.ctx, ops);
+  for (const n of [2048, 4096, 65536]) {
+    const view = new GpuTensor([x.size / n, n], resident.buffer);
+    await bench(`webgpu_dct_fft_${x.size / n}x${n}`, `DCT-II of ${x.size / n} lines of ${n} in place by FFT (${n <= 2048 ? 'one workgroup per line' : 'four steps'})`, null, () => async () => {
+      await ops.sumSquares(resident);
+      const t0 = performance.now();
+      for (let r = 0; r < 5; r++) fft.transformLastAxis(view, false);
+      await ops.sumSquares(resident);
+      return { GBps: gbps(5, performance.now() - t0) };
+    });
+  }
   ops.release(resident);
 
   // A chain of transforms (DCT → DWT → inverse DWT → inverse DCT) with the intermediates left on the

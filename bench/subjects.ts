@@ -17,5 +17,6 @@ export async function webgpuSubjects() {
   const { FwhtKernel, fwhtLastAxis } = await import('../engine/webgpu/fwht');
   const { GpuTensor } = await import('../engine/webgpu/ops');
   const { NaiveGemm } = await import('../engine/webgpu/gemm-naive');
-  return { backend: await WebGpuBackend.create(create([]), 'corespace bench'), FwhtKernel, fwhtLastAxis, GpuTensor, NaiveGemm };
+  const { DctFftKernel } = await import('../engine/webgpu/dct-fft');
+  return { backend: await WebGpuBackend.create(create([]), 'corespace bench'), FwhtKernel, fwhtLastAxis, GpuTensor, NaiveGemm, DctFftKernel };
 }

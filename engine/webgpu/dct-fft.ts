@@ -1,8 +1,10 @@
 // Binds shaders/dct_fft.wgsl: the orthonormal DCT-II/III of contiguous lines whose length is a power
 // of two up to 2048, by one complex FFT per line (Makhoul 1980), in place on a resident tensor:
 // O(n log n) per line where the product with the cosine matrix costs O(n²). The twiddle and rotation
-// tables are computed in float64 on the host and cached per length.
+// tables are computed in float64 on the host and cached per length. Longer power-of-two lines (up
+// to 2048²) go to the four-step kernel (engine/webgpu/dct-four-step.ts).
 import { Tensor } from '../tensor';
+import { DctFourStepKernel } from './dct-four-step';
 import type { GpuContext } from './device';
 import type { GpuOps, GpuTensor } from './ops';
 import { dispatchGrid, kernel, lineWindows, type Kernel } from './pipeline';
@@ -12,23 +14,30 @@ export const DCT_FFT_MAX = 2048;
 export class DctFftKernel {
   private readonly kernel: Kernel;
   private readonly tables = new Map<number, { twiddle: GpuTensor; rotate: GpuTensor }>();
+  private readonly fourStep: DctFourStepKernel;
 
   constructor(
     private readonly ctx: GpuContext,
     private readonly ops: GpuOps,
   ) {
     this.kernel = kernel(ctx.device, 'dct_fft', ['uniform', 'storage', 'read-only-storage', 'read-only-storage']);
+    this.fourStep = new DctFourStepKernel(ctx, ops);
   }
 
-  /** Whether lines of length n take this kernel. */
-  static handles(n: number): boolean {
+  /** Whether lines of length n take one FFT in one workgroup (this kernel's own). */
+  static inWorkgroup(n: number): boolean {
     return n >= 2 && n <= DCT_FFT_MAX && (n & (n - 1)) === 0;
+  }
+
+  /** Whether lines of length n go by FFT: in one workgroup, or in four steps. */
+  handles(n: number): boolean {
+    return DctFftKernel.inWorkgroup(n) || this.fourStep.handles(n);
   }
 
   /** Records the transform of every line along the last axis of x, in place. */
   transformLastAxis(x: GpuTensor, inverse: boolean): void {
     const n = x.shape[x.shape.length - 1]!;
-    if (!DctFftKernel.handles(n)) throw new Error(`the FFT DCT takes power-of-two lines of 2 … ${DCT_FFT_MAX}, got ${n}`);
+    if (!DctFftKernel.inWorkgroup(n)) return this.fourStep.transformLastAxis(x, inverse);
     const lines = x.size / n;
     if (lines === 0) return;
     const { twiddle, rotate } = this.tablesFor(n);

@@ -1,9 +1,10 @@
 // The DCT and the Walsh–Hadamard transform along any axes on the GPU. Each axis is moved last by a
 // permute on the device, transformed as contiguous lines, and moved back; the tensor stays on the
-// device between axes and is read back once. The DCT of each line is one product with the
-// orthonormal N×N cosine matrix, computed in float64 on the host and rounded (Y = X·Cᵀ, X = Y·C):
-// O(N²) per line, which the GEMM makes cheap on a GPU for short axes; power-of-two axes above
-// DCT_FFT_ABOVE (up to 2048) go through one FFT per line instead (engine/webgpu/dct-fft.ts).
+// device between axes and stays there until read (GpuOps.result). The DCT of each line is one
+// product with the orthonormal N×N cosine matrix, computed in float64 on the host and rounded
+// (Y = X·Cᵀ, X = Y·C): O(N²) per line, which the GEMM makes cheap on a GPU for short axes;
+// power-of-two axes above DCT_FFT_ABOVE go through one FFT per line instead (in one workgroup up to
+// 2048, in four steps up to 2048²: engine/webgpu/dct-fft.ts, dct-four-step.ts).
 import { Tensor, checkFinite, finiteSumSquares } from '../tensor';
 import { dctMatrix, resolveAxes, whtAxes } from '../transforms';
 import type { DctOptions, WhtOptions } from '../backend';
@@ -11,18 +12,18 @@ import { DctFftKernel } from './dct-fft';
 import { fwhtLastAxis, type FwhtKernel } from './fwht';
 import { GpuTensor, type GpuOps } from './ops';
 
-/** The DCT along `opts.axes`: by the FFT kernel (when given) on power-of-two axes longer than
- * `fftAbove` (up to 2048), else by a product with the cosine matrix. */
 /** Axis length above which a power-of-two DCT takes the FFT kernel. */
 export const DCT_FFT_ABOVE = 256;
 
+/** The DCT along `opts.axes`: by the FFT kernels (when given) on power-of-two axes longer than
+ * `fftAbove` (up to 2048²), else by a product with the cosine matrix. */
 export async function dctGpu(ops: GpuOps, x: Tensor, opts: DctOptions, fft?: DctFftKernel, fftAbove = DCT_FFT_ABOVE): Promise<Tensor> {
   if (x.materialized) checkFinite(x);
   else await finiteSumSquares(x); // a deferred input's check, on the device
   const axes = resolveAxes(opts.axes, x.ndim);
   return alongAxes(ops, x, axes, (t) => {
     const n = t.shape[t.shape.length - 1]!;
-    if (fft && n > fftAbove && DctFftKernel.handles(n)) {
+    if (fft && n > fftAbove && fft.handles(n)) {
       fft.transformLastAxis(t, !!opts.inverse);
       return t;
     }

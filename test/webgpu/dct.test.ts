@@ -71,6 +71,49 @@ describe('WebGPU DCT', () => {
     spy.mockRestore();
   });
 
+  it.each([[[2, 4096]], [[3, 8192]]])('the four-step FFT route on %j (lines beyond one workgroup) equals the CPU and inverts', async (shape) => {
+    if (!gpu) return;
+    const x = gaussian(shape, shape[1]! + 1);
+    const spy = vi.spyOn(fft, 'transformLastAxis');
+    for (const inverse of [false, true]) {
+      const want = dct(x, { axes: [1], inverse });
+      expect(maxDiff(await dctGpu(ops, x, { axes: [1], inverse }, fft), want)).toBeLessThanOrEqual(1e-5 * peak(want));
+    }
+    const y = await dctGpu(ops, x, { axes: [1] }, fft);
+    expect(maxDiff(await dctGpu(ops, y, { axes: [1], inverse: true }, fft), x)).toBeLessThanOrEqual(1e-5 * peak(x));
+    expect(spy).toHaveBeenCalledTimes(4);
+    spy.mockRestore();
+  });
+
+  it('the four-step route on a line of 2²⁰: a DCT-II basis vector transforms to √(n/2)·e_k (closed form) and back', async () => {
+    if (!gpu) return;
+    const n = 2 ** 20;
+    const k0 = 12345;
+    // x_j = cos(πk0(2j+1)/2n) (in float64, rounded): orthonormal DCT-II gives y = √(n/2)·e_k0.
+    const x = new Tensor([1, n], Float32Array.from({ length: n }, (_, j) => Math.cos((Math.PI * k0 * (2 * j + 1)) / (2 * n))));
+    const y = await (await dctGpu(ops, x, { axes: [1] }, fft)).materialize();
+    const peakY = Math.sqrt(n / 2);
+    expect(Math.abs(y.data[k0]! - peakY)).toBeLessThanOrEqual(1e-5 * peakY);
+    let off = 0;
+    for (let k = 0; k < n; k++) if (k !== k0) off = Math.max(off, Math.abs(y.data[k]!));
+    expect(off).toBeLessThanOrEqual(1e-5 * peakY);
+    expect(maxDiff(await dctGpu(ops, y, { axes: [1], inverse: true }, fft), x)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('the four-step route a window of lines at a time; lines whose complex form exceeds one binding are not taken', async () => {
+    if (!gpu) return;
+    // 40 KiB: one complex line of 4096 (32 KiB) fits, the three lines (48 KiB real) do not.
+    const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 40960 } });
+    const smallFft = new DctFftKernel(small.ctx, small);
+    const x = gaussian([3, 4096], 21);
+    expect(smallFft.handles(4096)).toBe(true);
+    expect(smallFft.handles(8192)).toBe(false); // 64 KiB per complex line
+    for (const inverse of [false, true]) {
+      const want = dct(x, { axes: [1], inverse });
+      expect(maxDiff(await dctGpu(small, x, { axes: [1], inverse }, smallFft), want)).toBeLessThanOrEqual(1e-5 * peak(want));
+    }
+  });
+
   it('the FFT route on a tensor above the storage binding limit, a window of lines at a time', async () => {
     if (!gpu) return;
     const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 8192 } });
