@@ -2,7 +2,8 @@
 // of two up to 2048, by one complex FFT per line (Makhoul 1980), in place on a resident tensor:
 // O(n log n) per line where the product with the cosine matrix costs O(n²). The twiddle and rotation
 // tables are computed in float64 on the host and cached per length. Longer power-of-two lines (up
-// to 2048²) go to the four-step kernel (engine/webgpu/dct-four-step.ts).
+// to 2048²) and lines of other lengths (Bluestein) go to the four-step kernel
+// (engine/webgpu/dct-four-step.ts).
 import { Tensor } from '../tensor';
 import { DctFourStepKernel } from './dct-four-step';
 import type { GpuContext } from './device';
@@ -29,7 +30,8 @@ export class DctFftKernel {
     return n >= 2 && n <= DCT_FFT_MAX && (n & (n - 1)) === 0;
   }
 
-  /** Whether lines of length n go by FFT: in one workgroup, or in four steps. */
+  /** Whether lines of length n go by FFT: in one workgroup, or in four steps (Bluestein's for
+   * lengths that are not powers of two). */
   handles(n: number): boolean {
     return DctFftKernel.inWorkgroup(n) || this.fourStep.handles(n);
   }

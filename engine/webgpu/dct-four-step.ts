@@ -1,77 +1,194 @@
-// Binds shaders/dct_four_step.wgsl: the orthonormal DCT-II/III of contiguous lines of a power-of-two
-// length above one workgroup's FFT (2048 < n ≤ 2048²), in place on a resident tensor: Makhoul's
-// single complex FFT of length n done as n2 FFTs of length n1, a twiddle, and n1 FFTs of length n2
-// (Bailey's four steps; the transposes are folded into the strided loads and stores). Lines beyond
-// one storage binding go a window of whole lines at a time, through one complex scratch buffer the
-// size of a window. Tables (float64 on the host, cached per length): w[t] = exp(−2πit/n), t < n, and
-// the rotations exp(−iπk/2n).
+// Binds shaders/dct_four_step.wgsl: the orthonormal DCT-II/III of contiguous lines that one
+// workgroup's FFT does not serve, in place on a resident tensor — power-of-two lengths above 2048 (up
+// to 2048²) by Makhoul's single complex FFT done in Bailey's four steps, every other length by
+// Bluestein's chirp z-transform (two such FFTs of the power of two N ≥ 2n − 1, up to 2048²). The
+// transposes of the four steps are folded into strided loads and stores. Lines beyond one storage
+// binding go a window of whole lines at a time, through complex scratch buffers the size of a window.
+// Tables (float64 on the host, cached per length): w[t] = exp(−2πit/N), the rotations exp(−iπk/2n),
+// and for Bluestein the chirp c_j = exp(iπj²/n) and its length-N FFT.
 import { Tensor } from '../tensor';
 import type { GpuContext } from './device';
 import type { GpuOps, GpuTensor } from './ops';
-import { dispatchGrid, kernel, lineWindows, type Kernel } from './pipeline';
+import { dispatchGrid, kernel, type Kernel } from './pipeline';
 
 /** The largest FFT of one workgroup (shaders/dct_four_step.wgsl's `line`). */
 const STEP_MAX = 2048;
+const FFT_MAX = STEP_MAX * STEP_MAX;
+
+interface Tables {
+  w: GpuTensor;
+  rotate: GpuTensor;
+  /** Bluestein only. */
+  chirp: GpuTensor | null;
+  chirpFft: GpuTensor | null;
+}
+
+const isPow2 = (n: number) => (n & (n - 1)) === 0;
 
 export class DctFourStepKernel {
   private readonly kernel: Kernel;
-  private readonly tables = new Map<number, { w: GpuTensor; rotate: GpuTensor }>();
+  private readonly tables = new Map<number, Tables>();
+  private dummy: GpuTensor | null = null;
 
   constructor(
     private readonly ctx: GpuContext,
     private readonly ops: GpuOps,
   ) {
-    this.kernel = kernel(ctx.device, 'dct_four_step', ['uniform', 'storage', 'storage', 'read-only-storage', 'read-only-storage']);
+    const rw = 'storage' as const;
+    const ro = 'read-only-storage' as const;
+    this.kernel = kernel(ctx.device, 'dct_four_step', ['uniform', rw, rw, ro, ro, rw, ro, ro]);
   }
 
-  /** Whether lines of length n take this kernel: a power of two in (2048, 2048²] whose complex line
-   * (8n bytes) fits one storage binding. */
+  /** The complex FFT length for DCT lines of n: n itself (a power of two above 2048), or
+   * Bluestein's power of two ≥ 2n − 1 (n not a power of two); null where neither applies. */
+  static fftLength(n: number): number | null {
+    if (n < 3) return null;
+    if (isPow2(n)) return n > STEP_MAX && n <= FFT_MAX ? n : null;
+    const big = 2 ** Math.ceil(Math.log2(2 * n - 1));
+    return big <= FFT_MAX ? big : null;
+  }
+
+  /** Whether lines of length n take this kernel: fftLength(n) exists and the complex scratch of the
+   * fewest lines a window may hold (8·N bytes each; windows start on 256-byte boundaries) fits a
+   * storage binding. */
   handles(n: number): boolean {
-    return n > STEP_MAX && n <= STEP_MAX * STEP_MAX && (n & (n - 1)) === 0 && 8 * n <= this.ctx.limits.maxStorageBufferBindingSize;
+    const big = DctFourStepKernel.fftLength(n);
+    return big !== null && 8 * big * windowAlign(n) <= this.ctx.limits.maxStorageBufferBindingSize;
   }
 
   /** Records the transform of every line along the last axis of x, in place. */
   transformLastAxis(x: GpuTensor, inverse: boolean): void {
     const n = x.shape[x.shape.length - 1]!;
-    if (!this.handles(n)) throw new Error(`the four-step FFT DCT takes power-of-two lines of ${2 * STEP_MAX} … ${STEP_MAX * STEP_MAX} whose complex line fits one storage binding, got ${n}`);
+    if (!this.handles(n)) throw new Error(`the four-step FFT DCT takes lines of 3 … ${FFT_MAX} (Bluestein's FFT of ≤ ${FFT_MAX} for lengths that are not powers of two) whose complex FFT fits one storage binding, got ${n}`);
     const lines = x.size / n;
     if (lines === 0) return;
-    const log2n = Math.log2(n);
-    const n1 = 2 ** Math.ceil(log2n / 2);
-    const n2 = n / n1;
-    const { w, rotate } = this.tablesFor(n);
-    // Windows of whole lines whose complex scratch fits one binding; the real data of a window is
-    // half that, so its binding fits too.
-    const windows = lineWindows(lines, 2 * n, this.ctx.limits.maxStorageBufferBindingSize);
-    const temp = this.ops.alloc([windows[0]!.count, n, 2], 'dct four-step scratch');
-    for (const win of windows) {
-      const dataWindow = { buffer: x.buffer, offset: 4 * win.first * n, size: 4 * win.count * n };
-      for (const [step, m, q] of [[0, n1, n2], [1, n2, n1]] as const) {
-        const uniform = this.ops.pool.acquire('dct_four_step params', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-        this.ctx.device.queue.writeBuffer(uniform, 0, Uint32Array.of(n, m, Math.log2(m), q, win.count * q, step, inverse ? 1 : 0, n2));
-        this.ops.encodeWith((encoder, temps) => {
-          temps.push(uniform);
-          return dispatchGrid(encoder, this.ctx.device, this.kernel, `dct_four_step ${step}`, [uniform, dataWindow, temp.buffer, w.buffer, rotate.buffer], win.count * q);
-        });
+    const big = DctFourStepKernel.fftLength(n)!;
+    const bluestein = big !== n;
+    const n1 = big <= STEP_MAX ? big : 2 ** Math.ceil(Math.log2(big) / 2);
+    const n2 = big / n1;
+    const t = this.tablesFor(n, big);
+    // Windows of whole lines: the complex scratch of a window fits one binding (so does its real
+    // data, smaller), and the data window starts on a 256-byte boundary.
+    const align = windowAlign(n);
+    const fit = Math.floor(this.ctx.limits.maxStorageBufferBindingSize / (8 * big));
+    const most = fit >= lines ? lines : Math.floor(fit / align) * align;
+    const temp = this.ops.alloc([most, big, 2], 'dct four-step scratch');
+    const temp2 = bluestein ? this.ops.alloc([most, big, 2], 'dct Bluestein scratch') : this.dummyBuffer();
+    // Bluestein: FFT of a (pre 1) into temp2 (post 1), then FFT of temp2 (pre 2) into the DCT (post 2).
+    const ffts = bluestein ? [[1, 1], [2, 2]] : [[0, 0]];
+    for (let first = 0; first < lines; first += most) {
+      const count = Math.min(most, lines - first);
+      const dataWindow = { buffer: x.buffer, offset: 4 * first * n, size: 4 * count * n };
+      for (const [pre, post] of ffts) {
+        for (const [step, m, q] of [[0, n1, n2], [1, n2, n1]] as const) {
+          const per = Math.min(STEP_MAX / m, q);
+          const groups = (count * q) / per;
+          const uniform = this.ops.pool.acquire('dct_four_step params', 48, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+          this.ctx.device.queue.writeBuffer(uniform, 0, Uint32Array.of(n, big, m, Math.log2(m), q, groups, step, inverse ? 1 : 0, n2, per, pre!, post!));
+          const buffers = [uniform, dataWindow, temp.buffer, t.w.buffer, t.rotate.buffer, temp2.buffer, (t.chirp ?? t.rotate).buffer, (t.chirpFft ?? t.rotate).buffer];
+          this.ops.encodeWith((encoder, temps) => {
+            temps.push(uniform);
+            return dispatchGrid(encoder, this.ctx.device, this.kernel, `dct_four_step ${step}`, buffers, groups);
+          });
+        }
       }
     }
-    this.ops.release(temp);
+    this.ops.release(temp, bluestein ? temp2 : null);
   }
 
-  private tablesFor(n: number) {
+  /** Bound as temp2 where Bluestein's scratch is not needed (a writable binding must not alias). */
+  private dummyBuffer(): GpuTensor {
+    return (this.dummy ??= this.ops.alloc([4], 'dct four-step unused scratch'));
+  }
+
+  private tablesFor(n: number, big: number): Tables {
     let t = this.tables.get(n);
     if (!t) {
-      const w = new Float32Array(2 * n);
+      const w = new Float32Array(2 * big);
+      for (let k = 0; k < big; k++) {
+        w[2 * k] = Math.cos((2 * Math.PI * k) / big);
+        w[2 * k + 1] = -Math.sin((2 * Math.PI * k) / big);
+      }
       const rot = new Float32Array(2 * n);
       for (let k = 0; k < n; k++) {
-        w[2 * k] = Math.cos((2 * Math.PI * k) / n);
-        w[2 * k + 1] = -Math.sin((2 * Math.PI * k) / n);
         rot[2 * k] = Math.cos((Math.PI * k) / (2 * n));
         rot[2 * k + 1] = -Math.sin((Math.PI * k) / (2 * n));
       }
-      t = { w: this.ops.upload(new Tensor([w.length], w), 'dct four-step twiddles'), rotate: this.ops.upload(new Tensor([rot.length], rot), 'dct four-step rotations') };
+      const upload = (data: Float32Array, label: string) => this.ops.upload(new Tensor([data.length], data), label);
+      t = { w: upload(w, 'dct four-step twiddles'), rotate: upload(rot, 'dct four-step rotations'), chirp: null, chirpFft: null };
+      if (big !== n) {
+        const { chirp, chirpFft } = bluesteinTables(n, big);
+        t.chirp = upload(Float32Array.from(chirp), 'dct Bluestein chirp');
+        t.chirpFft = upload(Float32Array.from(chirpFft), 'dct Bluestein chirp FFT');
+      }
       this.tables.set(n, t);
     }
     return t;
+  }
+}
+
+/** Lines per window step so that windows of lines of n float32s start on 256-byte boundaries. */
+function windowAlign(n: number): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  return 64 / gcd(n, 64);
+}
+
+/** c_j = exp(iπj²/n) for j < n, and the FFT of length big of c placed at j and big − j (the
+ * circular kernel of Bluestein's convolution), interleaved (re, im), in float64. j² is reduced
+ * mod 2n in exact integer arithmetic first (j² < 2⁵³), so the phase keeps full precision. */
+export function bluesteinTables(n: number, big: number): { chirp: Float64Array; chirpFft: Float64Array } {
+  const chirp = new Float64Array(2 * n);
+  for (let j = 0; j < n; j++) {
+    const phase = (Math.PI * ((j * j) % (2 * n))) / n;
+    chirp[2 * j] = Math.cos(phase);
+    chirp[2 * j + 1] = Math.sin(phase);
+  }
+  const re = new Float64Array(big);
+  const im = new Float64Array(big);
+  for (let j = 0; j < n; j++) {
+    re[j] = chirp[2 * j]!;
+    im[j] = chirp[2 * j + 1]!;
+    if (j > 0) {
+      re[big - j] = chirp[2 * j]!;
+      im[big - j] = chirp[2 * j + 1]!;
+    }
+  }
+  fft64(re, im);
+  const chirpFft = new Float64Array(2 * big);
+  for (let k = 0; k < big; k++) {
+    chirpFft[2 * k] = re[k]!;
+    chirpFft[2 * k + 1] = im[k]!;
+  }
+  return { chirp, chirpFft };
+}
+
+/** In-place radix-2 FFT (X_k = Σ x_j e^{−2πijk/N}) of a power-of-two length, float64. */
+function fft64(re: Float64Array, im: Float64Array): void {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      [re[i], re[j]] = [re[j]!, re[i]!];
+      [im[i], im[j]] = [im[j]!, im[i]!];
+    }
+  }
+  for (let len = 2; len <= n; len <<= 1) {
+    const ang = (-2 * Math.PI) / len;
+    for (let i = 0; i < n; i += len) {
+      for (let k = 0; k < len / 2; k++) {
+        const wr = Math.cos(ang * k);
+        const wi = Math.sin(ang * k);
+        const a = i + k;
+        const b = a + len / 2;
+        const xr = re[b]! * wr - im[b]! * wi;
+        const xi = re[b]! * wi + im[b]! * wr;
+        re[b] = re[a]! - xr;
+        im[b] = im[a]! - xi;
+        re[a] = re[a]! + xr;
+        im[a] = im[a]! + xi;
+      }
+    }
   }
 }

@@ -3,8 +3,9 @@
 // device between axes and stays there until read (GpuOps.result). The DCT of each line is one
 // product with the orthonormal N×N cosine matrix, computed in float64 on the host and rounded
 // (Y = X·Cᵀ, X = Y·C): O(N²) per line, which the GEMM makes cheap on a GPU for short axes;
-// power-of-two axes above DCT_FFT_ABOVE go through one FFT per line instead (in one workgroup up to
-// 2048, in four steps up to 2048²: engine/webgpu/dct-fft.ts, dct-four-step.ts).
+// axes above DCT_FFT_ABOVE go through an FFT per line instead (powers of two in one workgroup up to
+// 2048, in four steps up to 2048², other lengths by Bluestein's convolution: engine/webgpu/dct-fft.ts,
+// dct-four-step.ts).
 import { Tensor, checkFinite, finiteSumSquares } from '../tensor';
 import { dctMatrix, resolveAxes, whtAxes } from '../transforms';
 import type { DctOptions, WhtOptions } from '../backend';
@@ -16,7 +17,7 @@ import { GpuTensor, type GpuOps } from './ops';
 export const DCT_FFT_ABOVE = 256;
 
 /** The DCT along `opts.axes`: by the FFT kernels (when given) on power-of-two axes longer than
- * `fftAbove` (up to 2048²), else by a product with the cosine matrix. */
+ * `fftAbove` (see DctFftKernel.handles), else by a product with the cosine matrix. */
 export async function dctGpu(ops: GpuOps, x: Tensor, opts: DctOptions, fft?: DctFftKernel, fftAbove = DCT_FFT_ABOVE): Promise<Tensor> {
   if (x.materialized) checkFinite(x);
   else await finiteSumSquares(x); // a deferred input's check, on the device

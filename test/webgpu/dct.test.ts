@@ -6,6 +6,7 @@ import { Tensor, dct, readNpy } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { DctFftKernel } from '../../engine/webgpu/dct-fft';
+import { bluesteinTables } from '../../engine/webgpu/dct-four-step';
 import { dctGpu } from '../../engine/webgpu/transforms';
 import { gaussian, withGpu } from './gpu';
 
@@ -58,7 +59,7 @@ describe('WebGPU DCT', () => {
     spy.mockRestore();
   });
 
-  it('the FFT route on an inner axis of 1024 and the matrix route on 300 and 2 (DCT_FFT_ABOVE = 256)', async () => {
+  it('the FFT route on inner axes of 1024 and 300 (Bluestein), the matrix route on 2 and 200 (DCT_FFT_ABOVE = 256)', async () => {
     if (!gpu) return;
     const x = gaussian([4, 1024, 3], 9);
     const want = dct(x, { axes: [1] });
@@ -67,8 +68,46 @@ describe('WebGPU DCT', () => {
     expect(spy).toHaveBeenCalledTimes(1);
     const odd = gaussian([2, 300], 10);
     expect(maxDiff(await dctGpu(ops, odd, {}, fft), dct(odd))).toBeLessThanOrEqual(1e-5 * peak(dct(odd)));
-    expect(spy).toHaveBeenCalledTimes(1); // 300 and 2 take the cosine matrix
+    expect(spy).toHaveBeenCalledTimes(2); // 300 by FFT, 2 by the cosine matrix
+    const short = gaussian([3, 200], 11);
+    expect(maxDiff(await dctGpu(ops, short, { axes: [1] }, fft), dct(short, { axes: [1] }))).toBeLessThanOrEqual(1e-5 * peak(dct(short, { axes: [1] })));
+    expect(spy).toHaveBeenCalledTimes(2);
     spy.mockRestore();
+  });
+
+  // Lengths that are not powers of two: Bluestein's convolution by FFTs of N = 8 (n = 3, one
+  // workgroup: n1 = N, n2 = 1), 16 (5, 6, 7), 2048 (1000, 1001), 4096 (1500: 64·64), 8192 (3000:
+  // 128·64); odd and even n (Makhoul's permutation for odd n).
+  it.each([3, 5, 6, 7, 1000, 1001, 1500, 3000])('Bluestein\'s FFT route for lines of %i equals the CPU both ways and inverts', async (n) => {
+    if (!gpu) return;
+    const x = gaussian([3, n], n);
+    const spy = vi.spyOn(fft, 'transformLastAxis');
+    for (const inverse of [false, true]) {
+      const want = dct(x, { axes: [1], inverse });
+      expect(maxDiff(await dctGpu(ops, x, { axes: [1], inverse }, fft, 0), want)).toBeLessThanOrEqual(1e-5 * peak(want));
+    }
+    const y = await dctGpu(ops, x, { axes: [1] }, fft, 0);
+    expect(maxDiff(await dctGpu(ops, y, { axes: [1], inverse: true }, fft, 0), x)).toBeLessThanOrEqual(1e-5 * peak(x));
+    expect(spy).toHaveBeenCalledTimes(4);
+    spy.mockRestore();
+  });
+
+  it('Bluestein\'s tables: the chirp and its FFT against the direct DFT in float64', () => {
+    const n = 5;
+    const big = 16;
+    const { chirp, chirpFft } = bluesteinTables(n, big);
+    for (let j = 0; j < n; j++) expect([chirp[2 * j]!, chirp[2 * j + 1]!].map((v) => +v.toFixed(12))).toEqual([Math.cos((Math.PI * j * j) / n), Math.sin((Math.PI * j * j) / n)].map((v) => +v.toFixed(12)));
+    for (let k = 0; k < big; k++) {
+      let re = 0;
+      let im = 0;
+      for (let j = -(n - 1); j < n; j++) {
+        const [cr, ci] = [Math.cos((Math.PI * j * j) / n), Math.sin((Math.PI * j * j) / n)];
+        const a = (-2 * Math.PI * (((j % big) + big) % big) * k) / big;
+        re += cr * Math.cos(a) - ci * Math.sin(a);
+        im += cr * Math.sin(a) + ci * Math.cos(a);
+      }
+      expect(Math.abs(chirpFft[2 * k]! - re) + Math.abs(chirpFft[2 * k + 1]! - im)).toBeLessThan(1e-12);
+    }
   });
 
   it.each([[[2, 4096]], [[3, 8192]]])('the four-step FFT route on %j (lines beyond one workgroup) equals the CPU and inverts', async (shape) => {
@@ -98,6 +137,19 @@ describe('WebGPU DCT', () => {
     for (let k = 0; k < n; k++) if (k !== k0) off = Math.max(off, Math.abs(y.data[k]!));
     expect(off).toBeLessThanOrEqual(1e-5 * peakY);
     expect(maxDiff(await dctGpu(ops, y, { axes: [1], inverse: true }, fft), x)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('Bluestein\'s route a window of 16 lines of 300 at a time (windows start on 256-byte boundaries)', async () => {
+    if (!gpu) return;
+    // N = 1024: 8 KiB of scratch per line; 160 KiB holds 20 lines, rounded down to 16 for alignment.
+    const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 160 * 1024 } });
+    const smallFft = new DctFftKernel(small.ctx, small);
+    const x = gaussian([40, 300], 22);
+    expect(smallFft.handles(300)).toBe(true);
+    for (const inverse of [false, true]) {
+      const want = dct(x, { axes: [1], inverse });
+      expect(maxDiff(await dctGpu(small, x, { axes: [1], inverse }, smallFft, 0), want)).toBeLessThanOrEqual(1e-5 * peak(want));
+    }
   });
 
   it('the four-step route a window of lines at a time; lines whose complex form exceeds one binding are not taken', async () => {

@@ -24,9 +24,10 @@ const files = { read: async (p: string): Promise<Uint8Array> => { throw new Erro
 
 // s → d (DCT) → w (DWT) → iw (inverse DWT) → i (inverse DCT) → m (compare with s): d, w and iw
 // feed only GPU nodes. t (Tucker) and tt (TT-SVD of a reshape) of d: at this size they read d back,
-// for the float64 subspaces of small unfoldings (HOST_SUBSPACE_WORK).
+// for the float64 subspaces of small unfoldings (HOST_SUBSPACE_WORK). cp (CP-ALS) of d, and sv (a
+// randomized SVD) of d2, the DCT of a matrix s2.
 const doc: GraphDoc = (() => {
-  const chain = [['s', 'd'], ['d', 'w'], ['w', 'iw'], ['iw', 'i'], ['d', 't'], ['d', 'tt']];
+  const chain = [['s', 'd'], ['d', 'w'], ['w', 'iw'], ['iw', 'i'], ['d', 't'], ['d', 'tt'], ['d', 'cp'], ['s2', 'd2'], ['d2', 'sv']];
   const r = loadGraph(
     {
       format: 'corespace.graph', version: 1, name: 'deferred',
@@ -39,6 +40,10 @@ const doc: GraphDoc = (() => {
         { id: 'm', type: 'metrics.compare' },
         { id: 't', type: 'decompose.tucker', params: { ranks: [3, 3, 3] } },
         { id: 'tt', type: 'decompose.tt', params: { maxRank: 6, reshape: [24, 320] } },
+        { id: 'cp', type: 'decompose.cp', params: { rank: 3, maxIter: 30 } },
+        { id: 's2', type: 'source.synthetic', params: { kind: 'tucker', shape: [64, 48], ranks: [4, 4], noise: 0.01, seed: 5 } },
+        { id: 'd2', type: 'transform.dct' },
+        { id: 'sv', type: 'decompose.svd', params: { rank: 4, method: 'randomized' } },
       ],
       edges: chain
         .map(([a, b], k) => ({ id: `e${k}`, from: { node: a!, port: 'tensor' }, to: { node: b!, port: 'tensor' } }))
@@ -76,13 +81,15 @@ describe('results left on the device', () => {
     expect(relMax(out('d'), dct(cpu.outputs.get('s')!.tensor as Tensor))).toBeLessThan(1e-5);
   });
 
-  it('Tucker and TT-SVD (of a reshape) of a deferred DCT give the CPU results', async () => {
+  it('Tucker, TT-SVD (of a reshape), CP-ALS and a randomized SVD of deferred DCTs give the CPU results', async () => {
     if (!backend) return;
     const [gpu, cpu] = [await run(backend), await run(cpuBackend)];
     expect(gpu.status).toBe('success');
     const relError = (g: typeof gpu, id: string) => (g.outputs.get(id)!.info as Metrics).relError.value;
     expect(Math.abs(relError(gpu, 't') - relError(cpu, 't'))).toBeLessThan(1e-5);
     expect(Math.abs(relError(gpu, 'tt') - relError(cpu, 'tt'))).toBeLessThan(1e-4);
+    expect(Math.abs(relError(gpu, 'cp') - relError(cpu, 'cp'))).toBeLessThan(1e-4);
+    expect(Math.abs(relError(gpu, 'sv') - relError(cpu, 'sv'))).toBeLessThan(1e-4);
   });
 
   it('a result left on a lost device is computed again by the next run, and reading it says why it cannot be', async () => {
