@@ -188,6 +188,29 @@ async function webgpuRows(): Promise<void> {
       return { GBps: gbps(5, performance.now() - t0) };
     });
   }
+  // A length that is not a power of two: Bluestein's FFTs against the product with the cosine matrix.
+  const odd = 1000;
+  const oddLines = Math.floor(x.size / odd);
+  const oddView = new GpuTensor([oddLines, odd], resident.buffer);
+  await bench(`webgpu_dct_bluestein_${oddLines}x${odd}`, `DCT-II of ${oddLines} lines of ${odd} in place by Bluestein's FFTs (N = 2048)`, null, () => async () => {
+    await ops.sumSquares(resident);
+    const t0 = performance.now();
+    for (let r = 0; r < 5; r++) fft.transformLastAxis(oddView, false);
+    await ops.sumSquares(resident);
+    return { GBps: gbps(5, performance.now() - t0) };
+  });
+  await bench(`webgpu_dct_matrix_${oddLines}x${odd}`, `the same DCT as a product with the ${odd}×${odd} cosine matrix`, null, () => async () => {
+    const c = ops.upload(new Tensor([odd, odd], Float32Array.from(dctMatrix(odd))));
+    await ops.sumSquares(resident);
+    const t0 = performance.now();
+    const outs = Array.from({ length: 5 }, () => ops.matmul(oddView, c, { transB: true }));
+    await ops.sumSquares(outs[4]!);
+    const ms = performance.now() - t0;
+    ops.release(c, ...outs);
+    return { GBps: gbps(5, ms) };
+  });
+  const [viaFft, viaMatrix] = [cpuRow(`webgpu_dct_bluestein_${oddLines}x${odd}`), cpuRow(`webgpu_dct_matrix_${oddLines}x${odd}`)];
+  if (viaFft && viaMatrix) viaFft.check.speedupVsMatrix = viaMatrix.medianS / viaFft.medianS;
   ops.release(resident);
 
   // A chain of transforms (DCT → DWT → inverse DWT → inverse DCT) with the intermediates left on the
