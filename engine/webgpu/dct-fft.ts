@@ -5,7 +5,7 @@
 // to 2048²) and lines of other lengths (Bluestein) go to the four-step kernel
 // (engine/webgpu/dct-four-step.ts).
 import { Tensor } from '../tensor';
-import { DctFourStepKernel } from './dct-four-step';
+import { DctFourStepKernel, rootsOfUnity } from './dct-four-step';
 import type { GpuContext } from './device';
 import type { GpuOps, GpuTensor } from './ops';
 import { dispatchGrid, kernel, lineWindows, type Kernel } from './pipeline';
@@ -57,16 +57,8 @@ export class DctFftKernel {
   private tablesFor(n: number) {
     let t = this.tables.get(n);
     if (!t) {
-      const tw = new Float32Array(Math.max(2, n));
-      for (let j = 0; j < n / 2; j++) {
-        tw[2 * j] = Math.cos((2 * Math.PI * j) / n);
-        tw[2 * j + 1] = -Math.sin((2 * Math.PI * j) / n);
-      }
-      const rot = new Float32Array(2 * n);
-      for (let k = 0; k < n; k++) {
-        rot[2 * k] = Math.cos((Math.PI * k) / (2 * n));
-        rot[2 * k + 1] = -Math.sin((Math.PI * k) / (2 * n));
-      }
+      const tw = rootsOfUnity(n / 2, n);
+      const rot = rootsOfUnity(n, 4 * n);
       t = { twiddle: this.ops.upload(new Tensor([tw.length], tw), 'dct twiddles'), rotate: this.ops.upload(new Tensor([rot.length], rot), 'dct rotations') };
       this.tables.set(n, t);
     }

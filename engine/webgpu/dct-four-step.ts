@@ -104,18 +104,8 @@ export class DctFourStepKernel {
   private tablesFor(n: number, big: number): Tables {
     let t = this.tables.get(n);
     if (!t) {
-      const w = new Float32Array(2 * big);
-      for (let k = 0; k < big; k++) {
-        w[2 * k] = Math.cos((2 * Math.PI * k) / big);
-        w[2 * k + 1] = -Math.sin((2 * Math.PI * k) / big);
-      }
-      const rot = new Float32Array(2 * n);
-      for (let k = 0; k < n; k++) {
-        rot[2 * k] = Math.cos((Math.PI * k) / (2 * n));
-        rot[2 * k + 1] = -Math.sin((Math.PI * k) / (2 * n));
-      }
       const upload = (data: Float32Array, label: string) => this.ops.upload(new Tensor([data.length], data), label);
-      t = { w: upload(w, 'dct four-step twiddles'), rotate: upload(rot, 'dct four-step rotations'), chirp: null, chirpFft: null };
+      t = { w: upload(rootsOfUnity(big, big), 'dct four-step twiddles'), rotate: upload(rootsOfUnity(n, 4 * n), 'dct four-step rotations'), chirp: null, chirpFft: null };
       if (big !== n) {
         const { chirp, chirpFft } = bluesteinTables(n, big);
         t.chirp = upload(Float32Array.from(chirp), 'dct Bluestein chirp');
@@ -125,6 +115,17 @@ export class DctFourStepKernel {
     }
     return t;
   }
+}
+
+/** exp(−2πik/turn) for k < count, interleaved (cos, −sin), computed in float64 and rounded: the FFT
+ * twiddles (turn = the FFT length) and Makhoul's rotations exp(−iπk/2n) (turn = 4n). */
+export function rootsOfUnity(count: number, turn: number): Float32Array {
+  const out = new Float32Array(2 * Math.max(1, count));
+  for (let k = 0; k < count; k++) {
+    out[2 * k] = Math.cos((2 * Math.PI * k) / turn);
+    out[2 * k + 1] = -Math.sin((2 * Math.PI * k) / turn);
+  }
+  return out;
 }
 
 /** Lines per window step so that windows of lines of n float32s start on 256-byte boundaries. */
