@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-  RandomSource, Tensor, cp, dctMatrix, matmul, randomizedSvdOfTensor, syntheticTensor, tt, tucker, webgpuSubjects,
+  RandomSource, Tensor, cp, dctMatrix, filters, matmul, randomizedSvdOfTensor, syntheticTensor, tt, tucker, webgpuSubjects,
 } from './subjects';
 
 const { values } = parseArgs({
@@ -102,7 +102,7 @@ if (values.backend === 'webgpu') await webgpuRows();
 /** The WebGPU rows: GEMM, transform throughput, and each GPU decomposition beside its CPU row of this
  * run (`vsCpu` = WebGPU time / CPU time), with the dispatches, submissions and readbacks it made. */
 async function webgpuRows(): Promise<void> {
-  const { backend, FwhtKernel, fwhtLastAxis, GpuTensor, NaiveGemm, DctFftKernel } = await webgpuSubjects();
+  const { backend, FwhtKernel, fwhtLastAxis, GpuTensor, NaiveGemm, DctFftKernel, DwtKernel } = await webgpuSubjects();
   const ops = backend.ops;
   const adapter = backend.adapter;
   const peak = knownPeakTflops(adapter);
@@ -188,6 +188,19 @@ async function webgpuRows(): Promise<void> {
       return { GBps: gbps(5, performance.now() - t0) };
     });
   }
+  // One level of the periodized db4 DWT along the lines (src → dst, as dwtGpu runs each level).
+  const dwtKernel = new DwtKernel(ops.ctx, ops.pool);
+  const dwtOut = ops.alloc(x.shape, 'dwt bench output');
+  const db4 = filters('db4');
+  await bench(`webgpu_dwt_db4_${lines}x4096`, `one periodized db4 DWT level along ${lines} lines of 4096 (resident, into a second buffer)`, null, () => async () => {
+    await ops.sumSquares(resident);
+    const t0 = performance.now();
+    for (let r = 0; r < 5; r++) ops.encodeWith((encoder, temps) => dwtKernel.encode(encoder, resident.buffer, dwtOut.buffer, x.shape, x.shape, 1, db4, false, temps));
+    await ops.sumSquares(dwtOut);
+    return { GBps: gbps(5, performance.now() - t0) };
+  });
+  ops.release(dwtOut);
+
   // A length that is not a power of two: Bluestein's FFTs against the product with the cosine matrix.
   const odd = 1000;
   const oddLines = Math.floor(x.size / odd);

@@ -1,7 +1,7 @@
 // What the benchmark measures, from the engine's public API.
 import { RandomSource, Tensor, mat, randomizedSvd } from '../engine';
 
-export { RandomSource, Tensor, cp, dctMatrix, matmul, syntheticTensor, tt, tucker } from '../engine';
+export { RandomSource, Tensor, cp, dctMatrix, filters, matmul, syntheticTensor, tt, tucker } from '../engine';
 
 export function randomizedSvdOfTensor(x: Tensor, rank: number, random: RandomSource) {
   const [m, n] = x.shape as [number, number];
@@ -18,5 +18,6 @@ export async function webgpuSubjects() {
   const { GpuTensor } = await import('../engine/webgpu/ops');
   const { NaiveGemm } = await import('../engine/webgpu/gemm-naive');
   const { DctFftKernel } = await import('../engine/webgpu/dct-fft');
-  return { backend: await WebGpuBackend.create(create([]), 'corespace bench'), FwhtKernel, fwhtLastAxis, GpuTensor, NaiveGemm, DctFftKernel };
+  const { DwtKernel } = await import('../engine/webgpu/dwt');
+  return { backend: await WebGpuBackend.create(create([]), 'corespace bench'), FwhtKernel, fwhtLastAxis, GpuTensor, NaiveGemm, DctFftKernel, DwtKernel };
 }

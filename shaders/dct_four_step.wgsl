@@ -10,7 +10,8 @@
 // Each FFT of length N = n1·n2 is done in four steps (Bailey 1990, "FFTs in external or hierarchical
 // memory"): for j = n2·j1 + j2 and k = k1 + n1·k2,
 //   X[k1 + n1·k2] = Σ_{j2} ω_{n2}^{j2·k2} · ω_N^{j2·k1} · Σ_{j1} ω_{n1}^{j1·k1} · v[n2·j1 + j2],
-// two dispatches of this kernel selected by params.step (N ≤ 2048 takes n1 = N, n2 = 1):
+// two dispatches of this kernel selected by params.step (for Bluestein with N ≤ 2048, both FFTs and
+// the product run in one workgroup per line instead, step 2):
 //   step 0: per (line l, j2): gathers v[n2·j1 + j2] for all j1 (params.pre), FFT of length n1,
 //           multiplies by ω_N^{j2·k1}, writes temp[l][k1·n2 + j2];
 //   step 1: per (line l, k1): reads temp[l][k1·n2 + j2] for all j2, FFT of length n2, and writes entry
@@ -33,7 +34,7 @@ struct Params {
   log2m: u32,
   q: u32,       // sub-lines per FFT: n2 (step 0) or n1 (step 1)
   groups: u32,  // workgroups with work: bound DCT lines × q / per
-  step: u32,    // 0 or 1, above
+  step: u32,    // 0 or 1, above; 2: Bluestein with N ≤ 2048 in one dispatch (bluesteinInWorkgroup)
   inverse: u32, // 0: DCT-II, 1: DCT-III
   n2: u32,
   per: u32,     // sub-lines per workgroup: min(2048 / m, q), a power of two dividing q
@@ -88,10 +89,64 @@ fn output(base: u32, k: u32, value: vec2f) {
   }
 }
 
+// The log2(m) butterfly stages of `per` FFTs of length m held in bit-reversed order in `line`
+// (natural order after), each stage followed by a barrier. Called in uniform control flow.
+fn butterflies(per: u32, m: u32, tid: u32) {
+  let wstep = params.big / m; // ω_m^j = w[j·N/m]
+  let halfM = m / 2u;
+  for (var s = 0u; s < params.log2m; s++) {
+    let half = 1u << s;
+    let stride = m / (2u * half);
+    for (var p = tid; p < per * halfM; p += WG) {
+      let pp = p % halfM;
+      let pos = pp % half;
+      let i = (p / halfM) * m + (pp / half) * 2u * half + pos;
+      let t = cmul(w[pos * stride * wstep], line[i + half]);
+      let u = line[i];
+      line[i] = u + t;
+      line[i + half] = u - t;
+    }
+    workgroupBarrier();
+  }
+}
+
+// Step 2: all of Bluestein for one DCT line in workgroup memory, where N ≤ 2048: FFT of
+// v_j·conj(c_j), times FFT(c) and conjugated, back into bit-reversed order (disjoint swaps), the
+// second FFT, then DFT_n(v)_k = conj(c_k)·conj(·)/N into Makhoul's output.
+fn bluesteinInWorkgroup(l: u32, tid: u32) {
+  let n = params.n;
+  let big = params.big;
+  let base = l * n;
+  for (var j = tid; j < big; j += WG) {
+    var value = vec2f(0.0);
+    if (j < n) { value = cmul(input(base, j), conj(chirp[j])); }
+    line[bitrev(j, params.log2m)] = value;
+  }
+  workgroupBarrier();
+  butterflies(1u, big, tid);
+  for (var k = tid; k < big; k += WG) { line[k] = conj(cmul(line[k], chirpFft[k])); }
+  workgroupBarrier();
+  for (var i = tid; i < big; i += WG) {
+    let r = bitrev(i, params.log2m);
+    if (i < r) {
+      let t = line[i];
+      line[i] = line[r];
+      line[r] = t;
+    }
+  }
+  workgroupBarrier();
+  butterflies(1u, big, tid);
+  for (var k = tid; k < n; k += WG) { output(base, k, cmul(conj(chirp[k]), conj(line[k])) / f32(big)); }
+}
+
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let g = wg.y * grid.x + wg.x;
   if (g >= params.groups) { return; } // the same for the whole workgroup: barriers stay uniform
+  if (params.step == 2u) {
+    bluesteinInWorkgroup(g, lid.x);
+    return;
+  }
   let n = params.n;
   let big = params.big;
   let m = params.m;
@@ -125,22 +180,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, 
     line[(f / m) * m + bitrev(e, params.log2m)] = value;
   }
   workgroupBarrier();
-  let wstep = big / m; // ω_m^j = w[j·N/m]
-  let halfM = m / 2u;
-  for (var s = 0u; s < params.log2m; s++) {
-    let half = 1u << s;
-    let stride = m / (2u * half);
-    for (var p = lid.x; p < per * halfM; p += WG) {
-      let pp = p % halfM;
-      let pos = pp % half;
-      let i = (p / halfM) * m + (pp / half) * 2u * half + pos;
-      let t = cmul(w[pos * stride * wstep], line[i + half]);
-      let u = line[i];
-      line[i] = u + t;
-      line[i + half] = u - t;
-    }
-    workgroupBarrier();
-  }
+  butterflies(per, m, lid.x);
   for (var f = lid.x; f < count; f += WG) {
     let sub = first + f / m;
     let e = f % m;

@@ -28,7 +28,7 @@ const isPow2 = (n: number) => (n & (n - 1)) === 0;
 export class DctFourStepKernel {
   private readonly kernel: Kernel;
   private readonly tables = new Map<number, Tables>();
-  private dummy: GpuTensor | null = null;
+  private dummies: [GpuTensor, GpuTensor] | null = null;
 
   constructor(
     private readonly ctx: GpuContext,
@@ -72,33 +72,36 @@ export class DctFourStepKernel {
     const align = windowAlign(n);
     const fit = Math.floor(this.ctx.limits.maxStorageBufferBindingSize / (8 * big));
     const most = fit >= lines ? lines : Math.floor(fit / align) * align;
-    const temp = this.ops.alloc([most, big, 2], 'dct four-step scratch');
-    const temp2 = bluestein ? this.ops.alloc([most, big, 2], 'dct Bluestein scratch') : this.dummyBuffer();
-    // Bluestein: FFT of a (pre 1) into temp2 (post 1), then FFT of temp2 (pre 2) into the DCT (post 2).
+    // Bluestein with N ≤ 2048 runs in workgroup memory (step 2) and needs no scratch.
+    const inWorkgroup = bluestein && big <= STEP_MAX;
+    const [temp, temp2] = inWorkgroup ? this.unused() : [this.ops.alloc([most, big, 2], 'dct four-step scratch'), bluestein ? this.ops.alloc([most, big, 2], 'dct Bluestein scratch') : this.unused()[1]];
+    // Per window: step 2 alone; or per FFT the two steps — Bluestein's FFT of a (pre 1) into temp2
+    // (post 1), then of temp2 (pre 2) into the DCT (post 2); Makhoul's single FFT (pre 0, post 0).
     const ffts = bluestein ? [[1, 1], [2, 2]] : [[0, 0]];
+    const dispatches = inWorkgroup
+      ? [{ step: 2, m: big, q: 1, per: 1, pre: 0, post: 0 }]
+      : ffts.flatMap(([pre, post]) => ([[0, n1, n2], [1, n2, n1]] as const).map(([step, m, q]) => ({ step, m, q, per: Math.min(STEP_MAX / m, q), pre: pre!, post: post! })));
     for (let first = 0; first < lines; first += most) {
       const count = Math.min(most, lines - first);
       const dataWindow = { buffer: x.buffer, offset: 4 * first * n, size: 4 * count * n };
-      for (const [pre, post] of ffts) {
-        for (const [step, m, q] of [[0, n1, n2], [1, n2, n1]] as const) {
-          const per = Math.min(STEP_MAX / m, q);
-          const groups = (count * q) / per;
-          const uniform = this.ops.pool.acquire('dct_four_step params', 48, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-          this.ctx.device.queue.writeBuffer(uniform, 0, Uint32Array.of(n, big, m, Math.log2(m), q, groups, step, inverse ? 1 : 0, n2, per, pre!, post!));
-          const buffers = [uniform, dataWindow, temp.buffer, t.w.buffer, t.rotate.buffer, temp2.buffer, (t.chirp ?? t.rotate).buffer, (t.chirpFft ?? t.rotate).buffer];
-          this.ops.encodeWith((encoder, temps) => {
-            temps.push(uniform);
-            return dispatchGrid(encoder, this.ctx.device, this.kernel, `dct_four_step ${step}`, buffers, groups);
-          });
-        }
+      for (const { step, m, q, per, pre, post } of dispatches) {
+        const groups = (count * q) / per;
+        const uniform = this.ops.pool.acquire('dct_four_step params', 48, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+        this.ctx.device.queue.writeBuffer(uniform, 0, Uint32Array.of(n, big, m, Math.log2(m), q, groups, step, inverse ? 1 : 0, n2, per, pre, post));
+        const buffers = [uniform, dataWindow, temp.buffer, t.w.buffer, t.rotate.buffer, temp2.buffer, (t.chirp ?? t.rotate).buffer, (t.chirpFft ?? t.rotate).buffer];
+        this.ops.encodeWith((encoder, temps) => {
+          temps.push(uniform);
+          return dispatchGrid(encoder, this.ctx.device, this.kernel, `dct_four_step ${step}`, buffers, groups);
+        });
       }
     }
-    this.ops.release(temp, bluestein ? temp2 : null);
+    if (!inWorkgroup) this.ops.release(temp, bluestein ? temp2 : null);
   }
 
-  /** Bound as temp2 where Bluestein's scratch is not needed (a writable binding must not alias). */
-  private dummyBuffer(): GpuTensor {
-    return (this.dummy ??= this.ops.alloc([4], 'dct four-step unused scratch'));
+  /** Two small buffers bound as the scratch a dispatch does not use (writable bindings must not
+   * alias one another). */
+  private unused(): [GpuTensor, GpuTensor] {
+    return (this.dummies ??= [this.ops.alloc([4], 'dct four-step unused scratch'), this.ops.alloc([4], 'dct four-step unused scratch 2')]);
   }
 
   private tablesFor(n: number, big: number): Tables {

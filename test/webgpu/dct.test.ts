@@ -75,9 +75,9 @@ describe('WebGPU DCT', () => {
     spy.mockRestore();
   });
 
-  // Lengths that are not powers of two: Bluestein's convolution by FFTs of N = 8 (n = 3, one
-  // workgroup: n1 = N, n2 = 1), 16 (5, 6, 7), 2048 (1000, 1001), 4096 (1500: 64·64), 8192 (3000:
-  // 128·64); odd and even n (Makhoul's permutation for odd n).
+  // Lengths that are not powers of two: Bluestein's convolution by FFTs of N = 8 (n = 3), 16 (5, 6,
+  // 7), 2048 (1000, 1001) — all in one workgroup per line — and 4096 (1500: 64·64), 8192 (3000:
+  // 128·64) in four steps; odd and even n (Makhoul's permutation for odd n).
   it.each([3, 5, 6, 7, 1000, 1001, 1500, 3000])('Bluestein\'s FFT route for lines of %i equals the CPU both ways and inverts', async (n) => {
     if (!gpu) return;
     const x = gaussian([3, n], n);
