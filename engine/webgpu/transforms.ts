@@ -28,6 +28,12 @@ export async function dctGpu(ops: GpuOps, x: Tensor, opts: DctOptions, fft?: Dct
       fft.transformLastAxis(t, !!opts.inverse);
       return t;
     }
+    // Checked before the host builds the matrix (n² float64s): past the FFT route's lengths it can
+    // be terabytes.
+    const limit = ops.ctx.limits.maxBufferSize;
+    if (4 * n * n > limit) {
+      throw new Error(`the DCT along an axis of ${n} has no FFT route on this device (FFT lengths up to 2048², and the complex line must fit one storage binding of ${ops.ctx.limits.maxStorageBufferBindingSize} bytes) and its ${n}×${n} cosine matrix (${size(4 * n * n)}) exceeds the largest buffer (${size(limit)}); crop or pad the axis (tensor.slice, tensor.pad) to at most 2097152, or a power of two up to 4194304`);
+    }
     const c = ops.upload(new Tensor([n, n], Float32Array.from(dctMatrix(n))), 'DCT matrix');
     const y = ops.matmul(new GpuTensor([t.size / n, n], t.buffer), c, { transB: !opts.inverse });
     ops.release(c);
@@ -75,3 +81,5 @@ async function alongAxes(ops: GpuOps, x: Tensor, axes: readonly number[], lastAx
     ops.flush();
   }
 }
+
+const size = (bytes: number) => (bytes < 2 ** 30 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`);

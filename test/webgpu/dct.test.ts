@@ -180,6 +180,13 @@ describe('WebGPU DCT', () => {
     expect(maxDiff(await dctGpu(small, x, {}, smallFft), all)).toBeLessThanOrEqual(1e-5 * peak(all));
   });
 
+  it('an axis with neither an FFT route nor a cosine matrix that fits a buffer is refused with the fix, before the host builds the matrix', async () => {
+    if (!gpu) return;
+    // 64 KiB buffers: no 300×300 matrix (352 KiB), and no route by FFT (no kernel given).
+    const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxBufferSize: 65536 } });
+    await expect(dctGpu(small, gaussian([2, 300], 1), { axes: [1] })).rejects.toThrow(/the DCT along an axis of 300 has no FFT route on this device .* its 300×300 cosine matrix \(0\.3 MiB\) exceeds the largest buffer \(0\.1 MiB\); crop or pad the axis \(tensor\.slice, tensor\.pad\)/);
+  });
+
   it('refuses an axis out of range, as the CPU does', async () => {
     if (!gpu) return;
     await expect(dctGpu(ops, Tensor.zeros([3, 2]), { axes: [2] })).rejects.toThrow(/axis 2 is out of range for a 2-D input/);
