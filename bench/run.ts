@@ -158,70 +158,48 @@ async function webgpuRows(): Promise<void> {
   const resident = ops.upload(x);
   const fwht = new FwhtKernel(ops.ctx, ops.pool);
   const gbps = (passes: number, ms: number) => (passes * 2 * x.data.byteLength) / (ms * 1e6);
-  await bench(`webgpu_fwht_${lines}x4096`, `FWHT of ${lines} lines of 4096 in place (one pass in workgroup memory)`, null, () => async () => {
+  type Resident = InstanceType<typeof GpuTensor>;
+  /** GB/s of five passes that `pass` records over the resident data: the queue drained before, and
+   * after by a reduction of the last pass's output (`last`, or what the pass returns). */
+  const timePasses = async (pass: () => Resident | void, last = resident): Promise<Check> => {
     await ops.sumSquares(resident); // drain the queue
     const t0 = performance.now();
-    for (let r = 0; r < 5; r++) fwhtLastAxis(ops, fwht, resident, 'natural', false);
-    await ops.sumSquares(resident);
-    return { GBps: gbps(5, performance.now() - t0) };
-  });
-  await bench(`webgpu_dct_${lines}x256`, `DCT-II of ${lines * 16} lines of 256 (one product with the cosine matrix)`, null, () => async () => {
-    const c = ops.upload(new Tensor([256, 256], Float32Array.from(dctMatrix(256))));
-    const lines256 = new GpuTensor([lines * 16, 256], resident.buffer);
-    await ops.sumSquares(resident);
-    const t0 = performance.now();
-    const outs = Array.from({ length: 5 }, () => ops.matmul(lines256, c, { transB: true }));
-    await ops.sumSquares(outs[4]!);
+    const outs = Array.from({ length: 5 }, pass).filter((o): o is Resident => !!o);
+    await ops.sumSquares(outs.at(-1) ?? last);
     const ms = performance.now() - t0;
-    ops.release(c, ...outs);
+    ops.release(...outs);
     return { GBps: gbps(5, ms) };
-  });
+  };
+  /** The DCT of every line of `view` as one product with the n×n cosine matrix. */
+  const byMatrix = (view: Resident, n: number) => async () => {
+    const c = ops.upload(new Tensor([n, n], Float32Array.from(dctMatrix(n))));
+    const check = await timePasses(() => ops.matmul(view, c, { transB: true }));
+    ops.release(c);
+    return check;
+  };
+  await bench(`webgpu_fwht_${lines}x4096`, `FWHT of ${lines} lines of 4096 in place (one pass in workgroup memory)`, null, () => () => timePasses(() => fwhtLastAxis(ops, fwht, resident, 'natural', false)));
+  await bench(`webgpu_dct_${lines}x256`, `DCT-II of ${lines * 16} lines of 256 (one product with the cosine matrix)`, null, () => byMatrix(new GpuTensor([lines * 16, 256], resident.buffer), 256));
   // DCT by FFT: lines of 2048 in one workgroup each, lines of 4096 and 65536 in four steps.
   const fft = new DctFftKernel(ops.ctx, ops);
   for (const n of [2048, 4096, 65536]) {
     const view = new GpuTensor([x.size / n, n], resident.buffer);
-    await bench(`webgpu_dct_fft_${x.size / n}x${n}`, `DCT-II of ${x.size / n} lines of ${n} in place by FFT (${n <= 2048 ? 'one workgroup per line' : 'four steps'})`, null, () => async () => {
-      await ops.sumSquares(resident);
-      const t0 = performance.now();
-      for (let r = 0; r < 5; r++) fft.transformLastAxis(view, false);
-      await ops.sumSquares(resident);
-      return { GBps: gbps(5, performance.now() - t0) };
-    });
+    await bench(`webgpu_dct_fft_${x.size / n}x${n}`, `DCT-II of ${x.size / n} lines of ${n} in place by FFT (${n <= 2048 ? 'one workgroup per line' : 'four steps'})`, null, () => () => timePasses(() => fft.transformLastAxis(view, false)));
   }
   // One level of the periodized db4 DWT along the lines (src → dst, as dwtGpu runs each level).
   const dwtKernel = new DwtKernel(ops.ctx, ops.pool);
   const dwtOut = ops.alloc(x.shape, 'dwt bench output');
   const db4 = filters('db4');
-  await bench(`webgpu_dwt_db4_${lines}x4096`, `one periodized db4 DWT level along ${lines} lines of 4096 (resident, into a second buffer)`, null, () => async () => {
-    await ops.sumSquares(resident);
-    const t0 = performance.now();
-    for (let r = 0; r < 5; r++) ops.encodeWith((encoder, temps) => dwtKernel.encode(encoder, resident.buffer, dwtOut.buffer, x.shape, x.shape, 1, db4, false, temps));
-    await ops.sumSquares(dwtOut);
-    return { GBps: gbps(5, performance.now() - t0) };
-  });
+  await bench(`webgpu_dwt_db4_${lines}x4096`, `one periodized db4 DWT level along ${lines} lines of 4096 (resident, into a second buffer)`, null, () => () =>
+    timePasses(() => ops.encodeWith((encoder, temps) => dwtKernel.encode(encoder, resident.buffer, dwtOut.buffer, x.shape, x.shape, 1, db4, false, temps)), dwtOut),
+  );
   ops.release(dwtOut);
 
   // A length that is not a power of two: Bluestein's FFTs against the product with the cosine matrix.
   const odd = 1000;
   const oddLines = Math.floor(x.size / odd);
   const oddView = new GpuTensor([oddLines, odd], resident.buffer);
-  await bench(`webgpu_dct_bluestein_${oddLines}x${odd}`, `DCT-II of ${oddLines} lines of ${odd} in place by Bluestein's FFTs (N = 2048)`, null, () => async () => {
-    await ops.sumSquares(resident);
-    const t0 = performance.now();
-    for (let r = 0; r < 5; r++) fft.transformLastAxis(oddView, false);
-    await ops.sumSquares(resident);
-    return { GBps: gbps(5, performance.now() - t0) };
-  });
-  await bench(`webgpu_dct_matrix_${oddLines}x${odd}`, `the same DCT as a product with the ${odd}×${odd} cosine matrix`, null, () => async () => {
-    const c = ops.upload(new Tensor([odd, odd], Float32Array.from(dctMatrix(odd))));
-    await ops.sumSquares(resident);
-    const t0 = performance.now();
-    const outs = Array.from({ length: 5 }, () => ops.matmul(oddView, c, { transB: true }));
-    await ops.sumSquares(outs[4]!);
-    const ms = performance.now() - t0;
-    ops.release(c, ...outs);
-    return { GBps: gbps(5, ms) };
-  });
+  await bench(`webgpu_dct_bluestein_${oddLines}x${odd}`, `DCT-II of ${oddLines} lines of ${odd} in place by Bluestein's FFTs (N = 2048)`, null, () => () => timePasses(() => fft.transformLastAxis(oddView, false)));
+  await bench(`webgpu_dct_matrix_${oddLines}x${odd}`, `the same DCT as a product with the ${odd}×${odd} cosine matrix`, null, () => byMatrix(oddView, odd));
   const [viaFft, viaMatrix] = [cpuRow(`webgpu_dct_bluestein_${oddLines}x${odd}`), cpuRow(`webgpu_dct_matrix_${oddLines}x${odd}`)];
   if (viaFft && viaMatrix) viaFft.check.speedupVsMatrix = viaMatrix.medianS / viaFft.medianS;
   ops.release(resident);
