@@ -27,6 +27,7 @@ export {
   type TuckerOptions, type TuckerResult, type CpOptions, type CpResult, type TtOptions, type TtResult,
   type SvdOptions, type SvdResult, type DecompositionKind, type IterationHook,
 } from './decomp';
+export { errorRatio, relError64 as relativeError } from './decomp/dense64';
 export { dct, dctMatrix, wht, dwt, filters, sequencyPermutation, resolveAxes, WAVELETS, type Wavelet, type WhtOrder, type DwtOptions } from './transforms';
 export { chebyshevNodes, chebyshevCoefficients, evaluateChebyshev } from './chebyshev';
 export {

@@ -7,7 +7,7 @@ import type { RandomSource } from '../random';
 import { hadamard, khatriRao, mat, mul, pinv, transpose, type Mat } from '../linalg';
 import { Tensor, checkFinite, gemmRowsByRows, permute, unfold } from '../tensor';
 import { leadingLeftOfUnfolding, type IterationHook } from './common';
-import { matTo32, norm64, relError64, to64 } from './dense64';
+import { errorRatio, matTo32, norm64, relError64, to64 } from './dense64';
 
 export interface CpOptions {
   rank: number;
@@ -77,11 +77,12 @@ export function cp(input: Tensor, opts: CpOptions): CpResult {
     const last = factors[d - 1]!;
     let iprod = 0;
     for (let j = 0; j < lastMttkrp!.data.length; j++) iprod += lastMttkrp!.data[j]! * last.data[j]! * weights[j % rank]!;
-    const e = Math.sqrt(Math.abs(normX * normX + cpNormSquared(factors, weights) - 2 * iprod)) / normX;
+    const e = errorRatio(Math.sqrt(Math.abs(normX * normX + cpNormSquared(factors, weights) - 2 * iprod)), normX);
     trace.push(e);
     iterations = i + 1;
     opts.onIteration?.(i, e);
-    if (i >= 1 && Math.abs(trace[i - 1]! - e) < opts.tol) break;
+    // The zero tensor is exact after one sweep (its error is 0).
+    if (normX === 0 || (i >= 1 && Math.abs(trace[i - 1]! - e) < opts.tol)) break;
   }
   const rec = cpReconstruct64(factors, weights, x.shape);
   return {

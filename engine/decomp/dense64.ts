@@ -54,7 +54,14 @@ export function norm64(x: T64 | Mat): number {
   return Math.sqrt(s);
 }
 
-/** ‖a − b‖F / ‖a‖F. */
+/** The relative error ‖e‖/‖x‖ from the two norms. The zero tensor has error 0 when its
+ * approximation is exact (zero too) and Infinity otherwise, never NaN. */
+export function errorRatio(errNorm: number, refNorm: number): number {
+  if (refNorm === 0) return errNorm === 0 ? 0 : Infinity;
+  return errNorm / refNorm;
+}
+
+/** ‖a − b‖F / ‖a‖F, accumulated in float64 (see errorRatio for a = 0). */
 export function relError64(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let num = 0;
   let den = 0;
@@ -63,5 +70,5 @@ export function relError64(a: ArrayLike<number>, b: ArrayLike<number>): number {
     num += d * d;
     den += a[i]! * a[i]!;
   }
-  return Math.sqrt(num / den);
+  return errorRatio(Math.sqrt(num), Math.sqrt(den));
 }

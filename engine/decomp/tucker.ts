@@ -8,7 +8,7 @@ import type { RandomSource } from '../random';
 import { chooseRank, identityMat, mat, orthonormalize, type Mat } from '../linalg';
 import { Tensor, checkFinite } from '../tensor';
 import { leadingLeftOfUnfolding, type IterationHook } from './common';
-import { matTo32, norm64, relError64, to32, to64, ttm64, type T64 } from './dense64';
+import { errorRatio, matTo32, norm64, relError64, to32, to64, ttm64, type T64 } from './dense64';
 
 export interface TuckerOptions {
   /** One rank per mode (null: keep the mode full); or give eps instead. */
@@ -70,11 +70,12 @@ export function tucker(input: Tensor, opts: TuckerOptions): TuckerResult {
   if (opts.method === 'hooi') {
     for (let i = 0; i < opts.maxIter; i++) {
       for (const m of modes) factors[m] = leadingLeftOfUnfolding(project(x, factors, m), m, ranks[m]!).u;
-      const e = Math.sqrt(Math.abs(normX * normX - norm64(project(x, factors, -1)) ** 2)) / normX;
+      const e = errorRatio(Math.sqrt(Math.abs(normX * normX - norm64(project(x, factors, -1)) ** 2)), normX);
       trace.push(e);
       iterations = i + 1;
       opts.onIteration?.(i, e);
-      if (i > 1 && Math.abs(trace[i - 1]! - e) < opts.tol) break;
+      // The zero tensor is exact after one sweep (its error is 0).
+      if (normX === 0 || (i > 1 && Math.abs(trace[i - 1]! - e) < opts.tol)) break;
     }
   }
   const core = project(x, factors, -1);

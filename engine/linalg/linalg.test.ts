@@ -114,6 +114,47 @@ describe('SVD', () => {
     expect([...svd(mat(2, 2)).s]).toEqual([0, 0]);
   });
 
+  // Structured rank-one matrices round identically in every entry: before the negligible-column
+  // rule their noise columns stayed parallel to the leading one until they underflowed, and the
+  // SVD gave up after 80 sweeps (issue 12).
+  it('converges on exactly rank-deficient structured matrices, with orthonormal U and V', () => {
+    const cases: [string, Mat][] = [
+      ['ones(8, 8)', mat(8, 8, new Float64Array(64).fill(1))],
+      ['ones(16, 16)', mat(16, 16, new Float64Array(256).fill(1))],
+      ['outer(1..8, 1..8)', mat(8, 8, Float64Array.from({ length: 64 }, (_, i) => (Math.floor(i / 8) + 1) * ((i % 8) + 1)))],
+      ['1e-200 · ones(5, 7)', mat(5, 7, new Float64Array(35).fill(1e-200))],
+      ['1e150 · ones(9, 4)', mat(9, 4, new Float64Array(36).fill(1e150))],
+      ['5e-324 · ones(3, 3) (subnormal)', mat(3, 3, new Float64Array(9).fill(5e-324))],
+      ['two equal rank-one blocks', mat(6, 6, Float64Array.from({ length: 36 }, (_, i) => (Math.floor(i / 6) < 3) === (i % 6 < 3) ? 1 : 0))],
+    ];
+    for (const [name, a] of cases) {
+      const { u, s, v } = svd(a);
+      const scale = Math.sqrt(a.data.reduce((t, x) => t + (x / a.data[0]!) ** 2, 0)) * Math.abs(a.data[0]!);
+      const rank = name.startsWith('two') ? 2 : 1;
+      for (let k = 0; k < rank; k++) expect(s[k]! / scale, name).toBeGreaterThan(0.1);
+      for (let k = rank; k < s.length; k++) expect(s[k]! / scale, name).toBeLessThan(1e-14);
+      expect(orthoError(u), name).toBeLessThan(1e-12);
+      expect(orthoError(v), name).toBeLessThan(1e-12);
+      expect(maxAbsDiff(compose(u, s, v), a) / scale, name).toBeLessThan(1e-13);
+      // (A⁺ of a subnormal or huge matrix overflows or underflows.)
+      if (scale > 1e-150 && scale < 1e150) expect(maxAbsDiff(pinv(pinv(a)), a) / scale, `${name}: pinv(pinv(A)) = A`).toBeLessThan(1e-12);
+    }
+    // Repeated singular values: the two blocks of rank one have equal σ = 3.
+    const blocks = svd(cases.find(([n]) => n.startsWith('two'))![1]);
+    expect(Math.abs(blocks.s[0]! - 3)).toBeLessThan(1e-13);
+    expect(Math.abs(blocks.s[1]! - 3)).toBeLessThan(1e-13);
+  });
+
+  it('eigh of a rank-deficient Gram matrix: eigenvalues ‖a‖² and zeros, orthonormal vectors', () => {
+    const a = mat(10, 6, Float64Array.from({ length: 60 }, (_, i) => (Math.floor(i / 6) + 1) * ((i % 6) + 1)));
+    const g = mul(a, a, { transA: true });
+    const { values, vectors } = eigh(g);
+    const total = g.data.reduce((t, x, i) => (i % 7 === 0 ? t + x : t), 0);
+    expect(Math.abs(values[0]! - total) / total).toBeLessThan(1e-14);
+    for (let k = 1; k < 6; k++) expect(Math.abs(values[k]!)).toBeLessThan(1e-12 * total);
+    expect(orthoError(vectors)).toBeLessThan(1e-12);
+  });
+
   it('randomized SVD reaches the exact leading singular values on a decaying spectrum', () => {
     const a = refMat('svd_decay_240x180');
     const ref = refJson('svd_decay_240x180');

@@ -16,6 +16,7 @@ export interface Svd {
 }
 
 const MAX_SWEEPS = 80;
+const EPS = 2 ** -52;
 
 export interface SvdHooks {
   /** Called after each Jacobi sweep (it may throw to cancel a long decomposition). */
@@ -23,8 +24,24 @@ export interface SvdHooks {
 }
 
 export function svd(a: Mat, hooks: SvdHooks = {}): Svd {
+  // Squares of entries below ~1e-154 underflow and above ~1e154 overflow (the Gram and the column
+  // norms are squares): scale by a power of two, exact, to bring max |aᵢⱼ| near 1.
+  let peak = 0;
+  for (let i = 0; i < a.data.length; i++) peak = Math.max(peak, Math.abs(a.data[i]!));
+  if (!Number.isFinite(peak)) throw new Error('SVD input holds NaN or Infinity');
+  if (peak > 0 && (peak < 2 ** -300 || peak > 2 ** 300)) {
+    // In two factors, as 2^±e alone over- or underflows for subnormal peaks.
+    const e = Math.round(Math.log2(peak));
+    const h = Math.trunc(e / 2);
+    const out = svdScaled(mat(a.rows, a.cols, a.data.map((x) => x * 2 ** -h * 2 ** (h - e))), hooks);
+    return { ...out, s: out.s.map((x) => x * 2 ** h * 2 ** (e - h)) };
+  }
+  return svdScaled(a, hooks);
+}
+
+function svdScaled(a: Mat, hooks: SvdHooks): Svd {
   if (a.rows < a.cols) {
-    const t = svd(transpose(a), hooks);
+    const t = svdScaled(transpose(a), hooks);
     return { u: t.v, s: t.s, v: t.u };
   }
   if (a.rows > a.cols && a.cols > 0) {
@@ -48,7 +65,18 @@ function jacobi(a: Mat, hooks: SvdHooks): Svd {
   const cols = Array.from({ length: n }, (_, j) => Float64Array.from({ length: m }, (_, i) => av0.data[i * n + j]!));
   const vcols = Array.from({ length: n }, (_, j) => Float64Array.from({ length: n }, (_, i) => v0.data[i * n + j]!));
   const norms = cols.map((c) => dot(c, c, m));
-  const tol = 1e-15;
+  const tol = Math.max(m, 1) * EPS;
+  // A column whose norm is below max(m, n)·ε·‖A‖_F is rounding noise (numpy's matrix_rank cut-off):
+  // it is set to zero. Left alone, the rotations of such a column against a large one can leave it
+  // parallel to that column sweep after sweep (the rounding of a structured matrix like ones(8, 8) is
+  // itself structured) until it underflows and the pair never tests orthogonal.
+  const negligible = (Math.max(m, n) * EPS) ** 2 * norms.reduce((x, y) => x + y, 0);
+  const dropIfNegligible = (j: number) => {
+    if (norms[j]! > negligible) return;
+    cols[j]!.fill(0);
+    norms[j] = 0;
+  };
+  for (let j = 0; j < n; j++) dropIfNegligible(j);
   for (let sweep = 0; ; sweep++) {
     if (sweep === MAX_SWEEPS) throw new Error(`SVD did not converge in ${MAX_SWEEPS} Jacobi sweeps; the matrix may contain NaN or Inf`);
     let rotated = false;
@@ -69,6 +97,8 @@ function jacobi(a: Mat, hooks: SvdHooks): Svd {
         // Recompute rather than update the norms: updates accumulate rounding over many sweeps.
         norms[p] = dot(cols[p]!, cols[p]!, m);
         norms[q] = dot(cols[q]!, cols[q]!, m);
+        dropIfNegligible(p);
+        dropIfNegligible(q);
       }
     }
     hooks.onSweep?.(sweep);

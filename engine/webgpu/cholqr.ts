@@ -9,6 +9,10 @@ import type { GpuOps, GpuTensor } from './ops';
 
 const U32 = 2 ** -24;
 
+/** The matrix is rank deficient (or holds a zero column) to float32 precision: CholeskyQR cannot
+ * orthonormalise it; a Householder QR can (see randomizedSvdGpu). */
+export class RankDeficientError extends Error {}
+
 export interface CholQrResult {
   /** Q on the device, a new tensor (A is left as it was). */
   q: GpuTensor;
@@ -29,7 +33,7 @@ export async function cholQR(ops: GpuOps, a: GpuTensor): Promise<CholQrResult> {
   // pass is shifted, which divides κ(Q) by about ‖Q‖/√s. In float32 one shifted pass covers
   // κ(A) up to ~3e4; repeating it extends that, and two plain passes finish (CholeskyQR2).
   for (let pass = 0; plain < 2; pass++) {
-    if (pass === MAX_PASSES) throw new Error(`CholeskyQR: no convergence in ${MAX_PASSES} passes; A ${formatShape(a.shape)} is rank deficient to float32 precision`);
+    if (pass === MAX_PASSES) throw new RankDeficientError(`CholeskyQR: no convergence in ${MAX_PASSES} passes; A ${formatShape(a.shape)} is rank deficient to float32 precision`);
     const gram = ops.matmul(q, q, { transA: true });
     const g = mat(n, n, Float64Array.from((await ops.read(gram)).data));
     ops.release(gram);
@@ -41,7 +45,7 @@ export async function cholQR(ops: GpuOps, a: GpuTensor): Promise<CholQrResult> {
       const shift = 11 * (m * n + n * (n + 1)) * U32 * trace;
       for (let i = 0; i < n; i++) g.data[i * n + i]! += shift;
       r = cholesky(g);
-      if (!r) throw new Error(`CholeskyQR: even the shifted Gram matrix is not positive definite; A ${formatShape(a.shape)} holds a zero or non-finite column`);
+      if (!r) throw new RankDeficientError(`CholeskyQR: even the shifted Gram matrix is not positive definite; A ${formatShape(a.shape)} holds a zero or non-finite column`);
       shifted = true;
       plain = 0;
     }

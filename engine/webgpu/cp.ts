@@ -12,7 +12,7 @@
 import { khatriRao, mat, type Mat } from '../linalg';
 import { leadingFromGram, leadingLeftOfUnfolding } from '../decomp/common';
 import { alsUpdate, checkCp, initFactors, type CpOptions, type CpResult } from '../decomp/cp';
-import { to64 } from '../decomp/dense64';
+import { errorRatio, to64 } from '../decomp/dense64';
 import { Tensor, finiteSumSquares } from '../tensor';
 import type { MttkrpKernel } from './mttkrp';
 import { GpuTensor, HOST_SUBSPACE_WORK, type GpuOps } from './ops';
@@ -53,7 +53,7 @@ export async function cpGpu(ops: GpuOps, mk: MttkrpKernel, input: Tensor, opts: 
     let weights: Float64Array = new Float64Array(rank).fill(1);
     const trace: number[] = [];
     let iterations = 0;
-    const residual = async () => Math.sqrt(await residualSquared(ops, x, factors, weights, onDevice[d - 1]!)) / normX;
+    const residual = async () => errorRatio(Math.sqrt(await residualSquared(ops, x, factors, weights, onDevice[d - 1]!)), normX);
     for (let i = 0; i < opts.maxIter; i++) {
       const xLast = new GpuTensor([input.size / shape[d - 1]!, shape[d - 1]!], x.buffer);
       const tLast = ops.matmul(xLast, onDevice[d - 1]!); // (I₀…I_{d−2}) × R
@@ -73,7 +73,7 @@ export async function cpGpu(ops: GpuOps, mk: MttkrpKernel, input: Tensor, opts: 
       trace.push(e);
       iterations = i + 1;
       opts.onIteration?.(i, e);
-      if (i >= 1 && Math.abs(trace[i - 1]! - e) < opts.tol) break;
+      if (normX === 0 || (i >= 1 && Math.abs(trace[i - 1]! - e) < opts.tol)) break;
     }
     return {
       weights: new Tensor([rank], Float32Array.from(weights)),

@@ -3,11 +3,12 @@
 // device; Bᵀ = Aᵀ·Q is read back and its small SVD taken on the host (float64 Jacobi), U = Q·U_B on
 // the device. A is uploaded once and stays resident for all 2q + 2 products; Ω is drawn on the
 // host from the node's stream, so the CPU and GPU runs start from the same test matrix.
-import { mat, svd as exactSvd, type Svd } from '../linalg';
+import { mat, qr, svd as exactSvd, type Svd } from '../linalg';
 import { svdMatrix, truncateSvd, truncatedSvd, type SvdOptions, type SvdResult } from '../decomp/svd';
+import { errorRatio } from '../decomp/dense64';
 import type { RandomSource } from '../random';
 import { Tensor, finiteSumSquares, formatShape } from '../tensor';
-import { cholQR } from './cholqr';
+import { RankDeficientError, cholQR } from './cholqr';
 import type { GpuOps, GpuTensor } from './ops';
 
 export interface GpuRsvdOptions {
@@ -27,10 +28,21 @@ export async function randomizedSvdGpu(ops: GpuOps, a: GpuTensor, opts: GpuRsvdO
   const omega = new Tensor([n, l]);
   opts.random.fillNormal(omega.data);
   const omegaGpu = ops.upload(omega, 'Ω');
+  // A sketch of a matrix of rank < l is rank deficient (a zero or rank-one A, a rank above A's):
+  // CholeskyQR cannot factor its Gram, so that pass takes a Householder QR of the m × l sketch in
+  // float64 on the host, whose Q is orthonormal whatever the rank.
   const orth = async (y: GpuTensor) => {
-    const { q } = await cholQR(ops, y);
-    ops.release(y);
-    return q;
+    try {
+      const { q } = await cholQR(ops, y);
+      return q;
+    } catch (e) {
+      if (!(e instanceof RankDeficientError)) throw e;
+      const host = await ops.read(y);
+      const { q } = qr(mat(y.shape[0]!, y.shape[1]!, Float64Array.from(host.data)));
+      return ops.upload(new Tensor([q.rows, q.cols], Float32Array.from(q.data)), 'Q (Householder)');
+    } finally {
+      ops.release(y);
+    }
   };
   let q = await orth(ops.matmul(a, omegaGpu)); // m × l
   ops.release(omegaGpu);
@@ -82,7 +94,7 @@ export async function truncatedSvdGpu(ops: GpuOps, x: Tensor, opts: SvdOptions):
     const residual = ops.matmul(usGpu, vGpu, { transB: true, alpha: -1, beta: 1, into: ops.copy(aGpu) });
     const r2 = await ops.sumSquares(residual);
     ops.release(usGpu, vGpu, residual);
-    return { ...result, relError: Math.sqrt(r2 / a2) };
+    return { ...result, relError: errorRatio(Math.sqrt(r2), Math.sqrt(a2)) };
   } finally {
     ops.release(aGpu);
     ops.flush();

@@ -19,7 +19,7 @@
 // Gram matrix cannot resolve tails below ~1e-3·‖X‖.
 import { mat, orthonormalize, type Mat } from '../linalg';
 import { leadingFromGram, leadingLeftOfUnfolding } from '../decomp/common';
-import { to64 } from '../decomp/dense64';
+import { errorRatio, to64 } from '../decomp/dense64';
 import { planTucker, type TuckerOptions, type TuckerResult } from '../decomp/tucker';
 import { Tensor, finiteSumSquares } from '../tensor';
 import { HOST_SUBSPACE_WORK, type GpuOps, type GpuTensor } from './ops';
@@ -61,10 +61,10 @@ export async function tuckerGpu(ops: GpuOps, input: Tensor, opts: TuckerOptions)
     if (spectrum) {
       let g2 = 0;
       for (const v of spectrum) g2 += v * v;
-      const e = Math.sqrt(Math.abs(normX2 - g2)) / normX;
+      const e = errorRatio(Math.sqrt(Math.abs(normX2 - g2)), normX);
       if (e >= 0.1) return e;
     }
-    return (await residualNorm(ops, x, onDevice)) / normX;
+    return errorRatio(await residualNorm(ops, x, onDevice), normX);
   };
 
   try {
@@ -104,13 +104,14 @@ export async function tuckerGpu(ops: GpuOps, input: Tensor, opts: TuckerOptions)
         trace.push(e);
         iterations = i + 1;
         opts.onIteration?.(i, e);
-        if (i > 1 && Math.abs(trace[i - 1]! - e) < opts.tol) break;
+        // The zero tensor is exact after one sweep (its error is 0).
+        if (normX === 0 || (i > 1 && Math.abs(trace[i - 1]! - e) < opts.tol)) break;
       }
     }
     const coreGpu = project(ops, x, onDevice, -1);
     const core = await ops.read(coreGpu);
     if (coreGpu !== x) ops.release(coreGpu);
-    const relError = trace.length ? trace[trace.length - 1]! : (await residualNorm(ops, x, onDevice)) / normX;
+    const relError = trace.length ? trace[trace.length - 1]! : errorRatio(await residualNorm(ops, x, onDevice), normX);
     const full = factors.map((f, m) => {
       if (f) return new Tensor([f.rows, f.cols], Float32Array.from(f.data));
       const eye = new Tensor([shape[m]!, shape[m]!]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, formatShape, sameShape, type Metrics, type Tensor } from '../../engine';
+import { defineNode, errorRatio, formatShape, sameShape, type Metrics, type Tensor } from '../../engine';
 
 /** Error metrics of an approximation against a reference, all accumulated in float64. */
 export function compareTensors(reference: Tensor, approx: Tensor): Metrics {
@@ -18,10 +18,10 @@ export function compareTensors(reference: Tensor, approx: Tensor): Metrics {
   }
   const mse = errSq / Math.max(1, r.length);
   return {
-    relError: { value: Math.sqrt(errSq / refSq), unit: '', doc: '‖reference − approx‖F / ‖reference‖F' },
+    relError: { value: errorRatio(Math.sqrt(errSq), Math.sqrt(refSq)), unit: '', doc: '‖reference − approx‖F / ‖reference‖F (0 when both are zero)' },
     maxAbsError: { value: maxAbs, unit: '', doc: 'max |reference − approx|' },
-    psnr: { value: 10 * Math.log10((peak * peak) / mse), unit: 'dB', doc: 'peak signal-to-noise ratio, peak = max |reference|' },
-    snr: { value: 10 * Math.log10(refSq / errSq), unit: 'dB', doc: '‖reference‖² / ‖reference − approx‖²' },
+    psnr: { value: errSq === 0 ? Infinity : 10 * Math.log10((peak * peak) / mse), unit: 'dB', doc: 'peak signal-to-noise ratio, peak = max |reference|' },
+    snr: { value: errSq === 0 ? Infinity : 10 * Math.log10(refSq / errSq), unit: 'dB', doc: '‖reference‖² / ‖reference − approx‖²' },
   };
 }
 
@@ -44,7 +44,10 @@ export const metricsCompare = defineNode({
       );
     }
     if (reference.size === 0) throw new Error(`input 'reference' is empty ${formatShape(reference.shape)}; there is nothing to compare`);
-    if (!reference.data.some((v) => v !== 0)) throw new Error(`input 'reference' is all zeros, so the relative error is undefined; compare against a non-zero tensor`);
+    // An all-zero reference has a relative error only when the approximation is exact (then 0).
+    if (!reference.data.some((v) => v !== 0) && approx.data.some((v) => v !== 0)) {
+      throw new Error(`input 'reference' is all zeros and 'approx' is not, so the relative error is undefined; compare against a non-zero tensor`);
+    }
     return { metrics: compareTensors(reference, approx) };
   },
 });

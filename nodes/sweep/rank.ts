@@ -1,18 +1,7 @@
 import { z } from 'zod';
-import { defineNode, formatShape, reconstruct, sizes, type PortTypes, type Tensor } from '../../engine';
+import { defineNode, formatShape, reconstruct, relativeError, sizes, type PortTypes, type Tensor } from '../../engine';
 
 type Decomposition = PortTypes['svd' | 'tucker' | 'cp' | 'tt'];
-
-/** ‖a − b‖F/‖a‖F in float64. */
-function relError(a: Tensor, b: Tensor): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.size; i++) {
-    num += (a.data[i]! - b.data[i]!) ** 2;
-    den += a.data[i]! ** 2;
-  }
-  return Math.sqrt(num / den);
-}
 
 export const sweepRank = defineNode({
   type: 'sweep.rank',
@@ -54,7 +43,7 @@ export const sweepRank = defineNode({
       const { params, dense } = sizes(d);
       // A scalar value is its own x coordinate; a list (per-mode ranks) is summarised by its product.
       const xValue = Array.isArray(v) ? v.reduce((a: number, b) => a * (typeof b === 'number' ? b : 1), 1) : Number(v);
-      rows.push([xValue, relError(x, rec), params, dense / params]);
+      rows.push([xValue, relativeError(x.data, rec.data), params, dense / params]);
     }
     return { table: { columns: [p.param, 'relError', 'params', 'compressionRatio'], rows } };
   },

@@ -91,6 +91,29 @@ describe('graphs on the WebGPU backend equal the CPU backend', () => {
     expect(Math.abs(metric(gpu, 'cp', 'info', 'relError') - 0.00995487)).toBeLessThan(1e-6); // TensorLy's best, shared/refs
     expect(Math.abs(metric(gpu, 'cp', 'info', 'iterations') - metric(cpu, 'cp', 'info', 'iterations'))).toBeLessThanOrEqual(2);
   });
+
+  it('the zero tensor: Tucker, CP, TT and the randomized SVD report relError 0 after one sweep; a rank-one matrix through the randomized SVD (issue 12)', async () => {
+    if (!backend) return;
+    const doc = graph(
+      [
+        { id: 'z', type: 'source.function', params: { expr: '0', shape: [20, 21, 22] } },
+        { id: 'tucker', type: 'decompose.tucker', params: { ranks: [2, 2, 2] } },
+        { id: 'cp', type: 'decompose.cp', params: { rank: 3 } },
+        { id: 'tt', type: 'decompose.tt', params: { maxRank: 2 } },
+        { id: 'svd', type: 'decompose.svd', params: { rank: 2, method: 'randomized', mode: 0 } },
+        { id: 'outer', type: 'source.function', params: { expr: '(x + 2) * (y + 3)', shape: [40, 30] } },
+        { id: 'svd1', type: 'decompose.svd', params: { rank: 4, method: 'randomized' } },
+      ],
+      [['z', 'tensor', 'tucker', 'tensor'], ['z', 'tensor', 'cp', 'tensor'], ['z', 'tensor', 'tt', 'tensor'], ['z', 'tensor', 'svd', 'tensor'], ['outer', 'tensor', 'svd1', 'tensor']],
+    );
+    const gpu = await run(doc, backend);
+    const metric = (id: string, m: string) => (gpu.get(id)!.info as Metrics)[m]!.value;
+    for (const id of ['tucker', 'cp', 'tt', 'svd']) expect(metric(id, 'relError'), id).toBe(0);
+    expect(metric('tucker', 'iterations')).toBe(1);
+    expect(metric('cp', 'iterations')).toBe(1);
+    // A rank-one matrix at rank 4: the sketch is rank deficient (CholeskyQR gives way to Householder).
+    expect(metric('svd1', 'relError')).toBeLessThan(1e-5);
+  });
 });
 
 describe('Chebyshev on the WebGPU backend', () => {
