@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { paramInfo } from '../engine/graph/params';
 import { findNode } from '../engine/node-api';
 import { registry } from '../nodes';
-import { formatValue, parseValue } from './components/Inspector';
+import { formatValue, parseValue, sameValue } from './components/Inspector';
 import { checkImport } from './files';
 import { graphFromFragment, shareFragment } from './share';
 import { EXAMPLES } from './examples';
@@ -34,6 +34,12 @@ describe('editor logic', () => {
     expect(parseValue(info('source.function', 'domain'), '[[0, 1], [2, 3]]')).toEqual({ ok: true, value: [[0, 1], [2, 3]] });
     expect(parseValue(info('source.function', 'domain'), '[[0, 1]')).toMatchObject({ ok: false });
     expect(parseValue(info('decompose.tt', 'maxRank'), '4')).toEqual({ ok: true, value: 4 });
+    // A select's option is the enum value as text (issue 12: every pick was refused as "not valid JSON").
+    expect(parseValue(info('source.synthetic', 'kind'), 'gaussian')).toEqual({ ok: true, value: 'gaussian' });
+    expect(parseValue(info('decompose.tucker', 'method'), 'hosvd')).toEqual({ ok: true, value: 'hosvd' });
+    expect(parseValue(info('source.synthetic', 'kind'), 'nope')).toMatchObject({ ok: false, message: expect.stringContaining('not one of tucker, cp, tt, gaussian') });
+    // "3," and "3" are the same list: the field keeps the text being typed.
+    expect(sameValue(parseValue(ranks, '3,').ok && (parseValue(ranks, '3,') as { value: unknown }).value, [3])).toBe(true);
   });
 
   it('imports keep nodes of unknown type and refuse malformed JSON or invalid graphs with every problem', () => {

@@ -6,54 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { drop, edgeCount, hasAttr, hasCount, hasText, hasValue, metric, newGraph, runAndWait, setParam, typeInto, visible, wire } from './editor/actions';
 import { ARTIFACTS, editorSuite, openEditor } from './editor/harness';
 
-const POLL = { timeout: 20_000, interval: 100 };
-const hasText = (loc: Locator, want: string | RegExp, opts: { timeout?: number } = {}) => {
-  const poll = expect.poll(() => loc.innerText(), { ...POLL, ...opts });
-  return typeof want === 'string' ? poll.toContain(want) : poll.toMatch(want);
-};
-const hasAttr = (loc: Locator, name: string, want: string | RegExp, opts: { timeout?: number } = {}) => {
-  const poll = expect.poll(async () => (await loc.getAttribute(name)) ?? '', { ...POLL, ...opts });
-  return typeof want === 'string' ? poll.toBe(want) : poll.toMatch(want);
-};
-const hasCount = (loc: Locator, n: number) => expect.poll(() => loc.count(), POLL).toBe(n);
-const hasValue = (loc: Locator, v: string) => expect.poll(() => loc.inputValue(), POLL).toBe(v);
-const visible = (loc: Locator) => loc.waitFor({ state: 'visible', timeout: POLL.timeout });
-
 const { skip, harness } = editorSuite();
-
-/** A new empty graph from the library. */
-async function newGraph(page: Page): Promise<void> {
-  await page.getByTestId('open-library').click();
-  await page.getByRole('button', { name: 'New graph' }).click();
-  await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
-}
-
-async function drop(page: Page, type: string, x: number, y: number): Promise<void> {
-  await page.getByTestId(`palette-${type}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
-}
-
-async function wire(page: Page, from: string, to: string): Promise<void> {
-  const a = (await page.getByTestId(from).boundingBox())!;
-  const b = (await page.getByTestId(to).boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(a.x + 40, a.y + 10, { steps: 4 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
-  await page.mouse.up();
-}
-
-async function setParam(page: Page, node: string, param: string, value: string): Promise<void> {
-  await page.getByTestId(`node-${node}`).locator('header').click();
-  const field = page.getByTestId(`param-${param}`);
-  await field.fill(value);
-  await hasCount(page.getByTestId(`param-${param}-error`), 0);
-}
-
-const edgeCount = (page: Page) => page.locator('.react-flow__edge').count();
 
 /** Builds source → Tucker → reconstruct → compare by drag-and-drop and the inspector. */
 async function buildPipeline(page: Page): Promise<void> {
@@ -76,13 +34,6 @@ async function buildPipeline(page: Page): Promise<void> {
   await setParam(page, 'tucker', 'ranks', '4, 3, 3');
 }
 
-async function runAndWait(page: Page, node: string): Promise<void> {
-  await page.getByTestId('run').click();
-  await hasAttr(page.getByTestId(`node-${node}`), 'data-status', /done|cached/, { timeout: 60_000 });
-}
-
-const metric = async (page: Page, node: string, key: string) => Number(await page.getByTestId(`node-${node}`).locator(`[data-metric="${key}"]`).getAttribute('data-value'));
-
 /** A CP-ALS that would run for minutes (100 000 sweeps, no tolerance), reporting every sweep. */
 const longCp = (name: string) => ({
   format: 'corespace.graph',
@@ -101,9 +52,9 @@ describe.skipIf(skip)('the editor in chromium', () => {
     await buildPipeline(page);
     // The inspector refuses an invalid value inline and keeps it out of the graph.
     await page.getByTestId('node-tucker').locator('header').click();
-    await page.getByTestId('param-ranks').fill('4, x');
+    await typeInto(page.getByTestId('param-ranks'), '4, x');
     await hasText(page.getByTestId('param-ranks-error'), '“x” is not a number');
-    await page.getByTestId('param-ranks').fill('4, 3, 3');
+    await typeInto(page.getByTestId('param-ranks'), '4, 3, 3');
     await runAndWait(page, 'compare');
     const rel = await metric(page, 'compare', 'metrics.relError');
     // 5 % noise on an exact rank-(4,3,3) tensor: the rank-(4,3,3) fit removes a little of it.
@@ -159,7 +110,7 @@ describe.skipIf(skip)('the editor in chromium', () => {
     await hasCount(page.getByTestId('node-tucker2'), 0);
     await page.getByTestId('node-tucker').locator('header').click();
     await hasValue(page.getByTestId('param-ranks'), '4, 3, 3');
-    await page.getByTestId('param-ranks').fill('2, 2, 2');
+    await typeInto(page.getByTestId('param-ranks'), '2, 2, 2');
     await page.getByTestId('node-tucker').locator('header').click();
     await page.keyboard.press('Control+z');
     await hasValue(page.getByTestId('param-ranks'), '4, 3, 3');
@@ -217,7 +168,7 @@ describe.skipIf(skip)('the editor in chromium', () => {
     await drop(page, 'reconstruct', 520, 150);
     // The quick-add box: double-click the canvas, type, Enter.
     await page.locator('.react-flow__pane').dblclick({ position: { x: 300, y: 420 } });
-    await page.getByTestId('searchbox').locator('input').fill('tucker hooi');
+    await page.getByTestId('searchbox').locator('input').pressSequentially('tucker hooi', { delay: 15 });
     await page.keyboard.press('Enter');
     await page.getByTestId('node-tucker').waitFor();
     await wire(page, 'out-synthetic-tensor', 'in-reconstruct-decomposition');
@@ -306,7 +257,7 @@ describe.skipIf(skip)('the editor in chromium', () => {
     await hasText(page.getByTestId('backend'), 'backend:');
     // The fresh worker runs the next graph.
     await page.getByTestId('node-cp').locator('header').click();
-    await page.getByTestId('param-maxIter').fill('3');
+    await typeInto(page.getByTestId('param-maxIter'), '3');
     await page.getByTestId('run').click();
     await hasAttr(page.getByTestId('node-cp'), 'data-status', 'done', { timeout: 60_000 });
     await context.close();
@@ -330,9 +281,9 @@ describe.skipIf(skip)('the editor in chromium', () => {
     await hasText(page.getByTestId('node-npy'), `3×4 · ‖·‖ ${Math.sqrt(506).toPrecision(5)}`);
     await drop(page, 'source.function', 200, 420);
     await page.getByTestId('node-function').locator('header').click();
-    await page.getByTestId('param-expr').fill('sin(x');
+    await typeInto(page.getByTestId('param-expr'), 'sin(x');
     await hasText(page.getByTestId('param-expr-error'), /./);
-    await page.getByTestId('param-expr').fill('sin(3 * x) * y');
+    await typeInto(page.getByTestId('param-expr'), 'sin(3 * x) * y');
     await hasCount(page.getByTestId('param-expr-error'), 0);
     await context.close();
   });

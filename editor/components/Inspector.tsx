@@ -3,7 +3,7 @@
 // "8, 8, full"), JSON for nested values, text for expressions, a file picker for paths. Each value
 // is checked as it is typed; an invalid one is shown in red beside its field and never enters the
 // graph (the engine only ever sees valid params).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { setParams, setTitle } from '../../engine/graph/edit';
 import { paramInfo, resolveParams, type ParamInfo } from '../../engine/graph/params';
 import { findNode } from '../../engine/node-api';
@@ -29,6 +29,11 @@ export function formatValue(p: ParamInfo, v: unknown): string {
 export function parseValue(p: ParamInfo, text: string): Parsed {
   const t = text.trim();
   if (t === '') return { ok: true, value: undefined };
+  if (p.type === 'enum') {
+    // A select's option value is the enum value as a string; numbers and booleans map back.
+    const hit = p.enum!.find((v) => String(v) === t);
+    return hit !== undefined ? { ok: true, value: hit } : { ok: false, message: `“${t}” is not one of ${p.enum!.map(String).join(', ')}` };
+  }
   if (isScalar(p)) {
     const n = Number(t);
     return Number.isFinite(n) ? { ok: true, value: n } : { ok: false, message: `“${t}” is not a number` };
@@ -53,14 +58,43 @@ export function parseValue(p: ParamInfo, text: string): Parsed {
   }
 }
 
+/** Deep equality of two param values (JSON data). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 function Field({ nodeId, p, value, problem, onValue, filePicker }: { nodeId: string; p: ParamInfo; value: unknown; problem?: string; onValue: (v: unknown, text: string) => string | null; filePicker: boolean }) {
   const [text, setText] = useState(formatValue(p, value));
   const [error, setError] = useState<string | null>(null);
-  // A value changed elsewhere (undo, another field's fix) shows up here.
+  // A value changed elsewhere (undo, another node selected) shows up here. The value this field
+  // just wrote does not: "3," is [3] too, and rewriting the text as "3" would eat the comma being
+  // typed (typing "3, 3, 3" gave "333").
+  const textRef = useRef(text);
+  textRef.current = text;
   useEffect(() => {
+    const mine = parseValue(p, textRef.current);
+    if (mine.ok && sameValue(mine.value, value)) return;
     setText(formatValue(p, value));
     setError(null);
   }, [nodeId, value, p]);
+  // Leaving the node with an invalid value in this field discards the text: the param goes back to
+  // what it was before this round of typing (not the last valid prefix, "2," of "2, two"), and a
+  // notice says so.
+  const errorRef = useRef(error);
+  errorRef.current = error;
+  const atFocus = useRef<{ value: unknown } | null>(null);
+  const onValueRef = useRef(onValue);
+  onValueRef.current = onValue;
+  useEffect(
+    () => () => {
+      if (!errorRef.current) return;
+      const before = atFocus.current;
+      if (before && useEditor.getState().doc.nodes.some((n) => n.id === nodeId)) onValueRef.current(before.value, formatValue(p, before.value));
+      const kept = before ? (formatValue(p, before.value) || 'unset') : 'its last valid value';
+      useEditor.getState().set({ notice: `${nodeId}.${p.name}: “${textRef.current}” was not valid (${errorRef.current}) and was discarded; ${p.name} stays ${kept}` });
+    },
+    [nodeId, p],
+  );
   const change = (t: string) => {
     setText(t);
     const parsed = parseValue(p, t);
@@ -95,6 +129,7 @@ function Field({ nodeId, p, value, problem, onValue, filePicker }: { nodeId: str
         value={text}
         placeholder={p.default !== undefined ? formatValue(p, p.default) : isList(p) ? 'e.g. 8, 8, 8' : ''}
         className={shown ? 'invalid' : ''}
+        onFocus={() => (atFocus.current = { value })}
         onChange={(e) => change(e.target.value)}
       />
     );
@@ -160,7 +195,7 @@ export function Inspector() {
       </div>
       <p className="cs-hint">{def.description}</p>
       <div className="cs-field">
-        <label htmlFor="node-title">title</label>
+        <label htmlFor="node-title" title="the name shown on the node's header (not a param)">node title</label>
         <input id="node-title" value={node.title ?? ''} placeholder={def.title} onChange={(e) => edit((d) => setTitle(d, node.id, e.target.value), `title:${node.id}`)} />
       </div>
       {paramInfo(def).map((p) => (

@@ -1,0 +1,85 @@
+// What a person does in the editor, as playwright-core actions: drag from the palette, wire two
+// handles with the mouse, pick a node, type into a field key by key, pick from a select; and the
+// polling assertions the browser tests share.
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export const POLL = { timeout: 20_000, interval: 100 };
+
+export const hasText = (loc: Locator, want: string | RegExp, opts: { timeout?: number } = {}) => {
+  const poll = expect.poll(() => loc.innerText(), { ...POLL, ...opts });
+  return typeof want === 'string' ? poll.toContain(want) : poll.toMatch(want);
+};
+export const hasAttr = (loc: Locator, name: string, want: string | RegExp, opts: { timeout?: number } = {}) => {
+  const poll = expect.poll(async () => (await loc.getAttribute(name)) ?? '', { ...POLL, ...opts });
+  return typeof want === 'string' ? poll.toBe(want) : poll.toMatch(want);
+};
+export const hasCount = (loc: Locator, n: number) => expect.poll(() => loc.count(), POLL).toBe(n);
+export const hasValue = (loc: Locator, v: string) => expect.poll(() => loc.inputValue(), POLL).toBe(v);
+export const visible = (loc: Locator) => loc.waitFor({ state: 'visible', timeout: POLL.timeout });
+export const edgeCount = (page: Page) => page.locator('.react-flow__edge').count();
+
+/** A new empty graph from the library. */
+export async function newGraph(page: Page): Promise<void> {
+  await page.getByTestId('open-library').click();
+  await page.getByRole('button', { name: 'New graph' }).click();
+  await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
+}
+
+/** Drags a palette entry onto the canvas at (x, y) of the canvas. */
+export async function drop(page: Page, type: string, x: number, y: number): Promise<void> {
+  await page.getByTestId(`palette-${type}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
+}
+
+/** Drags with the mouse from one handle to another. */
+export async function wire(page: Page, from: string, to: string): Promise<void> {
+  const a = (await page.getByTestId(from).boundingBox())!;
+  const b = (await page.getByTestId(to).boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + 40, a.y + 10, { steps: 4 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
+  await page.mouse.up();
+}
+
+/** Clicks a node's header (selects it, the inspector shows it). */
+export const pick = (page: Page, node: string) => page.getByTestId(`node-${node}`).locator('header').click();
+
+/** Clears a field and types `text` into it one key at a time, as a person does. */
+export async function typeInto(field: Locator, text: string): Promise<void> {
+  await field.click();
+  await field.press('Control+a');
+  await field.press('Backspace');
+  await field.pressSequentially(text, { delay: 15 });
+}
+
+/** Selects the node, types the value key by key into its param field and waits for no error. */
+export async function setParam(page: Page, node: string, param: string, value: string): Promise<void> {
+  await pick(page, node);
+  const field = page.getByTestId(`param-${param}`);
+  await typeInto(field, value);
+  await hasValue(field, value);
+  await hasCount(page.getByTestId(`param-${param}-error`), 0);
+}
+
+/** Picks an option of a param's select, as a person does. */
+export async function choose(page: Page, node: string, param: string, option: string): Promise<void> {
+  await pick(page, node);
+  await page.getByTestId(`param-${param}`).selectOption(option);
+}
+
+/** The value of a node's metric as it shows on the node. */
+export const metric = async (page: Page, node: string, key: string) => Number(await page.getByTestId(`node-${node}`).locator(`[data-metric="${key}"]`).getAttribute('data-value'));
+
+/** Runs the graph with the Run button and waits for `node` to finish. */
+export async function runAndWait(page: Page, node: string): Promise<void> {
+  await page.getByTestId('run').click();
+  await hasAttr(page.getByTestId(`node-${node}`), 'data-status', /done|cached/, { timeout: 60_000 });
+}
+
+/** Exports the open graph (the Export button) and returns its JSON. */
+export async function exported(page: Page): Promise<any> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
+  const { readFileSync } = await import('node:fs');
+  return JSON.parse(readFileSync((await download.path())!, 'utf8'));
+}
