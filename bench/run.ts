@@ -1,5 +1,5 @@
 // npm run bench [-- --quick] [--only NAME,…] [--backend webgpu]: times each decomposition against
-// ../shared/refs/timings.json (TensorLy / NumPy on the same work, same kind of 2-core machine),
+// test/refs/timings.json (TensorLy / NumPy on the same work, same kind of 2-core machine),
 // prints a table and writes bench/results/<date>.json. Ratios are ours / theirs: < 1 is faster.
 // Each entry is the median of `reps` runs (3; 1 with --quick); peak memory is the largest RSS
 // seen around the runs.
@@ -13,7 +13,7 @@ const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, backend: { type: 'string', default: 'cpu' } },
 });
 const reps = values.quick ? 1 : 3;
-const timingsFile = new URL('../../shared/refs/timings.json', import.meta.url);
+const timingsFile = new URL('../test/refs/timings.json', import.meta.url);
 const anchors: Record<string, { median_s: number }> = existsSync(timingsFile) ? JSON.parse(readFileSync(timingsFile, 'utf8')).timings : {};
 
 interface Row {
@@ -273,7 +273,7 @@ const doc = {
   benchmark: `corespace decompositions, CPU backend${values.backend === 'webgpu' ? ' and WebGPU' : ''}`,
   node: process.version,
   statistic: `median of ${reps} consecutive runs, wall clock (performance.now), no warm-up`,
-  anchors: 'shared/refs/timings.json (TensorLy 0.9 / NumPy 2.4, OpenBLAS, 2 cores)',
+  anchors: 'test/refs/timings.json (TensorLy 0.9 / NumPy 2.4, OpenBLAS, 2 cores)',
   date: new Date().toISOString(),
   rows,
 };

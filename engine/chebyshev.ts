@@ -1,6 +1,6 @@
 // Chebyshev interpolation on a box: samples at first-kind Chebyshev points, coefficients by a DCT
 // along each axis, and mesh-free evaluation. Conventions of numpy.polynomial.chebyshev (checked
-// against chebinterpolate in shared/refs): nodes tᵢ = −cos(π(i+½)/n) ascending (chebpts1), and
+// against chebinterpolate in test/refs): nodes tᵢ = −cos(π(i+½)/n) ascending (chebpts1), and
 // c_k = (2/n)·Σᵢ vᵢ T_k(tᵢ) with c₀ halved, which is the DCT-II route c_k = (−1)^k·D_k/n.
 import { Tensor } from './tensor';
 import { forEachLine } from './transforms/lines';

@@ -1,6 +1,6 @@
 // Synthetic test tensors of known structure, for recovery tests and benchmarks: a tensor built
 // from known factors at known ranks, plus Gaussian noise scaled exactly to a relative level
-// (N ← N·ρ‖X0‖F/‖N‖F, the convention of ../shared/refs), so ‖X − X0‖F/‖X0‖F = ρ.
+// (N ← N·ρ‖X0‖F/‖N‖F, the convention of test/refs), so ‖X − X0‖F/‖X0‖F = ρ.
 import type { RandomSource } from './random';
 import { Tensor, axpy, formatShape, frobeniusNorm, matmul, multiModeProduct, type Shape } from './tensor';
 

@@ -1,14 +1,9 @@
-// Chebyshev interpolation against numpy.polynomial.chebyshev (shared/refs cheb_*): coefficients from
+// Chebyshev interpolation against numpy.polynomial.chebyshev (test/refs cheb_*): coefficients from
 // samples and from the function itself, mesh-free evaluation, and the Chebyshev-Tucker format.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cpuBackend, loadGraph, readNpy, runGraph, type FileResolver, type GraphDoc, type Metrics, type Tensor } from '../engine';
+import { cpuBackend, loadGraph, runGraph, type GraphDoc, type Metrics, type Tensor } from '../engine';
 import { registry } from '../nodes';
-
-const refsDir = new URL('../../shared/refs/cases/', import.meta.url);
-const files: FileResolver = { read: async (p) => new Uint8Array(readFileSync(new URL(p, refsDir))), fingerprint: async (p) => p };
-const npy = (p: string) => readNpy(new Uint8Array(readFileSync(new URL(p, refsDir))), p);
-const expected = (c: string) => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refsDir), 'utf8'));
+import { refExpected as expected, refFiles as files, refNpy } from './refs/refs';
 
 function graph(nodes: unknown[], edges: [string, string, string, string][]): GraphDoc {
   const r = loadGraph({ format: 'corespace.graph', version: 1, name: 't', nodes, edges: edges.map(([a, b, c, d], i) => ({ id: `e${i}`, from: { node: a, port: b }, to: { node: c, port: d } })) }, registry);
@@ -42,10 +37,10 @@ describe.each(cases)('$name', ({ name, n, expr, domain, interpTol }) => {
       ),
     );
     expect(nodes.e!.status).toBe('done');
-    expect(maxDiff(outputs.get('c')!.coefficients as Tensor, npy(`${name}/expected_coeffs.npy`))).toBeLessThan(1e-6);
+    expect(maxDiff(outputs.get('c')!.coefficients as Tensor, refNpy(name, 'expected_coeffs.npy'))).toBeLessThan(1e-6);
     const values = outputs.get('e')!.tensor as Tensor;
-    expect(maxDiff(values, npy(`${name}/test_interp_values.npy`))).toBeLessThan(1e-6);
-    const err = maxDiff(values, npy(`${name}/test_values.npy`));
+    expect(maxDiff(values, refNpy(name, 'test_interp_values.npy'))).toBeLessThan(1e-6);
+    const err = maxDiff(values, refNpy(name, 'test_values.npy'));
     expect(Math.abs(err - expected(name).interp_max_abs_error) / expected(name).interp_max_abs_error).toBeLessThan(interpTol);
   });
 
@@ -59,7 +54,7 @@ describe.each(cases)('$name', ({ name, n, expr, domain, interpTol }) => {
         [['f', 'function', 'c', 'function']],
       ),
     );
-    expect(maxDiff(outputs.get('c')!.coefficients as Tensor, npy(`${name}/expected_coeffs_from_float64_samples.npy`))).toBeLessThan(1e-7);
+    expect(maxDiff(outputs.get('c')!.coefficients as Tensor, refNpy(name, 'expected_coeffs_from_float64_samples.npy'))).toBeLessThan(1e-7);
   });
 });
 
@@ -80,7 +75,7 @@ describe('Chebyshev-Tucker', () => {
     );
     expect((outputs.get('t')!.tucker as { core: Tensor }).core.shape).toEqual(expected('cheb_gauss3d_12').chebyshev_tucker.ranks_eps_hosvd);
     expect((outputs.get('t')!.info as Metrics).compressionRatio!.value).toBeCloseTo(1728 / 37, 6);
-    expect(maxDiff(outputs.get('e')!.tensor as Tensor, npy('cheb_gauss3d_12/test_interp_values.npy'))).toBeLessThan(1e-6);
+    expect(maxDiff(outputs.get('e')!.tensor as Tensor, refNpy('cheb_gauss3d_12', 'test_interp_values.npy'))).toBeLessThan(1e-6);
   });
 
   it('refuses both inputs, no input, and points of the wrong width', async () => {

@@ -1,13 +1,9 @@
 // The decomposition nodes end to end on the reference inputs: source.npy → decompose → reconstruct
-// → metrics.compare, against the numbers TensorLy/NumPy produced (shared/refs).
-import { readFileSync } from 'node:fs';
+// → metrics.compare, against the numbers TensorLy/NumPy produced (test/refs).
 import { describe, expect, it } from 'vitest';
-import { OutputCache, cpuBackend, loadGraph, runGraph, validateGraph, type FileResolver, type GraphDoc, type Metrics, type Tensor } from '../engine';
+import { OutputCache, cpuBackend, loadGraph, runGraph, validateGraph, type GraphDoc, type Metrics, type Tensor } from '../engine';
 import { registry } from '../nodes';
-
-const refsDir = new URL('../../shared/refs/cases/', import.meta.url);
-const expected = (c: string) => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refsDir), 'utf8'));
-const files: FileResolver = { read: async (p) => new Uint8Array(readFileSync(new URL(p, refsDir))), fingerprint: async (p) => p };
+import { refExpected as expected, refFiles as files } from './refs/refs';
 
 function graph(nodes: unknown[], edges: [string, string, string, string][]): GraphDoc {
   const r = loadGraph({ format: 'corespace.graph', version: 1, name: 't', nodes, edges: edges.map(([a, b, c, d], i) => ({ id: `e${i}`, from: { node: a, port: b }, to: { node: c, port: d } })) }, registry);

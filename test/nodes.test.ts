@@ -1,22 +1,14 @@
-// Each node of the foundation on real inputs: the reference grids of ../shared/refs (sampled by
+// Each node of the foundation on real inputs: the reference grids of test/refs (sampled by
 // numpy), closed forms for the metrics, and the structure of synthetic tensors.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   OutputCache, RandomSource, Tensor, cpuBackend, loadGraph, readNpy, runGraph, syntheticTensor, unfold, validateGraph,
-  type FileResolver, type GraphDoc,
+  type GraphDoc,
 } from '../engine';
 import { registry } from '../nodes';
 import { compareTensors } from '../nodes/metrics/compare';
 import { linspace } from '../nodes/source/function';
-
-const refsDir = new URL('../../shared/refs/cases/', import.meta.url);
-const refInput = (c: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/input.npy`, refsDir))), `${c}/input.npy`);
-
-const files: FileResolver = {
-  read: async (p) => new Uint8Array(readFileSync(new URL(p, refsDir))),
-  fingerprint: async (p) => p,
-};
+import { refFiles as files, refInput } from './refs/refs';
 
 function graph(nodes: unknown[], edges: [string, string, string, string][] = []): GraphDoc {
   const r = loadGraph(

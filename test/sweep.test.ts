@@ -1,13 +1,11 @@
 // sweep.rank re-runs a decomposition node per value and tabulates error against size; checked on
 // the refs' Tucker case, where TensorLy's HOOI errors for each rank are known.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OutputCache, cpuBackend, loadGraph, runGraph, setParam, validateGraph, type FileResolver, type GraphDoc, type TableValue } from '../engine';
+import { OutputCache, cpuBackend, loadGraph, runGraph, setParam, validateGraph, type GraphDoc, type TableValue } from '../engine';
 import { registry } from '../nodes';
+import { refExpected, refFiles as files } from './refs/refs';
 
-const refsDir = new URL('../../shared/refs/cases/', import.meta.url);
-const files: FileResolver = { read: async (p) => new Uint8Array(readFileSync(new URL(p, refsDir))), fingerprint: async (p) => p };
-const ref = JSON.parse(readFileSync(new URL('tucker_lowrank_36x44x52/expected.json', refsDir), 'utf8'));
+const ref = refExpected('tucker_lowrank_36x44x52');
 
 function graph(sweep: object): GraphDoc {
   const r = loadGraph(

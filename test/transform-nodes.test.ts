@@ -1,13 +1,9 @@
 // Transform nodes end to end: keep 5 % of the DCT coefficients of a reference field and invert
 // (the refs' top-k experiment), the DWT round trip through the graph, and pad → WHT.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cpuBackend, loadGraph, runGraph, validateGraph, type FileResolver, type GraphDoc, type Metrics, type Tensor } from '../engine';
+import { cpuBackend, loadGraph, runGraph, validateGraph, type GraphDoc, type Metrics, type Tensor } from '../engine';
 import { registry } from '../nodes';
-
-const refsDir = new URL('../../shared/refs/cases/', import.meta.url);
-const files: FileResolver = { read: async (p) => new Uint8Array(readFileSync(new URL(p, refsDir))), fingerprint: async (p) => p };
-const expected = (c: string) => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refsDir), 'utf8'));
+import { refExpected as expected, refFiles as files } from './refs/refs';
 
 function graph(nodes: unknown[], edges: string[]): GraphDoc {
   const r = loadGraph(

@@ -41,16 +41,24 @@ describe('viewer nodes', () => {
         [
           grid([6, 5, 4]),
           { id: 'svd', type: 'decompose.svd', params: { rank: 3, mode: 0 } },
+          { id: 'svd2', type: 'decompose.svd', params: { rank: 2, mode: 0 } },
           { id: 't', type: 'decompose.tucker', params: { ranks: [2, 2, 2] } },
           { id: 'spec', type: 'view.plot' },
+          { id: 'spec2', type: 'view.plot' },
           { id: 'conv', type: 'view.plot' },
           { id: 'hist', type: 'view.plot', params: { bins: 7 } },
         ],
-        [['f', 'tensor', 'svd', 'tensor'], ['f', 'tensor', 't', 'tensor'], ['svd', 'svd', 'spec', 'data'], ['t', 'trace', 'conv', 'data'], ['f', 'tensor', 'hist', 'data']],
+        [['f', 'tensor', 'svd', 'tensor'], ['f', 'tensor', 't', 'tensor'], ['svd', 'svd', 'spec', 'data'], ['f', 'tensor', 'svd2', 'tensor'], ['svd2', 'svd', 'spec2', 'data'], ['t', 'trace', 'conv', 'data'], ['f', 'tensor', 'hist', 'data']],
       ),
     );
-    expect(shown.spec).toMatchObject({ plot: 'spectrum', mark: 3, logY: true });
-    expect((shown.spec as { y: number[] }).y).toHaveLength(3);
+    // The mode-0 unfolding of an affine grid has rank 2: its third singular value is exactly 0, which
+    // a log axis cannot show, so that plot is linear; the rank-2 spectrum is all positive and logarithmic.
+    expect(shown.spec).toMatchObject({ plot: 'spectrum', mark: 3, logY: false });
+    const y = (shown.spec as { y: number[] }).y;
+    expect(y).toHaveLength(3);
+    expect(y[1]!).toBeGreaterThan(0);
+    expect(y[2]).toBe(0);
+    expect(shown.spec2).toMatchObject({ plot: 'spectrum', mark: 2, logY: true });
     expect(shown.conv).toMatchObject({ plot: 'convergence', xLabel: 'iteration' });
     const hist = shown.hist as Extract<ViewRequest, { kind: 'plot' }>;
     expect(hist.plot).toBe('histogram');

@@ -1,15 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readNpy } from '../io/npy';
+import { refExpected as expected, refInput as input } from '../../test/refs/refs';
 import { RandomSource } from '../random';
 import { syntheticTensor } from '../synthetic';
 import { Tensor } from '../tensor';
 import { cp, type CpOptions } from './cp';
 import { tt, ttReconstruct } from './tt';
 
-const refs = new URL('../../../shared/refs/cases/', import.meta.url);
-const input = (c: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/input.npy`, refs))), `${c}/input.npy`);
-const expected = (c: string) => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refs), 'utf8'));
 const cpOpts = (over: Partial<CpOptions>): CpOptions => ({ rank: 4, init: 'svd', maxIter: 500, tol: 1e-10, normalize: false, random: new RandomSource(1), ...over });
 
 describe('CP-ALS against TensorLy (cp_rank4_25x35x45)', () => {
@@ -50,7 +46,7 @@ describe('CP-ALS against TensorLy (cp_rank4_25x35x45)', () => {
   });
 });
 
-describe('TT-SVD against TensorLy and Oseledets (shared/refs)', () => {
+describe('TT-SVD against TensorLy and Oseledets (test/refs)', () => {
   for (const name of ['tt_sincos_6x6x6x6x6', 'tt_random_rank1-2-3-2-1_8x9x10x11']) {
     const ref = expected(name);
     it(`${name}: fixed ranks give TensorLy's ranks and errors within 1e-6`, () => {

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readNpy } from '../io/npy';
+import { refInput } from '../../test/refs/refs';
 import { mat, svd } from '../linalg';
 import { Tensor } from '../tensor';
 import { dwt } from '../transforms';
 import { lowrankSubbands } from './subbands';
 
-const x = readNpy(new Uint8Array(readFileSync(new URL('../../../shared/refs/cases/dwt_2d_64x96/input.npy', import.meta.url))), 'input.npy');
+const x = refInput('dwt_2d_64x96');
 
 describe('low-rank wavelet subbands', () => {
   it('is exact when every subband keeps full rank', () => {

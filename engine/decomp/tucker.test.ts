@@ -1,16 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readNpy } from '../io/npy';
+import { refExpected as expected, refInput as input } from '../../test/refs/refs';
 import { RandomSource } from '../random';
 import { Tensor, matmul, multiModeProduct } from '../tensor';
 import { tucker, type TuckerOptions } from './tucker';
 
-const refs = new URL('../../../shared/refs/cases/', import.meta.url);
-const input = (c: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/input.npy`, refs))), `${c}/input.npy`);
-const expected = (c: string) => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refs), 'utf8'));
 const opts = (over: Partial<TuckerOptions>): TuckerOptions => ({ method: 'hooi', init: 'svd', maxIter: 100, tol: 1e-8, random: new RandomSource(1), ...over });
 
-describe('Tucker against TensorLy (shared/refs)', () => {
+describe('Tucker against TensorLy (test/refs)', () => {
   for (const name of ['tucker_lowrank_36x44x52', 'tucker_smooth_24cube', 'tucker_conv_48x24x3x3']) {
     const ref = expected(name);
     for (const r of ref.results as { rank: number[]; hooi_relative_error: number; hosvd_relative_error: number; hooi_iterations: number }[]) {

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { refBytes } from '../../test/refs/refs';
 import { Tensor } from '../tensor';
 import { NpyError, readNpy, writeNpy } from './npy';
-
-const refs = (p: string) => new Uint8Array(readFileSync(new URL(`../../../shared/refs/cases/${p}`, import.meta.url)));
 
 /** Builds a .npy file by hand: any version, header text and raw data bytes. */
 function npy(header: string, data: Uint8Array, version = 1): Uint8Array {
@@ -112,16 +110,16 @@ describe('readNpy / writeNpy', () => {
     expect((err as Error).message).toMatch(message);
   });
 
-  it('reads numpy-written reference files (../shared/refs)', () => {
-    const a = readNpy(refs('svd_decay_240x180/input.npy'), 'input.npy');
+  it('reads numpy-written reference files (test/refs)', () => {
+    const a = readNpy(refBytes('svd_decay_240x180', 'input.npy'), 'input.npy');
     expect(a.shape).toEqual([240, 180]);
     expect(a.data.every(Number.isFinite)).toBe(true);
     // <i8 permutation written by numpy: perm[k] = bitreverse(gray(k)) over 9 bits (refs/README.md).
-    const perm = readNpy(refs('wht_1d_512/sequency_perm_512.npy'), 'perm.npy');
+    const perm = readNpy(refBytes('wht_1d_512', 'sequency_perm_512.npy'), 'perm.npy');
     expect(perm.shape).toEqual([512]);
     const bitrev9 = (x: number) => parseInt(x.toString(2).padStart(9, '0').split('').reverse().join(''), 2);
     for (let k = 0; k < 512; k++) expect(perm.data[k]).toBe(bitrev9(k ^ (k >> 1)));
     // <f8 expected array: DCT-II of the input (dct_2d_13x22), same shape as the input.
-    expect(readNpy(refs('dct_2d_13x22/expected.npy'), 'expected.npy').shape).toEqual([13, 22]);
+    expect(readNpy(refBytes('dct_2d_13x22', 'expected.npy'), 'expected.npy').shape).toEqual([13, 22]);
   });
 });

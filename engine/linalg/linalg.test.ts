@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { refBytes, refExpected as refJson, refNpy } from '../../test/refs/refs';
 import { readNpy } from '../io/npy';
 import { RandomSource } from '../random';
 import {
   chooseRank, eigh, fromTensor, hadamard, identityMat, khatriRao, kronecker, lstsq, mat, mul, pinv, qr, randomizedSvd, svd, transpose, type Mat,
 } from '.';
 
-const refs = new URL('../../../shared/refs/cases/', import.meta.url);
-const refJson = (c: string) => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refs), 'utf8'));
-const refMat = (c: string, f = 'input.npy') => fromTensor(readNpy(new Uint8Array(readFileSync(new URL(`${c}/${f}`, refs))), f));
+const refMat = (c: string, f = 'input.npy') => fromTensor(refNpy(c, f));
 
 function gaussian(rows: number, cols: number, seed = 1): Mat {
   const m = mat(rows, cols);
@@ -22,7 +20,7 @@ const compose = (u: Mat, s: ArrayLike<number>, v: Mat) => mul(mat(u.rows, u.cols
 
 /** Reads a member of an uncompressed .npz (stored, method 0): find "<key>.npy" and its local header. */
 function npzMember(c: string, file: string, key: string): Mat {
-  const bytes = new Uint8Array(readFileSync(new URL(`${c}/${file}`, refs)));
+  const bytes = refBytes(c, file);
   const view = new DataView(bytes.buffer, bytes.byteOffset);
   for (let p = 0; p + 30 < bytes.length; ) {
     if (view.getUint32(p, true) !== 0x04034b50) break;

@@ -62,7 +62,7 @@ export function leadingColumns(m: Mat, k: number): Mat {
 }
 
 /** Flips column signs so the entry of largest magnitude in each column of `u` is positive (the
- * convention of ../shared/refs); `partners` (e.g. V) are flipped with it. */
+ * convention of test/refs); `partners` (e.g. V) are flipped with it. */
 export function normalizeSigns(u: Mat, ...partners: Mat[]): void {
   for (let j = 0; j < u.cols; j++) {
     let best = 0;

@@ -58,7 +58,7 @@ export function permuteData<T extends Floats>(src: Floats, shape: Shape, perm: r
   return out;
 }
 
-/** Mode-n unfolding X_(n) = moveaxis(X, n, 0).reshape(I_n, −1) (C order, as in ../shared/refs). */
+/** Mode-n unfolding X_(n) = moveaxis(X, n, 0).reshape(I_n, −1) (C order, as in test/refs). */
 export function unfold(x: Tensor, mode: number): Tensor {
   checkMode(x.shape, mode);
   const perm = [mode, ...x.shape.map((_, i) => i).filter((i) => i !== mode)];

@@ -1,5 +1,5 @@
 // Dense N-D float32 tensor, row-major (C order: last index fastest), the layout of numpy's default
-// arrays and of every .npy file in ../shared/refs. A 0-d tensor has shape [] and one element.
+// arrays and of every .npy file in test/refs. A 0-d tensor has shape [] and one element.
 
 // A tensor can also be deferred: its values stay where a backend computed them (a GPU buffer) and
 // are read only when host code needs them (`await t.materialize()`), so an intermediate result that

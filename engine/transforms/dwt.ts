@@ -2,7 +2,7 @@
 // one tensor of the input's shape exactly as
 // pywt.coeffs_to_array(pywt.wavedecn(x, w, mode='periodization', level=L, axes=axes))[0]:
 // each level overwrites the current leading block with [lowpass half | highpass half] along each
-// transformed axis, then recurses into the all-lowpass block (definition in shared/refs/README.md).
+// transformed axis, then recurses into the all-lowpass block (definition in test/refs/README.md).
 // One level, 1-D: cA[k] = Σ_j lo[j]·x[(2k + F/2 − j) mod n], cD the same with hi; the inverse is
 // the transpose, as the filters are orthonormal.
 import { Tensor, checkFinite, formatShape } from '../tensor';

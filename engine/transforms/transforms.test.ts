@@ -1,12 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readNpy } from '../io/npy';
+import { refExpected as expected, refNpy as npy } from '../../test/refs/refs';
 import { Tensor, frobeniusNorm } from '../tensor';
 import { dct, dwt, filters, sequencyPermutation, wht, WAVELETS, type Wavelet } from '.';
-
-const refs = new URL('../../../shared/refs/cases/', import.meta.url);
-const npy = (c: string, f: string) => readNpy(new Uint8Array(readFileSync(new URL(`${c}/${f}`, refs))), `${c}/${f}`);
-const expected = (c: string) => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refs), 'utf8'));
 
 function maxAbs(a: Tensor, b: Tensor): number {
   expect(a.shape).toEqual(b.shape);

@@ -1,24 +1,18 @@
 // The WebGPU backend under the nodes: graphs run on it give the CPU backend's results (the
 // definition) at float32 tolerance, node by node; a lost device fails only the running node and
 // the next run gets a fresh device.
-import { readFileSync } from 'node:fs';
 import { create } from 'webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RandomSource, Tensor, cpuBackend, loadGraph, materializeValues, runGraph, syntheticTensor, WebGpuBackend, type Backend, type FileResolver, type GraphDoc, type Metrics } from '../../engine';
+import { RandomSource, Tensor, cpuBackend, loadGraph, materializeValues, runGraph, syntheticTensor, WebGpuBackend, type Backend, type GraphDoc, type Metrics } from '../../engine';
 import { registry } from '../../nodes';
-import { gpuOrNull, relMax } from './gpu';
+import { refFiles as files } from '../refs/refs';
+import { gpuAvailable, relMax } from './gpu';
 
-let backend: WebGpuBackend | null = null;
+let backend: WebGpuBackend;
 beforeAll(async () => {
-  const probe = await gpuOrNull(); // the notice, or CI's failure, when there is no adapter
-  if (!probe) return;
-  probe.device.destroy();
   backend = await WebGpuBackend.create(create([]), 'corespace backend tests');
 });
 afterAll(() => backend?.destroy());
-
-const refsDir = new URL('../../../shared/refs/cases/', import.meta.url);
-const files: FileResolver = { read: async (p) => new Uint8Array(readFileSync(new URL(p, refsDir))), fingerprint: async (p) => p };
 
 function graph(nodes: unknown[], edges: [string, string, string, string][]): GraphDoc {
   const r = loadGraph({ format: 'corespace.graph', version: 1, name: 't', nodes, edges: edges.map(([a, b, c, d], i) => ({ id: `e${i}`, from: { node: a, port: b }, to: { node: c, port: d } })) }, registry);
@@ -39,9 +33,8 @@ function relMaxOf(a: unknown, b: unknown): number {
   return relMax(a, b);
 }
 
-describe('graphs on the WebGPU backend equal the CPU backend', () => {
+describe.skipIf(!gpuAvailable)('graphs on the WebGPU backend equal the CPU backend', () => {
   it('transforms: DCT (scipy ref input, all axes), WHT in sequency order on one axis, a 2-level db2 DWT, and their inverses', async () => {
-    if (!backend) return;
     const doc = graph(
       [
         { id: 'x', type: 'source.npy', params: { path: 'dct_3d_12x20x18/input.npy' } },
@@ -61,7 +54,6 @@ describe('graphs on the WebGPU backend equal the CPU backend', () => {
   });
 
   it('decompositions: Tucker HOOI (TensorLy ref input), randomized SVD of an unfolding, TT-SVD by eps and CP-ALS (TensorLy ref input)', async () => {
-    if (!backend) return;
     const doc = graph(
       [
         { id: 'x', type: 'source.npy', params: { path: 'tucker_lowrank_36x44x52/input.npy' } },
@@ -78,7 +70,7 @@ describe('graphs on the WebGPU backend equal the CPU backend', () => {
     );
     const [gpu, cpu] = [await run(doc, backend), await run(doc, cpuBackend)];
     const metric = (o: typeof gpu, id: string, port: string, m: string) => (o.get(id)![port] as Metrics)[m]!.value;
-    expect(Math.abs(metric(gpu, 'tucker', 'info', 'relError') - 0.00995485)).toBeLessThan(1e-4); // TensorLy, shared/refs
+    expect(Math.abs(metric(gpu, 'tucker', 'info', 'relError') - 0.00995485)).toBeLessThan(1e-4); // TensorLy, test/refs
     expect(Math.abs(metric(gpu, 'tucker', 'info', 'relError') - metric(cpu, 'tucker', 'info', 'relError'))).toBeLessThan(1e-6);
     expect(Math.abs(metric(gpu, 'mt', 'metrics', 'relError') - metric(cpu, 'mt', 'metrics', 'relError'))).toBeLessThan(1e-6);
     expect(metric(gpu, 'tucker', 'info', 'iterations')).toBe(metric(cpu, 'tucker', 'info', 'iterations'));
@@ -88,12 +80,11 @@ describe('graphs on the WebGPU backend equal the CPU backend', () => {
     expect(Math.abs(metric(gpu, 'tt', 'info', 'relError') - metric(cpu, 'tt', 'info', 'relError'))).toBeLessThan(1e-6);
     expect(metric(gpu, 'tt', 'info', 'maxRank')).toBe(metric(cpu, 'tt', 'info', 'maxRank'));
     expect(relMaxOf(gpu.get('rtt')!.tensor, cpu.get('rtt')!.tensor)).toBeLessThan(1e-4);
-    expect(Math.abs(metric(gpu, 'cp', 'info', 'relError') - 0.00995487)).toBeLessThan(1e-6); // TensorLy's best, shared/refs
+    expect(Math.abs(metric(gpu, 'cp', 'info', 'relError') - 0.00995487)).toBeLessThan(1e-6); // TensorLy's best, test/refs
     expect(Math.abs(metric(gpu, 'cp', 'info', 'iterations') - metric(cpu, 'cp', 'info', 'iterations'))).toBeLessThanOrEqual(2);
   });
 
   it('the zero tensor: Tucker, CP, TT and the randomized SVD report relError 0 after one sweep; a rank-one matrix through the randomized SVD (issue 12)', async () => {
-    if (!backend) return;
     const doc = graph(
       [
         { id: 'z', type: 'source.function', params: { expr: '0', shape: [20, 21, 22] } },
@@ -116,9 +107,8 @@ describe('graphs on the WebGPU backend equal the CPU backend', () => {
   });
 });
 
-describe('Chebyshev on the WebGPU backend', () => {
+describe.skipIf(!gpuAvailable)('Chebyshev on the WebGPU backend', () => {
   it('evaluate.points of a Chebyshev-Tucker expansion equals the CPU backend\'s float64 evaluation', async () => {
-    if (!backend) return;
     const doc = graph(
       [
         { id: 's', type: 'source.npy', params: { path: 'cheb_gauss3d_12/input.npy' } },
@@ -132,9 +122,8 @@ describe('Chebyshev on the WebGPU backend', () => {
   });
 });
 
-describe('device loss', () => {
+describe.skipIf(!gpuAvailable)('device loss', () => {
   it('fails the node that was running with a clear message; the next call gets a fresh device', async () => {
-    if (!backend) return;
     const x = syntheticTensor({ kind: 'tucker', shape: [20, 20, 20], ranks: [3, 3, 3], noise: 0.3 }, new RandomSource(1)).tensor;
     const opts = { ranks: [3, 3, 3], method: 'hooi' as const, init: 'random' as const, maxIter: 50, tol: 0, random: new RandomSource(2) };
     const before = (await backend.tucker(x, { ...opts, random: new RandomSource(2) })).relError;

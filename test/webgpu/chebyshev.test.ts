@@ -1,4 +1,4 @@
-// Chebyshev evaluation on the GPU against numpy's chebval (shared/refs cheb_*: the interpolant's
+// Chebyshev evaluation on the GPU against numpy's chebval (test/refs cheb_*: the interpolant's
 // values at the test points, from the refs' own coefficients) and against the CPU's float64
 // evaluation of a Chebyshev-Tucker expansion; float32 tolerance 1e-5 of the largest value.
 import { describe, expect, it } from 'vitest';
@@ -6,9 +6,9 @@ import { RandomSource, Tensor, evaluateChebyshev, tucker, type ChebyshevValue } 
 import { ChebyshevKernel } from '../../engine/webgpu/chebyshev';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
-import { gaussian, refNpy as npy, withGpu } from './gpu';
+import { gaussian, gpuAvailable, refNpy as npy, withGpu } from './gpu';
 
-let gpu: GpuContext | null = null;
+let gpu: GpuContext;
 let ops: GpuOps;
 let kernel: ChebyshevKernel;
 withGpu((g) => {
@@ -19,12 +19,11 @@ withGpu((g) => {
 
 const maxAbs = (a: ArrayLike<number>) => Array.from(a).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
-describe('Chebyshev evaluation on WebGPU', () => {
+describe.skipIf(!gpuAvailable)('Chebyshev evaluation on WebGPU', () => {
   it.each([
     ['cheb_gauss3d_12', [[-1, 1], [-1, 1], [-1, 1]]],
     ['cheb_1d_20', [[-1, 3]]],
   ] as [string, [number, number][]][])('%s: the refs coefficients at the test points equal numpy chebval', async (c, domain) => {
-    if (!gpu) return;
     const coefficients = npy(c, 'expected_coeffs.npy');
     const pts = npy(c, 'test_points.npy');
     const want = npy(c, 'test_interp_values.npy');
@@ -35,7 +34,6 @@ describe('Chebyshev evaluation on WebGPU', () => {
   });
 
   it('a Chebyshev-Tucker expansion (3-D, ranks 3×2×4) equals the CPU\'s float64 evaluation', async () => {
-    if (!gpu) return;
     const coeffs = gaussian([9, 7, 11], 4);
     const t = tucker(coeffs, { ranks: [3, 2, 4], method: 'hooi', init: 'svd', maxIter: 10, tol: 1e-8, random: new RandomSource(1) });
     const e: ChebyshevValue = { domain: [[0, 2], [-1, 1], [-3, 5]], coefficients: { core: t.core, factors: t.factors } };
@@ -58,7 +56,6 @@ describe('Chebyshev evaluation on WebGPU', () => {
   });
 
   it('refuses expansions beyond its limits with a message', async () => {
-    if (!gpu) return;
     const wide: ChebyshevValue = { domain: [[-1, 1], [-1, 1]], coefficients: new Tensor([200, 100]) };
     await expect(kernel.evaluate(ops, wide, new Float32Array(2), 1)).rejects.toThrow(/Σ ranks ≤ 256, got \[200×100\]/);
   });

@@ -5,9 +5,9 @@ import { RandomSource, Tensor, matmul, mat, qr } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { cholQR } from '../../engine/webgpu/cholqr';
 import { GpuOps } from '../../engine/webgpu/ops';
-import { withGpu } from './gpu';
+import { gpuAvailable, withGpu } from './gpu';
 
-let gpu: GpuContext | null = null;
+let gpu: GpuContext;
 let ops: GpuOps;
 withGpu((g) => {
   gpu = g;
@@ -43,9 +43,8 @@ function check(a: Tensor, q: Tensor, r: { data: Float64Array }) {
   expect(Math.sqrt(err / norm)).toBeLessThan(1e-5);
 }
 
-describe('CholeskyQR2 on WebGPU', () => {
+describe.skipIf(!gpuAvailable)('CholeskyQR2 on WebGPU', () => {
   it('orthonormalises a well-conditioned tall matrix and agrees with Householder R', async () => {
-    if (!gpu) return;
     const a = conditioned(300, 20, 10, 1);
     const { q, r, shifted } = await cholQR(ops, ops.upload(a));
     expect(shifted).toBe(false);
@@ -55,7 +54,6 @@ describe('CholeskyQR2 on WebGPU', () => {
   });
 
   it('takes shifted passes when κ(A)² exceeds float32 (κ = 1e5)', async () => {
-    if (!gpu) return;
     const a = conditioned(400, 16, 1e5, 2);
     const { q, r, shifted } = await cholQR(ops, ops.upload(a));
     expect(shifted).toBe(true);
@@ -63,7 +61,6 @@ describe('CholeskyQR2 on WebGPU', () => {
   });
 
   it('refuses a wide matrix', async () => {
-    if (!gpu) return;
     await expect(cholQR(ops, ops.upload(Tensor.zeros([3, 5])))).rejects.toThrow(/tall matrix \(m ≥ n\), got \[3×5\]/);
   });
 });

@@ -1,4 +1,4 @@
-// CP-ALS on the WebGPU device against TensorLy (shared/refs cp_rank4_25x35x45) and the CPU backend:
+// CP-ALS on the WebGPU device against TensorLy (test/refs cp_rank4_25x35x45) and the CPU backend:
 // the same best errors over restarts, the svd-init run's sweep count, exact recovery, 2-way and
 // 4-way tensors (the MTTKRP contraction order), normalized factors.
 import { describe, expect, it } from 'vitest';
@@ -7,9 +7,9 @@ import type { GpuContext } from '../../engine/webgpu/device';
 import { cpGpu } from '../../engine/webgpu/cp';
 import { MttkrpKernel } from '../../engine/webgpu/mttkrp';
 import { GpuOps } from '../../engine/webgpu/ops';
-import { refExpected as expected, refInput as input, relMax, withGpu } from './gpu';
+import { gpuAvailable, refExpected as expected, refInput as input, relMax, withGpu } from './gpu';
 
-let gpu: GpuContext | null = null;
+let gpu: GpuContext;
 let ops: GpuOps;
 let mk: MttkrpKernel;
 withGpu((g) => {
@@ -20,9 +20,8 @@ withGpu((g) => {
 
 const cpOpts = (over: Partial<CpOptions>): CpOptions => ({ rank: 4, init: 'svd', maxIter: 500, tol: 1e-10, normalize: false, random: new RandomSource(1), ...over });
 
-describe('CP-ALS on WebGPU', () => {
+describe.skipIf(!gpuAvailable)('CP-ALS on WebGPU', () => {
   it.each([4, 2])('rank %i: the best of svd init and 5 random restarts reaches the refs best error', async (rank) => {
-    if (!gpu) return;
     const x = input('cp_rank4_25x35x45');
     const ref = expected('cp_rank4_25x35x45');
     const r = (ref.results as { rank: number; best_relative_error: number }[]).find((e) => e.rank === rank)!;
@@ -35,7 +34,6 @@ describe('CP-ALS on WebGPU', () => {
   });
 
   it('svd init at rank 4: TensorLy\'s sweep count (±2) and the CPU\'s error and trace', async () => {
-    if (!gpu) return;
     const x = input('cp_rank4_25x35x45');
     const svdRun = (expected('cp_rank4_25x35x45').results[0].runs as { init: string; iterations: number }[]).find((r) => r.init === 'svd')!;
     const run = await cpGpu(ops, mk, x, cpOpts({}));
@@ -47,7 +45,6 @@ describe('CP-ALS on WebGPU', () => {
   });
 
   it('recovers exact CP tensors of order 2, 3 and 4, normalized or not, as the CPU does', async () => {
-    if (!gpu) return;
     for (const shape of [[9, 7], [6, 7, 8], [5, 4, 6, 3]]) {
       const clean = syntheticTensor({ kind: 'cp', shape, ranks: [3], noise: 0 }, new RandomSource(4)).tensor;
       for (const normalize of [false, true]) {
@@ -61,7 +58,6 @@ describe('CP-ALS on WebGPU', () => {
   });
 
   it('contracts MTTKRPs above an artificially small binding limit in windows (whole slabs and accumulated runs), with the same sweeps', async () => {
-    if (!gpu) return;
     const x = syntheticTensor({ kind: 'cp', shape: [6, 40, 8, 5], ranks: [3], noise: 0.01 }, new RandomSource(5)).tensor; // 38 KB
     // 4 KB bindings: the GEMM output T (6·40·8 × 3) goes in P-slab windows; contracting mode 1 of
     // (1 × 40 × 40 × 3)-shaped partials needs runs of S within one slab.
@@ -78,7 +74,6 @@ describe('CP-ALS on WebGPU', () => {
   });
 
   it('refuses rank 0, order-1 tensors and non-finite input, as the CPU does', async () => {
-    if (!gpu) return;
     await expect(cpGpu(ops, mk, Tensor.from([3], [1, 2, 3]), cpOpts({}))).rejects.toThrow(/order ≥ 2/);
     await expect(cpGpu(ops, mk, Tensor.zeros([3, 3]), cpOpts({ rank: 0 }))).rejects.toThrow(/rank must be a positive integer, got 0/);
   });

@@ -1,16 +1,15 @@
-// The GPU DCT (a product with the cosine matrix) against scipy's dctn (shared/refs dct_2d_13x22 and
+// The GPU DCT (a product with the cosine matrix) against scipy's dctn (test/refs dct_2d_13x22 and
 // dct_3d_12x20x18, odd sizes) and the CPU transform on other axes, at the refs' 1e-5 × max|c|.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { Tensor, dct, readNpy } from '../../engine';
+import { Tensor, dct } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { DctFftKernel } from '../../engine/webgpu/dct-fft';
 import { bluesteinTables } from '../../engine/webgpu/dct-four-step';
 import { dctGpu } from '../../engine/webgpu/transforms';
-import { gaussian, withGpu } from './gpu';
+import { gaussian, gpuAvailable, refNpy as npy, withGpu } from './gpu';
 
-let gpu: GpuContext | null = null;
+let gpu: GpuContext;
 let ops: GpuOps;
 let fft: DctFftKernel;
 withGpu((g) => {
@@ -19,13 +18,11 @@ withGpu((g) => {
   fft = new DctFftKernel(gpu, ops);
 });
 
-const npy = (c: string, f: string) => readNpy(new Uint8Array(readFileSync(new URL(`../../../shared/refs/cases/${c}/${f}`, import.meta.url))), f);
 const maxDiff = (a: Tensor, b: Tensor) => a.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.data[i]!)), 0);
 const peak = (t: Tensor) => t.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
-describe('WebGPU DCT', () => {
+describe.skipIf(!gpuAvailable)('WebGPU DCT', () => {
   it.each(['dct_2d_13x22', 'dct_3d_12x20x18'])('matches scipy.fft.dctn(norm="ortho") on %s over all axes, and inverts', async (c) => {
-    if (!gpu) return;
     const x = npy(c, 'input.npy');
     const want = npy(c, 'expected.npy');
     const got = await dctGpu(ops, x, {});
@@ -36,7 +33,6 @@ describe('WebGPU DCT', () => {
   });
 
   it.each([[[5, 7, 3], [1]], [[4, 1, 6], [0, 2]], [[9, 2], [-2]]])('equals the CPU on %j along axes %j', async (shape, axes) => {
-    if (!gpu) return;
     const x = gaussian(shape, 3);
     for (const inverse of [false, true]) {
       const want = dct(x, { axes, inverse });
@@ -45,7 +41,6 @@ describe('WebGPU DCT', () => {
   });
 
   it.each([[[3, 2]], [[5, 8]], [[2, 512]], [[3, 2048]]])('the FFT route (Makhoul) on %j equals the CPU and the cosine-matrix route, and inverts', async (shape) => {
-    if (!gpu) return;
     const x = gaussian(shape, shape[1]!);
     const spy = vi.spyOn(fft, 'transformLastAxis');
     for (const inverse of [false, true]) {
@@ -60,7 +55,6 @@ describe('WebGPU DCT', () => {
   });
 
   it('the FFT route on inner axes of 1024 and 300 (Bluestein), the matrix route on 2 and 200 (DCT_FFT_ABOVE = 256)', async () => {
-    if (!gpu) return;
     const x = gaussian([4, 1024, 3], 9);
     const want = dct(x, { axes: [1] });
     const spy = vi.spyOn(fft, 'transformLastAxis');
@@ -79,7 +73,6 @@ describe('WebGPU DCT', () => {
   // 7), 2048 (1000, 1001) — all in one workgroup per line — and 4096 (1500: 64·64), 8192 (3000:
   // 128·64) in four steps; odd and even n (Makhoul's permutation for odd n).
   it.each([3, 5, 6, 7, 1000, 1001, 1500, 3000])('Bluestein\'s FFT route for lines of %i equals the CPU both ways and inverts', async (n) => {
-    if (!gpu) return;
     const x = gaussian([3, n], n);
     const spy = vi.spyOn(fft, 'transformLastAxis');
     for (const inverse of [false, true]) {
@@ -111,7 +104,6 @@ describe('WebGPU DCT', () => {
   });
 
   it.each([[[2, 4096]], [[3, 8192]]])('the four-step FFT route on %j (lines beyond one workgroup) equals the CPU and inverts', async (shape) => {
-    if (!gpu) return;
     const x = gaussian(shape, shape[1]! + 1);
     const spy = vi.spyOn(fft, 'transformLastAxis');
     for (const inverse of [false, true]) {
@@ -125,7 +117,6 @@ describe('WebGPU DCT', () => {
   });
 
   it('the four-step route on a line of 2²⁰: a DCT-II basis vector transforms to √(n/2)·e_k (closed form) and back', async () => {
-    if (!gpu) return;
     const n = 2 ** 20;
     const k0 = 12345;
     // x_j = cos(πk0(2j+1)/2n) (in float64, rounded): orthonormal DCT-II gives y = √(n/2)·e_k0.
@@ -140,7 +131,6 @@ describe('WebGPU DCT', () => {
   });
 
   it('Bluestein\'s route a window of 16 lines of 300 at a time (windows start on 256-byte boundaries)', async () => {
-    if (!gpu) return;
     // N = 1024: 8 KiB of scratch per line; 160 KiB holds 20 lines, rounded down to 16 for alignment.
     const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 160 * 1024 } });
     const smallFft = new DctFftKernel(small.ctx, small);
@@ -153,7 +143,6 @@ describe('WebGPU DCT', () => {
   });
 
   it('the four-step route a window of lines at a time; lines whose complex form exceeds one binding are not taken', async () => {
-    if (!gpu) return;
     // 40 KiB: one complex line of 4096 (32 KiB) fits, the three lines (48 KiB real) do not.
     const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 40960 } });
     const smallFft = new DctFftKernel(small.ctx, small);
@@ -167,7 +156,6 @@ describe('WebGPU DCT', () => {
   });
 
   it('the FFT route on a tensor above the storage binding limit, a window of lines at a time', async () => {
-    if (!gpu) return;
     const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 8192 } });
     const smallFft = new DctFftKernel(small.ctx, small);
     const x = gaussian([3, 9, 512], 13); // 55 KB, lines of 2 KB
@@ -181,14 +169,12 @@ describe('WebGPU DCT', () => {
   });
 
   it('an axis with neither an FFT route nor a cosine matrix that fits a buffer is refused with the fix, before the host builds the matrix', async () => {
-    if (!gpu) return;
     // 64 KiB buffers: no 300×300 matrix (352 KiB), and no route by FFT (no kernel given).
     const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxBufferSize: 65536 } });
     await expect(dctGpu(small, gaussian([2, 300], 1), { axes: [1] })).rejects.toThrow(/the DCT along an axis of 300 has no FFT route on this device .* its 300×300 cosine matrix \(0\.3 MiB\) exceeds the largest buffer \(0\.1 MiB\); crop or pad the axis \(tensor\.slice, tensor\.pad\)/);
   });
 
   it('refuses an axis out of range, as the CPU does', async () => {
-    if (!gpu) return;
     await expect(dctGpu(ops, Tensor.zeros([3, 2]), { axes: [2] })).rejects.toThrow(/axis 2 is out of range for a 2-D input/);
   });
 });

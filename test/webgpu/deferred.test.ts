@@ -9,13 +9,10 @@ import { OutputCache, RandomSource, Tensor, cpuBackend, dct, loadGraph, runGraph
 import { GpuOps } from '../../engine/webgpu/ops';
 import { dctGpu } from '../../engine/webgpu/transforms';
 import { registry } from '../../nodes';
-import { gaussian, gpuOrNull, relMax } from './gpu';
+import { gaussian, gpuAvailable, relMax } from './gpu';
 
-let backend: WebGpuBackend | null = null;
+let backend: WebGpuBackend;
 beforeAll(async () => {
-  const probe = await gpuOrNull();
-  if (!probe) return;
-  probe.device.destroy();
   backend = await WebGpuBackend.create(create([]), 'corespace deferred tests');
 });
 afterAll(() => backend?.destroy());
@@ -57,9 +54,8 @@ const doc: GraphDoc = (() => {
 
 const run = (b: Backend, extra: Partial<RunOptions> = {}) => runGraph(doc, { registry, backend: b, files, output: { write: async (n) => n }, ...extra });
 
-describe('results left on the device', () => {
+describe.skipIf(!gpuAvailable)('results left on the device', () => {
   it('transforms that feed only GPU nodes are never read back, and give the CPU results', async () => {
-    if (!backend) return;
     const stats = () => ({ ...backend!.ops.stats });
     const before = stats();
     const gpu = await run(backend, { targets: ['m'] });
@@ -82,7 +78,6 @@ describe('results left on the device', () => {
   });
 
   it('Tucker, TT-SVD (of a reshape), CP-ALS and a randomized SVD of deferred DCTs give the CPU results', async () => {
-    if (!backend) return;
     const [gpu, cpu] = [await run(backend), await run(cpuBackend)];
     expect(gpu.status).toBe('success');
     const relError = (g: typeof gpu, id: string) => (g.outputs.get(id)!.info as Metrics).relError.value;
@@ -93,7 +88,6 @@ describe('results left on the device', () => {
   });
 
   it('a result left on a lost device is computed again by the next run, and reading it says why it cannot be', async () => {
-    if (!backend) return;
     const cache = new OutputCache();
     const first = await run(backend, { cache, targets: ['w'] });
     const d = first.outputs.get('d')!.tensor as Tensor;
@@ -109,7 +103,6 @@ describe('results left on the device', () => {
   });
 
   it('pinned results stay within the cache cap: beyond it results are read back at once, and the pinned ones stay right', async () => {
-    if (!backend) return;
     const ops = new GpuOps(backend.ops.ctx, 5000); // room for two 2.4 KB tensors, pinned or not
     ops.defer = true;
     const xs = [4, 5, 6].map((seed) => gaussian([600], seed));
@@ -122,7 +115,6 @@ describe('results left on the device', () => {
   });
 
   it('a deferred input holding Inf is refused by the next GPU node with the index, as a host one is', async () => {
-    if (!backend) return;
     // Finite input whose DCT overflows float32: the DC coefficient of each row is ½·4·3e38.
     const y = await backend.dct(Tensor.fill([2, 4], 3e38), { axes: [1] });
     expect(y.materialized).toBe(false);

@@ -1,4 +1,4 @@
-// The WebGPU DWT against PyWavelets (shared/refs: all 9 packed results, 1-D to 3-D, haar/db2/db4/
+// The WebGPU DWT against PyWavelets (test/refs: all 9 packed results, 1-D to 3-D, haar/db2/db4/
 // sym4, several levels, a subset of axes) at the refs' 1e-5 × max|c|, its inverse, short lines
 // (shorter than the filter), and the CPU transform.
 import { describe, expect, it } from 'vitest';
@@ -6,9 +6,9 @@ import { Tensor, dwt, type Wavelet } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { DwtKernel, dwtGpu } from '../../engine/webgpu/dwt';
 import { GpuOps } from '../../engine/webgpu/ops';
-import { gaussian, refExpected as expected, refNpy as npy, relMax, withGpu } from './gpu';
+import { gaussian, gpuAvailable, refExpected as expected, refNpy as npy, relMax, withGpu } from './gpu';
 
-let gpu: GpuContext | null = null;
+let gpu: GpuContext;
 let ops: GpuOps;
 let kernel: DwtKernel;
 withGpu((g) => {
@@ -23,9 +23,8 @@ for (const c of ['dwt_1d_384', 'dwt_2d_64x96', 'dwt_3d_16x24x32']) {
   for (const [key, r] of Object.entries(expected(c).results as Record<string, { wavelet: Wavelet; level: number; axes: number[] }>)) cases.push([c, key, r.wavelet, r.level, r.axes]);
 }
 
-describe('WebGPU DWT', () => {
+describe.skipIf(!gpuAvailable)('WebGPU DWT', () => {
   it.each(cases)('%s %s equals pywt (packed) and inverts', async (c, key, wavelet, levels, axes) => {
-    if (!gpu) return;
     const x = npy(c, 'input.npy');
     const opts = { wavelet, levels, ...(axes ? { axes } : {}) };
     const y = await dwtGpu(ops, kernel, x, opts);
@@ -34,7 +33,6 @@ describe('WebGPU DWT', () => {
   });
 
   it('equals the CPU where lines get shorter than the filter (db4 on 16, 3 levels: lines of 4 and 2)', async () => {
-    if (!gpu) return;
     const x = gaussian([16, 3, 8], 2);
     for (const inverse of [false, true]) {
       const opts = { wavelet: 'db4' as const, levels: 3, axes: [0, 2], inverse };
@@ -43,7 +41,6 @@ describe('WebGPU DWT', () => {
   });
 
   it('takes tensors above an artificially small binding limit a window at a time, along every axis, equal to the CPU', async () => {
-    if (!gpu) return;
     const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 4096 } });
     const smallKernel = new DwtKernel({ ...gpu, limits: small.ctx.limits }, small.pool);
     const x = gaussian([16, 24, 8], 3); // 12 KB: windows of slabs; levels along axis 0 between transposes
@@ -64,7 +61,6 @@ describe('WebGPU DWT', () => {
   });
 
   it('refuses axes not divisible by 2^levels, naming the pad', async () => {
-    if (!gpu) return;
     await expect(dwtGpu(ops, kernel, Tensor.zeros([24, 20]), { wavelet: 'haar', levels: 3 })).rejects.toThrow(/3 levels of periodized DWT need axis 1 of \[24×20\] divisible by 8, but it has 20; pad it to 24/);
   });
 });

@@ -1,15 +1,14 @@
 // The WebGPU FWHT against the CPU transform (the definition) and the refs' arrays (scipy's
 // hadamard(n)/√n, and the sequency order), at the refs' tolerance of 1e-5 × max|coefficient|.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RandomSource, Tensor, readNpy, wht } from '../../engine';
+import { RandomSource, Tensor, wht } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { FwhtKernel } from '../../engine/webgpu/fwht';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { whtGpu } from '../../engine/webgpu/transforms';
-import { gaussian, withGpu } from './gpu';
+import { gaussian, gpuAvailable, refNpy, withGpu } from './gpu';
 
-let gpu: GpuContext | null = null;
+let gpu: GpuContext;
 let kernel: FwhtKernel;
 let ops: GpuOps;
 withGpu((g) => {
@@ -18,13 +17,12 @@ withGpu((g) => {
   ops = new GpuOps(gpu);
 });
 
-const refs = (f: string, c = 'wht_1d_512') => readNpy(new Uint8Array(readFileSync(new URL(`../../../shared/refs/cases/${c}/${f}`, import.meta.url))), f);
+const refs = (f: string, c = 'wht_1d_512') => refNpy(c, f);
 const maxDiff = (a: Tensor, b: Tensor) => a.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.data[i]!)), 0);
 const peak = (t: Tensor) => t.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
-describe('WebGPU FWHT', () => {
+describe.skipIf(!gpuAvailable)('WebGPU FWHT', () => {
   it('matches scipy on wht_1d_512, natural and sequency order', async () => {
-    if (!gpu) return;
     const x = refs('input.npy');
     for (const [order, file] of [['natural', 'expected.npy'], ['sequency', 'expected_sequency.npy']] as const) {
       const want = refs(file);
@@ -38,7 +36,6 @@ describe('WebGPU FWHT', () => {
     [[5, 1]],
     [[2, 3, 8]],
   ])('equals the CPU transform along the last axis of %j', async (shape) => {
-    if (!gpu) return;
     const x = new Tensor(shape);
     new RandomSource(shape.length).fillNormal(x.data);
     const want = wht(x, { axes: [-1] });
@@ -48,7 +45,6 @@ describe('WebGPU FWHT', () => {
   });
 
   it('matches scipy on wht_2d_32x64 over both axes (natural and sequency) and inverts', async () => {
-    if (!gpu) return;
     const x = refs('input.npy', 'wht_2d_32x64');
     for (const [order, file] of [['natural', 'expected.npy'], ['sequency', 'expected_sequency.npy']] as const) {
       const want = refs(file, 'wht_2d_32x64');
@@ -59,7 +55,6 @@ describe('WebGPU FWHT', () => {
   });
 
   it('equals the CPU along inner axes and on lines longer than one pass (16384 = 4 × 4096)', async () => {
-    if (!gpu) return;
     for (const [shape, axes] of [[[4, 8, 2], [1]], [[2, 16, 4], [0, 1]], [[3, 16384], [1]]] as const) {
       const x = gaussian([...shape], 7);
       const want = wht(x, { axes: [...axes] });
@@ -68,7 +63,6 @@ describe('WebGPU FWHT', () => {
   });
 
   it('tensors above the storage binding limit: lines, inner axes and axis 0 in windows equal the CPU', async () => {
-    if (!gpu) return;
     const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 40960 } });
     const smallKernel = new FwhtKernel({ ...gpu, limits: small.ctx.limits }, small.pool);
     const x = gaussian([8, 32, 64], 11); // 64 KB
@@ -86,7 +80,6 @@ describe('WebGPU FWHT', () => {
   });
 
   it('refuses lengths that are not powers of two (naming the pad), and sequency order beyond one pass', async () => {
-    if (!gpu) return;
     await expect(kernel.transformLastAxis(Tensor.zeros([2, 12]))).rejects.toThrow(/power-of-two last axis, but \[2×12\] ends in 12/);
     await expect(whtGpu(ops, kernel, Tensor.zeros([2, 12]), {})).rejects.toThrow(/axis 1 of \[2×12\] has 12; pad it to 16 with a tensor.pad node first/);
     await expect(whtGpu(ops, kernel, Tensor.zeros([8192]), { order: 'sequency' })).rejects.toThrow(/sequency order on lines of up to 4096, got 8192/);

@@ -7,9 +7,9 @@ import type { GpuContext } from '../../engine/webgpu/device';
 import { GemmKernel, splitKChunks } from '../../engine/webgpu/gemm';
 import { NaiveGemm } from '../../engine/webgpu/gemm-naive';
 import { readFileSync } from 'node:fs';
-import { gaussian, withGpu } from './gpu';
+import { gaussian, gpuAvailable, withGpu } from './gpu';
 
-let gpu: GpuContext | null = null;
+let gpu: GpuContext;
 let kernel: GemmKernel;
 
 withGpu((g) => {
@@ -17,13 +17,12 @@ withGpu((g) => {
   kernel = new GemmKernel(gpu);
 });
 
-describe('WebGPU GEMM', () => {
+describe.skipIf(!gpuAvailable)('WebGPU GEMM', () => {
   it('the engine reads the kernels in shaders/ (run npm run build:shaders after editing them)', () => {
     expect(readFileSync(new URL('../../engine/webgpu/wgsl.generated.ts', import.meta.url), 'utf8')).toBe(shadersModuleText());
   });
 
   it('the untiled reference product (the benchmark\'s baseline) equals the CPU and the tiled kernel', async () => {
-    if (!gpu) return;
     const naive = new NaiveGemm(gpu);
     for (const [m, k, n] of [[1, 1, 1], [37, 70, 19], [128, 64, 96]] as const) {
       const a = gaussian([m, k], m);
@@ -39,7 +38,6 @@ describe('WebGPU GEMM', () => {
   });
 
   it('reports its adapter', () => {
-    if (!gpu) return;
     expect(gpu.adapter.length).toBeGreaterThan(0);
     expect(gpu.limits.maxStorageBufferBindingSize).toBeGreaterThan(0);
   });
@@ -53,7 +51,6 @@ describe('WebGPU GEMM', () => {
     [1, 130, 33],
     [200, 150, 129],
   ])('%i×%i · %i×… matches the CPU, with every transpose combination', async (m, k, n) => {
-    if (!gpu) return;
     for (const transA of [false, true])
       for (const transB of [false, true]) {
         const a = gaussian(transA ? [k, m] : [m, k], m + k);
@@ -72,7 +69,6 @@ describe('WebGPU GEMM', () => {
     [70, 9000, 3],
     [1, 12289, 65],
   ])('split-K (%i×%i · …×%i: few output tiles, long K, a remainder) matches the CPU with every transpose combination', async (m, k, n) => {
-    if (!gpu) return;
     expect(splitKChunks(m, n, k)).toBeGreaterThan(1);
     for (const transA of [false, true])
       for (const transB of [false, true]) {
@@ -86,7 +82,6 @@ describe('WebGPU GEMM', () => {
   });
 
   it('reuses its buffers: a second product of the same sizes allocates nothing', async () => {
-    if (!gpu) return;
     const a = gaussian([40, 30], 3);
     const b = gaussian([30, 20], 4);
     await kernel.matmul(a, b);
@@ -100,7 +95,6 @@ describe('WebGPU GEMM', () => {
   });
 
   it('times products on device-resident operands', async () => {
-    if (!gpu) return;
     const { wallMs, gpuMs } = await kernel.timeDispatches(gaussian([64, 64], 1), gaussian([64, 64], 2), 4);
     expect(wallMs).toBeGreaterThan(0);
     expect(Number.isFinite(wallMs)).toBe(true);
@@ -113,7 +107,6 @@ describe('WebGPU GEMM', () => {
   });
 
   it('multiplies operands above the storage binding limit a window at a time (rows, K blocks, batches)', async () => {
-    if (!gpu) return;
     // An artificial 8 KiB binding limit: A and C below are larger and are bound in windows.
     const small = new GemmKernel({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 8192 } });
     const a = gaussian([300, 20], 1);
@@ -129,7 +122,6 @@ describe('WebGPU GEMM', () => {
   });
 
   it('refuses mismatched shapes, and operands above the buffer size limit', async () => {
-    if (!gpu) return;
     await expect(kernel.matmul(Tensor.zeros([2, 3]), Tensor.zeros([4, 2]))).rejects.toThrow(/inner sizes differ \(2×3 · 4×2\)/);
     const tiny = new GemmKernel({ ...gpu, limits: { ...gpu.limits, maxBufferSize: 64 } });
     await expect(tiny.matmul(Tensor.zeros([8, 8]), Tensor.zeros([8, 8]))).rejects.toThrow(/A needs 256 bytes, above this device's buffer size limit of 64 bytes/);

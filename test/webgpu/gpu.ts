@@ -1,30 +1,45 @@
 // One Dawn device per test file (Dawn and worker threads don't mix; vitest runs files in forks).
-// Outside CI a machine without an adapter skips the GPU tests with a notice; in CI that is a
-// failure, because CI installs the software Vulkan driver (scripts/setup-system.sh).
-import { readFileSync } from 'node:fs';
+// Whether this machine has an adapter is decided once per file, before its tests are collected (the
+// top-level await below), so that the files put their suites under `describe.skipIf(!gpuAvailable)`:
+// outside CI a machine without an adapter reports the GPU tests as skipped, with a notice; in CI that
+// is a failure, because CI installs the software Vulkan driver (scripts/setup-system.sh).
 import { afterAll, beforeAll } from 'vitest';
 import { create, globals } from 'webgpu';
-import { RandomSource, Tensor, readNpy } from '../../engine';
-import { acquireDevice, type GpuContext } from '../../engine/webgpu/device';
+import { RandomSource, Tensor } from '../../engine';
+import { acquireDevice, WebGpuUnavailableError, type GpuContext } from '../../engine/webgpu/device';
+
+export { refExpected, refInput, refNpy } from '../refs/refs';
 
 Object.assign(globalThis, globals);
 
-export async function gpuOrNull(): Promise<GpuContext | null> {
+/** Dawn, if it offers an adapter (asked as acquireDevice asks; no device is created here). The one
+ * instance is kept for withGpu: Dawn tears an instance down when it is garbage-collected. */
+async function probe(): Promise<GPU | null> {
+  let why: Error;
   try {
-    return await acquireDevice(create([]), 'corespace tests');
+    const provider = create([]);
+    if (await provider.requestAdapter({ powerPreference: 'high-performance' })) return provider;
+    why = new WebGpuUnavailableError('no adapter found (no GPU, and no software Vulkan driver)');
   } catch (e) {
-    if (process.env.CI) throw e;
-    console.warn(`WebGPU tests not run here: ${(e as Error).message}`);
-    return null;
+    why = e as Error;
   }
+  if (process.env.CI) throw why;
+  console.warn(`WebGPU tests skipped here: ${why.message}`);
+  return null;
 }
 
-/** One device for the test file: acquired before its tests (then `setup` runs), destroyed after. */
+const provider = await probe();
+
+/** Whether this machine has a WebGPU adapter (in CI always true: without one this module throws). */
+export const gpuAvailable = provider !== null;
+
+/** One device for the test file: acquired before its tests (then `setup` runs), destroyed after. A
+ * file whose suites are all skipped (no adapter) runs no hooks, so nothing is acquired then. */
 export function withGpu(setup: (gpu: GpuContext) => void): void {
-  let gpu: GpuContext | null = null;
+  let gpu: GpuContext | undefined;
   beforeAll(async () => {
-    gpu = await gpuOrNull();
-    if (gpu) setup(gpu);
+    gpu = await acquireDevice(provider ?? undefined, 'corespace tests');
+    setup(gpu);
   });
   afterAll(() => gpu?.device.destroy());
 }
@@ -47,12 +62,3 @@ export function relMax(a: Tensor, b: Tensor): number {
   }
   return s === 0 ? d : d / s;
 }
-
-const refs = new URL('../../../shared/refs/cases/', import.meta.url);
-
-/** A .npy of a reference case in shared/refs (e.g. refNpy('dct_2d_13x22', 'input.npy')). */
-export const refNpy = (c: string, f: string): Tensor => readNpy(new Uint8Array(readFileSync(new URL(`${c}/${f}`, refs))), `${c}/${f}`);
-/** A reference case's input tensor. */
-export const refInput = (c: string): Tensor => refNpy(c, 'input.npy');
-/** A reference case's expected.json. */
-export const refExpected = (c: string): any => JSON.parse(readFileSync(new URL(`${c}/expected.json`, refs), 'utf8'));

@@ -5,23 +5,22 @@ import { describe, expect, it } from 'vitest';
 import { Tensor, matmul, modeProduct, permute, unfold } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
-import { gaussian, withGpu, relMax } from './gpu';
+import { gaussian, gpuAvailable, relMax, withGpu } from './gpu';
 
-let gpu: GpuContext | null = null;
+let gpu: GpuContext;
 let ops: GpuOps;
 withGpu((g) => {
   gpu = g;
   ops = new GpuOps(gpu);
 });
 
-describe('WebGPU resident ops', () => {
+describe.skipIf(!gpuAvailable)('WebGPU resident ops', () => {
   it.each([
     [[5, 7], [1, 0]],
     [[3, 4, 5], [2, 0, 1]],
     [[2, 1, 3, 4], [3, 1, 0, 2]],
     [[2, 3, 2, 3, 2, 3, 2, 2], [7, 6, 5, 4, 3, 2, 1, 0]],
   ])('permute %j by %j equals numpy.transpose bit for bit', async (shape, perm) => {
-    if (!gpu) return;
     const x = gaussian(shape, 1);
     const got = await ops.read(ops.permute(ops.upload(x), perm));
     const want = permute(x, perm);
@@ -30,7 +29,6 @@ describe('WebGPU resident ops', () => {
   });
 
   it('permute covers more than 65535 workgroups (a 2-D grid)', async () => {
-    if (!gpu) return;
     const x = gaussian([257, 65537], 2); // 16.8 M entries: 65 794 workgroups of 256
     const got = await ops.read(ops.permute(ops.upload(x), [1, 0]));
     const want = permute(x, [1, 0]);
@@ -40,7 +38,6 @@ describe('WebGPU resident ops', () => {
   });
 
   it('mode products on every mode, both directions, match the CPU', async () => {
-    if (!gpu) return;
     const x = gaussian([6, 9, 5, 4], 3);
     for (let mode = 0; mode < 4; mode++) {
       const u = gaussian([x.shape[mode]!, 3], 10 + mode);
@@ -53,7 +50,6 @@ describe('WebGPU resident ops', () => {
   });
 
   it('a batched mode product over more than 65535 matrices (dispatched in chunks)', async () => {
-    if (!gpu) return;
     const x = gaussian([70000, 3, 2], 4);
     const u = gaussian([3, 2], 5);
     const got = await ops.read(ops.ttm(ops.upload(x), ops.upload(u), 1, true));
@@ -61,7 +57,6 @@ describe('WebGPU resident ops', () => {
   });
 
   it('Gram matrices of every unfolding match the CPU', async () => {
-    if (!gpu) return;
     const x = gaussian([7, 5, 1, 6], 6);
     for (let mode = 0; mode < 4; mode++) {
       const g = await ops.read(ops.gram(ops.upload(x), mode));
@@ -71,7 +66,6 @@ describe('WebGPU resident ops', () => {
   });
 
   it('writes α·X ×ₙ U + β·C into C (the residual in one pass) and sums squares in float64', async () => {
-    if (!gpu) return;
     const core = gaussian([2, 3, 4], 7);
     const u = gaussian([5, 3], 8);
     const c = gaussian([2, 5, 4], 9);
@@ -87,7 +81,6 @@ describe('WebGPU resident ops', () => {
   });
 
   it('batched mode products, Gram matrices and sums of squares above an artificially small binding limit equal the unwindowed ones', async () => {
-    if (!gpu) return;
     const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 8192 } });
     const x = gaussian([40, 30, 12], 5); // 57.6 KB
     const u = gaussian([30, 4], 6);

@@ -7,16 +7,15 @@ import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { dctGpu } from '../../engine/webgpu/transforms';
 import { tuckerGpu } from '../../engine/webgpu/tucker';
-import { gaussian, relMax, withGpu } from './gpu';
+import { gaussian, gpuAvailable, relMax, withGpu } from './gpu';
 
-let gpu: GpuContext | null = null;
+let gpu: GpuContext;
 withGpu((g) => void (gpu = g));
 
 const opts = (): TuckerOptions => ({ ranks: [3, 3, 3], method: 'hooi', init: 'svd', maxIter: 20, tol: 1e-8, random: new RandomSource(1) });
 
-describe('device-resident tensors between calls', () => {
+describe.skipIf(!gpuAvailable)('device-resident tensors between calls', () => {
   it('a rank sweep uploads its input once and gets the results of fresh uploads', async () => {
-    if (!gpu) return;
     const ops = new GpuOps(gpu);
     const x = syntheticTensor({ kind: 'tucker', shape: [30, 20, 10], ranks: [3, 3, 3], noise: 0.01 }, new RandomSource(2)).tensor;
     const first = await tuckerGpu(ops, x, opts());
@@ -29,7 +28,6 @@ describe('device-resident tensors between calls', () => {
   });
 
   it('a DCT of a DCT\'s output starts on the device and still equals the CPU', async () => {
-    if (!gpu) return;
     const ops = new GpuOps(gpu);
     const x = gaussian([10, 12, 14], 3);
     const y = await dctGpu(ops, x, {});
@@ -43,7 +41,6 @@ describe('device-resident tensors between calls', () => {
   });
 
   it('past its cap the cache drops the least recently used copies, and results stay right', async () => {
-    if (!gpu) return;
     const ops = new GpuOps(gpu, 3000); // room for one 2.4 KB tensor
     const a = gaussian([600], 4);
     const b = gaussian([600], 5);

@@ -1,27 +1,23 @@
-// Randomized SVD on the GPU against LAPACK's singular values (shared/refs svd_decay_240x180) and
+// Randomized SVD on the GPU against LAPACK's singular values (test/refs svd_decay_240x180) and
 // the identities of an SVD (orthonormal factors, reconstruction of the rank-k part).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RandomSource, Tensor, matmul, readNpy, syntheticTensor, truncatedSvd, type Mat } from '../../engine';
+import { RandomSource, Tensor, matmul, syntheticTensor, truncatedSvd, type Mat } from '../../engine';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { randomizedSvdGpu, truncatedSvdGpu } from '../../engine/webgpu/rsvd';
-import { withGpu } from './gpu';
+import { gpuAvailable, refExpected, refInput, withGpu } from './gpu';
 
-let gpu: GpuContext | null = null;
+let gpu: GpuContext;
 let ops: GpuOps;
 withGpu((g) => {
   gpu = g;
   ops = new GpuOps(gpu);
 });
 
-const refs = new URL('../../../shared/refs/cases/svd_decay_240x180/', import.meta.url);
-
-describe('randomized SVD on WebGPU', () => {
+describe.skipIf(!gpuAvailable)('randomized SVD on WebGPU', () => {
   it('finds the top-20 singular values of svd_decay_240x180 to float32 accuracy', async () => {
-    if (!gpu) return;
-    const a = readNpy(new Uint8Array(readFileSync(new URL('input.npy', refs))), 'input.npy');
-    const want = JSON.parse(readFileSync(new URL('expected.json', refs), 'utf8')).top_singular_values as number[];
+    const a = refInput('svd_decay_240x180');
+    const want = refExpected('svd_decay_240x180').top_singular_values as number[];
     const { u, s, v } = await randomizedSvdGpu(ops, ops.upload(a), { rank: 20, oversample: 10, powerIters: 4, random: new RandomSource(3) });
     want.forEach((x, i) => expect(Math.abs(s[i]! - x) / x).toBeLessThan(1e-4));
     for (const f of [u, v].map(toTensor)) {
@@ -33,7 +29,6 @@ describe('randomized SVD on WebGPU', () => {
   });
 
   it('decompose.svd randomized: the same rank choice, spectrum and truncation error as the CPU backend', async () => {
-    if (!gpu) return;
     const x = syntheticTensor({ kind: 'tucker', shape: [300, 70, 2], ranks: [6, 6, 2], noise: 0.01 }, new RandomSource(4)).tensor;
     const opts = { rank: 6, method: 'randomized' as const, oversample: 8, powerIters: 3, mode: 1 };
     const cpu = truncatedSvd(x, { ...opts, random: new RandomSource(11) });
@@ -47,7 +42,6 @@ describe('randomized SVD on WebGPU', () => {
   });
 
   it('a matrix above an artificially small storage binding limit: the same factorization, in windows', async () => {
-    if (!gpu) return;
     const x = syntheticTensor({ kind: 'tucker', shape: [200, 90], ranks: [5, 5], noise: 0.01 }, new RandomSource(6)).tensor; // 72 KB
     const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 16384 } });
     const opts = { rank: 5, method: 'randomized' as const, oversample: 5, powerIters: 2 };
@@ -58,7 +52,6 @@ describe('randomized SVD on WebGPU', () => {
   });
 
   it('decompose.svd exact on the WebGPU backend is the CPU Jacobi SVD', async () => {
-    if (!gpu) return;
     const x = syntheticTensor({ kind: 'gaussian', shape: [30, 20], ranks: [], noise: 0 }, new RandomSource(5)).tensor;
     const opts = { rank: 5, method: 'exact' as const, oversample: 0, powerIters: 0, random: new RandomSource(1) };
     expect((await truncatedSvdGpu(ops, x, opts)).spectrum).toEqual(truncatedSvd(x, opts).spectrum);

@@ -1,4 +1,4 @@
-// TT-SVD on the WebGPU device against TensorLy and Oseledets' eps rule (shared/refs), and against
+// TT-SVD on the WebGPU device against TensorLy and Oseledets' eps rule (test/refs), and against
 // the CPU on a tensor large enough that the device's Gram route is taken.
 import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, syntheticTensor, tt } from '../../engine';
@@ -6,9 +6,9 @@ import { ttReconstruct } from '../../engine/decomp/tt';
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { ttGpu } from '../../engine/webgpu/tt';
-import { gaussian, refExpected as expected, refInput as input, withGpu } from './gpu';
+import { gaussian, gpuAvailable, refExpected as expected, refInput as input, withGpu } from './gpu';
 
-let gpu: GpuContext | null = null;
+let gpu: GpuContext;
 let ops: GpuOps;
 withGpu((g) => {
   gpu = g;
@@ -16,10 +16,9 @@ withGpu((g) => {
 });
 
 
-describe('TT-SVD on WebGPU', () => {
+describe.skipIf(!gpuAvailable)('TT-SVD on WebGPU', () => {
   for (const name of ['tt_sincos_6x6x6x6x6', 'tt_random_rank1-2-3-2-1_8x9x10x11']) {
     it(`${name}: TensorLy's ranks and errors (within 1e-6) at fixed ranks; the refs' ranks for eps`, async () => {
-      if (!gpu) return;
       const ref = expected(name);
       for (const e of ref.tensorly_tensor_train as { rank_arg: number | number[]; tt_ranks: number[]; relative_error: number; core_shapes: number[][] }[]) {
         const r = await ttGpu(ops, input(name), { maxRank: e.rank_arg });
@@ -36,7 +35,6 @@ describe('TT-SVD on WebGPU', () => {
   }
 
   it('the device Gram route (first unfolding 80 × 46080) gives the CPU\'s ranks and error', async () => {
-    if (!gpu) return;
     const x = syntheticTensor({ kind: 'tt', shape: [80, 48, 40, 24], ranks: [3, 4, 3], noise: 0.01 }, new RandomSource(4)).tensor;
     const cpu = tt(x, { maxRank: [3, 4, 3] });
     const got = await ttGpu(ops, x, { maxRank: [3, 4, 3] });
@@ -54,7 +52,6 @@ describe('TT-SVD on WebGPU', () => {
   });
 
   it('reconstructs exactly at full ranks; a 1-D tensor is one core', async () => {
-    if (!gpu) return;
     const x = gaussian([3, 4, 5], 2);
     const r = await ttGpu(ops, x, { maxRank: 100 });
     expect(r.ranks).toEqual([1, 3, 5, 1]);

@@ -1,5 +1,5 @@
 // Tucker on the WebGPU device (Dawn; lavapipe without a GPU) against TensorLy's results in
-// shared/refs and against the CPU backend, the definition of the op. Tolerances: the decomposition
+// test/refs and against the CPU backend, the definition of the op. Tolerances: the decomposition
 // issue's (errors within 1e-4 of TensorLy's, the same sweep counts within ±2 where the error
 // settles above 1e-3), and float32 agreement with the CPU's float64 sweeps.
 import { describe, expect, it } from 'vitest';
@@ -7,9 +7,9 @@ import { RandomSource, Tensor, matmul, syntheticTensor, tucker, type TuckerOptio
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { tuckerGpu } from '../../engine/webgpu/tucker';
-import { refExpected as expected, refInput as input, relMax, withGpu } from './gpu';
+import { gpuAvailable, refExpected as expected, refInput as input, relMax, withGpu } from './gpu';
 
-let gpu: GpuContext | null = null;
+let gpu: GpuContext;
 let ops: GpuOps;
 withGpu((g) => {
   gpu = g;
@@ -27,11 +27,10 @@ function orthogonalityError(u: Tensor): number {
   return worst;
 }
 
-describe('Tucker on WebGPU against TensorLy (shared/refs)', () => {
+describe.skipIf(!gpuAvailable)('Tucker on WebGPU against TensorLy (test/refs)', () => {
   for (const name of ['tucker_lowrank_36x44x52', 'tucker_smooth_24cube', 'tucker_conv_48x24x3x3']) {
     for (const r of expected(name).results as { rank: number[]; hooi_relative_error: number; hosvd_relative_error: number; hooi_iterations: number }[]) {
       it(`${name} ranks (${r.rank.join(',')}): HOOI and HOSVD errors within 1e-4, sweep counts, orthonormal factors`, async () => {
-        if (!gpu) return;
         const x = input(name);
         const hooi = await tuckerGpu(ops, x, opts({ ranks: r.rank }));
         const hosvd = await tuckerGpu(ops, x, opts({ ranks: r.rank, method: 'hosvd' }));
@@ -49,7 +48,6 @@ describe('Tucker on WebGPU against TensorLy (shared/refs)', () => {
   }
 
   it('eps picks the refs ranks (chosen in float64) and meets the target', async () => {
-    if (!gpu) return;
     for (const name of ['tucker_lowrank_36x44x52', 'tucker_smooth_24cube']) {
       for (const e of expected(name).eps_hosvd as { tol: number; ranks: number[]; hosvd_relative_error_at_ranks: number }[]) {
         const r = await tuckerGpu(ops, input(name), opts({ eps: e.tol, method: 'hosvd' }));
@@ -60,7 +58,6 @@ describe('Tucker on WebGPU against TensorLy (shared/refs)', () => {
   });
 
   it('Tucker-2 on modes 0, 1 of the conv kernel equals TensorLy partial_tucker', async () => {
-    if (!gpu) return;
     const t2 = expected('tucker_conv_48x24x3x3').tucker2_modes_0_1;
     const r = await tuckerGpu(ops, input('tucker_conv_48x24x3x3'), opts({ ranks: [12, 6], modes: [0, 1] }));
     expect(r.core.shape).toEqual(t2.core_shape);
@@ -69,9 +66,8 @@ describe('Tucker on WebGPU against TensorLy (shared/refs)', () => {
   });
 });
 
-describe('Tucker on WebGPU against the CPU backend', () => {
+describe.skipIf(!gpuAvailable)('Tucker on WebGPU against the CPU backend', () => {
   it('the same subspaces and errors as the CPU on a noisy low-rank 4-D tensor with a size-1 mode', async () => {
-    if (!gpu) return;
     const x = syntheticTensor({ kind: 'tucker', shape: [17, 1, 70, 9], ranks: [3, 1, 4, 2], noise: 0.02 }, new RandomSource(5)).tensor;
     for (const init of ['svd', 'random'] as const) {
       const cpu = tucker(x, opts({ ranks: [3, 1, 4, 2], init, random: new RandomSource(9) }));
@@ -91,7 +87,6 @@ describe('Tucker on WebGPU against the CPU backend', () => {
   });
 
   it('reconstructs exactly at full ranks', async () => {
-    if (!gpu) return;
     const x = new Tensor([6, 5, 7]);
     new RandomSource(3).fillNormal(x.data);
     const r = await tuckerGpu(ops, x, opts({ ranks: [6, 5, 7] }));
@@ -99,7 +94,6 @@ describe('Tucker on WebGPU against the CPU backend', () => {
   });
 
   it('decomposes a tensor above the storage binding limit in windows, with the same result', async () => {
-    if (!gpu) return;
     const x = syntheticTensor({ kind: 'tucker', shape: [30, 26, 22], ranks: [3, 4, 2], noise: 0.01 }, new RandomSource(8)).tensor; // 68.6 KB
     const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 16384 } });
     const want = await tuckerGpu(ops, x, opts({ ranks: [3, 4, 2] }));
@@ -110,7 +104,6 @@ describe('Tucker on WebGPU against the CPU backend', () => {
   });
 
   it('refuses a tensor above the device\'s buffer size limit, naming the sizes', async () => {
-    if (!gpu) return;
     const small = new GpuOps({ ...gpu, limits: { ...gpu.limits, maxBufferSize: 1024 } });
     await expect(tuckerGpu(small, new Tensor([10, 10, 10]), opts({ ranks: [2, 2, 2] }))).rejects.toThrow(/tucker input \[10×10×10\] needs 4000 bytes in one buffer, above this device's buffer size limit of 1024 bytes/);
   });
