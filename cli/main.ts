@@ -1,20 +1,22 @@
 // The `corespace` command: run, validate and nodes. Returns the exit code instead of exiting, so
 // tests can call it in-process.
 import { parseArgs } from 'node:util';
-import { formatProblem, validateGraph } from '../engine';
+import { formatProblem, printable, validateGraph } from '../engine';
 import { registry } from '../nodes';
 import { catalogue, catalogueText } from './catalogue';
 import { loadFile, runCommand, type Io } from './run-command';
 
 const USAGE = `usage:
   corespace run GRAPH.json [--out DIR] [--backend auto|cpu|webgpu] [--set NODE.PARAM=VALUE]…
-                           [--targets ID,…] [--seed N] [--json]
+                           [--targets ID,…] [--seed N] [--allow-read DIR]… [--json]
   corespace validate GRAPH.json
   corespace nodes [--json]
 
 run       runs the graph (or the --targets and their ancestors) and writes DIR/run.json and the
-          export.npy files; DIR defaults to ./corespace-out/<graph name>.
-          exit code 0: every node done; 1: some node failed; 2: invalid graph or usage.
+          export.npy files; DIR defaults to ./corespace-out/<graph name>. The graph reads files
+          in its own folder only; --allow-read DIR lets it read files in DIR too.
+          exit code 0: every node done; 1: some node failed; 2: invalid graph or usage;
+          130: interrupted (Ctrl+C; run.json says which nodes finished).
 validate  checks the graph and lists every problem; exit code 0 if valid, 2 if not.
 nodes     the node catalogue: types, ports and params with defaults and ranges.
 `;
@@ -25,8 +27,15 @@ const defaultIo: Io = {
   isTTY: Boolean(process.stderr.isTTY),
 };
 
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+/** What the command prints, with terminal control characters from the graph (ids, names, params
+ * quoted in messages) escaped; --json output is escaped by its reporter instead. */
+function printableIo(io: Io, json: boolean): Io {
+  return { ...io, stderr: (s) => io.stderr(printable(s, true)), stdout: json ? io.stdout : (s) => io.stdout(printable(s, true)) };
+}
+
+export async function main(argv: string[], rawIo: Io = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
+  let io = printableIo(rawIo, false);
   let parsed;
   try {
     parsed = parseArgs({
@@ -38,6 +47,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         set: { type: 'string', multiple: true, default: [] },
         targets: { type: 'string' },
         seed: { type: 'string' },
+        'allow-read': { type: 'string', multiple: true, default: [] },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -46,6 +56,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     return usage(io, (e as Error).message);
   }
   const { values: o, positionals } = parsed;
+  io = printableIo(rawIo, Boolean(o.json));
   if (o.help || command === 'help' || command === '--help' || command === '-h') {
     io.stdout(USAGE);
     return 0;
@@ -69,8 +80,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     case 'run': {
       if (positionals.length !== 1) return usage(io, 'run takes one graph file');
       if (!['auto', 'cpu', 'webgpu'].includes(o.backend!)) return usage(io, `--backend must be auto, cpu or webgpu, got '${o.backend}'`);
-      const seed = o.seed === undefined ? undefined : Number(o.seed);
+      // Number('') is 0: an empty or spaced seed is refused, not taken as 0.
+      const seed = o.seed === undefined ? undefined : /^\d+$/.test(o.seed) ? Number(o.seed) : NaN;
       if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) return usage(io, `--seed must be an integer 0 … 4294967295, got '${o.seed}'`);
+      if (o.out !== undefined && o.out.trim() === '') return usage(io, '--out is empty; give a folder, e.g. --out results');
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.once('SIGINT', onSigint);
@@ -84,6 +97,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
             ...(o.targets !== undefined ? { targets: o.targets.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
             ...(seed !== undefined ? { seed } : {}),
             json: o.json!,
+            allowRead: o['allow-read']!,
           },
           registry,
           io,

@@ -1,12 +1,12 @@
 // Terminal reporting of run events: live bars per node on a terminal (cli-progress), one plain line
 // per finished node otherwise (logs, CI), and raw NDJSON with --json.
 import cliProgress from 'cli-progress';
-import type { RunEvent, ValueSummary } from '../engine';
+import { printable, printableJson, type RunEvent, type ValueSummary } from '../engine';
 
 export type Reporter = { onEvent(e: RunEvent): void; stop(): void };
 
 export function jsonReporter(write: (line: string) => void): Reporter {
-  return { onEvent: (e) => write(`${JSON.stringify(e, finite)}\n`), stop() {} };
+  return { onEvent: (e) => write(`${printableJson(JSON.stringify(e, finite))}\n`), stop() {} };
 }
 
 /** JSON.stringify replacer: JSON has no Infinity/NaN, so they travel as strings. */
@@ -67,7 +67,7 @@ export function barReporter(types: Map<string, string>, write: (line: string) =>
     cliProgress.Presets.shades_classic,
   );
   const bars = new Map<string, cliProgress.SingleBar>();
-  const bar = (node: string) => bars.get(node) ?? bars.set(node, multi.create(1, 0, { node: `${node} (${types.get(node)})`, status: 'queued' })).get(node)!;
+  const bar = (node: string) => bars.get(node) ?? bars.set(node, multi.create(1, 0, { node: printable(`${node} (${types.get(node)})`), status: 'queued' })).get(node)!;
   return {
     onEvent(e) {
       switch (e.type) {
@@ -82,18 +82,18 @@ export function barReporter(types: Map<string, string>, write: (line: string) =>
           break;
         case 'progress':
           bar(e.node).setTotal(Math.max(1, e.max));
-          bar(e.node).update(e.value, { status: e.message ?? '' });
+          bar(e.node).update(e.value, { status: printable(e.message ?? '') });
           break;
         case 'executed':
           bar(e.node).setTotal(1);
           bar(e.node).update(1, { status: `done ${ms(e.durationMs)}  ${describeSummary(e.summary)}` });
           break;
         case 'execution_error':
-          bar(e.node).update({ status: `ERROR ${e.message}` });
+          bar(e.node).update({ status: printable(`ERROR ${e.message}`) });
           errors.push(e.message);
           break;
         case 'blocked':
-          bar(e.node).update({ status: `blocked by '${e.by}'` });
+          bar(e.node).update({ status: printable(`blocked by '${e.by}'`) });
           break;
         case 'cancelled':
           bar(e.node).update({ status: 'cancelled' });

@@ -1,12 +1,13 @@
 // `corespace run`: load, apply --set, validate, run, report, write run.json and exports.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, realpath, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
-  GraphError, SoftwareAdapterError, WebGpuBackend, cpuBackend, formatProblem, parseGraphText, runGraph, setParam, withEmbeddedFiles,
-  type Backend, type GraphDoc, type Registry, type RunEvent, type ViewSink,
+  GraphError, SoftwareAdapterError, WebGpuBackend, cpuBackend, formatProblem, parseGraphText, printableJson, runGraph, setParam, validateGraph, withEmbeddedFiles,
+  type Backend, type GraphDoc, type Problem, type Registry, type RunEvent, type ViewSink,
 } from '../engine';
 import { SKIP_3D, renderPng } from '../viewer/headless';
-import { fsResolver, folderSink } from './node-io';
+import { fsResolver, folderSink, makeFolder, readRegularFile } from './node-io';
 import { barReporter, finite, jsonReporter, lineReporter, type Reporter } from './progress';
 
 export interface RunArgs {
@@ -17,6 +18,8 @@ export interface RunArgs {
   targets?: string[];
   seed?: number;
   json: boolean;
+  /** Folders other than the graph's own that its nodes may read files from (--allow-read). */
+  allowRead?: string[];
 }
 
 export interface Io {
@@ -27,7 +30,7 @@ export interface Io {
 
 /** Exit codes: 0 every node done, 1 some node failed, 2 invalid graph or usage, 130 interrupted. */
 export async function runCommand(args: RunArgs, registry: Registry, io: Io, signal?: AbortSignal): Promise<number> {
-  const loaded = await loadFile(args.graph, registry, io);
+  const loaded = await loadFile(args.graph, registry, io, args.json);
   if (!loaded) return 2;
   let doc = loaded;
   try {
@@ -36,19 +39,63 @@ export async function runCommand(args: RunArgs, registry: Registry, io: Io, sign
     io.stderr(`corespace: ${(e as Error).message}\n`);
     return 2;
   }
+  // Invalid graphs fail here, before a folder is made or a backend started.
+  const { problems } = validateGraph(doc, registry);
+  if (problems.length) {
+    reportInvalid(args.graph, problems, io, args.json);
+    return 2;
+  }
+  const out = await prepareOut(args.out ?? join('corespace-out', safeName(doc.name)), args.graph);
+  if (typeof out !== 'string') {
+    io.stderr(`corespace: --out ${JSON.stringify(args.out ?? '')}: ${out.problem}\n`);
+    return 2;
+  }
   const backend = await pickBackend(args.backend, io);
   if (!backend) return 2;
   try {
-    return await runWith(args, registry, io, doc, backend, signal);
+    return await runWith(args, registry, io, doc, backend, out, signal);
   } finally {
     if (backend instanceof WebGpuBackend) backend.destroy();
   }
 }
 
-async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc, backend: Backend, signal?: AbortSignal): Promise<number> {
+/** An invalid graph: every problem on stderr, and with --json one `invalid_graph` event on stdout. */
+export function reportInvalid(file: string, problems: readonly Problem[], io: Io, json: boolean): void {
+  io.stderr(`corespace: ${file} is not a valid graph (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);
+  if (json) io.stdout(`${printableJson(JSON.stringify({ type: 'invalid_graph', file, problems }))}\n`);
+}
 
-  const outDir = resolve(args.out ?? join('corespace-out', safeName(doc.name)));
-  const sink = folderSink(outDir);
+/**
+ * The output folder, made and checked before anything runs: a usable, writable folder (not a file,
+ * not inside one, not on a file system that takes no files), whose run.json is not the graph itself.
+ */
+export async function prepareOut(out: string, graphFile: string): Promise<string | { problem: string }> {
+  if (out.trim() === '') return { problem: 'the output folder is empty; give a folder, e.g. --out results' };
+  const dir = resolve(out);
+  try {
+    await makeFolder(dir);
+  } catch (e) {
+    return { problem: (e as Error).message };
+  }
+  const real = await realpath(dir);
+  const graph = await realpath(resolve(graphFile)).catch(() => resolve(graphFile));
+  if (join(real, 'run.json') === graph) return { problem: `the run would write ${join(real, 'run.json')}, which is the graph file itself; pick another output folder` };
+  // A folder can exist and still take no files (read-only mounts, /proc, /sys).
+  const probe = join(real, `.corespace-probe-${process.pid}`);
+  try {
+    const h = await open(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NONBLOCK);
+    await h.close();
+    await rm(probe);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { problem: `cannot write files in ${real}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'the file system is read-only' : (e as Error).message}` };
+  }
+  return real;
+}
+
+async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc, backend: Backend, outDir: string, signal?: AbortSignal): Promise<number> {
+  const graphFile = resolve(args.graph);
+  const sink = folderSink(outDir, [], [graphFile, join(outDir, 'run.json')]);
   const types = new Map(doc.nodes.map((n) => [n.id, n.type]));
   const reporter: Reporter = args.json ? jsonReporter(io.stdout) : io.isTTY ? barReporter(types, io.stderr) : lineReporter(io.stderr, types);
   const started = new Date().toISOString();
@@ -67,7 +114,7 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
     result = await runGraph(doc, {
       registry,
       backend,
-      files: withEmbeddedFiles(doc, fsResolver(dirname(resolve(args.graph)))),
+      files: withEmbeddedFiles(doc, fsResolver(dirname(graphFile), { allow: args.allowRead ?? [] })),
       output: sink,
       views: viewSink,
       ...(args.targets ? { targets: args.targets } : {}),
@@ -78,14 +125,14 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
   } catch (e) {
     reporter.stop();
     if (e instanceof GraphError) {
-      io.stderr(`corespace: ${args.graph} is not a valid graph (${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}):\n${e.problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);
+      reportInvalid(args.graph, e.problems, io, args.json);
       return 2;
     }
     throw e;
   }
   reporter.stop();
 
-  const nodes = Object.fromEntries(
+  const nodes: Record<string, unknown> = Object.fromEntries(
     Object.entries(result.nodes).map(([id, { summary, ...record }]) => {
       // Metrics of every metrics-typed output, by name, lifted to the top of the node's entry.
       const metrics = Object.assign({}, ...Object.values(summary ?? {}).map((s) => s.metrics ?? {}));
@@ -94,7 +141,7 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
   );
   const runJson = {
     graph: doc.name,
-    file: resolve(args.graph),
+    file: graphFile,
     // On the GPU: what crossed the bus (results that stayed on the device were never read back).
     backend: { name: backend.name, adapter: backend.adapter, ...(backend instanceof WebGpuBackend ? { transfers: backend.stats } : {}) },
     started,
@@ -105,7 +152,6 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
     exports: sink.written,
     views,
   };
-  await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'run.json'), `${JSON.stringify(runJson, finite, 2)}\n`);
   if (!args.json) {
     const failed = Object.values(result.nodes).filter((n) => n.status === 'error').length;
@@ -116,17 +162,25 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
   return result.status === 'success' ? 0 : result.status === 'interrupted' ? 130 : 1;
 }
 
-export async function loadFile(path: string, registry: Registry, io: Io): Promise<GraphDoc | null> {
+/** The largest graph file read (a graph with embedded files is base64 inside the JSON). */
+export const MAX_GRAPH_BYTES = 512 * 2 ** 20;
+
+export async function loadFile(path: string, registry: Registry, io: Io, json = false): Promise<GraphDoc | null> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // The graph file itself: a regular file under the limit (never a FIFO or a device).
+    const bytes = await readRegularFile(resolve(path), path, MAX_GRAPH_BYTES);
+    text = new TextDecoder().decode(bytes);
   } catch (e) {
-    io.stderr(`corespace: cannot read graph file '${path}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
+    const why = (e as Error).message.replace(/^file '[^']*' /, '');
+    io.stderr(`corespace: cannot read graph file '${path}': ${why === 'does not exist' ? 'no such file' : why}\n`);
+    if (json) io.stdout(`${printableJson(JSON.stringify({ type: 'invalid_graph', file: path, problems: [{ code: 'not-a-graph', path: '$', message: `cannot read the file: ${why}` }] }))}\n`);
     return null;
   }
   const r = parseGraphText(text, registry);
   if (!r.ok) {
     io.stderr(`corespace: cannot load ${path}:\n${r.problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);
+    if (json) io.stdout(`${printableJson(JSON.stringify({ type: 'invalid_graph', file: path, problems: r.problems }))}\n`);
     return null;
   }
   return r.doc;

@@ -7,18 +7,11 @@ import { join } from 'node:path';
 import { decode as decodePng } from 'fast-png';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from '../cli/main';
+import { cli } from './cli-harness';
 import { readNpy } from '../engine';
 
 const root = new URL('../', import.meta.url).pathname;
 const examples = join(root, 'examples');
-
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (s) => void (out += s), stderr: (s) => void (err += s), isTTY: false });
-  return { code, out, err };
-}
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'corespace-'));
 const runJson = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
@@ -47,10 +40,10 @@ describe('examples', () => {
     for (const f of run.exports) expect(existsSync(f)).toBe(true);
   });
 
-  it.each(files)('%s on --backend webgpu gives the CPU backend\'s metrics', async (file) => {
+  it.for(files)('%s on --backend webgpu gives the CPU backend\'s metrics', async (file, ctx) => {
     const [gpuOut, cpuOut] = [tmp(), tmp()];
     const gpu = await cli('run', join(examples, file), '--backend', 'webgpu', '--out', gpuOut);
-    if (gpu.code === 2 && !process.env.CI) return console.warn(`WebGPU CLI test not run here: ${gpu.err}`);
+    if (gpu.code === 2 && !process.env.CI) return ctx.skip(`no WebGPU adapter here: ${gpu.err}`);
     expect(gpu.code).toBe(0);
     expect((await cli('run', join(examples, file), '--backend', 'cpu', '--out', cpuOut)).code).toBe(0);
     const [g, c] = [runJson(gpuOut), runJson(cpuOut)];
@@ -206,10 +199,10 @@ describe('corespace run', () => {
     expect(missing.err).toMatch(/cannot read graph file .*none\.json.*no such file/);
   });
 
-  it('runs on --backend webgpu, records the adapter, and matches the CPU run', async () => {
+  it('runs on --backend webgpu, records the adapter, and matches the CPU run', async (ctx) => {
     const [gpuOut, cpuOut] = [tmp(), tmp()];
     const gpu = await cli('run', join(examples, 'tucker-compress.json'), '--backend', 'webgpu', '--out', gpuOut);
-    if (gpu.code === 2 && !process.env.CI) return console.warn(`WebGPU CLI test not run here: ${gpu.err}`);
+    if (gpu.code === 2 && !process.env.CI) return ctx.skip(`no WebGPU adapter here: ${gpu.err}`);
     expect(gpu.code).toBe(0);
     expect((await cli('run', join(examples, 'tucker-compress.json'), '--backend', 'cpu', '--out', cpuOut)).code).toBe(0);
     const [g, c] = [runJson(gpuOut), runJson(cpuOut)];

@@ -11,6 +11,8 @@ import { GRAPH_FORMAT, GRAPH_VERSION, GraphSchema, type GraphDoc } from './schem
 export type LoadResult = { ok: true; doc: GraphDoc } | { ok: false; problems: Problem[] };
 
 export function parseGraphText(text: string, registry?: Registry, steps: MigrationSteps = FILE_MIGRATIONS): LoadResult {
+  // A byte-order mark (editors on Windows write one) is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -35,6 +37,8 @@ export function loadGraph(raw: unknown, registry?: Registry, steps: MigrationSte
     if (e instanceof MigrationError) return fail('newer-format', '$.version', e.message);
     throw e;
   }
+  const reserved = reservedKeys(migrated);
+  if (reserved.length) return { ok: false, problems: reserved };
   const parsed = GraphSchema.safeParse(migrated);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => schemaProblem(i, migrated)) };
   const doc = registry ? upgradeNodes(parsed.data, registry) : parsed.data;
@@ -65,6 +69,30 @@ function upgradeNodes(doc: GraphDoc, registry: Registry): GraphDoc {
 /** The newest format, pretty-printed. Layout and meta round-trip untouched. */
 export function serializeGraph(doc: GraphDoc): string {
   return `${JSON.stringify({ ...doc, format: GRAPH_FORMAT, version: GRAPH_VERSION }, null, 2)}\n`;
+}
+
+const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** Param names and layout keys such as "__proto__": JSON.parse keeps them as plain keys, but any
+ * object they are copied into would take them as its prototype and drop them without a word. */
+function reservedKeys(doc: RawDoc): Problem[] {
+  const problems: Problem[] = [];
+  const nodes = Array.isArray(doc.nodes) ? doc.nodes : [];
+  nodes.forEach((node, i) => {
+    const n = node as { id?: unknown; params?: unknown } | null;
+    if (!n || typeof n.params !== 'object' || n.params === null) return;
+    for (const key of Object.keys(n.params)) {
+      if (PROTOTYPE_KEYS.has(key)) {
+        problems.push({ code: 'reserved-key', path: jsonPath(['nodes', i, 'params', key]), ...(typeof n.id === 'string' ? { nodeId: n.id } : {}), message: `param name "${key}" is reserved (a key of every JavaScript object) and no node has such a param; remove it` });
+      }
+    }
+  });
+  const meta = doc.meta as Record<string, unknown> | undefined;
+  for (const [path, obj] of [[['meta'], meta], [['meta', 'files'], meta?.files], [['layout', 'positions'], (doc.layout as { positions?: unknown } | undefined)?.positions]] as const) {
+    if (typeof obj !== 'object' || obj === null) continue;
+    for (const key of Object.keys(obj)) if (PROTOTYPE_KEYS.has(key)) problems.push({ code: 'reserved-key', path: jsonPath([...path, key]), message: `key "${key}" is reserved (a key of every JavaScript object); remove it` });
+  }
+  return problems;
 }
 
 function fail(code: Problem['code'], path: string, message: string): LoadResult {

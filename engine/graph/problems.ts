@@ -1,5 +1,6 @@
 // A problem found in a graph file: where (JSON path and node id), what, and — in the message —
 // how to fix it. Loading and validation collect every problem instead of stopping at the first.
+import { printable } from './ids';
 
 export type ProblemCode =
   | 'malformed-json'
@@ -7,6 +8,8 @@ export type ProblemCode =
   | 'newer-format'
   | 'schema'
   | 'duplicate-id'
+  | 'unsafe-id'
+  | 'reserved-key'
   | 'unknown-type'
   | 'newer-node-version'
   | 'unknown-param'
@@ -37,8 +40,9 @@ export function jsonPath(segments: readonly PropertyKey[]): string {
   return p;
 }
 
+/** One line per problem; ids and quoted text from the file are made printable (no terminal escapes). */
 export function formatProblem(p: Problem): string {
-  return `${p.path}${p.nodeId !== undefined ? ` (node '${p.nodeId}')` : ''}: ${p.message}`;
+  return printable(`${p.path}${p.nodeId !== undefined ? ` (node '${p.nodeId}')` : ''}: ${p.message}`, true);
 }
 
 export class GraphError extends Error {

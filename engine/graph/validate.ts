@@ -3,6 +3,7 @@
 import { accepts, describeAccepts, findNode, type AnyNodeDefinition, type InputSpec, type Registry } from '../node-api';
 import { resolveParams } from './params';
 import { didYouMean, nearNames } from '../names';
+import { unsafeIdReason } from './ids';
 import { jsonPath, type Problem } from './problems';
 import type { GraphDoc } from './schema';
 import { adjacency, findCycles } from './topo';
@@ -22,6 +23,10 @@ export function validateGraph(doc: GraphDoc, registry: Registry): ValidatedGraph
   const types = registry.nodes.map((n) => n.type);
   const defs = new Map<string, AnyNodeDefinition>();
 
+  doc.nodes.forEach((node, i) => {
+    const why = unsafeIdReason(node.id);
+    if (why) problems.push({ code: 'unsafe-id', path: jsonPath(['nodes', i, 'id']), nodeId: node.id, message: `node id '${node.id}' cannot be used: ${why}. A node id names its output files (views/<id>.png), so it must be a plain file name — rename the node (and its edges)` });
+  });
   duplicates(doc.nodes.map((n) => n.id), 'nodes', 'node', problems);
   duplicates(doc.edges.map((e) => e.id), 'edges', 'edge', problems);
 

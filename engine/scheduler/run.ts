@@ -70,7 +70,14 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
   const plan = wanted ? order.filter((id) => wanted.has(id)) : order;
   const nodeById = new Map(doc.nodes.map((n) => [n.id, n]));
 
-  const result: RunResult = { status: 'success', nodes: {}, outputs: new Map(), executed: [] };
+  // Null prototype: node ids are keys here (validation refuses "__proto__" and its kin in any case).
+  const result: RunResult = { status: 'success', nodes: Object.create(null) as Record<string, NodeRecord>, outputs: new Map(), executed: [] };
+  // The edges into each node and the references to it, found once (not per node: a long chain
+  // of 40 000 nodes would otherwise scan every edge for every node).
+  const edgesInto = new Map<string, GraphDoc['edges']>();
+  for (const e of doc.edges) (edgesInto.get(e.to.node) ?? edgesInto.set(e.to.node, []).get(e.to.node)!).push(e);
+  const refsInto = new Map<string, string[]>();
+  for (const r of checked.references) (refsInto.get(r.to) ?? refsInto.set(r.to, []).get(r.to)!).push(r.from);
   const keys = new Map<string, string>();
   emit({ type: 'execution_start', nodes: plan, backend: backend.name });
   for (const id of plan) emit({ type: 'queued', node: id });
@@ -81,9 +88,9 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
     const def = findNode(registry, node.type)!;
     const params = checked.params.get(id)!;
     const fileKeys = await Promise.all((def.files?.(params) ?? []).map(async (f) => [f, await fingerprint(opts.files, f)]));
-    const inputKeys = doc.edges.filter((e) => e.to.node === id).map((e) => [e.to.port, keys.get(e.from.node), e.from.port]);
+    const inputKeys = (edgesInto.get(id) ?? []).map((e) => [e.to.port, keys.get(e.from.node), e.from.port]);
     inputKeys.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-    const refKeys = checked.references.filter((r) => r.to === id).map((r) => [r.from, keys.get(r.from)]);
+    const refKeys = (refsInto.get(id) ?? []).map((from) => [from, keys.get(from)]);
     // The backend is part of the key: float32 GPU results differ from the CPU's in the last digits.
     keys.set(id, await sha256Hex(stableStringify([def.type, def.typeVersion, params, seed, backend.name, fileKeys, inputKeys, refKeys])));
   }
@@ -119,7 +126,7 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
     }
     const inputsOf = (nodeId: string) => {
       const inputs: Record<string, unknown> = {};
-      for (const e of doc.edges) if (e.to.node === nodeId) inputs[e.to.port] = result.outputs.get(e.from.node)![e.from.port];
+      for (const e of edgesInto.get(nodeId) ?? []) inputs[e.to.port] = result.outputs.get(e.from.node)![e.from.port];
       return inputs;
     };
     const inputs = inputsOf(id);
@@ -134,7 +141,7 @@ export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResu
       output: opts.output,
       ...(opts.views ? { views: opts.views } : {}),
       async rerun(refId, overrides) {
-        if (!checked.references.some((r) => r.from === refId && r.to === id)) throw new Error(`node '${refId}' is not one this node references`);
+        if (!(refsInto.get(id) ?? []).includes(refId)) throw new Error(`node '${refId}' is not one this node references`);
         const refNode = nodeById.get(refId)!;
         const refDef = findNode(registry, refNode.type)!;
         const merged = resolveParams(refDef, { ...refNode.params, ...overrides }, refId, []);
