@@ -1,13 +1,15 @@
 // `corespace run`: load, apply --set, validate, run, report, write run.json and exports.
 import { constants } from 'node:fs';
 import { open, realpath, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import {
-  GraphError, SoftwareAdapterError, WebGpuBackend, cpuBackend, formatProblem, parseGraphText, printableJson, runGraph, setParam, validateGraph, withEmbeddedFiles,
-  type Backend, type GraphDoc, type Problem, type Registry, type RunEvent, type ViewSink,
+  GraphError, SoftwareAdapterError, WebGpuBackend, cpuBackend, formatProblem, parseGraphText, printableJson, setParam, validateGraph,
+  type Backend, type GraphDoc, type NodeRecord, type Problem, type Registry, type RunEvent,
 } from '../engine';
-import { SKIP_3D, renderPng } from '../viewer/headless';
-import { fsResolver, folderSink, makeFolder, readRegularFile } from './node-io';
+import { execute, type ExecuteHooks, type ExecuteSpec, type Executed, type ViewEntry } from './execute';
+import { makeFolder, readRegularFile } from './node-io';
+import type { FromRunWorker } from './run-worker';
 import { barReporter, finite, jsonReporter, lineReporter, type Reporter } from './progress';
 
 export interface RunArgs {
@@ -95,33 +97,23 @@ export async function prepareOut(out: string, graphFile: string): Promise<string
 
 async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc, backend: Backend, outDir: string, signal?: AbortSignal): Promise<number> {
   const graphFile = resolve(args.graph);
-  const sink = folderSink(outDir, [], [graphFile, join(outDir, 'run.json')]);
   const types = new Map(doc.nodes.map((n) => [n.id, n.type]));
   const reporter: Reporter = args.json ? jsonReporter(io.stdout) : io.isTTY ? barReporter(types, io.stderr) : lineReporter(io.stderr, types);
   const started = new Date().toISOString();
-  // Viewer nodes: heatmaps and plots become PNGs under views/, 3-D views are listed as skipped.
-  const views: { node: string; kind: string; file?: string; skipped?: string }[] = [];
-  const viewSink: ViewSink = {
-    async show(node, view) {
-      const png = await renderPng(view);
-      const entry = png ? { file: await sink.write(`views/${node}.png`, png) } : { skipped: SKIP_3D };
-      views.push({ node, kind: view.kind, ...entry });
-      return entry;
-    },
+  const spec: ExecuteSpec = {
+    doc,
+    graphFile,
+    outDir,
+    allowRead: args.allowRead ?? [],
+    ...(args.targets ? { targets: args.targets } : {}),
+    ...(args.seed !== undefined ? { seed: args.seed } : {}),
   };
-  let result;
+  const written: string[] = [];
+  const views: ViewEntry[] = [];
+  const hooks: ExecuteHooks = { onEvent: (e) => reporter.onEvent(e), onWrite: (f) => void written.push(f), onView: (v) => void views.push(v) };
+  let result: Executed;
   try {
-    result = await runGraph(doc, {
-      registry,
-      backend,
-      files: withEmbeddedFiles(doc, fsResolver(dirname(graphFile), { allow: args.allowRead ?? [] })),
-      output: sink,
-      views: viewSink,
-      ...(args.targets ? { targets: args.targets } : {}),
-      ...(args.seed !== undefined ? { seed: args.seed } : {}),
-      ...(signal ? { signal } : {}),
-      onEvent: (e: RunEvent) => reporter.onEvent(e),
-    });
+    result = backend === cpuBackend ? await executeInWorker(spec, hooks, signal) : await execute(spec, registry, backend, hooks, signal);
   } catch (e) {
     reporter.stop();
     if (e instanceof GraphError) {
@@ -149,17 +141,83 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
     seed: args.seed ?? 0,
     status: result.status,
     nodes,
-    exports: sink.written,
+    exports: written,
     views,
   };
   await writeFile(join(outDir, 'run.json'), `${JSON.stringify(runJson, finite, 2)}\n`);
   if (!args.json) {
     const failed = Object.values(result.nodes).filter((n) => n.status === 'error').length;
-    for (const f of sink.written) io.stderr(`wrote    ${f}\n`);
+    for (const f of written) io.stderr(`wrote    ${f}\n`);
     for (const v of views) if (v.skipped) io.stderr(`skipped  view ${v.node} (${v.kind}): ${v.skipped}\n`);
     io.stderr(`${result.status === 'success' ? 'ok' : result.status}: ${Object.keys(result.nodes).length} nodes, ${result.executed.length} ran, ${failed} failed — ${join(outDir, 'run.json')}\n`);
   }
   return result.status === 'success' ? 0 : result.status === 'interrupted' ? 130 : 1;
+}
+
+/** How long a node may take to notice Ctrl+C at its next progress check before its thread is stopped. */
+export const CANCEL_GRACE_MS = 1000;
+
+/**
+ * A CPU run in a worker thread. On abort the shared flag is raised, which every node's next
+ * progress check turns into a cancellation; a node that does not check within CANCEL_GRACE_MS is
+ * stopped with its thread, and the run's record is made from the events received so far.
+ */
+async function executeInWorker(spec: ExecuteSpec, hooks: ExecuteHooks, signal?: AbortSignal): Promise<Executed> {
+  const flag = new SharedArrayBuffer(4);
+  const worker = new Worker(new URL('./run-worker-entry.mjs', import.meta.url), { workerData: { spec, flag } });
+  // What the events said, for a run whose thread had to be stopped.
+  const nodes: Record<string, NodeRecord> = Object.create(null);
+  let plan: string[] = [];
+  const executed: string[] = [];
+  const note = (e: RunEvent) => {
+    if (e.type === 'execution_start') plan = e.nodes;
+    else if (e.type === 'executing') executed.push(e.node);
+    else if (e.type === 'executed') nodes[e.node] = { status: 'done', durationMs: e.durationMs, summary: e.summary };
+    else if (e.type === 'execution_cached') for (const n of e.nodes) nodes[n] = { status: 'cached' };
+    else if (e.type === 'execution_error') nodes[e.node] = { status: 'error', error: e.message };
+    else if (e.type === 'blocked') nodes[e.node] = { status: 'blocked', blockedBy: e.by };
+    else if (e.type === 'cancelled') nodes[e.node] = { status: 'cancelled' };
+  };
+  return new Promise<Executed>((done, fail) => {
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    let settled = false;
+    let stopping = false;
+    const interrupted = () =>
+      settle(() => {
+        for (const id of plan) if (!nodes[id]) nodes[id] = { status: 'cancelled' };
+        hooks.onEvent({ type: 'execution_interrupted' });
+        done({ status: 'interrupted', nodes, executed });
+      });
+    const settle = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(grace);
+      signal?.removeEventListener('abort', onAbort);
+      f();
+    };
+    const onAbort = () => {
+      Atomics.store(new Int32Array(flag), 0, 1);
+      grace = setTimeout(() => {
+        stopping = true;
+        void worker.terminate();
+      }, CANCEL_GRACE_MS);
+    };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (m: FromRunWorker) => {
+      if (settled) return;
+      if (m.type === 'event') {
+        note(m.event);
+        hooks.onEvent(m.event);
+      } else if (m.type === 'wrote') hooks.onWrite(m.file);
+      else if (m.type === 'view') hooks.onView(m.view);
+      else if (m.type === 'done') settle(() => done(m.executed));
+      else if (m.type === 'invalid') settle(() => fail(new GraphError(m.problems)));
+      else settle(() => fail(new Error(m.message)));
+    });
+    worker.on('error', (e) => settle(() => fail(e)));
+    worker.on('exit', (code) => (stopping ? interrupted() : settle(() => fail(new Error(`the run's worker thread exited (code ${code}) before the run finished`)))));
+  });
 }
 
 /** The largest graph file read (a graph with embedded files is base64 inside the JSON). */

@@ -1,0 +1,69 @@
+// One run of a graph with the runner's file access (confined reads, the output folder) and its
+// headless views, on the thread it is called on: the main thread for WebGPU (Dawn lives there), a
+// worker thread for the CPU backend (cli/run-worker.ts), where a long computation can be stopped.
+import { dirname } from 'node:path';
+import { runGraph, withEmbeddedFiles, type Backend, type GraphDoc, type NodeRecord, type Registry, type RunEvent, type ViewSink } from '../engine';
+import { SKIP_3D, renderPng } from '../viewer/headless';
+import { folderSink, fsResolver } from './node-io';
+
+export interface ExecuteSpec {
+  doc: GraphDoc;
+  /** The graph file (resolved): inputs are read from its folder, and it is never overwritten. */
+  graphFile: string;
+  outDir: string;
+  allowRead: string[];
+  targets?: string[];
+  seed?: number;
+}
+
+export interface ViewEntry {
+  node: string;
+  kind: string;
+  file?: string;
+  skipped?: string;
+}
+
+/** What a run leaves: its status and node records, and what it wrote (reported as it happens). */
+export interface Executed {
+  status: 'success' | 'failed' | 'interrupted';
+  nodes: Record<string, NodeRecord>;
+  executed: string[];
+}
+
+export interface ExecuteHooks {
+  onEvent(e: RunEvent): void;
+  onWrite(file: string): void;
+  onView(v: ViewEntry): void;
+}
+
+export async function execute(spec: ExecuteSpec, registry: Registry, backend: Backend, hooks: ExecuteHooks, signal?: AbortSignal): Promise<Executed> {
+  const sink = folderSink(spec.outDir, [], [spec.graphFile, `${spec.outDir}/run.json`]);
+  // Viewer nodes: heatmaps and plots become PNGs under views/, 3-D views are listed as skipped.
+  const views: ViewSink = {
+    async show(node, view) {
+      const png = await renderPng(view);
+      const entry = png ? { file: await sink.write(`views/${node}.png`, png) } : { skipped: SKIP_3D };
+      hooks.onView({ node, kind: view.kind, ...entry });
+      return entry;
+    },
+  };
+  const output = {
+    async write(name: string, bytes: Uint8Array) {
+      const file = await sink.write(name, bytes);
+      hooks.onWrite(file);
+      return file;
+    },
+  };
+  const result = await runGraph(spec.doc, {
+    registry,
+    backend,
+    files: withEmbeddedFiles(spec.doc, fsResolver(dirname(spec.graphFile), { allow: spec.allowRead })),
+    output,
+    views,
+    ...(spec.targets ? { targets: spec.targets } : {}),
+    ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
+    ...(signal ? { signal } : {}),
+    onEvent: (e) => hooks.onEvent(e),
+  });
+  return { status: result.status, nodes: { ...result.nodes }, executed: result.executed };
+}

@@ -1,0 +1,80 @@
+// Ctrl+C during a run of the installed command: the signal reaches a node in the middle of its
+// computation (CP-ALS without a tolerance, an exact SVD between its progress reports), the run
+// stops, run.json says interrupted with what finished, and the exit code is 130.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../', import.meta.url).pathname;
+
+/** Runs the command, sends SIGINT once `when` matches an event, and resolves with the exit code. */
+function interrupt(graph: string, out: string, when: (e: { type: string; node?: string }) => boolean): Promise<{ code: number | null; events: { type: string; node?: string }[] }> {
+  const child = spawn(process.execPath, [join(root, 'bin/corespace.js'), 'run', graph, '--json', '--backend', 'cpu', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const events: { type: string; node?: string }[] = [];
+  let buffer = '';
+  let sent = false;
+  child.stdout.on('data', (d: Buffer) => {
+    buffer += d.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop()!;
+    for (const line of lines) {
+      const e = JSON.parse(line);
+      events.push(e);
+      if (!sent && when(e)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    }
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, events })));
+}
+
+function graphFile(nodes: unknown[], edges: [string, string][]): { file: string; out: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'corespace-int-'));
+  const file = join(dir, 'g.json');
+  writeFileSync(file, JSON.stringify({ format: 'corespace.graph', version: 1, name: 'int', nodes, edges: edges.map(([a, b], i) => ({ id: `e${i}`, from: { node: a, port: 'tensor' }, to: { node: b, port: 'tensor' } })) }));
+  return { file, out: join(dir, 'out') };
+}
+
+describe('Ctrl+C', () => {
+  it('stops CP-ALS with tol 0 in the middle of its sweeps: exit 130, run.json interrupted', async () => {
+    const { file, out } = graphFile(
+      [
+        { id: 'syn', type: 'source.synthetic', params: { shape: [24, 24, 24], ranks: [4, 4, 4], seed: 1 } },
+        { id: 'cp', type: 'decompose.cp', params: { rank: 6, tol: 0, maxIter: 100000 } },
+      ],
+      [['syn', 'cp']],
+    );
+    const r = await interrupt(file, out, (e) => e.type === 'progress' && e.node === 'cp');
+    expect(r.code).toBe(130);
+    expect(r.events.at(-1)).toEqual({ type: 'execution_interrupted' });
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(run.status).toBe('interrupted');
+    expect(run.nodes.syn.status).toBe('done');
+    expect(run.nodes.cp.status).toBe('cancelled');
+  }, 60_000);
+
+  it('stops an exact SVD of 1024² that reports only once per sweep (its thread is stopped after the grace period)', async () => {
+    const { file, out } = graphFile(
+      [
+        { id: 'f', type: 'source.function', params: { expr: 'sin(7*x*y) + cos(3*x + y*y)', shape: [1024, 1024] } },
+        { id: 'svd', type: 'decompose.svd', params: { method: 'exact' } },
+        { id: 'after', type: 'export.npy', params: { name: 'never' } },
+      ],
+      [['f', 'svd']],
+    );
+    // (the export takes the function's grid: it is independent of the SVD and may finish first)
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.edges.push({ id: 'e9', from: { node: 'f', port: 'tensor' }, to: { node: 'after', port: 'tensor' } });
+    writeFileSync(file, JSON.stringify(doc));
+    const r = await interrupt(file, out, (e) => e.type === 'executing' && e.node === 'svd');
+    expect(r.code).toBe(130);
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(run.status).toBe('interrupted');
+    expect(run.nodes.f.status).toBe('done');
+    expect(run.nodes.svd.status).toBe('cancelled');
+    expect(Object.keys(run.nodes).sort()).toEqual(['after', 'f', 'svd']);
+  }, 60_000);
+});
