@@ -10,6 +10,7 @@ import { validateGraph } from '../graph/validate';
 import type { AnyNodeDefinition, FileResolver, OutputSink, Registry, RunContext, ViewSink } from '../node-api';
 import { findNode } from '../node-api';
 import { RandomSource } from '../random';
+import { Tensor } from '../tensor';
 import { materializeValues, summarizeValue, valuesReadable, type ValueSummary } from '../values';
 import { OutputCache, type NodeOutputs } from './cache';
 import type { NodeRecord, RunEvent } from './events';
@@ -209,6 +210,42 @@ function checkOutputs(def: AnyNodeDefinition, outputs: NodeOutputs): void {
   for (const port of def.outputs) {
     if (outputs?.[port.name] === undefined) throw new Error(`produced no value for output '${port.name}' (a bug in the node type; please report it)`);
   }
+  // A value that overflowed float32 (or an undefined operation) is refused at the node that made
+  // it, so that it is named, instead of flowing on as Infinity or NaN into an "ok" run.
+  for (const port of def.outputs) {
+    const bad = nonFinite(outputs[port.name], port.name, 0);
+    if (!bad) continue;
+    const why = Number.isNaN(bad.value)
+      ? 'NaN, the result of an undefined operation (0/0, ∞−∞, the square root or log of a negative number)'
+      : `${bad.value}: a magnitude beyond float32's range (about ±3.4e38); scale the input or the param that makes it large down`;
+    throw new Error(`its output '${bad.where}' holds ${why} — first at index [${bad.index.join(', ')}]`);
+  }
+}
+
+/** The first non-finite entry of the host-resident tensors in `v` (a tensor, or a decomposition's
+ * tensors a level or two down), or null. Values still on a GPU are not read back for this. */
+function nonFinite(v: unknown, where: string, depth: number): { where: string; index: number[]; value: number } | null {
+  if (v instanceof Tensor) {
+    if (!v.materialized) return null;
+    const d = v.data;
+    for (let i = 0; i < d.length; i++) {
+      if (Number.isFinite(d[i]!)) continue;
+      const index: number[] = [];
+      for (let a = v.ndim - 1, f = i; a >= 0; a--) {
+        index[a] = f % v.shape[a]!;
+        f = Math.floor(f / v.shape[a]!);
+      }
+      return { where, index, value: d[i]! };
+    }
+    return null;
+  }
+  if (depth >= 3 || typeof v !== 'object' || v === null) return null;
+  const entries = Array.isArray(v) ? v.map((x, i) => [`[${i}]`, x] as const) : Object.entries(v).map(([k, x]) => [`.${k}`, x] as const);
+  for (const [k, x] of entries) {
+    const bad = nonFinite(x, `${where}${k}`, depth + 1);
+    if (bad) return bad;
+  }
+  return null;
 }
 
 async function summarize(def: AnyNodeDefinition, outputs: NodeOutputs): Promise<Record<string, ValueSummary>> {
