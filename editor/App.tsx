@@ -9,6 +9,7 @@ import { download, exportText, importText } from './files';
 import { autoLayout } from './layout';
 import { openAsNew } from './persistence';
 import { shareFragment } from './share';
+import { fileRefs } from '../engine/io/embedded';
 import { addAndSelect, useEditor } from './store';
 import { Canvas } from './components/Canvas';
 import { Help } from './components/Help';
@@ -219,6 +220,11 @@ function Frame({ engine }: { engine: EngineClient }) {
             </button>
           </header>
           <textarea readOnly value={shareUrl} data-testid="share-url" rows={4} />
+          {Object.keys(fileRefs(doc)).length > 0 && (
+            <p data-testid="share-files">
+              Files are not in the link (only their names, sizes and SHA-256): whoever opens it picks {Object.keys(fileRefs(doc)).join(', ')} again. To send the files too, use Export with files.
+            </p>
+          )}
         </div>
       )}
       {dialog === 'library' && <LibraryPanel onClose={() => setDialog(null)} />}

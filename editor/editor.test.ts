@@ -1,10 +1,11 @@
 // The editor's pure parts: share links round-trip, the inspector's parsing of typed values, and the
-// import check that keeps unknown node types but refuses every other problem.
+// import check that keeps unknown node types and half-built graphs but refuses broken ones.
 import { describe, expect, it } from 'vitest';
 import { paramInfo } from '../engine/graph/params';
 import { findNode } from '../engine/node-api';
 import { registry } from '../nodes';
 import { formatValue, parseValue, sameValue } from './components/Inspector';
+import { search } from './components/Palette';
 import { checkImport } from './files';
 import { graphFromFragment, shareFragment } from './share';
 import { EXAMPLES } from './examples';
@@ -63,6 +64,35 @@ describe('editor logic', () => {
       expect(invalid.problems.some((p) => p.includes("param 'noise'"))).toBe(true);
       expect(invalid.problems.some((p) => p.includes('decomposition'))).toBe(true);
     }
+  });
+
+  it('a half-built graph (an input not connected, Tucker without ranks, a param out of range) imports with warnings', () => {
+    const base = { format: 'corespace.graph', version: 1, name: 'x' };
+    const half = checkImport(
+      JSON.stringify({
+        ...base,
+        nodes: [
+          { id: 'a', type: 'source.synthetic', params: { noise: -1 } },
+          { id: 't', type: 'decompose.tucker', params: {} },
+          { id: 'r', type: 'reconstruct' },
+        ],
+        edges: [{ id: 'e', from: { node: 'a', port: 'tensor' }, to: { node: 't', port: 'tensor' } }],
+      }),
+    );
+    expect(half.ok).toBe(true);
+    if (half.ok) {
+      expect(half.doc.nodes.map((n) => n.id)).toEqual(['a', 't', 'r']);
+      expect(half.warnings.some((w) => w.includes("param 'noise'"))).toBe(true);
+      expect(half.warnings.some((w) => w.includes("(node 'r')") && w.includes('needs its input'))).toBe(true);
+    }
+  });
+
+  it('quick-add ranks type and title matches before description matches', () => {
+    expect(search('tucker', registry.nodes)[0]!.type).toBe('decompose.tucker');
+    expect(search('svd', registry.nodes)[0]!.type).toBe('decompose.svd');
+    expect(search('cp', registry.nodes)[0]!.type).toBe('decompose.cp');
+    expect(search('dct', registry.nodes)[0]!.type).toBe('transform.dct');
+    expect(search('', registry.nodes)).toHaveLength(registry.nodes.length);
   });
 
   it('every example graph is in the gallery and passes the import check', () => {

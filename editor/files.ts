@@ -55,17 +55,23 @@ export function download(name: string, text: string, type = 'application/json'):
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-export type ImportResult = { ok: true; doc: GraphDoc } | { ok: false; problems: string[] };
+export type ImportResult = { ok: true; doc: GraphDoc; warnings: string[] } | { ok: false; problems: string[] };
 
-/** Parses and checks a graph file. Nodes of unknown type are kept (placeholders); any other
- * problem refuses the import, listing every one. */
+/** Problems a half-built graph has while the editor builds it (an input not yet connected, a param
+ * not yet set or out of range): the graph opens, with them shown as warnings on the nodes. The
+ * others (edges the editor cannot draw, duplicate ids, cycles) refuse the import. */
+const HALF_BUILT = new Set(['missing-input', 'invalid-param', 'unknown-param', 'newer-node-version', 'unsafe-id', 'unknown-type']);
+
+/** Parses and checks a graph file. Nodes of unknown type are kept (placeholders); problems of a
+ * half-built graph come back as warnings; any other problem refuses the import, listing every one. */
 export function checkImport(text: string): ImportResult {
   const loaded = parseGraphText(text, registry);
   if (!loaded.ok) return { ok: false, problems: loaded.problems.map(formatProblem) };
   const known = new Set(registry.nodes.map((n) => n.type));
   const unknown = new Set(loaded.doc.nodes.filter((n) => !known.has(n.type)).map((n) => n.id));
   const problems = validateGraph(loaded.doc, registry).problems.filter((p) => !(p.nodeId && unknown.has(p.nodeId)) && p.code !== 'unknown-type');
-  return problems.length ? { ok: false, problems: problems.map(formatProblem) } : { ok: true, doc: loaded.doc };
+  if (problems.some((p) => !HALF_BUILT.has(p.code))) return { ok: false, problems: problems.map(formatProblem) };
+  return { ok: true, doc: loaded.doc, warnings: problems.map(formatProblem) };
 }
 
 /** Imports a file's text: embedded files go into IndexedDB; on failure the problems are shown and
@@ -81,5 +87,8 @@ export async function importText(text: string, open: (doc: GraphDoc) => Promise<
   }
   useEditor.getState().set({ importProblems: null });
   await open(r.doc);
+  if (r.warnings.length) {
+    useEditor.getState().set({ notice: `Opened with ${r.warnings.length} problem${r.warnings.length === 1 ? '' : 's'} to fix before it runs (marked ⚠ on the nodes): ${r.warnings.join('; ')}` });
+  }
   return true;
 }

@@ -1,7 +1,10 @@
 // Autosave and the graph library: every change of the document is written to IndexedDB at once
 // (a reload or a crashed tab loses nothing), a version is kept at most every VERSION_EVERY ms (the
 // last VERSIONS_KEPT per graph), and the open graph's id is remembered for the next visit.
+import { loadGraph } from '../engine/graph/load';
+import { formatProblem } from '../engine/graph/problems';
 import type { GraphDoc } from '../engine/graph/schema';
+import { registry } from '../nodes';
 import { db } from './db-instance';
 import { DEFAULT_EXAMPLE, loadExample } from './examples';
 import { importText } from './files';
@@ -20,28 +23,40 @@ export async function openAsNew(doc: GraphDoc): Promise<void> {
   useEditor.getState().open(id, doc);
 }
 
-export async function openGraph(id: string): Promise<void> {
+/** Opens a graph of the library. What IndexedDB holds was saved by some earlier Corespace, so it
+ * is loaded as a file is (migrations, renames, defaults); one that cannot be loaded is left in the
+ * library, untouched, and the problems are shown. */
+export async function openGraph(id: string): Promise<boolean> {
   const row = await db.graphs.get(id);
-  if (!row) return;
+  if (!row) return false;
+  const r = loadGraph(row.doc, registry);
+  if (!r.ok) {
+    useEditor.getState().set({ importProblems: [`the library's graph “${(row.doc as { name?: unknown }).name ?? id}” cannot be opened (it stays in the library):`, ...r.problems.map(formatProblem)] });
+    return false;
+  }
   await db.setSetting('current', id);
-  useEditor.getState().open(id, row.doc);
+  useEditor.getState().open(id, r.doc);
+  return true;
 }
 
 /** First load: a share link's graph, else the graph open last time, else the default example. */
 export async function startUp(): Promise<void> {
   let shared: string | null = null;
+  let damaged: string[] | null = null;
   try {
     shared = graphFromFragment(location.hash);
   } catch (e) {
-    useEditor.getState().set({ importProblems: [(e as Error).message] });
+    damaged = [(e as Error).message];
   }
+  if (shared !== null || damaged) history.replaceState(null, '', location.pathname + location.search);
   if (shared !== null) {
-    history.replaceState(null, '', location.pathname + location.search);
     if (await importText(shared, openAsNew)) return;
+    damaged = [`the share link's graph cannot be opened (the link may be cut short):`, ...(useEditor.getState().importProblems ?? [])];
   }
   const current = await db.getSetting<string>('current');
-  if (current && (await db.graphs.get(current))) return openGraph(current);
-  await openAsNew(await loadExample(DEFAULT_EXAMPLE));
+  if (!(current && (await openGraph(current)))) await openAsNew(await loadExample(DEFAULT_EXAMPLE));
+  // Shown over the graph that opened instead (opening clears the problems of the last import).
+  if (damaged) useEditor.getState().set({ importProblems: damaged });
 }
 
 let lastVersion = 0;

@@ -8,6 +8,7 @@ import type { ValueSummary } from '../../engine/values';
 import { registry } from '../../nodes';
 import { PORT_COLORS, type FlowNode } from '../flow';
 import { useEditor } from '../store';
+import { useWarnings } from '../warnings';
 import { Heatmap, Sparkline } from './Thumbnails';
 
 export const formatNumber = (v: number): string => {
@@ -45,6 +46,7 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
   const node = useEditor((s) => s.doc.nodes.find((n) => n.id === id));
   const run = useEditor((s) => s.run.nodes[id]);
   const edges = useEditor((s) => s.doc.edges);
+  const warnings = useWarnings(id);
   if (!node) return null;
   const def = findNode(registry, node.type);
   const status = run?.status;
@@ -56,6 +58,11 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
       <header>
         <span className="cs-title">{node.title ?? def?.title ?? node.type}</span>
         <span className="cs-id">{id}</span>
+        {warnings && (
+          <span className="cs-warning" data-testid={`warning-${id}`} title={warnings.join('\n')} aria-label={`${warnings.length} problem${warnings.length === 1 ? '' : 's'}: ${warnings.join('; ')}`}>
+            ⚠ {warnings.length}
+          </span>
+        )}
       </header>
       {!def && <div className="cs-error">unknown type {node.type}: kept with its params, cannot run</div>}
       <div className="cs-ports">

@@ -12,6 +12,30 @@ export function matches(query: string, def: { type: string; title: string; descr
   return q.split(/\s+/).every((w) => hay.includes(w));
 }
 
+/** How well a node type answers `query`, lower first: its type or title exactly, then a type or
+ * title word starting with it, then contained in them, then only its category or description
+ * (typing "tucker" finds decompose.tucker before Synthetic tensor, whose description says Tucker). */
+export function rank(query: string, def: { type: string; title: string }): number {
+  const q = query.trim().toLowerCase();
+  if (!q) return 0;
+  const type = def.type.toLowerCase();
+  const title = def.title.toLowerCase();
+  const words = [...type.split(/[.\-_]/), ...title.split(/[\s\-–(),]+/)].filter(Boolean);
+  if (type === q || title === q || type.split('.').pop() === q) return 0;
+  if (words.some((w) => w.startsWith(q)) || type.startsWith(q) || title.startsWith(q)) return 1;
+  if (type.includes(q) || title.includes(q)) return 2;
+  return 3;
+}
+
+/** The node types matching `query`, best first (a stable sort: the registry's order breaks ties). */
+export function search<T extends { type: string; title: string; description: string; category: string }>(query: string, defs: readonly T[]): T[] {
+  return defs
+    .filter((d) => matches(query, d))
+    .map((d, i) => ({ d, i, r: rank(query, d) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.d);
+}
+
 export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
   const [query, setQuery] = useState('');
   const groups = useMemo(() => {

@@ -2,13 +2,13 @@
 // click adds the highlighted one where the box was opened.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { registry } from '../../nodes';
-import { matches } from './Palette';
+import { search } from './Palette';
 
 export function SearchBox({ at, onPick, onClose }: { at: { x: number; y: number }; onPick: (type: string) => void; onClose: () => void }) {
   const [query, setQuery] = useState('');
   const [index, setIndex] = useState(0);
   const input = useRef<HTMLInputElement>(null);
-  const hits = useMemo(() => registry.nodes.filter((d) => matches(query, d)).slice(0, 12), [query]);
+  const hits = useMemo(() => search(query, registry.nodes).slice(0, 12), [query]);
   useEffect(() => input.current?.focus(), []);
   return (
     <div className="cs-searchbox" style={{ left: at.x, top: at.y }} data-testid="searchbox">

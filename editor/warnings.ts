@@ -1,0 +1,31 @@
+// The problems of the open graph, per node, recomputed when the document changes: shown as a
+// warning on each node while the graph is being built (a half-built graph is saved, exported and
+// imported like any other; only running needs it valid).
+import { useMemo } from 'react';
+import { formatProblem } from '../engine/graph/problems';
+import type { GraphDoc } from '../engine/graph/schema';
+import { validateGraph } from '../engine/graph/validate';
+import { registry } from '../nodes';
+import { useEditor } from './store';
+
+let last: { doc: GraphDoc | null; byNode: Map<string, string[]> } = { doc: null, byNode: new Map() };
+
+/** Problems of `doc` by node id (the messages, without their JSON paths). One validation per doc. */
+export function warningsOf(doc: GraphDoc): Map<string, string[]> {
+  if (last.doc === doc) return last.byNode;
+  const byNode = new Map<string, string[]>();
+  for (const p of validateGraph(doc, registry).problems) {
+    if (p.nodeId === undefined || p.code === 'unknown-type') continue; // placeholders say so themselves
+    (byNode.get(p.nodeId) ?? byNode.set(p.nodeId, []).get(p.nodeId)!).push(p.message);
+  }
+  last = { doc, byNode };
+  return byNode;
+}
+
+/** Every problem of `doc` as one line each, for the import notice. */
+export const problemLines = (doc: GraphDoc): string[] => validateGraph(doc, registry).problems.filter((p) => p.code !== 'unknown-type').map(formatProblem);
+
+export function useWarnings(id: string): string[] | undefined {
+  const doc = useEditor((s) => s.doc);
+  return useMemo(() => warningsOf(doc).get(id), [doc, id]);
+}
