@@ -4,7 +4,7 @@ import { open, realpath, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  GraphError, SoftwareAdapterError, WebGpuBackend, cpuBackend, formatProblem, parseGraphText, printableJson, setParam, validateGraph,
+  GraphError, SoftwareAdapterError, WebGpuBackend, cpuBackend, checkForRun, formatProblem, parseGraphText, printableJson, setParam,
   type Backend, type GraphDoc, type NodeRecord, type Problem, type Registry, type RunEvent,
 } from '../engine';
 import { execute, type ExecuteHooks, type ExecuteSpec, type Executed, type ViewEntry } from './execute';
@@ -41,8 +41,9 @@ export async function runCommand(args: RunArgs, registry: Registry, io: Io, sign
     io.stderr(`corespace: ${(e as Error).message}\n`);
     return 2;
   }
-  // Invalid graphs fail here, before a folder is made or a backend started.
-  const { problems } = validateGraph(doc, registry);
+  // Invalid graphs fail here, before a folder is made or a backend started (with --targets, only
+  // the targets and their ancestors need to be valid).
+  const { problems } = checkForRun(doc, registry, args.targets);
   if (problems.length) {
     reportInvalid(args.graph, problems, io, args.json);
     return 2;

@@ -20,7 +20,7 @@ export { paramInfo, describeRange, type ParamInfo } from './graph/params';
 export { GraphError, formatProblem, type Problem, type ProblemCode } from './graph/problems';
 export { MAX_ID_LENGTH, printable, printableJson, safeId, unsafeIdReason } from './graph/ids';
 export { addNode, connect, extractFragment, freshId, moveNodes, pasteInto, removeItems, setParam, setParams, setTitle } from './graph/edit';
-export { runGraph, CancelledError, type RunOptions, type RunResult } from './scheduler/run';
+export { runGraph, checkForRun, CancelledError, type RunOptions, type RunResult } from './scheduler/run';
 export { OutputCache } from './scheduler/cache';
 export type { RunEvent, NodeRecord, NodeStatus } from './scheduler/events';
 export {

@@ -6,7 +6,7 @@ import { GraphError, type Problem } from '../graph/problems';
 import type { GraphDoc } from '../graph/schema';
 import { adjacency, ancestorsOf, topologicalOrder } from '../graph/topo';
 import { resolveParams } from '../graph/params';
-import { validateGraph } from '../graph/validate';
+import { validateGraph, type ValidatedGraph } from '../graph/validate';
 import type { AnyNodeDefinition, FileResolver, OutputSink, Registry, RunContext, ViewSink } from '../node-api';
 import { findNode } from '../node-api';
 import { RandomSource } from '../random';
@@ -48,22 +48,39 @@ export class CancelledError extends Error {
   }
 }
 
+/**
+ * Validates what a run needs: the whole graph, or with `targets` only the targets and their
+ * ancestors, so that a half-built branch elsewhere (or a placeholder of an unknown type) does not
+ * stop "run to here". Paths in the problems point into the whole document.
+ */
+export function checkForRun(whole: GraphDoc, registry: Registry, targets?: readonly string[]): { doc: GraphDoc; checked: ValidatedGraph; problems: Problem[] } {
+  const first = validateGraph(whole, registry);
+  if (!targets?.length) return { doc: whole, checked: first, problems: [...first.problems] };
+  const all = adjacency(whole, first.references);
+  const unknown: Problem[] = targets.filter((t) => !all.out.has(t)).map((t) => ({ code: 'unknown-target', path: '$.nodes', message: `target '${t}' is not a node of this graph` }));
+  const keep = ancestorsOf(all, targets.filter((t) => all.out.has(t)));
+  const nodeAt: number[] = [];
+  const edgeAt: number[] = [];
+  const nodes = whole.nodes.filter((n, i) => keep.has(n.id) && nodeAt.push(i) > 0);
+  const edges = whole.edges.filter((e, i) => keep.has(e.to.node) && edgeAt.push(i) > 0);
+  const doc = { ...whole, nodes, edges };
+  const checked = validateGraph(doc, registry);
+  const remap = (path: string) => path.replace(/^\$\.(nodes|edges)\[(\d+)\]/, (_, list: string, i: string) => `$.${list}[${(list === 'nodes' ? nodeAt : edgeAt)[Number(i)]}]`);
+  return { doc, checked, problems: [...checked.problems.map((p) => ({ ...p, path: remap(p.path) })), ...unknown] };
+}
+
 /** Validates and runs a graph; throws GraphError (every problem listed) if it is invalid. */
-export async function runGraph(doc: GraphDoc, opts: RunOptions): Promise<RunResult> {
+export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunResult> {
   const { registry, backend } = opts;
   const emit = opts.onEvent ?? (() => {});
   const signal = opts.signal ?? new AbortController().signal;
   const cache = opts.cache ?? new OutputCache();
   const seed = opts.seed ?? 0;
 
-  const checked = validateGraph(doc, registry);
-  const problems: Problem[] = [...checked.problems];
+  const { doc, checked, problems } = checkForRun(whole, registry, opts.targets);
   const adj = adjacency(doc, checked.references);
   // What each node waits for: the sources of its edges and the nodes it references.
   const upstream = new Map(doc.nodes.map((n) => [n.id, adj.in.get(n.id) ?? []]));
-  for (const t of opts.targets ?? []) {
-    if (!adj.out.has(t)) problems.push({ code: 'unknown-target', path: '$.nodes', message: `target '${t}' is not a node of this graph` });
-  }
   const order = topologicalOrder(adj);
   if (problems.length || !order) throw new GraphError(problems);
 
