@@ -149,7 +149,7 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
   if (!args.json) {
     const failed = Object.values(result.nodes).filter((n) => n.status === 'error').length;
     for (const f of written) io.stderr(`wrote    ${f}\n`);
-    for (const v of views) if (v.skipped) io.stderr(`skipped  view ${v.node} (${v.kind}): ${v.skipped}\n`);
+    for (const v of views) io.stderr(v.file ? `wrote    ${v.file}  (view ${v.node}, ${v.kind})\n` : `skipped  view ${v.node} (${v.kind}): ${v.skipped}\n`);
     io.stderr(`${result.status === 'success' ? 'ok' : result.status}: ${Object.keys(result.nodes).length} nodes, ${result.executed.length} ran, ${failed} failed — ${join(outDir, 'run.json')}\n`);
   }
   return result.status === 'success' ? 0 : result.status === 'interrupted' ? 130 : 1;

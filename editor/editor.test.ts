@@ -95,6 +95,26 @@ describe('editor logic', () => {
     expect(search('', registry.nodes)).toHaveLength(registry.nodes.length);
   });
 
+  it('every example opens laid out: a position for every node, no two nodes on top of each other', () => {
+    for (const e of EXAMPLES) {
+      const doc = JSON.parse(e.text);
+      const at = doc.layout?.positions ?? {};
+      const missing = doc.nodes.filter((n: { id: string }) => !at[n.id]).map((n: { id: string }) => n.id);
+      expect([e.name, missing]).toEqual([e.name, []]);
+      const ids = Object.keys(at);
+      for (let i = 0; i < ids.length; i++)
+        for (let j = i + 1; j < ids.length; j++) {
+          const [a, b] = [at[ids[i]!], at[ids[j]!]];
+          const apart = Math.abs(a.x - b.x) >= 240 || Math.abs(a.y - b.y) >= 150;
+          expect([e.name, ids[i], ids[j], apart]).toEqual([e.name, ids[i], ids[j], true]);
+        }
+    }
+    // The rank sweep shows its sweeps.
+    const sweep = JSON.parse(EXAMPLES.find((e) => e.name === 'rank-sweep')!.text);
+    const plotted = sweep.edges.filter((x: { to: { node: string } }) => sweep.nodes.find((n: { id: string; type: string }) => n.id === x.to.node)?.type === 'view.plot').map((x: { from: { node: string } }) => x.from.node);
+    expect(plotted.sort()).toEqual(['cpSweep', 'sweep']);
+  });
+
   it('every example graph is in the gallery and passes the import check', () => {
     expect(EXAMPLES.length).toBeGreaterThanOrEqual(6);
     for (const e of EXAMPLES) expect(checkImport(e.text).ok, e.name).toBe(true);

@@ -64,11 +64,22 @@ describe('examples', () => {
     expect(compared).toBeGreaterThan(0);
   });
 
-  it('tucker-noise measures exactly the noise level it adds', async () => {
+  it('tucker-noise (the quick start) measures the noise it adds, decomposes, compresses, denoises and writes a view', async () => {
     const out = tmp();
-    expect((await cli('run', join(examples, 'tucker-noise.json'), '--out', out)).code).toBe(0);
+    const r = await cli('run', join(examples, 'tucker-noise.json'), '--out', out);
+    expect(r.code).toBe(0);
     const run = runJson(out);
     expect(run.nodes.compare.metrics.relError.value).toBeCloseTo(0.01, 6);
+    // Tucker (5,5,5) fits the noisy tensor to within its noise, in 725 of 64 000 numbers, and its
+    // reconstruction is far closer to the clean tensor than the noisy one was (the noise is projected out).
+    const fit = run.nodes.tucker.metrics.relError.value;
+    expect(fit).toBeLessThan(0.01);
+    expect(fit).toBeGreaterThan(0.009);
+    expect(run.nodes.size.metrics.compressionRatio.value).toBeCloseTo(64000 / 725, 6);
+    expect(run.nodes.denoised.metrics.relError.value).toBeLessThan(0.002);
+    const view = decodePng(readFileSync(join(out, 'views', 'slice.png')));
+    expect(view.width).toBeGreaterThan(400);
+    expect(r.err).toMatch(/wrote {4}.*views\/slice\.png {2}\(view slice, heatmap\)/);
     expect(run.nodes.compare.metrics.psnr.unit).toBe('dB');
     const saved = readNpy(new Uint8Array(readFileSync(join(out, 'noisy.npy'))), 'noisy.npy');
     expect(saved.shape).toEqual([40, 40, 40]);
@@ -110,7 +121,7 @@ describe('examples', () => {
   it('the installed command runs the default example (npx corespace)', async () => {
     const out = tmp();
     const { stderr } = await promisify(execFile)(process.execPath, [join(root, 'bin/corespace.js'), 'run', join(examples, 'tucker-noise.json'), '--out', out]);
-    expect(stderr).toMatch(/^ok: 4 nodes, 4 ran, 0 failed/m);
+    expect(stderr).toMatch(/^ok: 9 nodes, 9 ran, 0 failed/m);
     expect(runJson(out).status).toBe('success');
   });
 });
@@ -141,7 +152,7 @@ describe('corespace run', () => {
     expect(events[0]).toMatchObject({ type: 'execution_start', backend: 'cpu' });
     expect(events.at(-1)).toEqual({ type: 'execution_success' });
     const executed = events.filter((e) => e.type === 'executed').map((e) => e.node);
-    expect(executed.sort()).toEqual(['clean', 'compare', 'noisy', 'save']);
+    expect(executed.sort()).toEqual(['approx', 'clean', 'compare', 'denoised', 'noisy', 'save', 'size', 'slice', 'tucker']);
     expect(events.find((e) => e.type === 'executed' && e.node === 'compare').summary.metrics.metrics.relError.value).toBeCloseTo(0.01, 6);
   });
 
@@ -248,7 +259,7 @@ describe('corespace run', () => {
 describe('corespace validate and nodes', () => {
   it('validates the examples', async () => {
     const r = await cli('validate', join(examples, 'tucker-noise.json'));
-    expect(r).toMatchObject({ code: 0, out: expect.stringMatching(/valid \(4 nodes, 3 edges\)/) });
+    expect(r).toMatchObject({ code: 0, out: expect.stringMatching(/valid \(9 nodes, 9 edges\)/) });
   });
 
   it('lists the catalogue as JSON from the registry', async () => {
