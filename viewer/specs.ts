@@ -47,7 +47,9 @@ function ticks(n: number): number[] {
 export function plotSpec(v: Plot): TopLevelSpec {
   const values = v.x.map((x, i) => ({ x, y: v.y[i]! }));
   const y = { field: 'y', type: 'quantitative' as const, title: v.yLabel, scale: v.logY ? { type: 'log' as const } : { zero: v.plot === 'histogram' } };
-  const x = { field: 'x', type: 'quantitative' as const, title: v.xLabel };
+  // Iterations and indices are whole numbers: no tick at 2.5.
+  const counted = v.plot === 'convergence' || v.plot === 'spectrum';
+  const x = { field: 'x', type: 'quantitative' as const, title: v.xLabel, ...(counted ? { axis: { tickMinStep: 1, format: 'd' } } : {}) };
   if (v.plot === 'histogram') {
     return { ...base(v.title, v.note), data: { values }, mark: { type: 'bar', tooltip: true, color: '#3b528b' }, encoding: { x: { ...x, bin: { binned: true, step: v.x.length > 1 ? v.x[1]! - v.x[0]! : 1 } }, x2: { field: 'x2' }, y } , transform: [{ calculate: `datum.x + ${v.x.length > 1 ? (v.x[1]! - v.x[0]!) : 1} / 2`, as: 'x2' }, { calculate: `datum.x - ${v.x.length > 1 ? (v.x[1]! - v.x[0]!) : 1} / 2`, as: 'x' }] } as TopLevelSpec;
   }
