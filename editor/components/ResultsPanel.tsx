@@ -1,6 +1,6 @@
 // Every metric of the run in one table, exported as CSV or JSON; the viewer nodes' views (the viewer,
 // three.js and vega, loads on first use).
-import { Suspense, lazy, useState } from 'react';
+import { Suspense, lazy, useRef, useState, type PointerEvent } from 'react';
 import { useEditor } from '../store';
 import { download } from '../files';
 import { formatNumber } from './GraphNode';
@@ -32,9 +32,29 @@ export function ResultsPanel() {
   const [active, setActive] = useState<string | null>(null);
   const viewIds = Object.keys(run.views);
   const shown = active && run.views[active] ? active : viewIds[0];
+  // The panel's height: dragged on its top edge (kept until the page reloads), or collapsed to its header.
+  const [height, setHeight] = useState<number | null>(null);
+  const [collapsed, setCollapsed] = useState(false);
+  const drag = useRef<{ y: number; h: number } | null>(null);
+  const section = useRef<HTMLElement>(null);
+  const tables = Object.entries(run.nodes).flatMap(([node, r]) => Object.entries(r.summary ?? {}).flatMap(([port, s]) => (s.table ? [{ node, port, table: s.table }] : [])));
+  const onDown = (e: PointerEvent<HTMLDivElement>) => {
+    drag.current = { y: e.clientY, h: section.current!.getBoundingClientRect().height };
+    e.currentTarget.setPointerCapture(e.pointerId);
+  };
+  const onMove = (e: PointerEvent<HTMLDivElement>) => {
+    if (!drag.current) return;
+    setCollapsed(false);
+    setHeight(Math.round(Math.min(window.innerHeight * 0.85, Math.max(60, drag.current.h + drag.current.y - e.clientY))));
+  };
+  const style = collapsed ? { height: 'auto', maxHeight: 'none' } : height !== null ? { height, maxHeight: 'none' } : undefined;
   return (
-    <section className="cs-results" data-testid="results">
+    <section className={`cs-results${collapsed ? ' collapsed' : ''}`} data-testid="results" ref={section} style={style}>
+      <div className="cs-resize" data-testid="results-resize" title="drag to resize the results" onPointerDown={onDown} onPointerMove={onMove} onPointerUp={() => (drag.current = null)} />
       <header>
+        <button type="button" className="cs-collapse" data-testid="results-collapse" aria-expanded={!collapsed} title={collapsed ? 'show the results' : 'hide the results'} onClick={() => setCollapsed((c) => !c)}>
+          {collapsed ? '▸' : '▾'}
+        </button>
         <b>Results</b> <span className="cs-muted">{run.status === 'idle' ? 'not run yet' : run.status}</span>
         <button type="button" disabled={!rows.length} onClick={() => download(`${name}-metrics.csv`, toCsv(rows), 'text/csv')}>
           CSV
@@ -43,14 +63,14 @@ export function ResultsPanel() {
           JSON
         </button>
       </header>
-      {run.problems.length > 0 && (
+      {!collapsed && run.problems.length > 0 && (
         <ul className="cs-problems" data-testid="run-problems">
           {run.problems.map((p) => (
             <li key={p}>{p}</li>
           ))}
         </ul>
       )}
-      {shown && (
+      {!collapsed && shown && (
         <div className="cs-views" data-testid="views">
           <nav>
             {viewIds.map((id) => (
@@ -64,7 +84,32 @@ export function ResultsPanel() {
           </Suspense>
         </div>
       )}
-      {run.files.length > 0 && (
+      {!collapsed && tables.map(({ node, port, table }) => (
+        <table className="cs-table" key={`${node}.${port}`} data-testid={`table-${node}-${port}`}>
+          <caption>
+            {node}.{port}
+          </caption>
+          <thead>
+            <tr>
+              {table.columns.map((c) => (
+                <th key={c}>{c}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {table.rows.map((row, i) => (
+              <tr key={i}>
+                {row.map((v, j) => (
+                  <td key={j} title={String(v)}>
+                    {formatNumber(v)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+      {!collapsed && run.files.length > 0 && (
         <div className="cs-files" data-testid="run-files">
           Files:{' '}
           {run.files.map((f) => (
@@ -74,6 +119,7 @@ export function ResultsPanel() {
           ))}
         </div>
       )}
+      {!collapsed && (
       <table>
         <tbody>
           {rows.map((r) => (
@@ -86,6 +132,7 @@ export function ResultsPanel() {
           ))}
         </tbody>
       </table>
+      )}
     </section>
   );
 }
