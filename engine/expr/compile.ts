@@ -2,7 +2,7 @@
 // (float64 scratch buffers of BLOCK entries), so a 256³ grid costs one closure call per AST node
 // per 4096 points instead of an AST walk per point.
 import { editDistance } from '../names';
-import { ExpressionError, parse, type Node } from './parser';
+import { ExpressionError, parse, type ChainOp, type Node } from './parser';
 
 const BLOCK = 4096;
 
@@ -29,12 +29,17 @@ export interface CompiledExpression {
 /** A block evaluator returns a buffer of at least n values (it may be an input buffer). */
 type Eval = (inputs: readonly Float64Array[], n: number) => Float64Array;
 
+/**
+ * Parses and checks now, so a bad expression throws here (validation needs no more); the block
+ * evaluators and their buffers are built on first evaluation.
+ */
 export function compileExpression(source: string, allowed: readonly string[]): CompiledExpression {
   const ast = parse(source);
   const used = new Set<string>();
   check(ast, source, allowed, used);
   const variables = allowed.filter((v) => used.has(v));
-  const run = build(ast, variables);
+  let built: Eval | undefined;
+  const run: Eval = (inputs, n) => (built ??= evaluator(build(ast, variables)))(inputs, n);
   return {
     source,
     variables,
@@ -50,6 +55,7 @@ export function compileExpression(source: string, allowed: readonly string[]): C
   };
 }
 
+// Recursion here follows the tree's depth, which the parser bounds (chains are flat).
 function check(node: Node, src: string, allowed: readonly string[], used: Set<string>): void {
   switch (node.kind) {
     case 'num':
@@ -61,9 +67,12 @@ function check(node: Node, src: string, allowed: readonly string[], used: Set<st
     }
     case 'neg':
       return check(node.arg, src, allowed, used);
-    case 'bin':
-      check(node.left, src, allowed, used);
-      return check(node.right, src, allowed, used);
+    case 'pow':
+      check(node.base, src, allowed, used);
+      return check(node.exponent, src, allowed, used);
+    case 'chain':
+      for (const t of node.terms) check(t, src, allowed, used);
+      return;
     case 'call': {
       const n = node.args.length;
       const arity = has(UNARY, node.fn) ? 1 : has(BINARY, node.fn) ? 2 : has(VARIADIC, node.fn) ? -2 : 0;
@@ -84,90 +93,96 @@ function unknownName(name: string, pos: number, src: string, allowed: readonly s
   return new ExpressionError(`${what}${hint} (${scope})`, pos, src);
 }
 
-function build(node: Node, variables: readonly string[]): Eval {
-  const constant = fold(node);
-  if (constant !== null) {
-    const buf = new Float64Array(BLOCK).fill(constant);
-    return () => buf;
-  }
-  const out = new Float64Array(BLOCK);
+/** A number where the subtree has no variables (folded once, bottom-up), else its block evaluator. */
+type Built = number | Eval;
+
+function evaluator(b: Built): Eval {
+  if (typeof b !== 'number') return b;
+  const buf = new Float64Array(BLOCK).fill(b);
+  return () => buf;
+}
+
+const apply = (op: ChainOp, x: number, y: number) => (op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : x / y);
+
+function build(node: Node, variables: readonly string[]): Built {
   switch (node.kind) {
     case 'num':
-      throw new Error('unreachable: numbers fold');
+      return node.value;
     case 'var': {
+      if (has(CONSTANTS, node.name)) return CONSTANTS[node.name]!;
       const i = variables.indexOf(node.name);
       return (inputs) => inputs[i]!;
     }
     case 'neg': {
       const a = build(node.arg, variables);
+      if (typeof a === 'number') return -a;
+      const out = new Float64Array(BLOCK);
       return (inputs, n) => {
         const x = a(inputs, n);
         for (let i = 0; i < n; i++) out[i] = -x[i]!;
         return out;
       };
     }
-    case 'bin':
-      return binary(node.op, build(node.left, variables), build(node.right, variables), out);
+    case 'pow': {
+      const a = build(node.base, variables);
+      const b = build(node.exponent, variables);
+      if (typeof a === 'number' && typeof b === 'number') return a ** b;
+      return zip((x, y) => x ** y, evaluator(a), evaluator(b));
+    }
+    case 'chain': {
+      const terms = node.terms.map((t) => build(t, variables));
+      if (terms.every((t) => typeof t === 'number')) return (terms as number[]).reduce((acc, v, i) => apply(node.ops[i - 1]!, acc, v));
+      return chain(node.ops, terms.map(evaluator));
+    }
     case 'call': {
       const args = node.args.map((a) => build(a, variables));
+      const f = UNARY[node.fn] ?? BINARY[node.fn] ?? VARIADIC[node.fn]!;
+      if (args.every((a) => typeof a === 'number')) return (f as (...x: number[]) => number)(...(args as number[]));
+      const evs = args.map(evaluator);
       if (has(UNARY, node.fn)) {
-        const f = UNARY[node.fn]!;
-        const a = args[0]!;
+        const g = UNARY[node.fn]!;
+        const a = evs[0]!;
+        const out = new Float64Array(BLOCK);
         return (inputs, n) => {
           const x = a(inputs, n);
-          for (let i = 0; i < n; i++) out[i] = f(x[i]!);
+          for (let i = 0; i < n; i++) out[i] = g(x[i]!);
           return out;
         };
       }
-      const f = has(BINARY, node.fn) ? BINARY[node.fn]! : VARIADIC[node.fn]!;
-      return (inputs, n) => {
-        const xs = args.map((a) => a(inputs, n).slice(0, n));
-        for (let i = 0; i < n; i++) out[i] = f(...xs.map((x) => x[i]!));
-        return out;
-      };
+      if (has(BINARY, node.fn)) return zip(BINARY[node.fn]!, evs[0]!, evs[1]!);
+      // min(a, b, c) = min(min(a, b), c), NaN and −0 included, so a variadic call folds pairwise.
+      const g = VARIADIC[node.fn]! as (x: number, y: number) => number;
+      return evs.slice(1).reduce((acc, e) => zip(g, acc, e), evs[0]!);
     }
   }
 }
 
-function binary(op: string, a: Eval, b: Eval, out: Float64Array): Eval {
-  switch (op) {
-    case '+':
-      return (inp, n) => { const x = a(inp, n), y = b(inp, n); for (let i = 0; i < n; i++) out[i] = x[i]! + y[i]!; return out; };
-    case '-':
-      return (inp, n) => { const x = a(inp, n), y = b(inp, n); for (let i = 0; i < n; i++) out[i] = x[i]! - y[i]!; return out; };
-    case '*':
-      return (inp, n) => { const x = a(inp, n), y = b(inp, n); for (let i = 0; i < n; i++) out[i] = x[i]! * y[i]!; return out; };
-    case '/':
-      return (inp, n) => { const x = a(inp, n), y = b(inp, n); for (let i = 0; i < n; i++) out[i] = x[i]! / y[i]!; return out; };
-    default:
-      return (inp, n) => { const x = a(inp, n), y = b(inp, n); for (let i = 0; i < n; i++) out[i] = x[i]! ** y[i]!; return out; };
-  }
+function zip(f: (x: number, y: number) => number, a: Eval, b: Eval): Eval {
+  const out = new Float64Array(BLOCK);
+  return (inp, n) => {
+    const x = a(inp, n);
+    const y = b(inp, n);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]!, y[i]!);
+    return out;
+  };
 }
 
-/** The value of a variable-free subtree, or null. */
-function fold(node: Node): number | null {
-  switch (node.kind) {
-    case 'num':
-      return node.value;
-    case 'var':
-      return has(CONSTANTS, node.name) ? CONSTANTS[node.name]! : null;
-    case 'neg': {
-      const v = fold(node.arg);
-      return v === null ? null : -v;
+/** ((t₀ op₀ t₁) op₁ t₂) …, accumulated in one buffer: the order of the written expression. */
+function chain(ops: readonly ChainOp[], terms: readonly Eval[]): Eval {
+  const out = new Float64Array(BLOCK);
+  return (inp, n) => {
+    out.set(terms[0]!(inp, n).subarray(0, n));
+    for (let t = 1; t < terms.length; t++) {
+      const y = terms[t]!(inp, n);
+      switch (ops[t - 1]) {
+        case '+': for (let i = 0; i < n; i++) out[i] += y[i]!; break;
+        case '-': for (let i = 0; i < n; i++) out[i] -= y[i]!; break;
+        case '*': for (let i = 0; i < n; i++) out[i] *= y[i]!; break;
+        default: for (let i = 0; i < n; i++) out[i] /= y[i]!;
+      }
     }
-    case 'bin': {
-      const l = fold(node.left);
-      const r = fold(node.right);
-      if (l === null || r === null) return null;
-      return { '+': l + r, '-': l - r, '*': l * r, '/': l / r, '^': l ** r }[node.op];
-    }
-    case 'call': {
-      const vs = node.args.map(fold);
-      if (vs.some((v) => v === null)) return null;
-      const f = UNARY[node.fn] ?? BINARY[node.fn] ?? VARIADIC[node.fn]!;
-      return (f as (...x: number[]) => number)(...(vs as number[]));
-    }
-  }
+    return out;
+  };
 }
 
 /**

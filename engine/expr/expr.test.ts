@@ -41,6 +41,17 @@ describe('expressions', () => {
     expect(ev('exp(-(x^2 + y^2))', { x: 0.3, y: -0.4 })).toBe(Math.exp(-(0.09 + 0.16000000000000003)));
   });
 
+  it('evaluates long mixed chains left to right, as written, on blocks and points alike', () => {
+    // JavaScript evaluates the same text in the same order: a reordered or re-associated chain
+    // would differ in the last bits for these non-dyadic constants.
+    const src = '0.1 + x - 0.3 + 0.7 * x / 3 * 11 - x / 7 + 0.2';
+    const expr = compileExpression(src, ['x']);
+    const xs = Float64Array.from({ length: 5000 }, (_, i) => (i - 2500) / 997);
+    const grid = evaluateOnGrid(expr, [xs], { x: 0 });
+    xs.forEach((x, i) => expect(grid[i]).toBe(0.1 + x - 0.3 + 0.7 * x / 3 * 11 - x / 7 + 0.2));
+    expect(ev('1 - 2 + 3 - 4 + x * 2 / 4 * 3', { x: 0.1 })).toBe(1 - 2 + 3 - 4 + 0.1 * 2 / 4 * 3);
+  });
+
   it('reports the variables used, in the allowed order', () => {
     expect(compileExpression('z + x*sin(x)', ['x', 'y', 'z']).variables).toEqual(['x', 'z']);
   });

@@ -1,2 +1,2 @@
-export { ExpressionError, MAX_DEPTH } from './parser';
+export { ExpressionError, MAX_ARGS, MAX_DEPTH, MAX_LENGTH, MAX_NODES } from './parser';
 export { compileExpression, evaluateOnGrid, type CompiledExpression } from './compile';
