@@ -2,13 +2,36 @@
 // along each axis, and mesh-free evaluation. Conventions of numpy.polynomial.chebyshev (checked
 // against chebinterpolate in test/refs): nodes tᵢ = −cos(π(i+½)/n) ascending (chebpts1), and
 // c_k = (2/n)·Σᵢ vᵢ T_k(tᵢ) with c₀ halved, which is the DCT-II route c_k = (−1)^k·D_k/n.
-import { Tensor } from './tensor';
+import { Tensor, entriesOf, formatCount } from './tensor';
 import { forEachLine } from './transforms/lines';
 import type { ChebyshevValue, TuckerValue } from './values';
 
 /** First-kind Chebyshev points mapped to [lo, hi], ascending (numpy chebpts1). */
 export function chebyshevNodes(n: number, lo: number, hi: number): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => lo + ((hi - lo) * (1 - Math.cos((Math.PI * (i + 0.5)) / n))) / 2);
+}
+
+/** Chebyshev points an interpolation may take: 2²⁶, so each float64 copy of the samples is 512 MiB. */
+export const MAX_CHEBYSHEV_POINTS = 2 ** 26;
+/** Multiply-adds the coefficient transform may take (points × Σ n): 2³⁵, about half a minute here. */
+export const MAX_CHEBYSHEV_WORK = 2 ** 35;
+
+/**
+ * Why interpolating at this grid of Chebyshev points would take too much memory or time, or null.
+ * The message says how many points per dimension fit (callers name the param).
+ */
+export function chebyshevSizeProblem(shape: readonly number[]): string | null {
+  const points = entriesOf(shape);
+  const work = points * shape.reduce((a, b) => a + b, 0);
+  if (points <= MAX_CHEBYSHEV_POINTS && work <= MAX_CHEBYSHEV_WORK) return null;
+  const d = shape.length;
+  let m = 1;
+  while ((m + 1) ** d <= MAX_CHEBYSHEV_POINTS && (m + 1) ** d * d * (m + 1) <= MAX_CHEBYSHEV_WORK) m++;
+  const fix = `use fewer points per dimension (at most ${m} in each of ${d} dimension${d === 1 ? '' : 's'})`;
+  if (points > MAX_CHEBYSHEV_POINTS) {
+    return `[${shape.join('×')}] is ${formatCount(points)} Chebyshev points, above the limit of ${formatCount(MAX_CHEBYSHEV_POINTS)} (2²⁶: each float64 copy of the samples takes 512 MiB); ${fix}`;
+  }
+  return `[${shape.join('×')}] Chebyshev points take about ${formatCount(work)} multiply-adds to transform, above the limit of ${formatCount(MAX_CHEBYSHEV_WORK)} (2³⁵, about half a minute); ${fix}`;
 }
 
 /** Coefficient tensor of the interpolant through samples on the Chebyshev grid (float64). */

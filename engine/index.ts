@@ -12,7 +12,7 @@ export { readNpy, writeNpy, NpyError } from './io/npy';
 export { decodeImage, ImageError } from './io/image';
 export { base64ToBytes, bytesToBase64, fileRefs, withEmbeddedFiles, type FileRef } from './io/embedded';
 export { compileExpression, evaluateOnGrid, ExpressionError, type CompiledExpression } from './expr';
-export { syntheticTensor, checkSyntheticRanks, sourceSizeProblem, type SyntheticKind } from './synthetic';
+export { syntheticTensor, checkSyntheticRanks, sourceSizeProblem, syntheticCostProblem, type SyntheticKind } from './synthetic';
 export { GRAPH_FORMAT, GRAPH_VERSION, GraphSchema, graphJsonSchema, type GraphDoc, type GraphNode, type GraphEdge } from './graph/schema';
 export { parseGraphText, loadGraph, parseGraphOrThrow, serializeGraph, type LoadResult } from './graph/load';
 export { validateGraph, type ValidatedGraph } from './graph/validate';
@@ -30,7 +30,7 @@ export {
 } from './decomp';
 export { errorRatio, relError64 as relativeError } from './decomp/dense64';
 export { dct, dctMatrix, wht, dwt, filters, sequencyPermutation, resolveAxes, WAVELETS, type Wavelet, type WhtOrder, type DwtOptions } from './transforms';
-export { chebyshevNodes, chebyshevCoefficients, evaluateChebyshev } from './chebyshev';
+export { chebyshevNodes, chebyshevCoefficients, chebyshevSizeProblem, evaluateChebyshev } from './chebyshev';
 export {
   mat, qr, eigh, svd, randomizedSvd, chooseRank, khatriRao, kronecker, pinv, lstsq, cholesky, invertUpper,
   type Mat, type Svd, type RankChoice,

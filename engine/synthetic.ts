@@ -2,7 +2,9 @@
 // from known factors at known ranks, plus Gaussian noise scaled exactly to a relative level
 // (N ← N·ρ‖X0‖F/‖N‖F, the convention of test/refs), so ‖X − X0‖F/‖X0‖F = ρ.
 import type { RandomSource } from './random';
-import { Tensor, axpy, formatShape, frobeniusNorm, matmul, multiModeProduct, type Shape } from './tensor';
+import {
+  MAX_TENSOR_ENTRIES, Tensor, axpy, entriesOf, entryLimit, formatCount, formatShape, frobeniusNorm, matmul, multiModeProduct, sizeProblem, type Shape,
+} from './tensor';
 
 export type SyntheticKind = 'tucker' | 'cp' | 'tt' | 'gaussian';
 
@@ -44,7 +46,7 @@ function ttBonds(ranks: readonly number[], d: number): number[] | null {
 }
 
 export function syntheticTensor(spec: SyntheticSpec, random: RandomSource): SyntheticResult {
-  const problem = checkSyntheticRanks(spec);
+  const problem = checkSyntheticRanks(spec) ?? sourceSizeProblem(spec.shape) ?? syntheticCostProblem(spec);
   if (problem) throw new Error(problem);
   // The structure and the noise draw from separate streams, so the clean tensor is the same
   // whatever the noise level (a noisy tensor can be compared with its clean twin).
@@ -143,11 +145,65 @@ export function orthonormalColumns(n: number, r: number, random: RandomSource): 
   return out;
 }
 
-/** 2²⁸ float32 entries = 1 GiB, the largest tensor a generating source builds. */
-export const MAX_SOURCE_ELEMENTS = 2 ** 28;
+/** The largest tensor a generating source builds: the engine's limit (2²⁸ entries, 1 GiB). */
+export const MAX_SOURCE_ELEMENTS = MAX_TENSOR_ENTRIES;
 
 /** Why a generated tensor of this shape is too large, or null. */
 export function sourceSizeProblem(shape: Shape): string | null {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return size > MAX_SOURCE_ELEMENTS ? `[${shape.join('×')}] has ${size} entries, above the limit of ${MAX_SOURCE_ELEMENTS} (1 GiB of float32); use smaller modes` : null;
+  const problem = sizeProblem(shape);
+  return problem ? `${problem}; use smaller modes` : null;
+}
+
+/** Multiply-adds a synthetic build may take: 2³⁵ ≈ 3.4·10¹⁰, about half a minute here. */
+export const MAX_SYNTHETIC_WORK = 2 ** 35;
+
+/**
+ * Why building this synthetic tensor would take too much memory or time (its intermediates and
+ * factors past the entry limit, its products past MAX_SYNTHETIC_WORK), or why a TT bond rank is
+ * above the largest rank its unfolding can have; null when it is fine. Checked in the params, so
+ * the graph fails validation before anything is allocated.
+ */
+export function syntheticCostProblem(spec: Pick<SyntheticSpec, 'kind' | 'shape' | 'ranks'>): string | null {
+  const { kind, shape, ranks } = spec;
+  if (checkSyntheticRanks(spec) || sizeProblem(shape)) return null; // reported on their own
+  const d = shape.length;
+  const prefix = (k: number) => entriesOf(shape.slice(0, k));
+  let work = 0;
+  const parts: [string, number][] = [];
+  if (kind === 'tucker') {
+    // Orthonormal factors by Gram–Schmidt twice (2·n·r² each), then one mode product per mode.
+    shape.forEach((n, k) => (work += 2 * n * ranks[k]! ** 2));
+    parts.push(['the core', entriesOf(ranks)]);
+    for (let k = 0; k < d; k++) {
+      const out = prefix(k + 1) * entriesOf(ranks.slice(k + 1));
+      parts.push([`the product with factor ${k}`, out]);
+      work += out * ranks[k]!;
+    }
+  } else if (kind === 'cp') {
+    const r = ranks[0]!;
+    parts.push(['the factors', shape.reduce((a, n) => a + n * r, 0)]);
+    for (let k = 1; k < d - 1; k++) {
+      parts.push([`the Khatri–Rao product of modes 0–${k}`, prefix(k + 1) * r]);
+      work += prefix(k + 1) * r;
+    }
+    work += entriesOf(shape) * r;
+  } else if (kind === 'tt') {
+    const b = ttBonds(ranks, d)!;
+    for (let k = 1; k < d; k++) {
+      const most = Math.min(prefix(k), entriesOf(shape.slice(k)));
+      if (b[k]! > most) return `TT bond rank ${b[k]} (bond ${k}) is above ${most}, the largest rank the unfolding of modes 0–${k - 1} against ${k}–${d - 1} of ${formatShape(shape)} can have; use at most ${most}`;
+    }
+    parts.push(['the cores', shape.reduce((a, n, k) => a + b[k]! * n * b[k + 1]!, 0)]);
+    for (let k = 0; k < d; k++) {
+      parts.push([`the contraction of cores 0–${k}`, prefix(k + 1) * b[k + 1]!]);
+      work += prefix(k) * b[k]! * shape[k]! * b[k + 1]!;
+    }
+  }
+  const what = { tucker: 'Tucker', cp: 'CP', tt: 'TT', gaussian: 'Gaussian' }[kind];
+  const big = parts.find(([, n]) => n > MAX_TENSOR_ENTRIES);
+  if (big) return `building this ${what} tensor needs ${big[0]} with ${formatCount(big[1])} entries, above the limit of ${entryLimit()}; use smaller ranks or modes`;
+  if (work > MAX_SYNTHETIC_WORK) {
+    return `building this ${what} tensor takes about ${formatCount(work)} multiply-adds, above the limit of ${formatCount(MAX_SYNTHETIC_WORK)} (2³⁵, about half a minute); use smaller ranks or modes`;
+  }
+  return null;
 }

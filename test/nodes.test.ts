@@ -128,7 +128,7 @@ describe('source.synthetic', () => {
     expect(problems({ kind: 'tucker', shape: [4, 5], ranks: [6, 2] })).toMatch(/Tucker rank 6 on mode 0 exceeds that mode's size 4/);
     expect(problems({ kind: 'cp', shape: [4, 5], ranks: [2, 2] })).toMatch(/a CP tensor takes one rank/);
     expect(problems({ kind: 'tt', shape: [4, 5, 6], ranks: [2, 2, 2] })).toMatch(/3 modes takes 2 bond ranks \(or 4 with 1 at both ends\)/);
-    expect(problems({ kind: 'gaussian', shape: [4096, 4096, 4096] })).toMatch(/above the limit of 268435456/);
+    expect(problems({ kind: 'gaussian', shape: [4096, 4096, 4096] })).toMatch(/above the limit of 268 435 456 \(2²⁸, 1 GiB of float32\); use smaller modes/);
     expect(problems({ kind: 'gaussian', shape: [4, 5], ranks: [] })).toBe('');
   });
 });

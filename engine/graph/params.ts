@@ -120,7 +120,10 @@ export function resolveParams(def: AnyNodeDefinition, params: Record<string, unk
 
 function paramMessage(type: string, issue: z.core.$ZodIssue, info: ParamInfo | undefined, value: unknown): string {
   const name = issue.path.map(String).join('.') || '(params)';
-  const got = value === undefined ? 'nothing' : JSON.stringify(value);
+  const got = value === undefined ? 'nothing' : showValue(value);
+  // JSON has no Infinity: a literal past float64's range (1e400) reads as Infinity, which
+  // JSON.stringify would then show as null.
+  const overflow = hasNonFinite(value) ? '; a number beyond ±1.8e308 (such as 1e400) is read as Infinity: give a finite number' : '';
   const allowed = info ? ` (allowed: ${describeRange(info)}${info.doc ? ` — ${info.doc}` : ''})` : '';
   switch (issue.code) {
     case 'too_small':
@@ -128,8 +131,21 @@ function paramMessage(type: string, issue: z.core.$ZodIssue, info: ParamInfo | u
     case 'invalid_type':
     case 'invalid_value':
     case 'invalid_union':
-      return `${type} param '${name}': ${issue.message.replace(/^Invalid input: /, '')}; got ${got}${allowed}`;
+      return `${type} param '${name}': ${issue.message.replace(/^Invalid input: /, '')}; got ${got}${overflow}${allowed}`;
     default:
-      return `${type} param '${name}': ${issue.message}${allowed}`;
+      return `${type} param '${name}': ${issue.message}${overflow}${allowed}`;
   }
+}
+
+/** JSON, but with Infinity, -Infinity and NaN written as such (not as null). */
+function showValue(value: unknown): string {
+  const MARK = '\u0000';
+  const json = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? `${MARK}${v}${MARK}` : v));
+  return json === undefined ? String(value) : json.replace(/"\\u0000(.*?)\\u0000"/g, '$1');
+}
+
+function hasNonFinite(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (Array.isArray(value)) return value.some(hasNonFinite);
+  return false;
 }

@@ -2,7 +2,7 @@
 // code runs in a browser worker and in Node. The format is sniffed from the bytes, not the name.
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
-import { Tensor } from '../tensor';
+import { MAX_TENSOR_ENTRIES, Tensor, entryLimit, formatCount } from '../tensor';
 
 export class ImageError extends Error {
   constructor(
@@ -41,6 +41,20 @@ export function decodeImage(bytes: Uint8Array, file: string, mode: ImageMode): T
     throw new ImageError(file, `not a PNG or JPEG image (the supported formats); its first bytes are ${head || '(empty file)'}`);
   }
   const format = isPng ? 'PNG' : 'JPEG';
+  // The size is read from the header and checked before anything is decoded: a few hundred KB of
+  // compressed pixels can claim gigabytes.
+  const dims = isPng ? pngSize(bytes) : jpegSize(bytes);
+  if (dims) {
+    const channels = mode === 'rgb' ? 3 : 1;
+    const entries = dims.width * dims.height * channels;
+    if (entries > MAX_TENSOR_ENTRIES) {
+      const side = Math.floor(Math.sqrt(MAX_TENSOR_ENTRIES / channels));
+      throw new ImageError(
+        file,
+        `the image is ${dims.width}×${dims.height} pixels, which as ${mode} makes ${formatCount(entries)} entries, above the limit of ${entryLimit()}; downsample it first (at most about ${side}×${side} ${mode === 'rgb' ? 'in rgb' : 'pixels'})`,
+      );
+    }
+  }
   let px: Pixels;
   try {
     px = isPng ? png(bytes) : jpg(bytes);
@@ -52,6 +66,34 @@ export function decodeImage(bytes: Uint8Array, file: string, mode: ImageMode): T
     throw new ImageError(file, `cannot decode this ${format}: ${px.data.length} samples for ${px.width}×${px.height}×${px.channels}`);
   }
   return toTensor(px, mode);
+}
+
+/** Width and height from a PNG's IHDR (the first chunk, PNG spec 11.2.2), or null if it has none. */
+function pngSize(bytes: Uint8Array): { width: number; height: number } | null {
+  if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** Width and height from a JPEG's start-of-frame segment (ITU T.81, B.2.2), or null if none is found. */
+function jpegSize(bytes: Uint8Array): { width: number; height: number } | null {
+  let o = 2;
+  while (o + 9 < bytes.length) {
+    if (bytes[o] !== 0xff) return null;
+    const marker = bytes[o + 1]!;
+    if (marker === 0xff) {
+      o++; // fill byte
+      continue;
+    }
+    const length = (bytes[o + 2]! << 8) | bytes[o + 3]!;
+    // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: (bytes[o + 5]! << 8) | bytes[o + 6]!, width: (bytes[o + 7]! << 8) | bytes[o + 8]! };
+    }
+    if (marker === 0xda) return null; // start of scan before any frame header
+    o += 2 + length;
+  }
+  return null;
 }
 
 function png(bytes: Uint8Array): Pixels {
@@ -88,7 +130,7 @@ function unpackRows(packed: ArrayLike<number>, width: number, height: number, de
 
 function jpg(bytes: Uint8Array): Pixels {
   // jpeg-js always hands back RGB here: it repeats gray and converts CMYK/YCCK itself.
-  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
+  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024, maxResolutionInMP: MAX_TENSOR_ENTRIES / 1e6 });
   return { width: img.width, height: img.height, channels: 3, data: img.data, max: 255 };
 }
 

@@ -1,7 +1,7 @@
 // .npy read/write (NumPy's format, versions 1.0–3.0: numpy/lib/format.py). Pure bytes in and out,
 // so it runs in a browser worker and in Node alike. Every tensor is float32 in memory; wider or
 // integer dtypes are converted on read.
-import { Tensor, sizeOf } from '../tensor';
+import { Tensor, formatCount, sizeOf, sizeProblem } from '../tensor';
 
 export class NpyError extends Error {
   constructor(
@@ -11,6 +11,14 @@ export class NpyError extends Error {
     super(`${file}: ${problem}`);
     this.name = 'NpyError';
   }
+}
+
+const MAX_HEADER_BYTES = 65536;
+
+/** A header (or a part of one) in a message: quoted, and cut to about 200 characters. */
+function quoted(text: string): string {
+  const LIMIT = 200;
+  return text.length <= LIMIT ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, LIMIT))}… (${formatCount(text.length)} characters in all)`;
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -47,6 +55,9 @@ export function readNpy(bytes: Uint8Array, file: string): Tensor {
   const prefix = major === 1 ? 10 : 12;
   if (bytes.length < prefix) fail('file is truncated inside its header');
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  // NumPy itself refuses headers above 10 000 bytes (numpy.lib.format, max_header_size); a plain
+  // array's header is under 1 KB, so a longer one is damaged and is not decoded or echoed.
+  if (headerLen > MAX_HEADER_BYTES) fail(`the header is ${formatCount(headerLen)} bytes long, above the ${formatCount(MAX_HEADER_BYTES)} a .npy header may have (NumPy's own limit is 10 000); the file is damaged or not a plain array; ${SAVE_HINT}`);
   const dataStart = prefix + headerLen;
   if (bytes.length < dataStart) fail(`file is truncated: the header says it is ${headerLen} bytes long, but the file ends at byte ${bytes.length}`);
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(prefix, dataStart));
@@ -56,7 +67,7 @@ export function readNpy(bytes: Uint8Array, file: string): Tensor {
   const code = m ? `${m[2]}${m[3]}` : '';
   const dtype = DTYPES[code];
   if (!m || !dtype) {
-    fail(`dtype '${descr}' is not supported (supported: float32, float64, float16, and 8- to 64-bit integers and bool); ${SAVE_HINT}`);
+    fail(`dtype ${descr.length > 40 ? quoted(descr) : `'${descr}'`} is not supported (supported: float32, float64, float16, and 8- to 64-bit integers and bool); ${SAVE_HINT}`);
   }
   const little = m![1] !== '>';
   const count = sizeOf(shape);
@@ -64,6 +75,8 @@ export function readNpy(bytes: Uint8Array, file: string): Tensor {
   const have = bytes.length - dataStart;
   if (have < need) fail(`file is truncated: shape (${shape.join(', ')}) of '${descr}' needs ${need} data bytes, the file has ${have}`);
   if (have > need) fail(`shape/size mismatch: shape (${shape.join(', ')}) of '${descr}' needs ${need} data bytes, but the file has ${have} (${have - need} extra)`);
+  const tooBig = sizeProblem(shape);
+  if (tooBig) fail(`the array is ${tooBig}; save a slice or a downsampled copy`);
 
   const data = new Float32Array(count);
   const read = dtype!.read;
@@ -100,20 +113,21 @@ function reverseAxes(t: Tensor): Tensor {
 /** Parses the header's Python dict literal without eval: {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), } */
 function parseHeader(text: string, fail: (p: string) => never): { descr: string; fortran: boolean; shape: number[] } {
   const body = text.trim();
-  if (!body.startsWith('{') || !body.endsWith('}')) fail(`header is not a dictionary: ${JSON.stringify(body.slice(0, 80))}`);
+  if (!body.startsWith('{') || !body.endsWith('}')) fail(`header is not a dictionary: ${quoted(body)}`);
   const str = (key: string) => new RegExp(`['"]${key}['"]\\s*:\\s*(?:'([^']*)'|"([^"]*)")`).exec(body);
   const descrM = str('descr');
   if (!descrM) {
     if (/['"]descr['"]\s*:\s*[[{]/.test(body)) fail(`structured dtypes (records) are not supported; ${SAVE_HINT}`);
-    fail(`header has no 'descr' entry: ${JSON.stringify(body)}`);
+    fail(`header has no 'descr' entry: ${quoted(body)}`);
   }
   const fortranM = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(body);
-  if (!fortranM) fail(`header has no 'fortran_order' entry (True/False): ${JSON.stringify(body)}`);
+  if (!fortranM) fail(`header has no 'fortran_order' entry (True/False): ${quoted(body)}`);
   const shapeM = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(body);
-  if (!shapeM) fail(`header has no 'shape' tuple: ${JSON.stringify(body)}`);
+  if (!shapeM) fail(`header has no 'shape' tuple: ${quoted(body)}`);
   const parts = shapeM![1]!.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map((s) => s.replace(/L$/, ''));
+  if (parts.length > 64) fail(`shape has ${parts.length} axes; NumPy arrays have at most 64`);
   const shape = parts.map((s) => Number(s));
-  if (parts.some((s) => !/^\d+$/.test(s))) fail(`shape (${shapeM![1]}) must hold non-negative integers`);
+  if (parts.some((s) => !/^\d+$/.test(s))) fail(`shape ${quoted(`(${shapeM![1]})`)} must hold non-negative integers`);
   return { descr: descrM![1] ?? descrM![2]!, fortran: fortranM![1] === 'True', shape };
 }
 

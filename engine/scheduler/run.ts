@@ -197,7 +197,7 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
         emit({ type: 'cancelled', node: id });
         continue;
       }
-      const message = `node '${id}' (${def.type}): ${e instanceof Error ? e.message : String(e)}`;
+      const message = `node '${id}' (${def.type}): ${describeFailure(e)}`;
       result.nodes[id] = { status: 'error', durationMs, error: message };
       emit({ type: 'execution_error', node: id, message });
     }
@@ -221,6 +221,15 @@ async function fingerprint(files: FileResolver, path: string): Promise<string> {
   } catch {
     return 'missing';
   }
+}
+
+/** A node's error in words; V8's bare allocation errors get what the user can do about them. */
+function describeFailure(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  if (e instanceof RangeError && /^(Invalid (typed )?array length|Array buffer allocation failed|Invalid string length)/.test(e.message)) {
+    return `${e.message}: a size made from the inputs or params is too large for memory (the node's own checks missed it: please report it); use smaller inputs, ranks or params`;
+  }
+  return e.message;
 }
 
 function checkOutputs(def: AnyNodeDefinition, outputs: NodeOutputs): void {

@@ -1,4 +1,6 @@
-export { Tensor, sizeOf, stridesOf, sameShape, formatShape, type DeferredValues, type Shape } from './tensor';
+export {
+  Tensor, sizeOf, stridesOf, sameShape, formatShape, MAX_TENSOR_ENTRIES, entriesOf, formatCount, entryLimit, sizeProblem, type DeferredValues, type Shape,
+} from './tensor';
 export {
   reshape, permute, permuteData, unfold, fold, frobeniusNorm, dot, maxAbs, map, zip, add, sub, mul, scale, axpy, assertSameShape,
 } from './ops';

@@ -34,6 +34,12 @@ export class Tensor {
       if (!Number.isInteger(d) || d < 0) throw new Error(`invalid tensor shape [${shape.join(', ')}]: sizes must be integers ≥ 0`);
     }
     const size = sizeOf(shape);
+    // The last line of defence against a shape from a file or a param: nodes check their sizes
+    // first and name the param; this keeps a missed case from taking all memory or killing V8.
+    if (data === undefined) {
+      const problem = sizeProblem(shape);
+      if (problem) throw new Error(`cannot make a tensor of ${problem}`);
+    }
     const deferred = data !== undefined && !(data instanceof Float32Array);
     if (!deferred && data && data.length !== size) {
       throw new Error(`tensor data has ${data.length} elements but shape [${shape.join(', ')}] needs ${size}`);
@@ -147,6 +153,37 @@ export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
+}
+
+/** 2²⁸ float32 entries (1 GiB): the largest tensor the engine makes. */
+export const MAX_TENSOR_ENTRIES = 2 ** 28;
+
+/** Entries of a shape, as a float: exact while below 2⁵³, never wrapping (Infinity at worst). */
+export function entriesOf(shape: Shape): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** A count with thin-space thousands (268 435 456), or in e-notation when it is huge. */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n) || n >= 1e15) return n.toExponential(2).replace('e+', 'e');
+  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+}
+
+/** The limit in words, for messages. */
+export function entryLimit(limit = MAX_TENSOR_ENTRIES): string {
+  return limit === MAX_TENSOR_ENTRIES ? `${formatCount(limit)} (2²⁸, 1 GiB of float32)` : formatCount(limit);
+}
+
+/**
+ * Why a tensor of this shape is too large to make ("[100000×100000×100000] has 1.00e15 entries,
+ * above the limit of …"), or null. An axis longer than the limit is refused even when another
+ * axis is 0: such a shape comes from a damaged header, and index work along it would not end.
+ */
+export function sizeProblem(shape: Shape, limit = MAX_TENSOR_ENTRIES): string | null {
+  const long = shape.findIndex((d) => d > limit);
+  if (long >= 0) return `[${shape.join('×')}], whose axis ${long} has ${formatCount(shape[long]!)} entries, above the limit of ${entryLimit(limit)}`;
+  const n = entriesOf(shape);
+  return n > limit ? `[${shape.join('×')}], which has ${formatCount(n)} entries, above the limit of ${entryLimit(limit)}` : null;
 }
 
 export function stridesOf(shape: Shape): number[] {

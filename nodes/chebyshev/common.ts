@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { chebyshevCoefficients, chebyshevNodes, formatShape, type FunctionValue, type Tensor } from '../../engine';
+import { chebyshevCoefficients, chebyshevNodes, chebyshevSizeProblem, formatShape, type FunctionValue, type Tensor } from '../../engine';
+import type { RefinementCtx } from 'zod';
 
 export const nParam = z
   .union([z.number().int().min(1).max(4096), z.array(z.number().int().min(1).max(4096)).min(1)])
@@ -10,6 +11,13 @@ export const domainParam = z
   .min(1)
   .optional()
   .describe('[lo, hi] per dimension; default: the function’s own domain (required with samples)');
+
+/** Refuses, at validation, an `n` that lists sizes too large to interpolate (a single number is
+ * checked at run time, once the function's dimension is known). */
+export function checkN(p: { n: number | number[] }, ctx: RefinementCtx): void {
+  const tooBig = Array.isArray(p.n) ? chebyshevSizeProblem(p.n) : null;
+  if (tooBig) ctx.addIssue({ code: 'custom', path: ['n'], message: tooBig });
+}
 
 /**
  * The coefficient tensor of f interpolated at n first-kind Chebyshev points per dimension, from a
@@ -29,10 +37,14 @@ export function coefficientsFrom(
   const domain = Array.from({ length: d }, (_, i) => [...domainSrc[domainSrc.length === 1 ? 0 : i]!] as [number, number]);
   for (const [i, [lo, hi]] of domain.entries()) if (!(hi > lo)) throw new Error(`param 'domain': interval ${i} is [${lo}, ${hi}]; it needs lo < hi`);
   if (samples) {
+    const tooBig = chebyshevSizeProblem(samples.shape);
+    if (tooBig) throw new Error(`input 'samples': ${tooBig}`);
     return { coefficients: chebyshevCoefficients(Float64Array.from(samples.data), samples.shape), shape: [...samples.shape], domain };
   }
   const shape = typeof n === 'number' ? Array(d).fill(n) : n;
   if (shape.length !== d) throw new Error(`param 'n' lists ${shape.length} sizes for a ${d}-D function ${formatShape(shape)}`);
+  const tooBig = chebyshevSizeProblem(shape);
+  if (tooBig) throw new Error(`param 'n': ${tooBig}`);
   const grid = shape.map((k, i) => chebyshevNodes(k, domain[i]![0], domain[i]![1]));
   const values = fn!.sampleGrid(grid);
   const bad = values.findIndex((v) => !Number.isFinite(v));

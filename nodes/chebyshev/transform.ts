@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Tensor, defineNode } from '../../engine';
-import { coefficientsFrom, domainParam, nParam } from './common';
+import { checkN, coefficientsFrom, domainParam, nParam } from './common';
 
 export const transformChebyshev = defineNode({
   type: 'transform.chebyshev',
@@ -16,7 +16,7 @@ export const transformChebyshev = defineNode({
     { name: 'coefficients', type: 'tensor', doc: 'c[k₀, k₁, …] on the domain mapped to [−1, 1]' },
     { name: 'expansion', type: 'chebyshev', doc: 'coefficients + domain, for evaluate.points' },
   ],
-  params: z.object({ n: nParam, domain: domainParam }),
+  params: z.object({ n: nParam, domain: domainParam }).superRefine(checkN),
   run({ function: fn, samples }, p) {
     const { coefficients, shape, domain } = coefficientsFrom(fn, samples, p.n, p.domain as [number, number][] | undefined);
     const c = new Tensor(shape, Float32Array.from(coefficients));

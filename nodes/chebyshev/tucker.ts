@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Tensor, defineNode, tucker } from '../../engine';
 import { decompositionInfo, sweepProgress } from '../decompose/info';
-import { coefficientsFrom, domainParam, nParam } from './common';
+import { checkN, coefficientsFrom, domainParam, nParam } from './common';
 
 export const decomposeChebyshevTucker = defineNode({
   type: 'decompose.chebyshev-tucker',
@@ -26,6 +26,7 @@ export const decomposeChebyshevTucker = defineNode({
       eps: z.number().gt(0).max(1).optional().describe('or: relative error target for the coefficient tensor (sets the ranks)'),
     })
     .superRefine((p, ctx) => {
+      checkN(p, ctx);
       if ((p.ranks === undefined) === (p.eps === undefined)) ctx.addIssue({ code: 'custom', path: ['ranks'], message: 'give ranks or eps (not both)' });
     }),
   run({ function: fn, samples }, p, ctx) {

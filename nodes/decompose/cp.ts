@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, type CpResult } from '../../engine';
+import { MAX_TENSOR_ENTRIES, defineNode, entryLimit, formatCount, formatShape, type CpResult } from '../../engine';
 import { decompositionInfo, sweepProgress, traceTensor } from './info';
 
 export const decomposeCp = defineNode({
@@ -25,6 +25,10 @@ export const decomposeCp = defineNode({
   }),
   deviceInputs: true,
   async run({ tensor }, p, ctx) {
+    const factorEntries = tensor.shape.reduce((a, n) => a + n * p.rank, 0);
+    if (factorEntries > MAX_TENSOR_ENTRIES) {
+      throw new Error(`param 'rank': ${p.rank} components of ${formatShape(tensor.shape)} need factor matrices of ${formatCount(factorEntries)} entries, above the limit of ${entryLimit()}; use a smaller rank`);
+    }
     let best: CpResult | null = null;
     for (let run = 0; run < p.restarts; run++) {
       const label = p.restarts > 1 ? `ALS run ${run + 1}/${p.restarts},` : 'ALS';

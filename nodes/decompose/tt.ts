@@ -25,6 +25,7 @@ export const decomposeTt = defineNode({
   deviceInputs: true,
   async run({ tensor }, p, ctx) {
     let x = tensor;
+    if (tensor.ndim === 0 && !p.reshape) throw new Error(`input 'tensor' is 0-D (a single number); a tensor train needs at least one mode: connect a tensor with modes, or set 'reshape' (e.g. [1])`);
     if (p.reshape) {
       const n = p.reshape.reduce((a, b) => a * b, 1);
       if (n !== tensor.size) throw new Error(`param 'reshape' ${formatShape(p.reshape)} holds ${n} entries but the input ${formatShape(tensor.shape)} has ${tensor.size}`);

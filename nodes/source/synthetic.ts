@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkSyntheticRanks, defineNode, sourceSizeProblem, syntheticTensor } from '../../engine';
+import { checkSyntheticRanks, defineNode, sourceSizeProblem, syntheticCostProblem, syntheticTensor } from '../../engine';
 
 const params = z
   .object({
@@ -17,6 +17,8 @@ const params = z
     if (tooBig) ctx.addIssue({ code: 'custom', path: ['shape'], message: tooBig });
     const problem = checkSyntheticRanks(p);
     if (problem) ctx.addIssue({ code: 'custom', path: ['ranks'], message: problem });
+    const cost = syntheticCostProblem(p);
+    if (cost) ctx.addIssue({ code: 'custom', path: ['ranks'], message: cost });
   });
 
 export const sourceSynthetic = defineNode({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, formatShape, pad } from '../../engine';
+import { defineNode, formatShape, pad, sizeProblem } from '../../engine';
 
 export const tensorPad = defineNode({
   type: 'tensor.pad',
@@ -30,6 +30,9 @@ export const tensorPad = defineNode({
       const target = (n: number) => (p.multipleOf ? Math.ceil(n / p.multipleOf) * p.multipleOf : 2 ** Math.ceil(Math.log2(Math.max(1, n))));
       widths = tensor.shape.map((n) => [0, target(n) - n]);
     }
+    const tooBig = sizeProblem(tensor.shape.map((n, i) => n + widths[i]![0] + widths[i]![1]));
+    const param = p.widths ? 'widths' : p.multipleOf ? 'multipleOf' : 'powerOfTwo';
+    if (tooBig) throw new Error(`param '${param}': the padded tensor would be ${tooBig}; pad less`);
     return { tensor: pad(tensor, widths, p.mode, p.value) };
   },
 });
