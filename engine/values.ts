@@ -15,6 +15,9 @@ export interface SvdValue {
   u: Tensor;
   s: Tensor;
   v: Tensor;
+  /** Every singular value computed, descending (more than S when truncated; the randomized SVD
+   * computes rank + oversample), so a spectrum plot can show what the cut left out. */
+  spectrum?: Tensor;
 }
 
 /** Tucker X ≈ G ×₀ U₀ ×₁ U₁ … with core G (r₀×r₁×…) and factors Uₙ of shape Iₙ×rₙ. */

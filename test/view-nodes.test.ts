@@ -41,24 +41,30 @@ describe('viewer nodes', () => {
         [
           grid([6, 5, 4]),
           { id: 'svd', type: 'decompose.svd', params: { rank: 3, mode: 0 } },
-          { id: 'svd2', type: 'decompose.svd', params: { rank: 2, mode: 0 } },
+          { id: 'noise', type: 'source.synthetic', params: { kind: 'gaussian', shape: [8, 6] } },
+          { id: 'svd2', type: 'decompose.svd', params: { rank: 2 } },
           { id: 't', type: 'decompose.tucker', params: { ranks: [2, 2, 2] } },
           { id: 'spec', type: 'view.plot' },
           { id: 'spec2', type: 'view.plot' },
           { id: 'conv', type: 'view.plot' },
           { id: 'hist', type: 'view.plot', params: { bins: 7 } },
         ],
-        [['f', 'tensor', 'svd', 'tensor'], ['f', 'tensor', 't', 'tensor'], ['svd', 'svd', 'spec', 'data'], ['f', 'tensor', 'svd2', 'tensor'], ['svd2', 'svd', 'spec2', 'data'], ['t', 'trace', 'conv', 'data'], ['f', 'tensor', 'hist', 'data']],
+        [['f', 'tensor', 'svd', 'tensor'], ['f', 'tensor', 't', 'tensor'], ['svd', 'svd', 'spec', 'data'], ['noise', 'tensor', 'svd2', 'tensor'], ['svd2', 'svd', 'spec2', 'data'], ['t', 'trace', 'conv', 'data'], ['f', 'tensor', 'hist', 'data']],
       ),
     );
-    // The mode-0 unfolding of an affine grid has rank 2: its third singular value is exactly 0, which
-    // a log axis cannot show, so that plot is linear; the rank-2 spectrum is all positive and logarithmic.
-    expect(shown.spec).toMatchObject({ plot: 'spectrum', mark: 3, logY: false });
+    // A truncated SVD plots its whole spectrum with the cut marked, not only the values it kept.
+    // The mode-0 unfolding of an affine grid (6×20) has rank 2: its last four singular values are
+    // exactly 0, which a log axis cannot show, so that plot is linear; a Gaussian 8×6 spectrum is
+    // all positive and logarithmic.
+    expect(shown.spec).toMatchObject({ plot: 'spectrum', mark: 3, logY: false, title: 'spec: singular values (rank 3 kept of 6 computed)' });
     const y = (shown.spec as { y: number[] }).y;
-    expect(y).toHaveLength(3);
+    expect(y).toHaveLength(6);
     expect(y[1]!).toBeGreaterThan(0);
-    expect(y[2]).toBe(0);
+    expect(y.slice(2)).toEqual([0, 0, 0, 0]);
     expect(shown.spec2).toMatchObject({ plot: 'spectrum', mark: 2, logY: true });
+    const y2 = (shown.spec2 as { y: number[] }).y;
+    expect(y2).toHaveLength(6);
+    expect(y2.every((v, i) => v > 0 && (i === 0 || v <= y2[i - 1]!))).toBe(true);
     expect(shown.conv).toMatchObject({ plot: 'convergence', xLabel: 'iteration' });
     const hist = shown.hist as Extract<ViewRequest, { kind: 'plot' }>;
     expect(hist.plot).toBe('histogram');

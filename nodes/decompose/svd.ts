@@ -33,9 +33,10 @@ export const decomposeSvd = defineNode({
   async run({ tensor }, p, ctx) {
     let step = 0;
     const r = await ctx.backend.truncatedSvd(tensor, { ...p, random: ctx.random, onProgress: (message) => ctx.progress(++step, step + 1, message) });
+    const spectrum = new Tensor([r.spectrum.length], Float32Array.from(r.spectrum));
     return {
-      svd: r.value,
-      spectrum: new Tensor([r.spectrum.length], Float32Array.from(r.spectrum)),
+      svd: { ...r.value, spectrum },
+      spectrum,
       info: decompositionInfo(r.value, r.relError, {
         rank: { value: r.rank, unit: '', doc: 'singular values kept' },
         energyKept: { value: r.energyKept, unit: '', doc: 'Σ_{i<k} s_i² / Σ s_i²' },

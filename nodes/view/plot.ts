@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Tensor, defineNode } from '../../engine';
+import { Tensor, defineNode, type SvdValue } from '../../engine';
 import { show } from './common';
 
 export const viewPlot = defineNode({
@@ -36,9 +36,22 @@ export const viewPlot = defineNode({
     }
     if (isTable) throw new Error(`plot '${kind}' needs a tensor or an SVD, got a table`);
     if (kind === 'spectrum') {
-      const svd = !isTensor ? (data as { s: Tensor }) : null;
-      const s = svd ? Array.from(svd.s.data) : Array.from((data as Tensor).data).map(Math.abs).sort((a, b) => b - a);
-      return show(ctx, { kind: 'plot', plot: 'spectrum', title: title('singular values'), x: range(s.length), y: s, xLabel: 'index', yLabel: svd ? 'σ' : '|value|', logY: s.every((v) => v > 0), ...(p.mark ?? (svd ? s.length : undefined) ? { mark: p.mark ?? s.length } : {}) });
+      // An SVD shows every value it computed, with its rank marked: the cut, and what it left out.
+      const svd = !isTensor ? (data as SvdValue) : null;
+      const s = svd ? Array.from((svd.spectrum ?? svd.s).data) : Array.from((data as Tensor).data).map(Math.abs).sort((a, b) => b - a);
+      const mark = p.mark ?? (svd ? svd.s.size : undefined);
+      const left = svd?.spectrum ? svd.spectrum.size - svd.s.size : 0;
+      return show(ctx, {
+        kind: 'plot',
+        plot: 'spectrum',
+        title: title(left > 0 ? `singular values (rank ${svd!.s.size} kept of ${svd!.spectrum!.size} computed)` : 'singular values'),
+        x: range(s.length),
+        y: s,
+        xLabel: 'index',
+        yLabel: svd ? 'σ' : '|value|',
+        logY: s.every((v) => v > 0),
+        ...(mark !== undefined ? { mark } : {}),
+      });
     }
     if (!isTensor) throw new Error(`plot '${kind}' needs a tensor, got an SVD`);
     const t = data as Tensor;
