@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { Backend } from './backend';
 import type { RandomSource } from './random';
+import type { Shape } from './tensor';
 import type { PortType, PortTypes } from './values';
 
 export interface OutputSpec {
@@ -106,11 +107,22 @@ export interface NodeDefinition<
   readonly references?: (params: z.infer<P>) => string[];
   /** Checks of its params against the rest of the graph, run by validation. */
   readonly checkGraph?: (params: z.infer<P>, graph: GraphView) => { param: string; message: string }[];
+  /**
+   * What validation can tell before anything runs: the shapes of its tensor outputs from those of
+   * its tensor inputs (undefined where not known: a file not yet read) and its params, and the
+   * params those shapes refuse (a rank above a mode's size), so such a graph fails validation.
+   */
+  readonly shapes?: (inputs: Readonly<Record<string, Shape | undefined>>, params: z.infer<P>) => ShapeCheck;
   /** The run function hands its tensor inputs to the backend (ctx.backend) and reads no values
    * itself, so inputs a GPU left on the device stay there; without it the scheduler reads every
    * input back first. */
   readonly deviceInputs?: boolean;
   run(inputs: InputValues<I>, params: z.infer<P>, ctx: RunContext): Promise<OutputValues<O>> | OutputValues<O>;
+}
+
+export interface ShapeCheck {
+  outputs?: Record<string, Shape | undefined>;
+  problems?: { param: string; message: string }[];
 }
 
 /** Identity with inference: keeps port names and param types precise inside the node file. */

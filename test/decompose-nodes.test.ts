@@ -1,7 +1,7 @@
 // The decomposition nodes end to end on the reference inputs: source.npy → decompose → reconstruct
 // → metrics.compare, against the numbers TensorLy/NumPy produced (test/refs).
 import { describe, expect, it } from 'vitest';
-import { OutputCache, cpuBackend, loadGraph, runGraph, validateGraph, type GraphDoc, type Metrics, type Tensor } from '../engine';
+import { OutputCache, Tensor, cpuBackend, loadGraph, runGraph, validateGraph, writeNpy, type FileResolver, type GraphDoc, type Metrics } from '../engine';
 import { registry } from '../nodes';
 import { refExpected as expected, refFiles as files } from './refs/refs';
 
@@ -94,10 +94,12 @@ describe('decomposition nodes refuse bad input clearly', () => {
     expect(p[0]!.message).toMatch(/s\.tensor \(tensor\) to d\.decomposition \(svd\|tucker\|cp\|tt\)/);
   });
 
-  it('at run time, naming the node and the problem', async () => {
+  it('at run time (a shape known only once its file is read), naming the node and the problem', async () => {
+    const x = new Tensor([6, 7, 8]);
+    const fromFile: FileResolver = { read: async () => writeNpy(x), fingerprint: async (p) => p };
     const run = async (node: object) => {
-      const doc = graph([{ id: 's', type: 'source.synthetic', params: { shape: [6, 7, 8], ranks: [2, 2, 2] } }, { id: 'd', ...node }], [['s', 'tensor', 'd', 'tensor']]);
-      return (await runGraph(doc, { registry, backend: cpuBackend, files, output: { write: async (n) => n } })).nodes.d!.error;
+      const doc = graph([{ id: 's', type: 'source.npy', params: { path: 'x.npy' } }, { id: 'd', ...node }], [['s', 'tensor', 'd', 'tensor']]);
+      return (await runGraph(doc, { registry, backend: cpuBackend, files: fromFile, output: { write: async (n) => n } })).nodes.d!.error;
     };
     expect(await run({ type: 'decompose.svd', params: { rank: 2 } })).toMatch(/node 'd' \(decompose\.svd\): needs a matrix, but the input is 3-D \[6×7×8\]; set 'mode'/);
     expect(await run({ type: 'decompose.svd', params: { rank: 9, mode: 0 } })).toMatch(/rank 9 exceeds min\(6, 56\) = 6/);

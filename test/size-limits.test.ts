@@ -174,19 +174,22 @@ describe('sizes known only at run time are refused at the node, naming the param
   });
 
   it('tensor.pad widths [[0, 100000]] on a 3-D tensor names widths (not "Invalid typed array length")', async () => {
+    // The shape is known from the source's params: refused at validation.
+    const nodes = [{ id: 'f', type: 'source.function', params: { expr: 'x', shape: [10, 10, 10] } }, { id: 'p', type: 'tensor.pad', params: { widths: [[0, 100000]] } }];
+    expect(problems(nodes, [['f', 'tensor', 'p', 'tensor']])).toMatch(/^tensor\.pad param 'widths': the padded tensor would be \[100010×100010×100010\], which has 1\.00e15 entries, above the limit of .*; pad less$/);
+    // From a file, known only when read: refused at the node.
     const r = await run(
-      [{ id: 'f', type: 'source.function', params: { expr: 'x', shape: [10, 10, 10] } }, { id: 'p', type: 'tensor.pad', params: { widths: [[0, 100000]] } }],
-      [['f', 'tensor', 'p', 'tensor']],
+      [{ id: 's', type: 'source.npy', params: { path: 'a.npy' } }, nodes[1]],
+      [['s', 'tensor', 'p', 'tensor']],
+      { 'a.npy': writeNpy(new Tensor([10, 10, 10])) },
     );
-    expect(r.nodes.p!.error).toMatch(/node 'p' \(tensor\.pad\): param 'widths': the padded tensor would be \[100010×100010×100010\], which has 1\.00e15 entries, above the limit of .*; pad less$/);
+    expect(r.nodes.p!.error).toMatch(/node 'p' \(tensor\.pad\): param 'widths': the padded tensor would be \[100010×100010×100010\]/);
   });
 
-  it('a CP rank whose factor matrices would pass the limit names rank', async () => {
-    const r = await run(
-      [{ id: 'f', type: 'source.function', params: { expr: 'x', shape: [70000, 2] } }, { id: 'cp', type: 'decompose.cp', params: { rank: 4096 } }],
-      [['f', 'tensor', 'cp', 'tensor']],
+  it('a CP rank whose factor matrices would pass the limit names rank', () => {
+    expect(problems([{ id: 'f', type: 'source.function', params: { expr: 'x', shape: [70000, 2] } }, { id: 'cp', type: 'decompose.cp', params: { rank: 4096 } }], [['f', 'tensor', 'cp', 'tensor']])).toMatch(
+      /^decompose\.cp param 'rank': 4096 components of \[70000×2\] need factor matrices of 286 728 192 entries/,
     );
-    expect(r.nodes.cp!.error).toMatch(/node 'cp' \(decompose\.cp\): param 'rank': 4096 components of \[70000×2\] need factor matrices of 286 728 192 entries/);
   });
 
   it('a 0-D tensor into decompose.tt says what is wrong (not "Invalid array length")', async () => {

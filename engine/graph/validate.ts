@@ -6,7 +6,8 @@ import { didYouMean, nearNames } from '../names';
 import { unsafeIdReason } from './ids';
 import { jsonPath, type Problem } from './problems';
 import type { GraphDoc } from './schema';
-import { adjacency, findCycles } from './topo';
+import { adjacency, findCycles, topologicalOrder } from './topo';
+import type { Shape } from '../tensor';
 
 export interface ValidatedGraph {
   doc: GraphDoc;
@@ -60,7 +61,9 @@ export function validateGraph(doc: GraphDoc, registry: Registry): ValidatedGraph
   checkEdges(doc, defs, problems);
   const references = checkReferences(doc, defs, params, problems);
   if (!problems.some((p) => p.code === 'duplicate-id')) {
-    for (const cycle of findCycles(adjacency(doc, references))) {
+    const cycles = findCycles(adjacency(doc, references));
+    if (!cycles.length) checkShapes(doc, defs, params, problems);
+    for (const cycle of cycles) {
       problems.push({
         code: 'cycle',
         path: jsonPath(['edges']),
@@ -90,6 +93,39 @@ function checkReferences(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, pa
     if (!found.length) for (const ref of def.references?.(p as never) ?? []) links.push({ from: ref, to: node.id });
   });
   return links;
+}
+
+/**
+ * Tensor shapes known from the params (sources of a given shape), carried through the nodes that
+ * say how (NodeDefinition.shapes), and the params they refuse. A node whose input shape is not
+ * known (a file, a node without the hook) checks nothing: the run still checks everything.
+ */
+function checkShapes(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, params: Map<string, Record<string, unknown>>, problems: Problem[]): void {
+  const order = topologicalOrder(adjacency(doc));
+  if (!order) return;
+  const index = new Map(doc.nodes.map((n, i) => [n.id, i]));
+  const feeding = new Map(doc.edges.map((e) => [`${e.to.node}\0${e.to.port}`, `${e.from.node}\0${e.from.port}`]));
+  const known = new Map<string, Shape>();
+  for (const id of order) {
+    const def = defs.get(id);
+    const p = params.get(id);
+    if (!def?.shapes || !p) continue;
+    const inputs: Record<string, Shape | undefined> = Object.create(null);
+    for (const port of def.inputs) {
+      const from = feeding.get(`${id}\0${port.name}`);
+      inputs[port.name] = from === undefined ? undefined : known.get(from);
+    }
+    let check;
+    try {
+      check = def.shapes(inputs, p as never);
+    } catch {
+      continue; // a hook that cannot tell leaves it to the run
+    }
+    for (const [port, shape] of Object.entries(check.outputs ?? {})) if (shape) known.set(`${id}\0${port}`, shape);
+    for (const f of check.problems ?? []) {
+      problems.push({ code: 'invalid-param', path: jsonPath(['nodes', index.get(id)!, 'params', f.param]), nodeId: id, message: `${def.type} param '${f.param}': ${f.message}` });
+    }
+  }
 }
 
 function duplicates(ids: string[], list: 'nodes' | 'edges', what: string, problems: Problem[]): void {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_TENSOR_ENTRIES, defineNode, entryLimit, formatCount, formatShape, type CpResult } from '../../engine';
+import { MAX_TENSOR_ENTRIES, defineNode, entryLimit, formatCount, formatShape, type CpResult, type Shape } from '../../engine';
 import { decompositionInfo, sweepProgress, traceTensor } from './info';
 
 export const decomposeCp = defineNode({
@@ -23,12 +23,14 @@ export const decomposeCp = defineNode({
     restarts: z.number().int().min(1).max(100).default(1).describe('runs to make (the first with `init`, the rest random); the lowest error wins'),
     seed: z.number().int().min(0).default(0).describe('random seed'),
   }),
+  shapes({ tensor }, p) {
+    const problem = tensor && factorProblem(tensor, p.rank);
+    return problem ? { problems: [{ param: 'rank', message: problem }] } : {};
+  },
   deviceInputs: true,
   async run({ tensor }, p, ctx) {
-    const factorEntries = tensor.shape.reduce((a, n) => a + n * p.rank, 0);
-    if (factorEntries > MAX_TENSOR_ENTRIES) {
-      throw new Error(`param 'rank': ${p.rank} components of ${formatShape(tensor.shape)} need factor matrices of ${formatCount(factorEntries)} entries, above the limit of ${entryLimit()}; use a smaller rank`);
-    }
+    const tooBig = factorProblem(tensor.shape, p.rank);
+    if (tooBig) throw new Error(`param 'rank': ${tooBig}`);
     let best: CpResult | null = null;
     for (let run = 0; run < p.restarts; run++) {
       const label = p.restarts > 1 ? `ALS run ${run + 1}/${p.restarts},` : 'ALS';
@@ -51,3 +53,9 @@ export const decomposeCp = defineNode({
     };
   },
 });
+
+/** Why R components of this shape need too much memory, or null. */
+function factorProblem(shape: Shape, rank: number): string | null {
+  const entries = shape.reduce((a, n) => a + n * rank, 0);
+  return entries > MAX_TENSOR_ENTRIES ? `${rank} components of ${formatShape(shape)} need factor matrices of ${formatCount(entries)} entries, above the limit of ${entryLimit()}; use a smaller rank` : null;
+}

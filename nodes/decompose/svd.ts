@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Tensor, defineNode } from '../../engine';
+import { Tensor, defineNode, entriesOf, formatShape } from '../../engine';
 import { decompositionInfo } from './info';
 
 export const decomposeSvd = defineNode({
@@ -29,6 +29,20 @@ export const decomposeSvd = defineNode({
       const given = (['rank', 'energy', 'tol'] as const).filter((k) => p[k] !== undefined);
       if (given.length > 1) ctx.addIssue({ code: 'custom', path: [given[1]!], message: `give one of rank, energy or tol, not ${given.join(' and ')}` });
     }),
+  shapes({ tensor }, p) {
+    if (!tensor) return {};
+    const of = `the input ${formatShape(tensor)}`;
+    if (p.mode !== undefined && p.mode >= tensor.length) return { problems: [{ param: 'mode', message: `mode ${p.mode} is out of range for ${of} (modes 0…${tensor.length - 1})` }] };
+    if (p.mode === undefined && tensor.length !== 2) return { problems: [{ param: 'mode', message: `${of} is not a matrix: set 'mode' to unfold it along one mode (0…${Math.max(0, tensor.length - 1)})` }] };
+    const m = p.mode === undefined ? tensor[0]! : tensor[p.mode]!;
+    const n = entriesOf(tensor) / m;
+    const most = Math.min(m, n);
+    if (p.rank !== undefined && p.rank > most) {
+      const what = p.mode === undefined ? `a ${m}×${n} matrix` : `the mode-${p.mode} unfolding (${m}×${n}) of ${of}`;
+      return { problems: [{ param: 'rank', message: `rank ${p.rank} exceeds min(${m}, ${n}) = ${most}, the most ${what} has; use at most ${most}` }] };
+    }
+    return {};
+  },
   deviceInputs: true,
   async run({ tensor }, p, ctx) {
     let step = 0;

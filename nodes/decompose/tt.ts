@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, formatShape } from '../../engine';
+import { defineNode, entriesOf, formatShape } from '../../engine';
 import { decompositionInfo } from './info';
 
 export const decomposeTt = defineNode({
@@ -22,6 +22,12 @@ export const decomposeTt = defineNode({
     .superRefine((p, ctx) => {
       if (p.maxRank === undefined && p.eps === undefined) ctx.addIssue({ code: 'custom', path: ['maxRank'], message: 'give maxRank, eps, or both' });
     }),
+  shapes({ tensor }, p) {
+    if (!tensor || !p.reshape) return {};
+    const n = entriesOf(p.reshape);
+    const size = entriesOf(tensor);
+    return n === size ? {} : { problems: [{ param: 'reshape', message: `${formatShape(p.reshape)} holds ${n} entries but the input ${formatShape(tensor)} has ${size}` }] };
+  },
   deviceInputs: true,
   async run({ tensor }, p, ctx) {
     let x = tensor;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode } from '../../engine';
+import { defineNode, formatShape } from '../../engine';
 import { decompositionInfo, sweepProgress, traceTensor } from './info';
 
 export const decomposeTucker = defineNode({
@@ -33,6 +33,21 @@ export const decomposeTucker = defineNode({
       if (p.ranks !== undefined && p.eps !== undefined) ctx.addIssue({ code: 'custom', path: ['eps'], message: 'give ranks or eps, not both' });
       if (p.modes && p.ranks && p.ranks.length > p.modes.length) ctx.addIssue({ code: 'custom', path: ['ranks'], message: `${p.ranks.length} ranks for ${p.modes.length} modes: give one rank per listed mode` });
     }),
+  shapes({ tensor }, p) {
+    if (!tensor || !p.ranks) return {};
+    const d = tensor.length;
+    const of = `the input ${formatShape(tensor)}`;
+    if (p.modes) {
+      const bad = p.modes.find((m) => m >= d);
+      if (bad !== undefined) return { problems: [{ param: 'modes', message: `mode ${bad} is out of range for ${of} (modes 0…${d - 1})` }] };
+    } else if (p.ranks.length > d) return { problems: [{ param: 'ranks', message: `${p.ranks.length} ranks for the ${d} modes of ${of}; give one per mode` }] };
+    const modes = p.modes ?? p.ranks.map((_, m) => m);
+    const problems = p.ranks.flatMap((r, i) => {
+      const m = modes[i]!;
+      return r !== null && r > tensor[m]! ? [{ param: 'ranks', message: `rank ${r} on mode ${m} exceeds that mode's size ${tensor[m]} (${of}); use at most ${tensor[m]}` }] : [];
+    });
+    return { problems };
+  },
   deviceInputs: true,
   async run({ tensor }, p, ctx) {
     if (p.ranks && !p.modes && p.ranks.length > tensor.ndim) throw new Error(`param 'ranks' has ${p.ranks.length} entries but the input has ${tensor.ndim} modes`);

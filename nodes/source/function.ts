@@ -53,6 +53,7 @@ export const sourceFunction = defineNode({
     { name: 'function', type: 'function', doc: 'f itself on its domain, for nodes that sample where they need (Chebyshev)' },
   ],
   params,
+  shapes: (_inputs, p) => ({ outputs: { tensor: p.shape } }),
   run(_inputs, p, ctx) {
     const names = variablesFor(p.shape.length);
     const expr = compileExpression(p.expr, Object.keys(names));

@@ -30,6 +30,7 @@ export const sourceSynthetic = defineNode({
   inputs: [],
   outputs: [{ name: 'tensor', type: 'tensor', doc: 'the (noisy) tensor' }],
   params,
+  shapes: (_inputs, p) => ({ outputs: { tensor: p.shape } }),
   run(_inputs, p, ctx) {
     return { tensor: syntheticTensor(p, ctx.random).tensor };
   },

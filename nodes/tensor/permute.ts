@@ -12,6 +12,12 @@ export const tensorPermute = defineNode({
   params: z.object({
     axes: z.array(z.number().int().min(0)).optional().describe('a permutation of 0…d−1 (default: reversed)'),
   }),
+  shapes({ tensor }, p) {
+    if (!tensor) return {};
+    const axes = p.axes ?? tensor.map((_, i) => tensor.length - 1 - i);
+    if (axes.length !== tensor.length || new Set(axes).size !== axes.length || axes.some((a) => a >= tensor.length)) return {}; // the run says what is wrong
+    return { outputs: { tensor: axes.map((a) => tensor[a]!) } };
+  },
   run({ tensor }, p) {
     const axes = p.axes ?? tensor.shape.map((_, i) => tensor.ndim - 1 - i);
     if (axes.length !== tensor.ndim) throw new Error(`param 'axes' lists ${axes.length} axes but the input has ${tensor.ndim}`);

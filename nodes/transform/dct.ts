@@ -14,6 +14,7 @@ export const transformDct = defineNode({
     axes: axesParam,
     inverse: z.boolean().default(false).describe('apply the inverse (DCT-III)'),
   }),
+  shapes: ({ tensor }) => ({ outputs: { tensor } }),
   deviceInputs: true,
   async run({ tensor }, p, ctx) {
     return { tensor: await ctx.backend.dct(tensor, { ...(p.axes ? { axes: p.axes } : {}), inverse: p.inverse }) };
