@@ -53,6 +53,9 @@ export function lineReporter(write: (line: string) => void, types: Map<string, s
         case 'cancelled':
           write(`cancel   ${label(e.node)}\n`);
           break;
+        case 'bypassed':
+          write(`bypassed ${label(e.node)}: its inputs passed on\n`);
+          break;
       }
     },
     stop() {},
@@ -97,6 +100,9 @@ export function barReporter(types: Map<string, string>, write: (line: string) =>
           break;
         case 'cancelled':
           bar(e.node).update({ status: 'cancelled' });
+          break;
+        case 'bypassed':
+          bar(e.node).update(1, { status: 'bypassed' });
           break;
       }
     },

@@ -178,6 +178,7 @@ async function executeInWorker(spec: ExecuteSpec, hooks: ExecuteHooks, signal?: 
     else if (e.type === 'execution_error') nodes[e.node] = { status: 'error', error: e.message };
     else if (e.type === 'blocked') nodes[e.node] = { status: 'blocked', blockedBy: e.by };
     else if (e.type === 'cancelled') nodes[e.node] = { status: 'cancelled' };
+    else if (e.type === 'bypassed') nodes[e.node] = { status: 'bypassed' };
   };
   return new Promise<Executed>((done, fail) => {
     let grace: ReturnType<typeof setTimeout> | undefined;

@@ -112,6 +112,7 @@ export class EngineClient {
         else if (e.type === 'execution_error') patch(e.node, { status: 'error', error: e.message, progress: undefined });
         else if (e.type === 'blocked') patch(e.node, { status: 'blocked', blockedBy: e.by });
         else if (e.type === 'cancelled') patch(e.node, { status: 'cancelled', progress: undefined });
+        else if (e.type === 'bypassed') patch(e.node, { status: 'bypassed', progress: undefined, error: undefined, summary: undefined });
         break;
       }
       case 'cached':

@@ -20,6 +20,7 @@ export type ProblemCode =
   | 'duplicate-input'
   | 'missing-input'
   | 'cycle'
+  | 'bypassed-output'
   | 'unknown-target';
 
 export interface Problem {

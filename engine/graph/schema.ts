@@ -23,6 +23,10 @@ export const NodeSchema = z
     typeVersion: z.number().int().min(1).default(1).describe('version of the node type the params were saved with'),
     params: z.record(z.string(), z.unknown()).default({}).describe('parameters by name; omitted ones take the defaults'),
     title: z.string().optional().describe('user-given label'),
+    bypass: z
+      .boolean()
+      .optional()
+      .describe("skipped when the graph runs: each output passes on the node's first connected input of the same type (ComfyUI's bypass); its params are kept but not checked"),
   })
   .strict();
 

@@ -15,6 +15,8 @@ export interface ValidatedGraph {
   params: Map<string, Record<string, unknown>>;
   /** Dependencies that are not edges: node → the nodes it references by id. */
   references: { from: string; to: string }[];
+  /** Bypassed nodes: output port → the input it passes on (null: none of that type). */
+  bypass: Map<string, Map<string, string | null>>;
   problems: Problem[];
 }
 
@@ -44,6 +46,12 @@ export function validateGraph(doc: GraphDoc, registry: Registry): ValidatedGraph
       return;
     }
     defs.set(node.id, def);
+    if (node.bypass) {
+      // A bypassed node does not run: its params are kept as they are, valid or not.
+      const r = resolveParams(def, node.params, node.id, ['nodes', i, 'params']);
+      if (r.ok) params.set(node.id, r.params);
+      return;
+    }
     if (node.typeVersion > def.typeVersion) {
       problems.push({
         code: 'newer-node-version',
@@ -59,6 +67,7 @@ export function validateGraph(doc: GraphDoc, registry: Registry): ValidatedGraph
   });
 
   checkEdges(doc, defs, problems);
+  checkBypassed(doc, defs, problems);
   const references = checkReferences(doc, defs, params, problems);
   if (!problems.some((p) => p.code === 'duplicate-id')) {
     const cycles = findCycles(adjacency(doc, references));
@@ -72,7 +81,7 @@ export function validateGraph(doc: GraphDoc, registry: Registry): ValidatedGraph
       });
     }
   }
-  return { doc, params, references, problems };
+  return { doc, params, references, bypass: bypassPlan(doc, defs), problems };
 }
 
 /** Each node's checkGraph, and the reference links of the valid ones. */
@@ -106,15 +115,21 @@ function checkShapes(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, params
   const index = new Map(doc.nodes.map((n, i) => [n.id, i]));
   const feeding = new Map(doc.edges.map((e) => [`${e.to.node}\0${e.to.port}`, `${e.from.node}\0${e.from.port}`]));
   const known = new Map<string, Shape>();
+  const bypass = bypassPlan(doc, defs);
   for (const id of order) {
     const def = defs.get(id);
     const p = params.get(id);
-    if (!def?.shapes || !p) continue;
     const inputs: Record<string, Shape | undefined> = Object.create(null);
-    for (const port of def.inputs) {
+    for (const port of def?.inputs ?? []) {
       const from = feeding.get(`${id}\0${port.name}`);
       inputs[port.name] = from === undefined ? undefined : known.get(from);
     }
+    const passes = bypass.get(id);
+    if (passes) {
+      for (const [out, input] of passes) if (input && inputs[input]) known.set(`${id}\0${out}`, inputs[input]!);
+      continue;
+    }
+    if (!def?.shapes || !p) continue;
     let check;
     try {
       check = def.shapes(inputs, p as never);
@@ -126,6 +141,38 @@ function checkShapes(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, params
       problems.push({ code: 'invalid-param', path: jsonPath(['nodes', index.get(id)!, 'params', f.param]), nodeId: id, message: `${def.type} param '${f.param}': ${f.message}` });
     }
   }
+}
+
+/**
+ * What each bypassed node passes on: output port → the first of its inputs (in the node's order)
+ * fed by an output of the same type, or null when none is (that output has no value).
+ */
+export function bypassPlan(doc: GraphDoc, defs: ReadonlyMap<string, AnyNodeDefinition>): Map<string, Map<string, string | null>> {
+  const plan = new Map<string, Map<string, string | null>>();
+  const typeOf = (node: string, port: string) => defs.get(node)?.outputs.find((o) => o.name === port)?.type;
+  for (const node of doc.nodes) {
+    const def = defs.get(node.id);
+    if (!node.bypass || !def) continue;
+    const fedBy = new Map(doc.edges.filter((e) => e.to.node === node.id).map((e) => [e.to.port, typeOf(e.from.node, e.from.port)]));
+    plan.set(node.id, new Map(def.outputs.map((o) => [o.name, def.inputs.find((i) => fedBy.get(i.name) === o.type)?.name ?? null])));
+  }
+  return plan;
+}
+
+/** Edges that take an output a bypassed node has no value for. */
+function checkBypassed(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, problems: Problem[]): void {
+  const plan = bypassPlan(doc, defs);
+  doc.edges.forEach((edge, i) => {
+    const passes = plan.get(edge.from.node);
+    if (!passes || !passes.has(edge.from.port) || passes.get(edge.from.port)) return;
+    const type = defs.get(edge.from.node)!.outputs.find((o) => o.name === edge.from.port)!.type;
+    problems.push({
+      code: 'bypassed-output',
+      path: jsonPath(['edges', i]),
+      nodeId: edge.from.node,
+      message: `node '${edge.from.node}' is bypassed, and its output '${edge.from.port}' (${type}) has no connected input of that type to pass on, so '${edge.to.node}.${edge.to.port}' would get nothing; stop bypassing '${edge.from.node}' or remove edge '${edge.id}'`,
+    });
+  });
 }
 
 function duplicates(ids: string[], list: 'nodes' | 'edges', what: string, problems: Problem[]): void {
@@ -203,7 +250,7 @@ function checkEdges(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, problem
     const def = defs.get(node.id);
     if (!def) return;
     for (const port of def.inputs) {
-      if (!port.optional && !fed.has(`${node.id}\0${port.name}`)) {
+      if (!node.bypass && !port.optional && !fed.has(`${node.id}\0${port.name}`)) {
         problems.push({
           code: 'missing-input',
           path: jsonPath(['nodes', i]),

@@ -2,7 +2,7 @@
 // node editors recognise them; the CLI's --json mode prints exactly these objects, one per line.
 import type { ValueSummary } from '../values';
 
-export type NodeStatus = 'queued' | 'running' | 'done' | 'cached' | 'error' | 'blocked' | 'cancelled';
+export type NodeStatus = 'queued' | 'running' | 'done' | 'cached' | 'bypassed' | 'error' | 'blocked' | 'cancelled';
 
 export type RunEvent =
   | { type: 'execution_start'; nodes: string[]; backend: string }
@@ -13,6 +13,8 @@ export type RunEvent =
   | { type: 'executed'; node: string; durationMs: number; summary: Record<string, ValueSummary> }
   | { type: 'execution_error'; node: string; message: string }
   | { type: 'blocked'; node: string; by: string }
+  /** A bypassed node passed its inputs on without running. */
+  | { type: 'bypassed'; node: string }
   | { type: 'cancelled'; node: string }
   | { type: 'execution_success' }
   /** Some node failed; the others ran to the end. */

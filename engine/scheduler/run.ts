@@ -104,21 +104,26 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
   for (const id of plan) {
     const node = nodeById.get(id)!;
     const def = findNode(registry, node.type)!;
-    const params = checked.params.get(id)!;
-    const fileKeys = await Promise.all((def.files?.(params) ?? []).map(async (f) => [f, await fingerprint(opts.files, f)]));
     const inputKeys = (edgesInto.get(id) ?? []).map((e) => [e.to.port, keys.get(e.from.node), e.from.port]);
     inputKeys.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    const passes = checked.bypass.get(id);
+    if (passes) {
+      keys.set(id, await sha256Hex(stableStringify(['bypass', [...passes], inputKeys])));
+      continue;
+    }
+    const params = checked.params.get(id)!;
+    const fileKeys = await Promise.all((def.files?.(params) ?? []).map(async (f) => [f, await fingerprint(opts.files, f)]));
     const refKeys = (refsInto.get(id) ?? []).map((from) => [from, keys.get(from)]);
     // The backend is part of the key: float32 GPU results differ from the CPU's in the last digits.
     keys.set(id, await sha256Hex(stableStringify([def.type, def.typeVersion, params, seed, backend.name, fileKeys, inputKeys, refKeys])));
   }
-  const cachedIds = plan.filter((id) => cache.get(keys.get(id)!) !== undefined);
+  const cachedIds = plan.filter((id) => !checked.bypass.has(id) && cache.get(keys.get(id)!) !== undefined);
   if (cachedIds.length) emit({ type: 'execution_cached', nodes: cachedIds });
 
   for (const id of plan) {
     const node = nodeById.get(id)!;
     const def = findNode(registry, node.type)!;
-    const blocker = upstream.get(id)!.find((up) => result.nodes[up]?.status !== 'done' && result.nodes[up]?.status !== 'cached');
+    const blocker = upstream.get(id)!.find((up) => !['done', 'cached', 'bypassed'].includes(result.nodes[up]?.status as string));
     if (signal.aborted) {
       result.nodes[id] = { status: 'cancelled' };
       emit({ type: 'cancelled', node: id });
@@ -128,6 +133,18 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
       const by = result.nodes[blocker]!.blockedBy ?? blocker;
       result.nodes[id] = { status: 'blocked', blockedBy: by };
       emit({ type: 'blocked', node: id, by });
+      continue;
+    }
+    const passes = checked.bypass.get(id);
+    if (passes) {
+      // Bypassed: each output is the value on the input it passes on (nothing is computed).
+      const inputs = Object.create(null) as NodeOutputs;
+      for (const e of edgesInto.get(id) ?? []) inputs[e.to.port] = result.outputs.get(e.from.node)![e.from.port];
+      const outputs = Object.create(null) as NodeOutputs;
+      for (const [out, input] of passes) if (input) outputs[out] = inputs[input];
+      result.outputs.set(id, outputs);
+      result.nodes[id] = { status: 'bypassed' };
+      emit({ type: 'bypassed', node: id });
       continue;
     }
     const key = keys.get(id)!;
