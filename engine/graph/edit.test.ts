@@ -1,7 +1,8 @@
 // The pure document edits the editor's undo stack is built on: each returns a new document and
 // leaves its argument as it was.
 import { describe, expect, it } from 'vitest';
-import { addNode, connect, extractFragment, moveNodes, pasteInto, removeItems, setTitle } from './edit';
+import { addNode, connect, extractFragment, frameNodes, moveNodes, nodesInFrame, pasteInto, removeFrame, removeItems, setBypass, setCollapsed, setTitle, updateFrame } from './edit';
+import { GraphSchema } from './schema';
 import type { GraphDoc } from './schema';
 
 const empty = (): GraphDoc => ({ format: 'corespace.graph', version: 1, name: 'g', nodes: [], edges: [], layout: { positions: {} }, meta: {} });
@@ -50,5 +51,52 @@ describe('graph edits', () => {
     const t = setTitle(d, 'reconstruct', 'mine');
     expect(t.nodes[0]!.title).toBe('mine');
     expect('title' in setTitle(t, 'reconstruct', '').nodes[0]!).toBe(false);
+  });
+});
+
+describe('bypass, collapsed nodes and frames', () => {
+  const three = () => {
+    let d = addNode(empty(), 'source.synthetic', { x: 0, y: 0 }).doc;
+    d = addNode(d, 'transform.dct', { x: 300, y: 0 }).doc;
+    return addNode(d, 'decompose.svd', { x: 900, y: 400 }).doc;
+  };
+  const sizes = { synthetic: { width: 200, height: 120 }, dct: { width: 200, height: 100 }, svd: { width: 220, height: 140 } };
+
+  it('bypass is set and cleared on the node (no "bypass: false" left behind)', () => {
+    const on = setBypass(three(), ['dct'], true);
+    expect(on.nodes.find((n) => n.id === 'dct')!.bypass).toBe(true);
+    const off = setBypass(on, ['dct'], false);
+    expect('bypass' in off.nodes.find((n) => n.id === 'dct')!).toBe(false);
+  });
+
+  it('collapsed ids stay in node order, go when the node is removed, and the layout loses the list when empty', () => {
+    let d = setCollapsed(three(), ['svd', 'synthetic'], true);
+    expect(d.layout.collapsed).toEqual(['synthetic', 'svd']);
+    d = removeItems(d, ['svd']);
+    expect(d.layout.collapsed).toEqual(['synthetic']);
+    d = setCollapsed(d, ['synthetic'], false);
+    expect('collapsed' in d.layout).toBe(false);
+  });
+
+  it('a frame around selected nodes holds them; moving it moves them, not the nodes outside', () => {
+    const { doc: d, id } = frameNodes(three(), ['synthetic', 'dct'], sizes, 'transform');
+    const frame = d.layout.frames![0]!;
+    expect(frame).toMatchObject({ id, title: 'transform', x: -24, y: -56, width: 548, height: 200 });
+    expect(nodesInFrame(d, frame, sizes)).toEqual(['synthetic', 'dct']);
+    const moved = updateFrame(d, id, { x: frame.x + 50, y: frame.y - 10 }, sizes);
+    expect(moved.layout.positions).toMatchObject({ synthetic: { x: 50, y: -10 }, dct: { x: 350, y: -10 }, svd: { x: 900, y: 400 } });
+    // Resizing from the bottom-right does not move anything.
+    expect(updateFrame(d, id, { width: 900 }, sizes).layout.positions).toEqual(d.layout.positions);
+    expect(() => frameNodes(three(), [], sizes)).toThrow(/select the nodes/);
+    const gone = removeFrame(moved, id);
+    expect('frames' in gone.layout).toBe(false);
+    expect(gone.layout.positions).toEqual(moved.layout.positions);
+  });
+
+  it('frames and collapsed nodes are part of the file format', () => {
+    const d = setCollapsed(frameNodes(three(), ['dct'], sizes).doc, ['dct'], true);
+    const parsed = GraphSchema.parse(JSON.parse(JSON.stringify(d)));
+    expect(parsed.layout.frames).toEqual(d.layout.frames);
+    expect(parsed.layout.collapsed).toEqual(['dct']);
   });
 });

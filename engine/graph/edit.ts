@@ -47,12 +47,13 @@ export function removeItems(doc: GraphDoc, nodeIds: readonly string[], edgeIds: 
   const gone = new Set(nodeIds);
   const goneEdges = new Set(edgeIds);
   const positions = Object.fromEntries(Object.entries(doc.layout.positions).filter(([id]) => !gone.has(id)));
-  return {
+  const next = {
     ...doc,
     nodes: doc.nodes.filter((n) => !gone.has(n.id)),
     edges: doc.edges.filter((e) => !gone.has(e.from.node) && !gone.has(e.to.node) && !goneEdges.has(e.id)),
     layout: { ...doc.layout, positions },
   };
+  return doc.layout.collapsed ? setCollapsed(next, [...gone], false) : next;
 }
 
 /** Connects an output to an input; an edge already into that input is replaced (one per input). */
@@ -122,4 +123,79 @@ export function pasteInto(doc: GraphDoc, fragment: GraphDoc, offset: Point): { d
   };
   for (const e of fragment.edges) next = connect(next, { node: rename.get(e.from.node)!, port: e.from.port }, { node: rename.get(e.to.node)!, port: e.to.port });
   return { doc: next, ids: [...rename.values()] };
+}
+
+/** Turns bypass on or off for some nodes (a bypassed node passes its inputs on: see validate.ts). */
+export function setBypass(doc: GraphDoc, ids: readonly string[], on: boolean): GraphDoc {
+  const set = new Set(ids);
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => {
+      if (!set.has(n.id)) return n;
+      const { bypass: _, ...rest } = n;
+      return on ? { ...rest, bypass: true } : rest;
+    }),
+  };
+}
+
+/** Collapses or expands some nodes on the canvas. */
+export function setCollapsed(doc: GraphDoc, ids: readonly string[], collapsed: boolean): GraphDoc {
+  const now = new Set(doc.layout.collapsed ?? []);
+  for (const id of ids) {
+    if (collapsed) now.add(id);
+    else now.delete(id);
+  }
+  const { collapsed: _, ...layout } = doc.layout;
+  return { ...doc, layout: now.size ? { ...layout, collapsed: doc.nodes.map((n) => n.id).filter((id) => now.has(id)) } : layout };
+}
+
+export type Frame = NonNullable<GraphDoc['layout']['frames']>[number];
+type Size = { width: number; height: number };
+
+/** The nodes whose boxes lie wholly inside the frame (what moving it carries along). */
+export function nodesInFrame(doc: GraphDoc, frame: Frame, sizes: Readonly<Record<string, Size>>): string[] {
+  return doc.nodes
+    .map((n) => n.id)
+    .filter((id) => {
+      const p = doc.layout.positions[id];
+      if (!p) return false;
+      const s = sizes[id] ?? { width: 1, height: 1 };
+      return p.x >= frame.x && p.y >= frame.y && p.x + s.width <= frame.x + frame.width && p.y + s.height <= frame.y + frame.height;
+    });
+}
+
+/** A new frame around some nodes (Ctrl+G), with room for its title; returns it with its id. */
+export function frameNodes(doc: GraphDoc, ids: readonly string[], sizes: Readonly<Record<string, Size>>, title = 'Group'): { doc: GraphDoc; id: string } {
+  const boxes = ids.map((id) => ({ p: doc.layout.positions[id], s: sizes[id] ?? { width: 200, height: 100 } })).filter((b) => b.p);
+  if (!boxes.length) throw new Error('select the nodes to put in a frame first');
+  const PAD = 24;
+  const TITLE = 32;
+  const x = Math.min(...boxes.map((b) => b.p!.x)) - PAD;
+  const y = Math.min(...boxes.map((b) => b.p!.y)) - PAD - TITLE;
+  const right = Math.max(...boxes.map((b) => b.p!.x + b.s.width)) + PAD;
+  const bottom = Math.max(...boxes.map((b) => b.p!.y + b.s.height)) + PAD;
+  const frames = doc.layout.frames ?? [];
+  const taken = new Set(frames.map((f) => f.id));
+  let n = frames.length + 1;
+  while (taken.has(`frame${n}`)) n++;
+  const id = `frame${n}`;
+  return { doc: { ...doc, layout: { ...doc.layout, frames: [...frames, { id, title, x, y, width: right - x, height: bottom - y }] } }, id };
+}
+
+/** Changes a frame (position, size, title), moving the nodes it held by as much as it moved. */
+export function updateFrame(doc: GraphDoc, id: string, change: Partial<Omit<Frame, 'id'>>, sizes: Readonly<Record<string, Size>>): GraphDoc {
+  const frame = doc.layout.frames?.find((f) => f.id === id);
+  if (!frame) throw new Error(`no frame '${id}'`);
+  const next = { ...frame, ...change };
+  const dx = next.x - frame.x;
+  const dy = next.y - frame.y;
+  const moved = dx || dy ? Object.fromEntries(nodesInFrame(doc, frame, sizes).map((n) => [n, { x: doc.layout.positions[n]!.x + dx, y: doc.layout.positions[n]!.y + dy }])) : {};
+  return { ...doc, layout: { ...doc.layout, positions: { ...doc.layout.positions, ...moved }, frames: doc.layout.frames!.map((f) => (f.id === id ? next : f)) } };
+}
+
+/** Removes a frame; the nodes in it stay where they are. */
+export function removeFrame(doc: GraphDoc, id: string): GraphDoc {
+  const frames = (doc.layout.frames ?? []).filter((f) => f.id !== id);
+  const { frames: _, ...layout } = doc.layout;
+  return { ...doc, layout: frames.length ? { ...layout, frames } : layout };
 }

@@ -44,6 +44,21 @@ export const LayoutSchema = z
   .object({
     positions: z.record(z.string(), Point).default({}).describe('canvas position per node id'),
     viewport: z.object({ x: z.number(), y: z.number(), zoom: z.number() }).partial().optional(),
+    collapsed: z.array(z.string()).optional().describe('ids of the nodes shown collapsed (their header and ports only)'),
+    frames: z
+      .array(
+        z.object({
+          id: id.describe('unique frame id'),
+          title: z.string().default('Group').describe('label shown on the frame'),
+          x: z.number(),
+          y: z.number(),
+          width: z.number().min(1),
+          height: z.number().min(1),
+          color: z.string().optional().describe('CSS colour of the frame'),
+        }),
+      )
+      .optional()
+      .describe('frames (groups) drawn behind the nodes; moving a frame moves the nodes inside it'),
   })
   .passthrough()
   .default({ positions: {} });
