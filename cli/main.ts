@@ -8,13 +8,14 @@ import { loadFile, runCommand, type Io } from './run-command';
 
 const USAGE = `usage:
   corespace run GRAPH.json [--out DIR] [--backend auto|cpu|webgpu] [--set NODE.PARAM=VALUE]…
-                           [--targets ID,…] [--seed N] [--allow-read DIR]… [--json]
+                           [--targets ID,…] [--bypass ID,…] [--seed N] [--allow-read DIR]… [--json]
   corespace validate GRAPH.json
   corespace nodes [--json]
 
 run       runs the graph (or the --targets and their ancestors) and writes DIR/run.json and the
           export.npy files; DIR defaults to ./corespace-out/<graph name>. The graph reads files
-          in its own folder only; --allow-read DIR lets it read files in DIR too.
+          in its own folder only; --allow-read DIR lets it read files in DIR too. --bypass
+          runs the graph with those nodes bypassed (each output passes on an input of its type).
           exit code 0: every node done; 1: some node failed; 2: invalid graph or usage;
           130: interrupted (Ctrl+C; run.json says which nodes finished).
 validate  checks the graph and lists every problem; exit code 0 if valid, 2 if not.
@@ -46,6 +47,7 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
         backend: { type: 'string', default: 'auto' },
         set: { type: 'string', multiple: true, default: [] },
         targets: { type: 'string' },
+        bypass: { type: 'string' },
         seed: { type: 'string' },
         'allow-read': { type: 'string', multiple: true, default: [] },
         json: { type: 'boolean', default: false },
@@ -95,6 +97,7 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
             backend: o.backend as 'auto' | 'cpu' | 'webgpu',
             sets: o.set!,
             ...(o.targets !== undefined ? { targets: o.targets.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
+            ...(o.bypass !== undefined ? { bypass: o.bypass.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
             ...(seed !== undefined ? { seed } : {}),
             json: o.json!,
             allowRead: o['allow-read']!,

@@ -4,7 +4,7 @@ import { open, realpath, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  GraphError, SoftwareAdapterError, WebGpuBackend, cpuBackend, checkForRun, formatProblem, parseGraphText, printableJson, setParam,
+  GraphError, SoftwareAdapterError, WebGpuBackend, cpuBackend, checkForRun, formatProblem, parseGraphText, printableJson, setBypass, setParam,
   type Backend, type GraphDoc, type NodeRecord, type Problem, type Registry, type RunEvent,
 } from '../engine';
 import { execute, type ExecuteHooks, type ExecuteSpec, type Executed, type ViewEntry } from './execute';
@@ -18,6 +18,8 @@ export interface RunArgs {
   backend: 'auto' | 'cpu' | 'webgpu';
   sets: string[];
   targets?: string[];
+  /** Nodes to run bypassed (--bypass), as if their bypass flag were set in the file. */
+  bypass?: string[];
   seed?: number;
   json: boolean;
   /** Folders other than the graph's own that its nodes may read files from (--allow-read). */
@@ -37,6 +39,12 @@ export async function runCommand(args: RunArgs, registry: Registry, io: Io, sign
   let doc = loaded;
   try {
     for (const s of args.sets) doc = applySet(doc, s);
+    if (args.bypass?.length) {
+      const ids = new Set(doc.nodes.map((n) => n.id));
+      const unknown = args.bypass.filter((id) => !ids.has(id));
+      if (unknown.length) throw new Error(`--bypass: no node ${unknown.map((u) => `'${u}'`).join(', ')} in the graph (nodes: ${[...ids].join(', ')})`);
+      doc = setBypass(doc, args.bypass, true);
+    }
   } catch (e) {
     io.stderr(`corespace: ${(e as Error).message}\n`);
     return 2;

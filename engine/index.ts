@@ -19,7 +19,9 @@ export { validateGraph, type ValidatedGraph } from './graph/validate';
 export { paramInfo, describeRange, type ParamInfo } from './graph/params';
 export { GraphError, formatProblem, type Problem, type ProblemCode } from './graph/problems';
 export { MAX_ID_LENGTH, printable, printableJson, safeId, unsafeIdReason } from './graph/ids';
-export { addNode, connect, extractFragment, freshId, moveNodes, pasteInto, removeItems, setParam, setParams, setTitle } from './graph/edit';
+export {
+  addNode, connect, extractFragment, freshId, moveNodes, pasteInto, removeItems, setParam, setParams, setTitle, setBypass, setCollapsed, frameNodes, updateFrame, removeFrame, nodesInFrame, type Frame,
+} from './graph/edit';
 export { runGraph, checkForRun, CancelledError, type RunOptions, type RunResult } from './scheduler/run';
 export { OutputCache } from './scheduler/cache';
 export type { RunEvent, NodeRecord, NodeStatus } from './scheduler/events';

@@ -81,3 +81,19 @@ describe('bypass', () => {
     expect(JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8')).nodes.dct).toMatchObject({ status: 'bypassed' });
   });
 });
+
+describe('--bypass on the command line', () => {
+  it('runs the graph with those nodes bypassed, and refuses an id not in the graph', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'bypass-'));
+    writeFileSync(join(dir, 'g.json'), JSON.stringify(chain(false)));
+    const r = await cli('run', join(dir, 'g.json'), '--out', join(dir, 'out'), '--backend', 'cpu', '--bypass', 'dct');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8')).nodes.dct).toMatchObject({ status: 'bypassed' });
+    const bad = await cli('run', join(dir, 'g.json'), '--out', join(dir, 'out2'), '--backend', 'cpu', '--bypass', 'dtc');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--bypass: no node 'dtc' in the graph \(nodes: x, dct, svd\)/);
+  });
+});
