@@ -1,9 +1,11 @@
 // The editor's frame: toolbar, palette, canvas, inspector, results, status bar; the keyboard
-// shortcuts, clipboard (graph JSON, so it works across tabs), import by file or drop, share links.
+// shortcuts, clipboard (graph JSON, so it works across tabs; a paste lands at the mouse pointer),
+// import by file or drop, share links.
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useEffect, useRef, useState } from 'react';
 import { extractFragment, moveNodes, pasteInto } from '../engine/graph/edit';
 import { loadGraph } from '../engine/graph/load';
+import type { GraphDoc } from '../engine/graph/schema';
 import type { EngineClient } from './engine-client';
 import { download, exportText, importText } from './files';
 import { autoLayout } from './layout';
@@ -11,6 +13,7 @@ import { openAsNew } from './persistence';
 import { shareFragment } from './share';
 import { fileRefs } from '../engine/io/embedded';
 import { addAndSelect, useEditor } from './store';
+import { useFitView } from './useFitView';
 import { Canvas } from './components/Canvas';
 import { Help } from './components/Help';
 import { Inspector } from './components/Inspector';
@@ -20,6 +23,7 @@ import { ResultsPanel } from './components/ResultsPanel';
 
 function Frame({ engine }: { engine: EngineClient }) {
   const flow = useReactFlow();
+  const fitView = useFitView();
   const doc = useEditor((s) => s.doc);
   const run = useEditor((s) => s.run);
   const backend = useEditor((s) => s.backend);
@@ -40,6 +44,16 @@ function Frame({ engine }: { engine: EngineClient }) {
     if (!st.selected.length) return;
     await navigator.clipboard.writeText(JSON.stringify(extractFragment(st.doc, st.selected)));
   };
+  // Where the mouse last was over the canvas (client coordinates); null once it left.
+  const pointer = useRef<{ x: number; y: number } | null>(null);
+  /** Moves a pasted group's top-left corner to the pointer (its nodes keep their places relative to
+   * each other); with the pointer off the canvas, 40 px beside the originals. */
+  const pasteOffset = (fragment: GraphDoc) => {
+    const at = fragment.nodes.map((n) => fragment.layout.positions[n.id]).filter((p) => p !== undefined);
+    if (!pointer.current || !at.length) return { x: 40, y: 40 };
+    const target = flow.screenToFlowPosition(pointer.current);
+    return { x: Math.round(target.x - Math.min(...at.map((p) => p.x))), y: Math.round(target.y - Math.min(...at.map((p) => p.y))) };
+  };
   const pasteText = (text: string) => {
     let raw: unknown;
     try {
@@ -50,7 +64,7 @@ function Frame({ engine }: { engine: EngineClient }) {
     const r = loadGraph(raw);
     if (!r.ok) return useEditor.getState().set({ notice: 'the clipboard holds no Corespace nodes' });
     const st = useEditor.getState();
-    const pasted = pasteInto(st.doc, r.doc, { x: 40, y: 40 });
+    const pasted = pasteInto(st.doc, r.doc, pasteOffset(r.doc));
     st.edit(pasted.doc);
     st.set({ selected: pasted.ids });
   };
@@ -63,7 +77,7 @@ function Frame({ engine }: { engine: EngineClient }) {
   const layout = () => {
     const st = useEditor.getState();
     st.edit(moveNodes(st.doc, autoLayout(st.doc, st.measured)));
-    setTimeout(() => void flow.fitView(), 50);
+    setTimeout(fitView, 50);
   };
   const addAtCentre = (type: string) => {
     addAndSelect(type, flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 }));
@@ -95,7 +109,7 @@ function Frame({ engine }: { engine: EngineClient }) {
         duplicate(st.selected);
       } else if (!mod && e.key === '?') setDialog((d) => (d === 'help' ? null : 'help'));
       else if (!mod && e.key.toLowerCase() === 'l') layout();
-      else if (!mod && e.key.toLowerCase() === 'f') void flow.fitView();
+      else if (!mod && e.key.toLowerCase() === 'f') fitView();
     };
     const onPaste = (e: ClipboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
@@ -178,7 +192,7 @@ function Frame({ engine }: { engine: EngineClient }) {
       </nav>
       <div className="cs-main">
         <Palette onAdd={addAtCentre} />
-        <Canvas onRunTo={(id) => runAll([id])} onDuplicate={duplicate} />
+        <Canvas onRunTo={(id) => runAll([id])} onDuplicate={duplicate} onPointer={(p) => (pointer.current = p)} />
         <Inspector />
       </div>
       <ResultsPanel />

@@ -76,7 +76,7 @@ export function checkImport(text: string): ImportResult {
 
 /** Imports a file's text: embedded files go into IndexedDB; on failure the problems are shown and
  * the open graph stays. */
-export async function importText(text: string, open: (doc: GraphDoc) => Promise<void>): Promise<boolean> {
+export async function importText(text: string, open: (doc: GraphDoc) => Promise<unknown>): Promise<boolean> {
   const r = checkImport(text);
   if (!r.ok) {
     useEditor.getState().set({ importProblems: r.problems });

@@ -19,6 +19,15 @@ export const PORT_COLORS: Record<PortType, string> = {
   tt: '#84cc16',
 };
 
+/** A handle's fill: its type's colour, or for an input that takes several types a pie of their
+ * colours (reconstruct's input shows SVD red, Tucker green, CP pink and TT lime: each of those
+ * wires is visibly at home there). */
+export function handleFill(types: readonly PortType[]): string {
+  if (types.length === 1) return PORT_COLORS[types[0]!];
+  const step = 100 / types.length;
+  return `conic-gradient(${types.map((t, i) => `${PORT_COLORS[t]} ${(i * step).toFixed(2)}% ${((i + 1) * step).toFixed(2)}%`).join(', ')})`;
+}
+
 export type FlowNode = Node<{ nodeId: string }, 'corespace'>;
 
 export function toFlowNodes(doc: GraphDoc, selected: readonly string[], measured: Record<string, { width: number; height: number }>): FlowNode[] {

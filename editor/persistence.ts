@@ -14,13 +14,26 @@ import { useEditor } from './store';
 const VERSION_EVERY = 15_000;
 const newId = () => `g-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** Opens `doc` as a new graph of the library. */
-export async function openAsNew(doc: GraphDoc): Promise<void> {
+/** Opens `doc` as a new graph of the library; resolves to its id. */
+export async function openAsNew(doc: GraphDoc): Promise<string> {
   const id = newId();
   await db.saveGraph(id, doc);
   await db.addVersion(id, doc);
   await db.setSetting('current', id);
   useEditor.getState().open(id, doc);
+  return id;
+}
+
+/** Opens an example. The library keeps one entry per example: opening it again reopens that entry
+ * while it still holds the example untouched. Once edited, the entry is the user's work and stays
+ * as it is; the example then opens fresh in a new entry, which becomes the example's. */
+export async function openExample(name: string): Promise<void> {
+  const doc = await loadExample(name);
+  const key = `example:${name}`;
+  const id = await db.getSetting<string>(key);
+  const row = id ? await db.graphs.get(id) : undefined;
+  if (row && JSON.stringify(row.doc) === JSON.stringify(doc) && (await openGraph(row.id))) return;
+  await db.setSetting(key, await openAsNew(doc));
 }
 
 /** Opens a graph of the library. What IndexedDB holds was saved by some earlier Corespace, so it
@@ -54,7 +67,7 @@ export async function startUp(): Promise<void> {
     damaged = [`the share link's graph cannot be opened (the link may be cut short):`, ...(useEditor.getState().importProblems ?? [])];
   }
   const current = await db.getSetting<string>('current');
-  if (!(current && (await openGraph(current)))) await openAsNew(await loadExample(DEFAULT_EXAMPLE));
+  if (!(current && (await openGraph(current)))) await openExample(DEFAULT_EXAMPLE);
   // Shown over the graph that opened instead (opening clears the problems of the last import).
   if (damaged) useEditor.getState().set({ importProblems: damaged });
 }

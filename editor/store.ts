@@ -44,6 +44,8 @@ export interface EditorState {
   /** Problems of the last import that was refused (the open graph stayed as it was). */
   importProblems: string[] | null;
   saved: 'saved' | 'saving' | 'error';
+  /** Whether the canvas shows its minimap (the user may hide it: it covers a corner). */
+  minimap: boolean;
   /** Replaces the document as one undoable step; consecutive edits with the same `mergeKey`
    * (typing into one field) within a second make one step. */
   edit(next: GraphDoc | ((doc: GraphDoc) => GraphDoc), mergeKey?: string): void;
@@ -76,6 +78,7 @@ export const useEditor = create<EditorState>()((set, get) => ({
   notice: null,
   importProblems: null,
   saved: 'saved',
+  minimap: true,
   edit(next, mergeKey) {
     const { doc, past } = get();
     const value = typeof next === 'function' ? next(doc) : next;

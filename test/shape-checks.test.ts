@@ -43,6 +43,9 @@ describe('validation knows the shapes it can', () => {
     expect(problemsOf(nodes, edges)).toEqual([]);
     nodes[5] = { id: 's', type: 'decompose.svd', params: { rank: 3, mode: 3 } };
     expect(problemsOf(nodes, edges)[0]).toMatch(/param 'mode': mode 3 is out of range for the input \[20×10\]/);
+    nodes[1] = { id: 'p', type: 'tensor.permute', params: { axes: [1, 1, 0] } };
+    expect(problemsOf(nodes, edges)[0]).toMatch(/tensor\.permute param 'axes': \[1, 1, 0\] is not a permutation of the 3 axes of the input \[8×4×5\]/);
+    nodes[1] = { id: 'p', type: 'tensor.permute', params: { axes: [1, 2, 0] } };
     nodes[2] = { id: 'r', type: 'tensor.reshape', params: { shape: [7, -1] } };
     expect(problemsOf(nodes, edges)[0]).toMatch(/tensor\.reshape param 'shape': \[7, -1\] does not hold the 160 entries of the input \[4×5×8\]/);
   });

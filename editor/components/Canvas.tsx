@@ -1,19 +1,29 @@
 // The React Flow canvas: nodes and edges derived from the document; drops from the palette,
 // connections checked by port type (a refused one says why), one edge per input, deletion,
-// dragging as one undo step, the quick-add box on double-click or "/", a node context menu.
-import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type FinalConnectionState, type NodeChange, type EdgeChange } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+// dragging as one undo step, the quick-add box on double-click or "/", a node context menu, a
+// minimap that can be hidden.
+import { Background, ControlButton, Controls, MiniMap, ReactFlow, useReactFlow, useStore, type Connection, type FinalConnectionState, type NodeChange, type EdgeChange } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { connect, moveNodes, removeItems } from '../../engine/graph/edit';
 import type { GraphDoc } from '../../engine/graph/schema';
 import { connectionProblem, toFlowEdges, toFlowNodes } from '../flow';
 import { addAndSelect, useEditor } from '../store';
+import { MINIMAP, useFitView } from '../useFitView';
 import { GraphNode } from './GraphNode';
 import { DRAG_TYPE } from './Palette';
 import { SearchBox } from './SearchBox';
 
 const nodeTypes = { corespace: GraphNode };
 
-export function Canvas({ onRunTo, onDuplicate }: { onRunTo: (id: string) => void; onDuplicate: (ids: string[]) => void }) {
+/** Keeps `--cs-zoom` on the canvas at the view's zoom, so a handle's hit area (styles.css) keeps
+ * its size on screen as the view zooms out. */
+function ZoomVar({ target }: { target: RefObject<HTMLDivElement | null> }) {
+  const zoom = useStore((s) => s.transform[2]);
+  useEffect(() => target.current?.style.setProperty('--cs-zoom', String(zoom)), [zoom, target]);
+  return null;
+}
+
+export function Canvas({ onRunTo, onDuplicate, onPointer }: { onRunTo: (id: string) => void; onDuplicate: (ids: string[]) => void; onPointer: (at: { x: number; y: number } | null) => void }) {
   const doc = useEditor((s) => s.doc);
   const selected = useEditor((s) => s.selected);
   const measured = useEditor((s) => s.measured);
@@ -25,11 +35,13 @@ export function Canvas({ onRunTo, onDuplicate }: { onRunTo: (id: string) => void
   const [menu, setMenu] = useState<{ id: string; x: number; y: number } | null>(null);
   const wrapper = useRef<HTMLDivElement>(null);
   const graphId = useEditor((s) => s.graphId);
+  const minimap = useEditor((s) => s.minimap);
+  const fitView = useFitView();
   // Another graph opened: show all of it.
   useEffect(() => {
-    const t = setTimeout(() => void flow.fitView({ maxZoom: 1 }), 60);
+    const t = setTimeout(fitView, 60);
     return () => clearTimeout(t);
-  }, [graphId, flow]);
+  }, [graphId, fitView]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     const st = useEditor.getState();
@@ -109,6 +121,8 @@ export function Canvas({ onRunTo, onDuplicate }: { onRunTo: (id: string) => void
       ref={wrapper}
       data-testid="canvas"
       tabIndex={-1}
+      onPointerMove={(e) => onPointer({ x: e.clientX, y: e.clientY })}
+      onPointerLeave={() => onPointer(null)}
       onDragOver={(e) => {
         if (e.dataTransfer.types.includes(DRAG_TYPE)) {
           e.preventDefault();
@@ -152,13 +166,19 @@ export function Canvas({ onRunTo, onDuplicate }: { onRunTo: (id: string) => void
         deleteKeyCode={['Delete', 'Backspace']}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         minZoom={0.05}
-        fitView
-        fitViewOptions={{ maxZoom: 1 }}
         proOptions={{ hideAttribution: true }}
       >
+        <ZoomVar target={wrapper} />
         <Background />
-        <Controls />
-        <MiniMap pannable zoomable />
+        <Controls showFitView={false}>
+          <ControlButton className="react-flow__controls-fitview" onClick={fitView} title="fit view (F)" aria-label="fit view">
+            ⛶
+          </ControlButton>
+          <ControlButton onClick={() => useEditor.getState().set({ minimap: !minimap })} title={minimap ? 'hide the minimap' : 'show the minimap'} aria-pressed={minimap} data-testid="minimap-toggle">
+            ▣
+          </ControlButton>
+        </Controls>
+        {minimap && <MiniMap pannable zoomable style={{ width: MINIMAP.width, height: MINIMAP.height }} />}
       </ReactFlow>
       {search && (
         <SearchBox

@@ -1,12 +1,14 @@
-// One node on the canvas: typed handles (coloured by port type, the type on hover), its state
-// (queued, running with progress and message, done with its duration, error in red, blocked with
-// the upstream node named), its results (shapes, ranks, parameters, metrics) and a thumbnail.
+// One node on the canvas: its key settings under the title, typed handles (coloured by port type,
+// the type on hover), its state (queued, running with progress and message, done with its
+// duration, error in red, blocked with the upstream node named), its results (shapes, ranks,
+// parameters, metrics) and a thumbnail.
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
-import { describeAccepts, findNode } from '../../engine/node-api';
+import { accepts, findNode } from '../../engine/node-api';
 import type { ValueSummary } from '../../engine/values';
 import { registry } from '../../nodes';
-import { PORT_COLORS, type FlowNode } from '../flow';
+import { handleFill, PORT_COLORS, type FlowNode } from '../flow';
+import { keySettings } from '../key-settings';
 import { useEditor } from '../store';
 import { useWarnings } from '../warnings';
 import { Heatmap, Sparkline } from './Thumbnails';
@@ -50,9 +52,12 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
   if (!node) return null;
   const def = findNode(registry, node.type);
   const status = run?.status;
-  const inputs = def ? def.inputs.map((i) => ({ name: i.name, type: describeAccepts(i), color: PORT_COLORS[typeof i.type === 'string' ? i.type : i.type[0]!], optional: !!i.optional })) : [...new Set(edges.filter((e) => e.to.node === id).map((e) => e.to.port))].map((name) => ({ name, type: '?', color: '#888', optional: false }));
+  const inputs = def
+    ? def.inputs.map((i) => ({ name: i.name, type: accepts(i).length > 1 ? `any of ${accepts(i).join(', ')}` : accepts(i)[0]!, color: handleFill(accepts(i)), optional: !!i.optional }))
+    : [...new Set(edges.filter((e) => e.to.node === id).map((e) => e.to.port))].map((name) => ({ name, type: '?', color: '#888', optional: false }));
   const outputs = def ? def.outputs.map((o) => ({ name: o.name, type: o.type, color: PORT_COLORS[o.type] })) : [...new Set(edges.filter((e) => e.from.node === id).map((e) => e.from.port))].map((name) => ({ name, type: '?', color: '#888' }));
   const progress = run?.progress;
+  const settings = def ? keySettings(def, node.params) : [];
   return (
     <div className={`cs-node${selected ? ' selected' : ''}${def ? '' : ' placeholder'}`} data-testid={`node-${id}`} data-status={status ?? 'idle'}>
       <header>
@@ -64,12 +69,17 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
           </span>
         )}
       </header>
+      {settings.length > 0 && (
+        <div className="cs-subtitle" data-testid={`subtitle-${id}`} title={settings.join('\n')}>
+          {settings.slice(0, 3).join(' · ')}
+        </div>
+      )}
       {!def && <div className="cs-error">unknown type {node.type}: kept with its params, cannot run</div>}
       <div className="cs-ports">
         <div className="cs-inputs">
           {inputs.map((p) => (
             <div className="cs-port in" key={p.name} title={`${p.name}: ${p.type}${p.optional ? ' (optional)' : ''}`}>
-              <Handle type="target" position={Position.Left} id={p.name} style={{ background: p.color }} data-testid={`in-${id}-${p.name}`} />
+              <Handle type="target" position={Position.Left} id={p.name} style={{ background: p.color }} title={`${p.name}: ${p.type}${p.optional ? ' (optional)' : ''}`} data-testid={`in-${id}-${p.name}`} />
               {p.name}
             </div>
           ))}
@@ -78,7 +88,7 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
           {outputs.map((p) => (
             <div className="cs-port out" key={p.name} title={`${p.name}: ${p.type}`}>
               {p.name}
-              <Handle type="source" position={Position.Right} id={p.name} style={{ background: p.color }} data-testid={`out-${id}-${p.name}`} />
+              <Handle type="source" position={Position.Right} id={p.name} style={{ background: p.color }} title={`${p.name}: ${p.type}`} data-testid={`out-${id}-${p.name}`} />
             </div>
           ))}
         </div>
@@ -95,7 +105,7 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
           ) : status === 'done' ? (
             `done in ${run.durationMs! < 1000 ? `${run.durationMs!.toFixed(0)} ms` : `${(run.durationMs! / 1000).toFixed(2)} s`}`
           ) : status === 'error' ? (
-            <span className="cs-error">{run.error}</span>
+            <span className="cs-error nowheel">{run.error}</span>
           ) : status === 'blocked' ? (
             `blocked by ${run.blockedBy}`
           ) : (
@@ -103,10 +113,16 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
           )}
         </div>
       )}
-      {run?.summary && (status === 'done' || status === 'cached') && Object.entries(run.summary).map(([port, s]) => <SummaryLines key={port} port={port} s={s} />)}
-      {run?.previews && (status === 'done' || status === 'cached') && (
-        <div className="cs-previews">
-          {Object.entries(run.previews).map(([port, p]) => (p.kind === 'heatmap' ? <Heatmap key={port} preview={p} /> : <Sparkline key={port} preview={p} />))}
+      {(run?.summary || run?.previews) && (status === 'done' || status === 'cached') && (
+        // Results scroll inside a bounded box (the wheel scrolls it, not the canvas): a run never
+        // grows a node over its neighbours.
+        <div className="cs-node-results nowheel" data-testid={`results-${id}`}>
+          {run.summary && Object.entries(run.summary).map(([port, s]) => <SummaryLines key={port} port={port} s={s} />)}
+          {run.previews && (
+            <div className="cs-previews">
+              {Object.entries(run.previews).map(([port, p]) => (p.kind === 'heatmap' ? <Heatmap key={port} preview={p} /> : <Sparkline key={port} preview={p} />))}
+            </div>
+          )}
         </div>
       )}
     </div>

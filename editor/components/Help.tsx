@@ -3,7 +3,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl+Enter', 'run the graph'],
   ['Esc', 'cancel the run / close dialogs'],
   ['Ctrl+Z / Ctrl+Shift+Z', 'undo / redo'],
-  ['Ctrl+C / Ctrl+V', 'copy / paste nodes (as graph JSON, also between tabs)'],
+  ['Ctrl+C / Ctrl+V', 'copy / paste nodes at the mouse pointer (as graph JSON, also between tabs)'],
   ['Ctrl+D', 'duplicate the selection'],
   ['Delete / Backspace', 'delete the selection'],
   ['Shift+click, Shift+drag', 'multi-select'],

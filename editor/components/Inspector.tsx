@@ -63,6 +63,21 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** A problem as it shows beside its field. An expression's excerpt and the caret under it (the
+ * lines the parser writes after the first: "  <text>" and "  <spaces>^") go in one monospace block
+ * that keeps its spaces, so the caret stays under the column it names. */
+function ProblemText({ message }: { message: string }) {
+  const m = /^([^\n]*)\n( {2}[^\n]*)\n( *\^)(.*)$/s.exec(message);
+  if (!m) return <>{message}</>;
+  return (
+    <>
+      {m[1]}
+      <pre className="cs-caret">{`${m[2]}\n${m[3]}`}</pre>
+      {m[4]}
+    </>
+  );
+}
+
 function Field({ nodeId, p, value, problem, onValue, filePicker }: { nodeId: string; p: ParamInfo; value: unknown; problem?: string; onValue: (v: unknown, text: string) => string | null; filePicker: boolean }) {
   const [text, setText] = useState(formatValue(p, value));
   const [error, setError] = useState<string | null>(null);
@@ -148,7 +163,7 @@ function Field({ nodeId, p, value, problem, onValue, filePicker }: { nodeId: str
       )}
       {shown && (
         <div className="cs-invalid" data-testid={`${id}-error`}>
-          {shown}
+          <ProblemText message={shown} />
         </div>
       )}
       <div className="cs-hint">{p.doc}</div>

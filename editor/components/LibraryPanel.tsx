@@ -1,10 +1,10 @@
 // The graph library (new, open, rename, duplicate, delete, restore one of the last versions) and
-// the examples gallery.
+// the examples gallery (an example opened again reopens its library entry: persistence.ts).
 import { useEffect, useState } from 'react';
 import type { GraphRow, VersionRow } from '../../storage/db';
 import { db } from '../db-instance';
-import { EXAMPLES, loadExample } from '../examples';
-import { openAsNew, openGraph } from '../persistence';
+import { EXAMPLES } from '../examples';
+import { openAsNew, openExample, openGraph } from '../persistence';
 import { emptyGraph, useEditor } from '../store';
 
 export function LibraryPanel({ onClose }: { onClose: () => void }) {
@@ -28,7 +28,7 @@ export function LibraryPanel({ onClose }: { onClose: () => void }) {
       <button type="button" onClick={() => void openAsNew(emptyGraph()).then(onClose)}>
         New graph
       </button>
-      <ul>
+      <ul data-testid="graphs">
         {graphs.map((g) => (
           <li key={g.id} className={g.id === graphId ? 'current' : ''}>
             <a onClick={() => void openGraph(g.id).then(onClose)}>{g.name}</a> <small>{new Date(g.updatedAt).toLocaleString()}</small>
@@ -77,7 +77,7 @@ export function LibraryPanel({ onClose }: { onClose: () => void }) {
       <ul data-testid="examples">
         {EXAMPLES.map((e) => (
           <li key={e.name}>
-            <a data-testid={`example-${e.name}`} onClick={() => void loadExample(e.name).then(openAsNew).then(onClose)}>
+            <a data-testid={`example-${e.name}`} onClick={() => void openExample(e.name).then(onClose)}>
               {e.name}
             </a>{' '}
             <small>{e.description}</small>

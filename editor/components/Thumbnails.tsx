@@ -4,6 +4,9 @@ import { useEffect, useRef } from 'react';
 import type { Preview } from '../protocol';
 import { viridis } from '../../viewer/colormaps';
 
+const THUMB_W = 96;
+const THUMB_H = 72;
+
 export function Heatmap({ preview }: { preview: Extract<Preview, { kind: 'heatmap' }> }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
@@ -18,9 +21,11 @@ export function Heatmap({ preview }: { preview: Extract<Preview, { kind: 'heatma
     });
     ctx.putImageData(img, 0, 0);
   }, [preview]);
+  // Within THUMB_W × THUMB_H, aspect kept: a tall slice (an RGB image's 128×3) stays small.
+  const scale = Math.min(THUMB_W / preview.cols, THUMB_H / preview.rows);
   return (
     <figure className="cs-thumb" title={`${preview.label}: ${preview.min.toPrecision(3)} … ${preview.max.toPrecision(3)}`}>
-      <canvas ref={ref} width={preview.cols} height={preview.rows} style={{ width: 96, height: Math.round((96 * preview.rows) / preview.cols), imageRendering: 'pixelated' }} />
+      <canvas ref={ref} width={preview.cols} height={preview.rows} style={{ width: Math.max(1, Math.round(preview.cols * scale)), height: Math.max(1, Math.round(preview.rows * scale)), imageRendering: 'pixelated' }} />
       <figcaption>{preview.label}</figcaption>
     </figure>
   );

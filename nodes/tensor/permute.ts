@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, permute } from '../../engine';
+import { defineNode, formatShape, permute } from '../../engine';
 
 export const tensorPermute = defineNode({
   type: 'tensor.permute',
@@ -15,7 +15,9 @@ export const tensorPermute = defineNode({
   shapes({ tensor }, p) {
     if (!tensor) return {};
     const axes = p.axes ?? tensor.map((_, i) => tensor.length - 1 - i);
-    if (axes.length !== tensor.length || new Set(axes).size !== axes.length || axes.some((a) => a >= tensor.length)) return {}; // the run says what is wrong
+    if (axes.length !== tensor.length || new Set(axes).size !== axes.length || axes.some((a) => a >= tensor.length)) {
+      return { problems: [{ param: 'axes', message: `[${axes.join(', ')}] is not a permutation of the ${tensor.length} axes of the input ${formatShape(tensor)}; list each of 0…${tensor.length - 1} once` }] };
+    }
     return { outputs: { tensor: axes.map((a) => tensor[a]!) } };
   },
   run({ tensor }, p) {
