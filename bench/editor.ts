@@ -6,7 +6,9 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openEditor, startEditor } from '../test/editor/harness';
+import { tmpdir } from 'node:os';
+import { launchChromium, openEditor } from '../test/editor/harness';
+import { serveEditor } from '../test/editor/serve';
 
 const REPS = 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -61,7 +63,8 @@ async function dragFrames(page: import('playwright-core').Page, box: { x: number
   });
 }
 
-const h = await startEditor();
+const served = await serveEditor(tmpdir());
+const h = { ...served, browser: await launchChromium() };
 const rows: { name: string; value: number; unit: string; runs?: number[] }[] = [];
 try {
   // Bundle: every JS and CSS asset of the build, gzipped.
@@ -123,7 +126,8 @@ try {
     { name: 'pan_300_frame_p95', value: median(frameP95), unit: 'ms', runs: frameP95 },
   );
 } finally {
-  await h.close();
+  await h.browser.close();
+  await served.close();
 }
 
 console.log('| benchmark | value | unit |\n| --- | --- | --- |');

@@ -1,11 +1,13 @@
 // `corespace run`: load, apply --set, validate, run, report, write run.json and exports.
+import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { open, realpath, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
-  GraphError, SoftwareAdapterError, WebGpuBackend, cpuBackend, checkForRun, formatProblem, parseGraphText, printableJson, setBypass, setParam,
-  type Backend, type GraphDoc, type NodeRecord, type Problem, type Registry, type RunEvent,
+  GraphError, SoftwareAdapterError, WebGpuBackend, WebGpuUnavailableError, cpuBackend, checkForRun, describeAdapter, formatProblem, parseGraphText, printableJson, setBypass, setParam,
+  type AdapterFacts, type Backend, type GraphDoc, type NodeRecord, type Problem, type Registry, type RunEvent,
 } from '../engine';
 import { execute, type ExecuteHooks, type ExecuteSpec, type Executed, type ViewEntry } from './execute';
 import { makeFolder, readRegularFile } from './node-io';
@@ -169,7 +171,8 @@ export const CANCEL_GRACE_MS = 1000;
 /**
  * A CPU run in a worker thread. On abort the shared flag is raised, which every node's next
  * progress check turns into a cancellation; a node that does not check within CANCEL_GRACE_MS is
- * stopped with its thread, and the run's record is made from the events received so far.
+ * stopped with its thread, and the run's record is made from the events received so far. The
+ * thread is terminated once the run has ended in any way.
  */
 async function executeInWorker(spec: ExecuteSpec, hooks: ExecuteHooks, signal?: AbortSignal): Promise<Executed> {
   const flag = new SharedArrayBuffer(4);
@@ -203,6 +206,9 @@ async function executeInWorker(spec: ExecuteSpec, hooks: ExecuteHooks, signal?: 
       settled = true;
       clearTimeout(grace);
       signal?.removeEventListener('abort', onAbort);
+      // However the run ended (done, invalid, crashed, stopped), its thread goes with it: nothing
+      // it left running (a timer, an open handle) can keep the command alive.
+      void worker.terminate();
       f();
     };
     const onAbort = () => {
@@ -280,11 +286,46 @@ function dawn(): Promise<GPU> {
   }));
 }
 
+/** How long the adapter probe may take (Dawn starts in ~0.1 s). */
+const PROBE_MS = 20_000;
+
+/** The adapter Dawn offers, asked in a child process (cli/adapter-probe.mjs) so that Dawn's own
+ * warnings on stderr stay off the user's terminal; a probe that fails says why. */
+function probeAdapter(): Promise<{ facts: AdapterFacts | null } | { failed: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [fileURLToPath(new URL('./adapter-probe.mjs', import.meta.url))], { timeout: PROBE_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      // Dawn's warnings are expected on stderr; only a failed probe shows what it printed.
+      const last = stderr.trim().split('\n').filter((l) => !/^Warning:/.test(l)).at(-1);
+      if (error) return resolve({ failed: error.killed ? `the WebGPU adapter probe took over ${PROBE_MS / 1000} s` : `the WebGPU adapter probe failed${last ? `: ${last}` : ` (${error.message})`}` });
+      try {
+        resolve({ facts: JSON.parse(stdout) as AdapterFacts | null });
+      } catch {
+        resolve({ failed: `the WebGPU adapter probe printed no adapter${last ? `: ${last}` : ''}` });
+      }
+    });
+  });
+}
+
 /** cpu: the CPU backend. webgpu: the WebGPU device through Dawn, or exit 2 saying what is missing.
  * auto: WebGPU on a hardware adapter, else the CPU with a one-line notice (a software adapter such
- * as lavapipe runs WebGPU on the CPU, slower than the CPU backend). */
+ * as lavapipe runs WebGPU on the CPU, slower than the CPU backend). auto asks a child process which
+ * adapter there is, so Dawn is loaded here only for a hardware adapter (and its chatter on a
+ * software one never reaches the terminal). */
 async function pickBackend(name: RunArgs['backend'], io: Io): Promise<Backend | null> {
   if (name === 'cpu') return cpuBackend;
+  const onCpu = (why: string) => {
+    io.stderr(`corespace: using the CPU backend: ${why}\n`);
+    return cpuBackend;
+  };
+  const slower = (e: SoftwareAdapterError) => `${e.message} and slower than it (--backend webgpu uses it anyway)`;
+  const unavailable = (e: Error) => e.message.replace(/; or use --backend cpu$/, '');
+  if (name === 'auto') {
+    const probe = await probeAdapter();
+    if ('failed' in probe) return onCpu(probe.failed);
+    if (!probe.facts) return onCpu(unavailable(new WebGpuUnavailableError('no adapter found (no GPU, and no software Vulkan driver)')));
+    const adapter = describeAdapter(probe.facts);
+    if (adapter.software) return onCpu(slower(new SoftwareAdapterError(adapter.name)));
+  }
   try {
     // auto asks for hardware only: a software adapter is turned down before a device is made.
     return await WebGpuBackend.create(await dawn(), 'corespace run', { hardwareOnly: name === 'auto' });
@@ -293,9 +334,7 @@ async function pickBackend(name: RunArgs['backend'], io: Io): Promise<Backend | 
       io.stderr(`corespace: --backend webgpu: ${(e as Error).message}\n`);
       return null;
     }
-    const why = e instanceof SoftwareAdapterError ? `${e.message} and slower than it (--backend webgpu uses it anyway)` : (e as Error).message.replace(/; or use --backend cpu$/, '');
-    io.stderr(`corespace: using the CPU backend: ${why}\n`);
-    return cpuBackend;
+    return onCpu(e instanceof SoftwareAdapterError ? slower(e) : unavailable(e as Error));
   }
 }
 

@@ -38,4 +38,4 @@ export {
   type Mat, type Svd, type RankChoice,
 } from './linalg';
 export { WebGpuBackend } from './webgpu/backend';
-export { SoftwareAdapterError, WebGpuUnavailableError } from './webgpu/device';
+export { SoftwareAdapterError, WebGpuUnavailableError, describeAdapter, type AdapterFacts } from './webgpu/device';

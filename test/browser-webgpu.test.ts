@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, FLAGS } from './editor/harness';
+import { CHROMIUM, launchChromium } from './editor/harness';
 import { workerBundle } from './fixtures/bundle';
 
 
@@ -88,12 +88,18 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-}, 120_000);
+  browser = await launchChromium();
+});
 
 afterAll(async () => {
   await browser?.close();
-  server?.close();
+  if (server) {
+    const s = server;
+    await new Promise<void>((res) => {
+      s.close(() => res());
+      s.closeAllConnections();
+    });
+  }
 });
 
 describe.skipIf(chromiumMissing)('WebGPU in a browser worker (chromium, SwiftShader)', () => {

@@ -1,10 +1,13 @@
 // Bypassing a node (ComfyUI's "bypass"): the graph runs as if the node were a wire from its first
 // input of each output's type; its params are kept and not checked; an output with nothing of its
 // type to pass on is refused at validation, naming the edge that would get nothing.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutputCache, cpuBackend, loadGraph, runGraph, validateGraph, type FileResolver, type GraphDoc, type RunEvent, type Tensor } from '../engine';
 import { registry } from '../nodes';
 import { cli } from './cli-harness';
+import { tempDir } from './temp';
 
 type Edge = [string, string, string, string];
 const files: FileResolver = { read: async (p) => Promise.reject(new Error(`no file ${p}`)), fingerprint: async (p) => p };
@@ -70,10 +73,7 @@ describe('bypass', () => {
   });
 
   it('the CLI says which nodes were bypassed, and run.json records it', async () => {
-    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'bypass-'));
+    const dir = tempDir('bypass');
     writeFileSync(join(dir, 'g.json'), JSON.stringify(chain(true)));
     const r = await cli('run', join(dir, 'g.json'), '--out', join(dir, 'out'), '--backend', 'cpu');
     expect(r.code).toBe(0);
@@ -84,10 +84,7 @@ describe('bypass', () => {
 
 describe('--bypass on the command line', () => {
   it('runs the graph with those nodes bypassed, and refuses an id not in the graph', async () => {
-    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'bypass-'));
+    const dir = tempDir('bypass');
     writeFileSync(join(dir, 'g.json'), JSON.stringify(chain(false)));
     const r = await cli('run', join(dir, 'g.json'), '--out', join(dir, 'out'), '--backend', 'cpu', '--bypass', 'dct');
     expect(r.code).toBe(0);

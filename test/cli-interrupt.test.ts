@@ -1,38 +1,41 @@
 // Ctrl+C during a run of the installed command: the signal reaches a node in the middle of its
 // computation (CP-ALS without a tolerance, an exact SVD between its progress reports), the run
 // stops, run.json says interrupted with what finished, and the exit code is 130.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BIN, start } from './child';
+import { tempDir } from './temp';
 
-const root = new URL('../', import.meta.url).pathname;
+type Event = { type: string; node?: string; line?: string };
 
-/** Runs the command, sends SIGINT once `when` matches an event, and resolves with the exit code. */
-function interrupt(graph: string, out: string, when: (e: { type: string; node?: string }) => boolean): Promise<{ code: number | null; events: { type: string; node?: string }[] }> {
-  const child = spawn(process.execPath, [join(root, 'bin/corespace.js'), 'run', graph, '--json', '--backend', 'cpu', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const events: { type: string; node?: string }[] = [];
-  let buffer = '';
+/** Runs the command, sends SIGINT once `when` matches an event, and resolves with the exit code
+ * (the child is killed at 45 s, or when the test ends, whatever happened). */
+async function interrupt(graph: string, out: string, when: (e: Event) => boolean): Promise<{ code: number | null; events: Event[]; stderr: string }> {
+  const events: Event[] = [];
   let sent = false;
-  child.stdout.on('data', (d: Buffer) => {
-    buffer += d.toString();
-    const lines = buffer.split('\n');
-    buffer = lines.pop()!;
-    for (const line of lines) {
-      const e = JSON.parse(line);
+  const { child, done } = start(process.execPath, [BIN, 'run', graph, '--json', '--backend', 'cpu', '--out', out], {
+    timeoutMs: 45_000,
+    onLine: (line) => {
+      let e: Event;
+      try {
+        e = JSON.parse(line);
+      } catch {
+        e = { type: 'not-json', line };
+      }
       events.push(e);
       if (!sent && when(e)) {
         sent = true;
         child.kill('SIGINT');
       }
-    }
+    },
   });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, events })));
+  const r = await done;
+  return { code: r.code, events, stderr: r.stderr };
 }
 
 function graphFile(nodes: unknown[], edges: [string, string][]): { file: string; out: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'corespace-int-'));
+  const dir = tempDir('int');
   const file = join(dir, 'g.json');
   writeFileSync(file, JSON.stringify({ format: 'corespace.graph', version: 1, name: 'int', nodes, edges: edges.map(([a, b], i) => ({ id: `e${i}`, from: { node: a, port: 'tensor' }, to: { node: b, port: 'tensor' } })) }));
   return { file, out: join(dir, 'out') };
@@ -48,7 +51,8 @@ describe('Ctrl+C', () => {
       [['syn', 'cp']],
     );
     const r = await interrupt(file, out, (e) => e.type === 'progress' && e.node === 'cp');
-    expect(r.code).toBe(130);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.events.filter((e) => e.type === 'not-json')).toEqual([]);
     expect(r.events.at(-1)).toEqual({ type: 'execution_interrupted' });
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     expect(run.status).toBe('interrupted');
@@ -70,7 +74,8 @@ describe('Ctrl+C', () => {
     doc.edges.push({ id: 'e9', from: { node: 'f', port: 'tensor' }, to: { node: 'after', port: 'tensor' } });
     writeFileSync(file, JSON.stringify(doc));
     const r = await interrupt(file, out, (e) => e.type === 'executing' && e.node === 'svd');
-    expect(r.code).toBe(130);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.events.filter((e) => e.type === 'not-json')).toEqual([]);
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     expect(run.status).toBe('interrupted');
     expect(run.nodes.f.status).toBe('done');

@@ -3,16 +3,16 @@
 // terminal escapes in ids, "__proto__" as an id or a param, and the output folder itself.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './cli-harness';
+import { tempDir } from './temp';
 import { folderSink, fsResolver } from '../cli/node-io';
 import { bytesToBase64, loadGraph, printable, unsafeIdReason, validateGraph, writeNpy, Tensor } from '../engine';
 import { registry } from '../nodes';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'corespace-safe-'));
+const tmp = () => tempDir('safe');
 const edge = (i: number, a: string, ap: string, b: string, bp: string) => ({ id: `e${i}`, from: { node: a, port: ap }, to: { node: b, port: bp } });
 
 function writeGraph(dir: string, nodes: unknown[], edges: unknown[] = [], extra: Record<string, unknown> = {}, file = 'g.json'): string {
@@ -206,7 +206,7 @@ describe('reads stay inside the graph\'s folder', () => {
 
   it('devices and FIFOs are refused without reading or waiting; files above the limit are refused before reading', async () => {
     const dir = tmp();
-    execFileSync('mkfifo', [join(dir, 'pipe.npy')]);
+    execFileSync('mkfifo', [join(dir, 'pipe.npy')], { timeout: 10_000 });
     const files = fsResolver(dir, { allow: ['/dev'], maxBytes: 1000 });
     await expect(files.read('/dev/zero')).rejects.toThrow(/file '\/dev\/zero' is not a regular file \(a device\)/);
     await expect(files.read('/dev/urandom')).rejects.toThrow(/not a regular file \(a device\)/);
@@ -220,7 +220,7 @@ describe('reads stay inside the graph\'s folder', () => {
 
   it('a graph file that is a FIFO is refused at once', async () => {
     const dir = tmp();
-    execFileSync('mkfifo', [join(dir, 'g.json')]);
+    execFileSync('mkfifo', [join(dir, 'g.json')], { timeout: 10_000 });
     const r = await cli('validate', join(dir, 'g.json'));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/cannot read graph file .*g\.json': is not a regular file \(a FIFO\)/);

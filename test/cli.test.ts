@@ -1,19 +1,18 @@
 // The headless runner end to end: every example through the CLI, exit codes, run.json, --set,
 // --targets, --json, --seed, and the bad-input messages.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode as decodePng } from 'fast-png';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { corespace } from './child';
 import { cli } from './cli-harness';
+import { tempDir } from './temp';
 import { readNpy } from '../engine';
 
 const root = new URL('../', import.meta.url).pathname;
 const examples = join(root, 'examples');
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'corespace-'));
+const tmp = () => tempDir('cli');
 const runJson = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
 
 function writeGraph(dir: string, nodes: unknown[], edges: unknown[] = []): string {
@@ -120,8 +119,12 @@ describe('examples', () => {
 
   it('the installed command runs the default example (npx corespace)', async () => {
     const out = tmp();
-    const { stderr } = await promisify(execFile)(process.execPath, [join(root, 'bin/corespace.js'), 'run', join(examples, 'tucker-noise.json'), '--out', out]);
+    const { code, stderr } = await corespace(['run', join(examples, 'tucker-noise.json'), '--out', out]);
+    expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/^ok: 9 nodes, 9 ran, 0 failed/m);
+    // The first thing a user reads is the run: no driver's chatter (Dawn's warnings) before it.
+    expect(stderr.split('\n')[0]).toMatch(/^(corespace: using the CPU backend|done {5}clean)/);
+    expect(stderr).not.toMatch(/^Warning:/m);
     expect(runJson(out).status).toBe('success');
   });
 });
@@ -239,11 +242,8 @@ describe('corespace run', () => {
 
   it('--backend webgpu without a Vulkan driver fails with exit 2, naming what to install', async () => {
     const env = { ...process.env, VK_ICD_FILENAMES: '/nonexistent.json', VK_DRIVER_FILES: '/nonexistent.json' };
-    const bin = join(root, 'bin', 'corespace.js');
-    const r = await promisify(execFile)(process.execPath, [bin, 'run', join(examples, 'tucker-noise.json'), '--backend', 'webgpu', '--out', tmp()], { env }).then(
-      () => ({ code: 0, err: '' }),
-      (e: { code: number; stderr: string }) => ({ code: e.code, err: e.stderr }),
-    );
+    const { code, stderr: err } = await corespace(['run', join(examples, 'tucker-noise.json'), '--backend', 'webgpu', '--out', tmp()], { env });
+    const r = { code, err };
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--backend webgpu: WebGPU is not available: no adapter found .*mesa-vulkan-drivers ≥ 24 in bookworm-backports/);
   });

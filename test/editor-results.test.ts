@@ -44,13 +44,12 @@ describe.skipIf(skip)('the results panel', () => {
     await page.mouse.move(edge.x + 200, edge.y - 75, { steps: 5 });
     await page.mouse.move(edge.x + 200, edge.y - 150, { steps: 5 });
     await page.mouse.up();
-    const after = (await panel.boundingBox())!.height;
-    expect(Math.abs(after - before - 150)).toBeLessThan(12);
+    await expect.poll(async () => Math.abs((await panel.boundingBox())!.height - before - 150), { timeout: 20_000 }).toBeLessThan(12);
 
     // Collapse to the header and back.
     await page.getByTestId('results-collapse').click();
     await hasCount(page.getByTestId('table-sweep-table'), 0);
-    expect((await panel.boundingBox())!.height).toBeLessThan(60);
+    await expect.poll(async () => (await panel.boundingBox())!.height, { timeout: 20_000 }).toBeLessThan(60);
     await page.getByTestId('results-collapse').click();
     await visible(page.getByTestId('table-sweep-table'));
     expect(errors).toEqual([]);

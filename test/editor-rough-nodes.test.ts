@@ -3,7 +3,7 @@
 // neighbours after a run.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { drop, hasCount, hasText, newGraph, pick, typeInto, visible } from './editor/actions';
+import { drop, hasAttr, hasCount, hasText, newGraph, nodeBoxes, pick, typeInto, visible } from './editor/actions';
 import { editorSuite, openEditor } from './editor/harness';
 
 const { skip, harness } = editorSuite();
@@ -11,12 +11,11 @@ const { skip, harness } = editorSuite();
 type Box = { x: number; y: number; width: number; height: number };
 const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
-/** The boxes of every node on the canvas, by id. */
-const nodeBoxes = (page: Page) => page.locator('.react-flow__node').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-id')!, e.getBoundingClientRect().toJSON() as Box])));
 
-/** The library's entries with this name. */
+/** The library's entries with this name, counted once its list has loaded. */
 const entries = async (page: Page, name: string) => {
   await page.getByTestId('open-library').click();
+  await hasAttr(page.getByTestId('graphs'), 'aria-busy', 'false');
   const n = await page.getByTestId('graphs').getByText(name, { exact: true }).count();
   await page.getByTestId('library').getByRole('button', { name: 'Close' }).click();
   return n;
@@ -110,11 +109,9 @@ describe.skipIf(skip)('rough edges of nodes', () => {
   it('after a run no two nodes of an example overlap that did not before', async () => {
     const { context, page, errors } = await openEditor(harness());
     await openExample(page, 'image-transforms', 'svd');
-    await page.waitForTimeout(400);
     const before = await nodeBoxes(page);
     await page.getByTestId('run').click();
     await expect.poll(() => page.locator('.react-flow__node [data-status]').evaluateAll((els) => els.every((e) => /done|cached/.test(e.getAttribute('data-status') ?? ''))), { timeout: 60_000, interval: 200 }).toBe(true);
-    await page.waitForTimeout(400);
     const after = await nodeBoxes(page);
     const ids = Object.keys(before);
     const grew: string[] = [];

@@ -3,7 +3,7 @@
 // minimap.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { drop, edgeCount, hasCount, newGraph, pick, visible } from './editor/actions';
+import { drop, edgeCount, hasCount, newGraph, nodeBoxes, pick, settled, visible } from './editor/actions';
 import { editorSuite, openEditor } from './editor/harness';
 
 const { skip, harness } = editorSuite();
@@ -24,9 +24,9 @@ describe.skipIf(skip)('rough edges of the canvas', () => {
     const canvas = await box(page, 'canvas');
     await drop(page, 'source.synthetic', 150, 120);
     await visible(page.getByTestId('node-synthetic'));
-    // A fit of the view queued while the canvas was empty ran ~100 ms after the first node.
-    await page.waitForTimeout(500);
-    const node = await box(page, 'node-synthetic');
+    // A fit of the view queued while the canvas was empty ran ~100 ms after the first node: the
+    // node must stay put once nothing moves any more (a full second without a change).
+    const node = await settled(() => box(page, 'node-synthetic'), { quietMs: 1000 });
     expect(Math.abs(node.x - (canvas.x + 150))).toBeLessThan(4);
     expect(Math.abs(node.y - (canvas.y + 120))).toBeLessThan(4);
     expect(errors).toEqual([]);
@@ -44,7 +44,8 @@ describe.skipIf(skip)('rough edges of the canvas', () => {
     await pick(page, 'tucker');
     await page.keyboard.up('Shift');
     await page.keyboard.press('Control+c');
-    await page.waitForTimeout(200);
+    // The copy has landed when the clipboard holds both nodes.
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), { timeout: 20_000 }).toMatch(/"synthetic".*"tucker"|"tucker".*"synthetic"/s);
     const [a, b] = [await box(page, 'node-synthetic'), await box(page, 'node-tucker')];
     await page.mouse.move(canvas.x + 200, canvas.y + 420, { steps: 5 });
     await page.keyboard.press('Control+v');
@@ -73,8 +74,8 @@ describe.skipIf(skip)('rough edges of the canvas', () => {
       layout: { positions: { x: { x: 0, y: 0 }, tk: { x: 1500, y: 300 } } },
     });
     await visible(page.getByTestId('node-tk'));
-    await page.waitForTimeout(400);
-    const zoom = await page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
+    // The view fitted to the imported graph, once it has stopped moving.
+    const zoom = await settled(() => page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a));
     expect(zoom).toBeGreaterThan(0.35);
     expect(zoom).toBeLessThan(0.6);
     const out = await box(page, 'out-x-tensor');
@@ -122,11 +123,10 @@ describe.skipIf(skip)('rough edges of the canvas', () => {
       layout: { positions: corners },
     });
     await visible(page.getByTestId('node-d'));
-    await page.waitForTimeout(300);
+    await nodeBoxes(page);
     await page.locator('.react-flow__controls-fitview').click();
-    await page.waitForTimeout(400);
     const map = (await page.locator('.react-flow__minimap').boundingBox())!;
-    const nodes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as Box));
+    const nodes = Object.values(await nodeBoxes(page));
     expect(nodes.length).toBe(4);
     expect(nodes.filter((n) => overlap(n, map))).toEqual([]);
     await page.getByTestId('minimap-toggle').click();

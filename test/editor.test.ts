@@ -2,14 +2,14 @@
 // export it and run it with the CLI (same relative error), persistence across reloads and
 // undo/redo, refused imports, refused connections and a failing branch beside a working one, share
 // links in a fresh browser context. Screenshots go to test-artifacts/.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { drop, edgeCount, hasAttr, hasCount, hasText, hasValue, metric, newGraph, runAndWait, setParam, typeInto, visible, wire } from './editor/actions';
+import { drop, edgeCount, hasAttr, hasCount, hasText, hasValue, metric, newGraph, nodeBoxes, runAndWait, setParam, typeInto, visible, wire } from './editor/actions';
 import { ARTIFACTS, editorSuite, openEditor } from './editor/harness';
+import { corespace } from './child';
+import { tempDir } from './temp';
 
 const { skip, harness } = editorSuite();
 
@@ -22,7 +22,8 @@ async function buildPipeline(page: Page): Promise<void> {
   await drop(page, 'metrics.compare', 720, 380);
   for (const id of ['synthetic', 'tucker', 'reconstruct', 'compare']) await visible(page.getByTestId(`node-${id}`));
   await page.getByRole('button', { name: 'Layout' }).click();
-  await page.waitForTimeout(300);
+  // The wires are drawn between handles where the laid-out nodes have come to rest.
+  await nodeBoxes(page);
   await wire(page, 'out-synthetic-tensor', 'in-tucker-tensor');
   await wire(page, 'out-tucker-tucker', 'in-reconstruct-decomposition');
   await wire(page, 'out-reconstruct-tensor', 'in-compare-approx');
@@ -65,10 +66,11 @@ describe.skipIf(skip)('the editor in chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'editor-pipeline.png') });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
-    const dir = mkdtempSync(join(tmpdir(), 'corespace-export-'));
+    const dir = tempDir('export');
     const file = join(dir, 'graph.json');
     await download.saveAs(file);
-    execFileSync(process.execPath, [new URL('../bin/corespace.js', import.meta.url).pathname, 'run', file, '--out', join(dir, 'out'), '--backend', 'cpu'], { stdio: 'pipe' });
+    const cliRun = await corespace(['run', file, '--out', join(dir, 'out'), '--backend', 'cpu']);
+    expect(cliRun.code, cliRun.stderr).toBe(0);
     const runJson = JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8'));
     expect(Math.abs(runJson.nodes.compare.metrics.relError.value - rel)).toBeLessThan(1e-6);
     // A second run after a param change runs only what changed (the source comes from the cache).
@@ -87,7 +89,8 @@ describe.skipIf(skip)('the editor in chromium', () => {
     await buildPipeline(page);
     const where = () => page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => [e.getAttribute('data-id'), (e as HTMLElement).style.transform]).sort());
     const before = await where();
-    await page.waitForTimeout(300);
+    // Reload once the last edit has landed in IndexedDB (the status bar says so).
+    await hasText(page.getByTestId('saved'), 'saved');
     await page.reload();
     await page.getByTestId('node-tucker').waitFor();
     expect(await where()).toEqual(before);
@@ -215,13 +218,14 @@ describe.skipIf(skip)('the editor in chromium', () => {
     expect(psnr).toBeGreaterThan(20);
     await hasText(page.getByTestId('run-files'), 'rings-gray.npy');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
-    const dir = mkdtempSync(join(tmpdir(), 'corespace-embedded-'));
+    const dir = tempDir('embedded');
     const file = join(dir, 'image.json');
     await download.saveAs(file);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     expect(Object.keys(doc.meta.files).sort()).toEqual(['data/rings.jpg', 'data/rings.png']);
     // No data/ folder next to the file: the CLI reads the embedded bytes.
-    execFileSync(process.execPath, [new URL('../bin/corespace.js', import.meta.url).pathname, 'run', file, '--out', join(dir, 'out'), '--backend', 'cpu'], { stdio: 'pipe' });
+    const cliRun = await corespace(['run', file, '--out', join(dir, 'out'), '--backend', 'cpu']);
+    expect(cliRun.code, cliRun.stderr).toBe(0);
     const runJson = JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8'));
     expect(Math.abs(runJson.nodes.compare.metrics.psnr.value - psnr)).toBeLessThan(1e-6 * psnr);
     expect(errors).toEqual([]);

@@ -2,16 +2,16 @@
 // is a param problem of source.function's `expr` — `corespace validate` and `run` exit 2 naming the
 // limit and the fix, with a short excerpt — instead of a stack overflow, an exit 1 or gigabytes of
 // memory; an expression exactly at the limits parses and evaluates as its closed form.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './cli-harness';
+import { tempDir } from './temp';
 import { compileExpression, evaluateOnGrid } from '../engine';
 import { MAX_ARGS, MAX_DEPTH, MAX_LENGTH, MAX_NODES } from '../engine/expr';
 
 function graphWith(expr: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'corespace-expr-')), 'g.json');
+  const file = join(tempDir('expr'), 'g.json');
   const nodes = [{ id: 'f', type: 'source.function', params: { expr, shape: [9], domain: [[-1, 1]] } }];
   writeFileSync(file, JSON.stringify({ format: 'corespace.graph', version: 1, name: 'g', nodes, edges: [] }));
   return file;
@@ -38,7 +38,7 @@ describe('expression limits through corespace validate', () => {
   });
 
   it('run refuses the 5000-term sum before running, exit 2 with the same message', async () => {
-    const r = await cli('run', graphWith(sum(5000)), '--out', mkdtempSync(join(tmpdir(), 'corespace-expr-out-')));
+    const r = await cli('run', graphWith(sum(5000)), '--out', tempDir('expr-out'));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/param 'expr': expression has more than 2048 numbers, names and operators \(the limit\)/);
     expect(r.err).not.toMatch(/RangeError|call stack/);

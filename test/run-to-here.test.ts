@@ -1,13 +1,13 @@
 // "Run to here" (targets) validates the targets and their ancestors only (issue 12, item 10): a
 // half-built node or an unknown-type placeholder elsewhere in the graph does not block it, while
 // a problem upstream of the target still does, with its path in the whole file.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GraphError, OutputCache, cpuBackend, loadGraph, runGraph, type GraphDoc } from '../engine';
 import { registry } from '../nodes';
 import { cli } from './cli-harness';
+import { tempDir } from './temp';
 
 const raw = (extra: unknown[] = [], extraEdges: unknown[] = []) => ({
   format: 'corespace.graph',
@@ -48,7 +48,7 @@ describe('run to here', () => {
   });
 
   it('the CLI: --targets runs past an invalid node elsewhere; without --targets the graph is refused', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'corespace-here-'));
+    const dir = tempDir('here');
     const file = join(dir, 'g.json');
     writeFileSync(file, JSON.stringify(raw()));
     expect((await cli('run', file, '--out', join(dir, 'all'))).code).toBe(2);

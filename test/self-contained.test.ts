@@ -17,7 +17,7 @@ const OUTSIDE = /(\.\.\/)+shared\/|\bshared\/refs\b|\/work\/shared\b/;
  * (an exported tree), every file under the root outside .git and the skipped folders. */
 function projectFiles(): string[] {
   try {
-    const out = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 });
     return out.split('\0').filter((f) => f && existsSync(join(root, f))); // a tracked file may be deleted
   } catch {
     const walk = (dir: string): string[] =>

@@ -1,22 +1,36 @@
 // The graph library (new, open, rename, duplicate, delete, restore one of the last versions) and
-// the examples gallery (an example opened again reopens its library entry: persistence.ts).
-import { useEffect, useState } from 'react';
+// the examples gallery (an example opened again reopens its library entry: persistence.ts). The
+// lists come from an async IndexedDB read: until the newest read has landed they say so (`aria-busy`
+// and a loading line, never an empty library), and an older read never overwrites a newer one.
+import { useEffect, useMemo, useState } from 'react';
 import type { GraphRow, VersionRow } from '../../storage/db';
 import { db } from '../db-instance';
 import { EXAMPLES } from '../examples';
+import { latest } from '../latest';
 import { openAsNew, openExample, openGraph } from '../persistence';
 import { emptyGraph, useEditor } from '../store';
 
 export function LibraryPanel({ onClose }: { onClose: () => void }) {
   const graphId = useEditor((s) => s.graphId);
   const doc = useEditor((s) => s.doc);
-  const [graphs, setGraphs] = useState<GraphRow[]>([]);
-  const [versions, setVersions] = useState<VersionRow[]>([]);
-  const refresh = async () => {
-    setGraphs(await db.graphs.orderBy('updatedAt').reverse().toArray());
-    setVersions(await db.listVersions(graphId));
-  };
+  const [lists, setLists] = useState<{ graphs: GraphRow[]; versions: VersionRow[] }>({ graphs: [], versions: [] });
+  const [busy, setBusy] = useState(true);
+  const [failure, setFailure] = useState<string | null>(null);
+  const reads = useMemo(
+    () =>
+      latest<{ graphs: GraphRow[]; versions: VersionRow[] }>(
+        (v) => {
+          setLists(v);
+          setFailure(null);
+        },
+        setBusy,
+        (e) => setFailure(`the library cannot be read: ${(e as Error).message}`),
+      ),
+    [],
+  );
+  const refresh = () => reads.run(async () => ({ graphs: await db.graphs.orderBy('updatedAt').reverse().toArray(), versions: await db.listVersions(graphId) }));
   useEffect(() => void refresh(), [graphId, doc]);
+  const { graphs, versions } = lists;
   return (
     <div className="cs-dialog" data-testid="library">
       <header>
@@ -28,7 +42,9 @@ export function LibraryPanel({ onClose }: { onClose: () => void }) {
       <button type="button" onClick={() => void openAsNew(emptyGraph()).then(onClose)}>
         New graph
       </button>
-      <ul data-testid="graphs">
+      {busy && <p data-testid="library-loading">Loading the library…</p>}
+      {failure && <p className="cs-error">{failure}</p>}
+      <ul data-testid="graphs" aria-busy={busy}>
         {graphs.map((g) => (
           <li key={g.id} className={g.id === graphId ? 'current' : ''}>
             <a onClick={() => void openGraph(g.id).then(onClose)}>{g.name}</a> <small>{new Date(g.updatedAt).toLocaleString()}</small>
@@ -63,7 +79,7 @@ export function LibraryPanel({ onClose }: { onClose: () => void }) {
         ))}
       </ul>
       <h3>Versions of “{doc.name}”</h3>
-      <ul data-testid="versions">
+      <ul data-testid="versions" aria-busy={busy}>
         {versions.map((v) => (
           <li key={v.key}>
             {new Date(v.savedAt).toLocaleString()} · {v.doc.nodes.length} nodes

@@ -36,15 +36,31 @@ export class SoftwareAdapterError extends Error {
 
 export const isSoftwareAdapter = (name: string): boolean => /llvmpipe|lavapipe|swiftshader|software/i.test(name);
 
+/** The parts of GPUAdapterInfo that name an adapter (plain data: the CLI's adapter probe sends them
+ * from another process). */
+export interface AdapterFacts {
+  description?: string;
+  device?: string;
+  vendor?: string;
+  architecture?: string;
+  isFallbackAdapter?: boolean;
+}
+
+/** The adapter's name for run.json and the status bar ("llvmpipe: Mesa 25.0.7 software"), and
+ * whether it is a software rasterizer. */
+export function describeAdapter(info: AdapterFacts | undefined): { name: string; software: boolean } {
+  const name = [info?.description || info?.device || info?.vendor || 'unknown adapter', info?.architecture].filter(Boolean).join(' ');
+  return { name, software: Boolean(info?.isFallbackAdapter) || isSoftwareAdapter(name) };
+}
+
 /** A device on the adapter of `gpu`; with `hardwareOnly`, a software adapter is refused before any
  * device is created (SoftwareAdapterError). */
 export async function acquireDevice(gpu: GPU | undefined, label = 'corespace', opts: { hardwareOnly?: boolean } = {}): Promise<GpuContext> {
   if (!gpu) throw new WebGpuUnavailableError('no WebGPU implementation in this environment');
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new WebGpuUnavailableError('no adapter found (no GPU, and no software Vulkan driver)');
-  const info = adapter.info;
-  const adapterName = [info?.description || info?.device || info?.vendor || 'unknown adapter', info?.architecture].filter(Boolean).join(' ');
-  if (opts.hardwareOnly && (adapter.info?.isFallbackAdapter || isSoftwareAdapter(adapterName))) throw new SoftwareAdapterError(adapterName);
+  const { name: adapterName, software } = describeAdapter(adapter.info);
+  if (opts.hardwareOnly && software) throw new SoftwareAdapterError(adapterName);
   const l = adapter.limits;
   const wanted: GPUFeatureName[] = ['timestamp-query', 'subgroups'];
   const requiredFeatures = wanted.filter((f) => adapter.features.has(f));

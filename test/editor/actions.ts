@@ -19,6 +19,34 @@ export const hasValue = (loc: Locator, v: string) => expect.poll(() => loc.input
 export const visible = (loc: Locator) => loc.waitFor({ state: 'visible', timeout: POLL.timeout });
 export const edgeCount = (page: Page) => page.locator('.react-flow__edge').count();
 
+/**
+ * Waits until the page stops moving: `read` (say, the nodes' boxes) gives the same value, compared
+ * as JSON, on every sample for `quietMs` (sampled every 50 ms), and returns that value. A layout, a
+ * fit of the view or a delayed re-render that lands within the window restarts it.
+ */
+export async function settled<T>(read: () => Promise<T>, { quietMs = 500, timeout = POLL.timeout } = {}): Promise<T> {
+  let value!: T;
+  let last = '';
+  let since = 0;
+  await expect
+    .poll(
+      async () => {
+        value = await read();
+        const now = Date.now();
+        const text = JSON.stringify(value);
+        if (text !== last) [last, since] = [text, now];
+        return now - since >= quietMs;
+      },
+      { timeout, interval: 50 },
+    )
+    .toBe(true);
+  return value;
+}
+
+/** The boxes of every node on the canvas, by id, once they have stopped moving. */
+export const nodeBoxes = (page: Page, opts?: { quietMs?: number }) =>
+  settled(() => page.locator('.react-flow__node').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-id')!, e.getBoundingClientRect().toJSON() as { x: number; y: number; width: number; height: number }]))), opts);
+
 /** A new empty graph from the library. */
 export async function newGraph(page: Page): Promise<void> {
   await page.getByTestId('open-library').click();

@@ -1,22 +1,16 @@
-// The editor under test: built once by Vite into a temporary folder, served by Vite's preview server
-// (with the app's cross-origin isolation headers) on a free port, and opened in Debian's chromium
-// through playwright-core. Outside CI a machine without /usr/bin/chromium skips with a notice.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The editor under test: built once per run and served on 127.0.0.1 by the browser project's global
+// setup (test/editor/global-setup.ts), opened in Debian's chromium through playwright-core, one
+// browser per test file. Outside CI a machine without /usr/bin/chromium skips with a notice.
+import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const FLAGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const config = new URL('../../editor/vite.config.ts', import.meta.url).pathname;
 
 export interface Harness {
   url: string;
   browser: Browser;
-  outDir: string;
-  close(): Promise<void>;
 }
 
 export function chromiumMissing(): string | null {
@@ -27,23 +21,8 @@ export function chromiumMissing(): string | null {
   return why;
 }
 
-export async function startEditor(): Promise<Harness> {
-  const outDir = mkdtempSync(join(tmpdir(), 'corespace-editor-'));
-  await build({ configFile: config, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  const server: PreviewServer = await preview({ configFile: config, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false } });
-  const url = server.resolvedUrls!.local[0]!;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-  return {
-    url,
-    browser,
-    outDir,
-    async close() {
-      await browser.close();
-      await new Promise<void>((res) => server.httpServer.close(() => res()));
-      rmSync(outDir, { recursive: true, force: true });
-    },
-  };
-}
+/** Launches chromium (headless, bounded) for one test file. */
+export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 60_000 });
 
 /** A fresh context (its own IndexedDB) with the editor open and the engine ready. */
 export async function openEditor(h: Harness, path = ''): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
@@ -60,15 +39,20 @@ export async function openEditor(h: Harness, path = ''): Promise<{ context: Brow
 /** Screenshots of the browser tests. */
 export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
-/** Registers the suite's start (build, serve, launch) and stop; `skip` is why it cannot run here. */
+/** Registers the file's browser (launched before its first test, closed after its last, whatever
+ * happened); `skip` is why it cannot run here. */
 export function editorSuite(): { skip: string | null; harness: () => Harness } {
   const skip = chromiumMissing();
   let h: Harness | undefined;
   beforeAll(async () => {
     if (skip) return;
+    const url = inject('editorUrl');
+    if (!url) throw new Error('the editor is not served: a browser test file must be listed in BROWSER in vite.config.ts (its project builds and serves the editor)');
     mkdirSync(ARTIFACTS, { recursive: true });
-    h = await startEditor();
-  }, 120_000);
-  afterAll(async () => h?.close());
+    h = { url, browser: await launchChromium() };
+  });
+  afterAll(async () => {
+    await h?.browser.close();
+  });
   return { skip, harness: () => h! };
 }
