@@ -3,7 +3,7 @@
 // import by file or drop, share links.
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useEffect, useRef, useState } from 'react';
-import { extractFragment, moveNodes, pasteInto } from '../engine/graph/edit';
+import { extractFragment, frameNodes, moveNodes, pasteInto, setBypass, setCollapsed } from '../engine/graph/edit';
 import { loadGraph } from '../engine/graph/load';
 import type { GraphDoc } from '../engine/graph/schema';
 import type { EngineClient } from './engine-client';
@@ -74,6 +74,24 @@ function Frame({ engine }: { engine: EngineClient }) {
     st.edit(pasted.doc);
     st.set({ selected: pasted.ids });
   };
+  // Ctrl+B and Alt+C act on the selection: all on → all off, otherwise all on (one undo step).
+  const toggleBypass = (ids: string[]) => {
+    const st = useEditor.getState();
+    if (!ids.length) return st.set({ notice: 'select the nodes to bypass first' });
+    st.edit(setBypass(st.doc, ids, !ids.every((id) => st.doc.nodes.find((n) => n.id === id)?.bypass)));
+  };
+  const toggleCollapsed = (ids: string[]) => {
+    const st = useEditor.getState();
+    if (!ids.length) return st.set({ notice: 'select the nodes to collapse first' });
+    st.edit(setCollapsed(st.doc, ids, !ids.every((id) => st.doc.layout.collapsed?.includes(id))));
+  };
+  const frameSelection = () => {
+    const st = useEditor.getState();
+    if (!st.selected.length) return st.set({ notice: 'select the nodes to put in a frame first (Shift+click or Shift+drag)' });
+    const r = frameNodes(st.doc, st.selected, st.measured);
+    st.edit(r.doc);
+    st.set({ selected: [], selectedFrames: [r.id] });
+  };
   const layout = () => {
     const st = useEditor.getState();
     st.edit(moveNodes(st.doc, autoLayout(st.doc, st.measured)));
@@ -103,10 +121,23 @@ function Frame({ engine }: { engine: EngineClient }) {
       } else if (mod && e.key.toLowerCase() === 'y') {
         e.preventDefault();
         st.redo();
+      } else if (mod && !e.shiftKey && e.key.toLowerCase() === 'a') {
+        // Every node, not the page's text.
+        e.preventDefault();
+        st.set({ selected: st.doc.nodes.map((n) => n.id) });
       } else if (mod && e.key.toLowerCase() === 'c') void copy();
       else if (mod && e.key.toLowerCase() === 'd') {
         e.preventDefault();
         duplicate(st.selected);
+      } else if (mod && !e.altKey && e.key.toLowerCase() === 'b') {
+        e.preventDefault();
+        toggleBypass(st.selected);
+      } else if (mod && !e.altKey && e.key.toLowerCase() === 'g') {
+        e.preventDefault();
+        frameSelection();
+      } else if (e.altKey && !mod && e.code === 'KeyC') {
+        e.preventDefault();
+        toggleCollapsed(st.selected);
       } else if (!mod && e.key === '?') setDialog((d) => (d === 'help' ? null : 'help'));
       else if (!mod && e.key.toLowerCase() === 'l') layout();
       else if (!mod && e.key.toLowerCase() === 'f') fitView();

@@ -29,6 +29,28 @@ export function handleFill(types: readonly PortType[]): string {
 }
 
 export type FlowNode = Node<{ nodeId: string }, 'corespace'>;
+export type FlowFrame = Node<{ frameId: string }, 'frame'>;
+
+/** A frame's React Flow id: frames share the canvas with nodes, whose ids never hold a ':'. */
+export const FRAME_PREFIX = 'frame:';
+export const frameOf = (flowId: string): string | null => (flowId.startsWith(FRAME_PREFIX) ? flowId.slice(FRAME_PREFIX.length) : null);
+
+/** The frames, behind everything else, dragged by their title bar (the rest of a frame lets
+ * clicks through to the canvas: panning, box selection and double-click work inside it). */
+export function toFlowFrames(doc: GraphDoc, selected: readonly string[]): FlowFrame[] {
+  const sel = new Set(selected);
+  return (doc.layout.frames ?? []).map((f) => ({
+    id: FRAME_PREFIX + f.id,
+    type: 'frame',
+    position: { x: f.x, y: f.y },
+    width: f.width,
+    height: f.height,
+    zIndex: -1,
+    dragHandle: '.cs-frame-title',
+    data: { frameId: f.id },
+    selected: sel.has(f.id),
+  }));
+}
 
 export function toFlowNodes(doc: GraphDoc, selected: readonly string[], measured: Record<string, { width: number; height: number }>): FlowNode[] {
   const sel = new Set(selected);
@@ -46,7 +68,8 @@ export function toFlowNodes(doc: GraphDoc, selected: readonly string[], measured
   });
 }
 
-export function toFlowEdges(doc: GraphDoc): Edge[] {
+export function toFlowEdges(doc: GraphDoc, selected: readonly string[] = []): Edge[] {
+  const sel = new Set(selected);
   return doc.edges.map((e) => {
     const def = findNode(registry, doc.nodes.find((n) => n.id === e.from.node)?.type ?? '');
     const type = def?.outputs.find((o) => o.name === e.from.port)?.type;
@@ -56,7 +79,12 @@ export function toFlowEdges(doc: GraphDoc): Edge[] {
       sourceHandle: e.from.port,
       target: e.to.node,
       targetHandle: e.to.port,
-      style: { stroke: type ? PORT_COLORS[type] : '#888', strokeWidth: 2 },
+      // A selected wire is drawn thicker (it is what Delete removes); the wide invisible path
+      // around it (interactionWidth) takes the click.
+      style: { stroke: type ? PORT_COLORS[type] : '#888', strokeWidth: sel.has(e.id) ? 4 : 2 },
+      selected: sel.has(e.id),
+      interactionWidth: 14,
+      ariaLabel: `wire ${e.from.node}.${e.from.port} → ${e.to.node}.${e.to.port}`,
     };
   });
 }

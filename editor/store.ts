@@ -36,6 +36,11 @@ export interface EditorState {
   past: GraphDoc[];
   future: GraphDoc[];
   selected: string[];
+  /** Selected frames (layout.frames ids), kept apart from the nodes: the inspector, copy and
+   * bypass act on nodes only. */
+  selectedFrames: string[];
+  /** Selected wires (edge ids): Delete removes them. */
+  selectedEdges: string[];
   measured: Record<string, { width: number; height: number }>;
   run: RunState;
   backend: { name: string; adapter: string; notice?: string } | null;
@@ -72,6 +77,8 @@ export const useEditor = create<EditorState>()((set, get) => ({
   past: [],
   future: [],
   selected: [],
+  selectedFrames: [],
+  selectedEdges: [],
   measured: {},
   run: idleRun(),
   backend: null,
@@ -114,7 +121,7 @@ export const useEditor = create<EditorState>()((set, get) => ({
     set({ doc: next, past: [...past, doc], future: future.slice(1) });
   },
   open(graphId, doc) {
-    set({ graphId, doc, past: [], future: [], selected: [], run: idleRun(), importProblems: null });
+    set({ graphId, doc, past: [], future: [], selected: [], selectedFrames: [], selectedEdges: [], run: idleRun(), importProblems: null });
   },
   set(partial) {
     set(partial);

@@ -18,6 +18,13 @@ function graph(nodes: unknown[], edges: Edge[]): GraphDoc {
   return r.doc;
 }
 
+/** A fresh folder holding the graph as g.json. */
+function graphFile(doc: GraphDoc): string {
+  const dir = tempDir('bypass');
+  writeFileSync(join(dir, 'g.json'), JSON.stringify(doc));
+  return dir;
+}
+
 const source = { id: 'x', type: 'source.synthetic', params: { shape: [12, 10], ranks: [3, 3] } };
 const chain = (bypass: boolean, dctParams: object = {}) =>
   graph([source, { id: 'dct', type: 'transform.dct', params: dctParams, ...(bypass ? { bypass: true } : {}) }, { id: 'svd', type: 'decompose.svd', params: { rank: 2 } }], [['x', 'tensor', 'dct', 'tensor'], ['dct', 'tensor', 'svd', 'tensor']]);
@@ -73,8 +80,7 @@ describe('bypass', () => {
   });
 
   it('the CLI says which nodes were bypassed, and run.json records it', async () => {
-    const dir = tempDir('bypass');
-    writeFileSync(join(dir, 'g.json'), JSON.stringify(chain(true)));
+    const dir = graphFile(chain(true));
     const r = await cli('run', join(dir, 'g.json'), '--out', join(dir, 'out'), '--backend', 'cpu');
     expect(r.code).toBe(0);
     expect(r.out + r.err).toMatch(/bypassed dct \(transform\.dct\): its inputs passed on/);
@@ -84,8 +90,7 @@ describe('bypass', () => {
 
 describe('--bypass on the command line', () => {
   it('runs the graph with those nodes bypassed, and refuses an id not in the graph', async () => {
-    const dir = tempDir('bypass');
-    writeFileSync(join(dir, 'g.json'), JSON.stringify(chain(false)));
+    const dir = graphFile(chain(false));
     const r = await cli('run', join(dir, 'g.json'), '--out', join(dir, 'out'), '--backend', 'cpu', '--bypass', 'dct');
     expect(r.code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8')).nodes.dct).toMatchObject({ status: 'bypassed' });

@@ -1,19 +1,26 @@
 // The React Flow canvas: nodes and edges derived from the document; drops from the palette,
 // connections checked by port type (a refused one says why), one edge per input, deletion,
-// dragging as one undo step, the quick-add box on double-click or "/", a node context menu, a
-// minimap that can be hidden.
+// dragging as one undo step, the quick-add box on double-click or "/" (or a wire dropped on empty
+// canvas), a context menu (run to here, bypass, collapse, duplicate, delete), frames that carry the
+// nodes inside them, a minimap that can be hidden.
 import { Background, ControlButton, Controls, MiniMap, ReactFlow, useReactFlow, useStore, type Connection, type FinalConnectionState, type NodeChange, type EdgeChange } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import { connect, moveNodes, removeItems } from '../../engine/graph/edit';
+import { addNode, connect, moveNodes, nodesInFrame, removeFrame, removeItems, updateFrame } from '../../engine/graph/edit';
+import { accepts, findNode } from '../../engine/node-api';
+import { registry } from '../../nodes';
+import { compatibleNodes, type Candidate } from '../compatible';
 import type { GraphDoc } from '../../engine/graph/schema';
-import { connectionProblem, toFlowEdges, toFlowNodes } from '../flow';
+import { connectionProblem, frameOf, toFlowEdges, toFlowFrames, toFlowNodes } from '../flow';
 import { addAndSelect, useEditor } from '../store';
 import { MINIMAP, useFitView } from '../useFitView';
+import { useWirePickup } from '../useWirePickup';
+import { FrameNode } from './FrameNode';
 import { GraphNode } from './GraphNode';
+import { NodeMenu } from './NodeMenu';
 import { DRAG_TYPE } from './Palette';
 import { SearchBox } from './SearchBox';
 
-const nodeTypes = { corespace: GraphNode };
+const nodeTypes = { corespace: GraphNode, frame: FrameNode };
 
 /** Keeps `--cs-zoom` on the canvas at the view's zoom, so a handle's hit area (styles.css) keeps
  * its size on screen as the view zooms out. */
@@ -26,13 +33,29 @@ function ZoomVar({ target }: { target: RefObject<HTMLDivElement | null> }) {
 export function Canvas({ onRunTo, onDuplicate, onPointer }: { onRunTo: (id: string) => void; onDuplicate: (ids: string[]) => void; onPointer: (at: { x: number; y: number } | null) => void }) {
   const doc = useEditor((s) => s.doc);
   const selected = useEditor((s) => s.selected);
+  const selectedFrames = useEditor((s) => s.selectedFrames);
   const measured = useEditor((s) => s.measured);
-  const nodes = useMemo(() => toFlowNodes(doc, selected, measured), [doc, selected, measured]);
-  const edges = useMemo(() => toFlowEdges(doc), [doc]);
+  const nodes = useMemo(() => [...toFlowFrames(doc, selectedFrames), ...toFlowNodes(doc, selected, measured)], [doc, selected, selectedFrames, measured]);
+  const selectedEdges = useEditor((s) => s.selectedEdges);
+  const edges = useMemo(() => toFlowEdges(doc, selectedEdges), [doc, selectedEdges]);
   const flow = useReactFlow();
   const dragStart = useRef<GraphDoc | null>(null);
-  const [search, setSearch] = useState<{ screen: { x: number; y: number }; flow: { x: number; y: number } } | null>(null);
-  const [menu, setMenu] = useState<{ id: string; x: number; y: number } | null>(null);
+  // The quick-add box; opened by a wire dropped on empty canvas, it offers what that wire can end
+  // at and connects the node it adds.
+  const [search, setSearch] = useState<{ screen: { x: number; y: number }; flow: { x: number; y: number }; wire?: { node: string; port: string; side: 'source' | 'target'; types: string; candidates: Candidate[] } } | null>(null);
+  const [menu, setMenu] = useState<{ id: string; x: number; y: number; frame: boolean } | null>(null);
+  // Esc closes an open context menu (as it closes dialogs), and does only that: taken before React
+  // Flow sees it, whose focused node would otherwise drop out of the selection.
+  useEffect(() => {
+    if (!menu) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.stopPropagation();
+      setMenu(null);
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [menu]);
   const wrapper = useRef<HTMLDivElement>(null);
   const graphId = useEditor((s) => s.graphId);
   const minimap = useEditor((s) => s.minimap);
@@ -46,13 +69,23 @@ export function Canvas({ onRunTo, onDuplicate, onPointer }: { onRunTo: (id: stri
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     const st = useEditor.getState();
     const moves: Record<string, { x: number; y: number }> = {};
+    const frameMoves: Record<string, { x: number; y: number }> = {};
     let sel: string[] | null = null;
+    let frameSel: string[] | null = null;
     const dims: Record<string, { width: number; height: number }> = {};
     let dragging = false;
     let dragEnded = false;
     for (const c of changes) {
+      const frame = 'id' in c ? frameOf(c.id) : null;
+      if (frame !== null && c.type === 'select') {
+        frameSel ??= [...st.selectedFrames];
+        frameSel = c.selected ? [...new Set([...frameSel, frame])] : frameSel.filter((x) => x !== frame);
+        continue;
+      }
+      // A frame's size is the document's (its corner handle edits it), never a measurement.
+      if (frame !== null && c.type === 'dimensions') continue;
       if (c.type === 'position' && c.position) {
-        moves[c.id] = { x: Math.round(c.position.x), y: Math.round(c.position.y) };
+        (frame !== null ? frameMoves : moves)[frame ?? c.id] = { x: Math.round(c.position.x), y: Math.round(c.position.y) };
         if (c.dragging) dragging = true;
         else dragEnded = true;
       } else if (c.type === 'position' && c.dragging === false) dragEnded = true;
@@ -63,9 +96,22 @@ export function Canvas({ onRunTo, onDuplicate, onPointer }: { onRunTo: (id: stri
     }
     if (Object.keys(dims).length) st.set({ measured: { ...st.measured, ...dims } });
     if (sel) st.set({ selected: sel });
-    if (Object.keys(moves).length) {
+    if (frameSel) st.set({ selectedFrames: frameSel });
+    if (Object.keys(moves).length || Object.keys(frameMoves).length) {
       if (dragging && !dragStart.current) dragStart.current = st.doc;
-      const next = moveNodes(useEditor.getState().doc, moves);
+      // A frame carries the nodes that were inside it when the drag began (from the doc of that
+      // moment, so a node the frame passes over is not picked up); other nodes go where dragged.
+      const base = dragStart.current ?? st.doc;
+      let next = useEditor.getState().doc;
+      const carried = new Set<string>();
+      for (const [id, at] of Object.entries(frameMoves)) {
+        const f = base.layout.frames?.find((x) => x.id === id);
+        if (!f) continue;
+        for (const n of nodesInFrame(base, f, st.measured)) carried.add(n);
+        const moved = updateFrame(base, id, at, st.measured);
+        next = { ...next, layout: { ...next.layout, frames: moved.layout.frames!, positions: { ...next.layout.positions, ...Object.fromEntries([...carried].map((n) => [n, moved.layout.positions[n]!])) } } };
+      }
+      next = moveNodes(next, Object.fromEntries(Object.entries(moves).filter(([id]) => !carried.has(id))));
       if (dragging) useEditor.getState().setTransient(next);
       else if (dragStart.current) useEditor.getState().setTransient(next);
       else useEditor.getState().edit(next);
@@ -78,14 +124,28 @@ export function Canvas({ onRunTo, onDuplicate, onPointer }: { onRunTo: (id: stri
 
   // Edge removals arrive with the node deletions that cause them: all are applied in onDelete, one
   // undo step.
-  const onEdgesChange = useCallback((_: EdgeChange[]) => {}, []);
+  // Wires are selected by a click (Shift adds); removal goes through onDelete.
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    const st = useEditor.getState();
+    let sel: string[] | null = null;
+    for (const c of changes) {
+      if (c.type !== 'select') continue;
+      sel ??= [...st.selectedEdges];
+      sel = c.selected ? [...new Set([...sel, c.id])] : sel.filter((x) => x !== c.id);
+    }
+    if (sel) st.set({ selectedEdges: sel });
+  }, []);
 
   const onDelete = useCallback(({ nodes: gone, edges: goneEdges }: { nodes: { id: string }[]; edges: { id: string }[] }) => {
-    const ids = gone.map((n) => n.id);
+    const frames = gone.map((n) => frameOf(n.id)).filter((f) => f !== null);
+    const ids = gone.map((n) => n.id).filter((id) => frameOf(id) === null);
     const st = useEditor.getState();
-    st.edit((d) => removeItems(d, ids, goneEdges.map((e) => e.id)));
-    st.set({ selected: st.selected.filter((id) => !ids.includes(id)) });
+    st.edit((d) => frames.reduce(removeFrame, removeItems(d, ids, goneEdges.map((e) => e.id))));
+    const edgesGone = new Set(goneEdges.map((e) => e.id));
+    st.set({ selected: st.selected.filter((id) => !ids.includes(id)), selectedFrames: st.selectedFrames.filter((f) => !frames.includes(f)), selectedEdges: st.selectedEdges.filter((e) => !edgesGone.has(e)) });
   }, []);
+
+  const pickedUp = useWirePickup(wrapper);
 
   const isValidConnection = useCallback((c: Connection | { source: string; target: string; sourceHandle?: string | null; targetHandle?: string | null }) => {
     if (!c.sourceHandle || !c.targetHandle) return false;
@@ -96,13 +156,38 @@ export function Canvas({ onRunTo, onDuplicate, onPointer }: { onRunTo: (id: stri
     if (!c.sourceHandle || !c.targetHandle) return;
     const from = { node: c.source, port: c.sourceHandle };
     const to = { node: c.target, port: c.targetHandle };
-    const problem = connectionProblem(useEditor.getState().doc, from, to);
-    if (problem) useEditor.getState().set({ notice: problem });
-    else useEditor.getState().edit((d) => connect(d, from, to));
+    const st = useEditor.getState();
+    const problem = connectionProblem(st.doc, from, to);
+    if (problem) st.set({ notice: problem });
+    else if (pickedUp.current) st.setTransient(connect(st.doc, from, to));
+    else st.edit((d) => connect(d, from, to));
   }, []);
 
-  const onConnectEnd = useCallback((_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
-    if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
+  const onConnectEnd = useCallback((e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (pickedUp.current) {
+      useEditor.getState().commitFrom(pickedUp.current);
+      pickedUp.current = null;
+    }
+    const from = state.fromHandle;
+    if (from && !state.toHandle && (e.target as HTMLElement | null)?.classList.contains('react-flow__pane')) {
+      const doc = useEditor.getState().doc;
+      const def = findNode(registry, doc.nodes.find((n) => n.id === from.nodeId)?.type ?? '');
+      const types = from.type === 'source' ? [def?.outputs.find((o) => o.name === from.id)?.type] : (() => {
+        const input = def?.inputs.find((i) => i.name === from.id);
+        return input ? [...accepts(input)] : [];
+      })();
+      const known = types.filter((t) => t !== undefined);
+      if (!known.length) return;
+      const point = 'clientX' in e ? e : e.changedTouches[0]!;
+      const box = wrapper.current!.getBoundingClientRect();
+      setSearch({
+        screen: { x: point.clientX - box.left, y: point.clientY - box.top },
+        flow: flow.screenToFlowPosition({ x: point.clientX, y: point.clientY }),
+        wire: { node: from.nodeId, port: from.id ?? '', side: from.type, types: known.join(', '), candidates: compatibleNodes(registry.nodes, { side: from.type, types: known }) },
+      });
+      return;
+    }
+    if (state.isValid !== false || !from || !state.toHandle) return;
     const [out, input] = state.fromHandle.type === 'source' ? [state.fromHandle, state.toHandle] : [state.toHandle, state.fromHandle];
     const problem = connectionProblem(useEditor.getState().doc, { node: out.nodeId, port: out.id ?? '' }, { node: input.nodeId, port: input.id ?? '' });
     if (problem) useEditor.getState().set({ notice: problem });
@@ -159,7 +244,8 @@ export function Canvas({ onRunTo, onDuplicate, onPointer }: { onRunTo: (id: stri
         onNodeContextMenu={(e, n) => {
           e.preventDefault();
           const box = wrapper.current!.getBoundingClientRect();
-          setMenu({ id: n.id, x: e.clientX - box.left, y: e.clientY - box.top });
+          const frame = frameOf(n.id);
+          setMenu({ id: frame ?? n.id, frame: frame !== null, x: e.clientX - box.left, y: e.clientY - box.top });
         }}
         onPaneClick={() => setMenu(null)}
         zoomOnDoubleClick={false}
@@ -184,25 +270,47 @@ export function Canvas({ onRunTo, onDuplicate, onPointer }: { onRunTo: (id: stri
         <SearchBox
           at={search.screen}
           onClose={() => setSearch(null)}
+          {...(search.wire
+            ? { only: search.wire.candidates.map((c) => c.def), heading: search.wire.side === 'source' ? `Nodes that take ${search.wire.types}` : `Nodes that make ${search.wire.types}` }
+            : {})}
           onPick={(type) => {
-            add(type, search.flow);
+            const wire = search.wire;
+            const port = wire?.candidates.find((c) => c.def.type === type)?.port;
+            if (wire && port !== undefined) {
+              // The node and its wire, one undo step.
+              const st = useEditor.getState();
+              const r = addNode(st.doc, type, search.flow);
+              const here = { node: wire.node, port: wire.port };
+              const there = { node: r.id, port };
+              st.edit(wire.side === 'source' ? connect(r.doc, here, there) : connect(r.doc, there, here));
+              st.set({ selected: [r.id] });
+            } else add(type, search.flow);
             setSearch(null);
           }}
         />
       )}
-      {menu && (
+      {menu && menu.frame && (
         <ul className="cs-menu" style={{ left: menu.x, top: menu.y }} data-testid="context-menu" onMouseLeave={() => setMenu(null)}>
-          <li onClick={() => (onRunTo(menu.id), setMenu(null))}>Run up to here</li>
-          <li onClick={() => (onDuplicate([menu.id]), setMenu(null))}>Duplicate</li>
           <li
             onClick={() => {
-              useEditor.getState().edit((d) => removeItems(d, [menu.id]));
+              const st = useEditor.getState();
+              st.edit((d) => removeFrame(d, menu.id));
+              st.set({ selectedFrames: st.selectedFrames.filter((f) => f !== menu.id) });
               setMenu(null);
             }}
           >
-            Delete
+            Remove frame (keep its nodes)
           </li>
         </ul>
+      )}
+      {menu && !menu.frame && (
+        <NodeMenu
+          id={menu.id}
+          at={menu}
+          onClose={() => setMenu(null)}
+          onRunTo={onRunTo}
+          onDuplicate={onDuplicate}
+        />
       )}
     </div>
   );

@@ -1,10 +1,13 @@
 // One node on the canvas: its key settings under the title, typed handles (coloured by port type,
 // the type on hover), its state (queued, running with progress and message, done with its
 // duration, error in red, blocked with the upstream node named), its results (shapes, ranks,
-// parameters, metrics) and a thumbnail.
+// parameters, metrics) and a thumbnail. A bypassed node is drawn dimmed with a badge; a collapsed
+// one shows only its header (title, state glyph) and its handles.
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import { setCollapsed } from '../../engine/graph/edit';
 import { accepts, findNode } from '../../engine/node-api';
+import type { NodeStatus } from '../../engine/scheduler/events';
 import type { ValueSummary } from '../../engine/values';
 import { registry } from '../../nodes';
 import { handleFill, PORT_COLORS, type FlowNode } from '../flow';
@@ -44,11 +47,15 @@ function SummaryLines({ port, s }: { port: string; s: ValueSummary }) {
   );
 }
 
+/** What a collapsed node shows of its run state, in its header. */
+const STATE_GLYPH: Record<NodeStatus, string> = { queued: '…', running: '◔', done: '✓', cached: '✓', error: '✕', blocked: '⊘', bypassed: '↷', cancelled: '■' };
+
 function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
   const node = useEditor((s) => s.doc.nodes.find((n) => n.id === id));
   const run = useEditor((s) => s.run.nodes[id]);
   const edges = useEditor((s) => s.doc.edges);
   const warnings = useWarnings(id);
+  const collapsed = useEditor((s) => !!s.doc.layout.collapsed?.includes(id));
   if (!node) return null;
   const def = findNode(registry, node.type);
   const status = run?.status;
@@ -58,18 +65,42 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
   const outputs = def ? def.outputs.map((o) => ({ name: o.name, type: o.type, color: PORT_COLORS[o.type] })) : [...new Set(edges.filter((e) => e.from.node === id).map((e) => e.from.port))].map((name) => ({ name, type: '?', color: '#888' }));
   const progress = run?.progress;
   const settings = def ? keySettings(def, node.params) : [];
+  const stateText = status ? STATE_GLYPH[status] : undefined;
   return (
-    <div className={`cs-node${selected ? ' selected' : ''}${def ? '' : ' placeholder'}`} data-testid={`node-${id}`} data-status={status ?? 'idle'}>
+    <div className={`cs-node${selected ? ' selected' : ''}${def ? '' : ' placeholder'}${node.bypass ? ' bypassed' : ''}${collapsed ? ' collapsed' : ''}`} data-testid={`node-${id}`} data-status={status ?? 'idle'}>
       <header>
+        <button
+          className="cs-collapse nodrag"
+          data-testid={`collapse-${id}`}
+          aria-label={collapsed ? 'expand node' : 'collapse node'}
+          aria-expanded={!collapsed}
+          title={collapsed ? 'expand (Alt+C)' : 'collapse (Alt+C)'}
+          onClick={(e) => {
+            e.stopPropagation();
+            useEditor.getState().edit((d) => setCollapsed(d, [id], !collapsed));
+          }}
+        >
+          {collapsed ? '▸' : '▾'}
+        </button>
         <span className="cs-title">{node.title ?? def?.title ?? node.type}</span>
         <span className="cs-id">{id}</span>
+        {node.bypass && (
+          <span className="cs-bypass-badge" data-testid={`bypassed-${id}`} title="bypassed: its inputs pass straight through (Ctrl+B to stop)">
+            bypassed
+          </span>
+        )}
+        {collapsed && stateText && (
+          <span className={`cs-state-glyph ${status}`} data-testid={`glyph-${id}`} title={status === 'error' ? run!.error : status === 'blocked' ? `blocked by ${run!.blockedBy}` : status}>
+            {stateText}
+          </span>
+        )}
         {warnings && (
           <span className="cs-warning" data-testid={`warning-${id}`} title={warnings.join('\n')} aria-label={`${warnings.length} problem${warnings.length === 1 ? '' : 's'}: ${warnings.join('; ')}`}>
             ⚠ {warnings.length}
           </span>
         )}
       </header>
-      {settings.length > 0 && (
+      {!collapsed && settings.length > 0 && (
         <div className="cs-subtitle" data-testid={`subtitle-${id}`} title={settings.join('\n')}>
           {settings.slice(0, 3).join(' · ')}
         </div>
@@ -93,7 +124,7 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
           ))}
         </div>
       </div>
-      {status && (
+      {!collapsed && status && (
         <div className={`cs-state ${status}`} data-testid={`state-${id}`}>
           {status === 'running' && progress ? (
             <>
@@ -113,7 +144,7 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
           )}
         </div>
       )}
-      {(run?.summary || run?.previews) && (status === 'done' || status === 'cached') && (
+      {!collapsed && (run?.summary || run?.previews) && (status === 'done' || status === 'cached') && (
         // Results scroll inside a bounded box (the wheel scrolls it, not the canvas): a run never
         // grows a node over its neighbours.
         <div className="cs-node-results nowheel" data-testid={`results-${id}`}>

@@ -9,6 +9,9 @@ import type { GraphDoc } from './schema';
 import { adjacency, findCycles, topologicalOrder } from './topo';
 import type { Shape } from '../tensor';
 
+/** Per bypassed node: output port → the input it passes on, or null when none is of its type. */
+export type BypassPlan = Map<string, Map<string, string | null>>;
+
 export interface ValidatedGraph {
   doc: GraphDoc;
   /** Resolved params (defaults filled in) of every node whose params are valid. */
@@ -16,7 +19,7 @@ export interface ValidatedGraph {
   /** Dependencies that are not edges: node → the nodes it references by id. */
   references: { from: string; to: string }[];
   /** Bypassed nodes: output port → the input it passes on (null: none of that type). */
-  bypass: Map<string, Map<string, string | null>>;
+  bypass: BypassPlan;
   problems: Problem[];
 }
 
@@ -67,11 +70,12 @@ export function validateGraph(doc: GraphDoc, registry: Registry): ValidatedGraph
   });
 
   checkEdges(doc, defs, problems);
-  checkBypassed(doc, defs, problems);
+  const bypass = bypassPlan(doc, defs);
+  checkBypassed(doc, defs, bypass, problems);
   const references = checkReferences(doc, defs, params, problems);
   if (!problems.some((p) => p.code === 'duplicate-id')) {
     const cycles = findCycles(adjacency(doc, references));
-    if (!cycles.length) checkShapes(doc, defs, params, problems);
+    if (!cycles.length) checkShapes(doc, defs, params, bypass, problems);
     for (const cycle of cycles) {
       problems.push({
         code: 'cycle',
@@ -81,7 +85,7 @@ export function validateGraph(doc: GraphDoc, registry: Registry): ValidatedGraph
       });
     }
   }
-  return { doc, params, references, bypass: bypassPlan(doc, defs), problems };
+  return { doc, params, references, bypass, problems };
 }
 
 /** Each node's checkGraph, and the reference links of the valid ones. */
@@ -109,13 +113,12 @@ function checkReferences(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, pa
  * say how (NodeDefinition.shapes), and the params they refuse. A node whose input shape is not
  * known (a file, a node without the hook) checks nothing: the run still checks everything.
  */
-function checkShapes(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, params: Map<string, Record<string, unknown>>, problems: Problem[]): void {
+function checkShapes(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, params: Map<string, Record<string, unknown>>, bypass: BypassPlan, problems: Problem[]): void {
   const order = topologicalOrder(adjacency(doc));
   if (!order) return;
   const index = new Map(doc.nodes.map((n, i) => [n.id, i]));
   const feeding = new Map(doc.edges.map((e) => [`${e.to.node}\0${e.to.port}`, `${e.from.node}\0${e.from.port}`]));
   const known = new Map<string, Shape>();
-  const bypass = bypassPlan(doc, defs);
   for (const id of order) {
     const def = defs.get(id);
     const p = params.get(id);
@@ -147,8 +150,8 @@ function checkShapes(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, params
  * What each bypassed node passes on: output port → the first of its inputs (in the node's order)
  * fed by an output of the same type, or null when none is (that output has no value).
  */
-export function bypassPlan(doc: GraphDoc, defs: ReadonlyMap<string, AnyNodeDefinition>): Map<string, Map<string, string | null>> {
-  const plan = new Map<string, Map<string, string | null>>();
+function bypassPlan(doc: GraphDoc, defs: ReadonlyMap<string, AnyNodeDefinition>): BypassPlan {
+  const plan: BypassPlan = new Map();
   const typeOf = (node: string, port: string) => defs.get(node)?.outputs.find((o) => o.name === port)?.type;
   for (const node of doc.nodes) {
     const def = defs.get(node.id);
@@ -160,8 +163,7 @@ export function bypassPlan(doc: GraphDoc, defs: ReadonlyMap<string, AnyNodeDefin
 }
 
 /** Edges that take an output a bypassed node has no value for. */
-function checkBypassed(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, problems: Problem[]): void {
-  const plan = bypassPlan(doc, defs);
+function checkBypassed(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, plan: BypassPlan, problems: Problem[]): void {
   doc.edges.forEach((edge, i) => {
     const passes = plan.get(edge.from.node);
     if (!passes || !passes.has(edge.from.port) || passes.get(edge.from.port)) return;

@@ -102,7 +102,7 @@ export const metric = async (page: Page, node: string, key: string) => Number(aw
 /** Runs the graph with the Run button and waits for `node` to finish. */
 export async function runAndWait(page: Page, node: string): Promise<void> {
   await page.getByTestId('run').click();
-  await hasAttr(page.getByTestId(`node-${node}`), 'data-status', /done|cached/, { timeout: 60_000 });
+  await hasAttr(page.getByTestId(`node-${node}`), 'data-status', /done|cached/, { timeout: 40_000 });
 }
 
 /** Exports the open graph (the Export button) and returns its JSON. */

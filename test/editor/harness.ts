@@ -27,6 +27,9 @@ export const launchChromium = (): Promise<Browser> => chromium.launch({ executab
 /** A fresh context (its own IndexedDB) with the editor open and the engine ready. */
 export async function openEditor(h: Harness, path = ''): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await h.browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  // An action that cannot happen (a click on what never shows) fails naming its locator, well
+  // before the test's own limit.
+  context.setDefaultTimeout(20_000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(h.url).origin });
   const page = await context.newPage();
   const errors: string[] = [];
