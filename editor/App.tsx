@@ -38,7 +38,18 @@ function Frame({ engine }: { engine: EngineClient }) {
   const fileInput = useRef<HTMLInputElement>(null);
   const running = run.status === 'running';
 
-  const runAll = (targets?: string[]) => void engine.run(useEditor.getState().doc, targets);
+  // A field shown in red holds no value the graph would run with: Run refuses and names it.
+  const runAll = (targets?: string[]) => {
+    const st = useEditor.getState();
+    const invalid = Object.entries(st.invalidFields);
+    if (invalid.length) {
+      const [key, why] = invalid[0]!;
+      const at = key.lastIndexOf('.');
+      st.set({ notice: `not run: the ${key.slice(at + 1)} field of node ${key.slice(0, at)} is invalid (${why}); correct it, or pick another node to discard it` });
+      return;
+    }
+    void engine.run(st.doc, targets);
+  };
   const copy = async () => {
     const st = useEditor.getState();
     if (!st.selected.length) return;

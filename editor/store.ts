@@ -51,6 +51,9 @@ export interface EditorState {
   saved: 'saved' | 'saving' | 'error';
   /** Whether the canvas shows its minimap (the user may hide it: it covers a corner). */
   minimap: boolean;
+  /** Inspector fields whose text is invalid right now ("node.param" → why): the graph keeps the
+   * value from before that round of typing, and Run refuses while any is listed. */
+  invalidFields: Record<string, string>;
   /** Replaces the document as one undoable step; consecutive edits with the same `mergeKey`
    * (typing into one field) within a second make one step. */
   edit(next: GraphDoc | ((doc: GraphDoc) => GraphDoc), mergeKey?: string): void;
@@ -86,6 +89,7 @@ export const useEditor = create<EditorState>()((set, get) => ({
   importProblems: null,
   saved: 'saved',
   minimap: true,
+  invalidFields: {},
   edit(next, mergeKey) {
     const { doc, past } = get();
     const value = typeof next === 'function' ? next(doc) : next;
@@ -93,15 +97,22 @@ export const useEditor = create<EditorState>()((set, get) => ({
     const now = Date.now();
     if (mergeKey && lastEdit.key === mergeKey && now - lastEdit.at < 1000 && past.length) {
       lastEdit.at = now;
-      set({ doc: value, future: [] });
+      // Typing that ends where it began (a field turned invalid goes back to its value at focus)
+      // leaves no step in the history.
+      const before = past[past.length - 1]!;
+      if (JSON.stringify(value) === JSON.stringify(before)) {
+        // (the next edit starts a step of its own, not merged into the one before)
+        lastEdit.key = '';
+        set({ doc: before, past: past.slice(0, -1), future: [], ...selectionIn(before, get()) });
+      } else set({ doc: value, future: [], ...selectionIn(value, get()) });
       return;
     }
     lastEdit.key = mergeKey ?? '';
     lastEdit.at = now;
-    set({ doc: value, past: [...past.slice(-HISTORY + 1), doc], future: [] });
+    set({ doc: value, past: [...past.slice(-HISTORY + 1), doc], future: [], ...selectionIn(value, get()) });
   },
   setTransient(next) {
-    set({ doc: next });
+    set({ doc: next, ...selectionIn(next, get()) });
   },
   commitFrom(before) {
     const { doc, past } = get();
@@ -112,21 +123,42 @@ export const useEditor = create<EditorState>()((set, get) => ({
     const { doc, past, future } = get();
     const prev = past[past.length - 1];
     if (!prev) return;
-    set({ doc: prev, past: past.slice(0, -1), future: [doc, ...future] });
+    lastEdit.key = '';
+    set({ doc: prev, past: past.slice(0, -1), future: [doc, ...future], ...selectionIn(prev, get()) });
   },
   redo() {
     const { doc, past, future } = get();
     const next = future[0];
     if (!next) return;
-    set({ doc: next, past: [...past, doc], future: future.slice(1) });
+    lastEdit.key = '';
+    set({ doc: next, past: [...past, doc], future: future.slice(1), ...selectionIn(next, get()) });
   },
   open(graphId, doc) {
-    set({ graphId, doc, past: [], future: [], selected: [], selectedFrames: [], selectedEdges: [], run: idleRun(), importProblems: null });
+    set({ graphId, doc, past: [], future: [], selected: [], selectedFrames: [], selectedEdges: [], invalidFields: {}, run: idleRun(), importProblems: null, notice: null });
   },
   set(partial) {
     set(partial);
   },
 }));
+
+/**
+ * The selection kept to what exists in `doc`: after an undo removed a dropped node, it must not
+ * stay selected (the inspector then showed "2 nodes selected" for every later click, and the
+ * canvas could not clear it). Returns only the parts that change, so an unchanged selection keeps
+ * its identity.
+ */
+export function selectionIn(doc: GraphDoc, st: Pick<EditorState, 'selected' | 'selectedFrames' | 'selectedEdges' | 'invalidFields'>): Partial<EditorState> {
+  const out: Partial<EditorState> = {};
+  const nodes = new Set(doc.nodes.map((n) => n.id));
+  if (st.selected.some((id) => !nodes.has(id))) out.selected = st.selected.filter((id) => nodes.has(id));
+  const frames = new Set((doc.layout.frames ?? []).map((f) => f.id));
+  if (st.selectedFrames.some((id) => !frames.has(id))) out.selectedFrames = st.selectedFrames.filter((id) => frames.has(id));
+  const edges = new Set(doc.edges.map((e) => e.id));
+  if (st.selectedEdges.some((id) => !edges.has(id))) out.selectedEdges = st.selectedEdges.filter((id) => edges.has(id));
+  const gone = Object.keys(st.invalidFields).filter((k) => !nodes.has(k.slice(0, k.lastIndexOf('.'))));
+  if (gone.length) out.invalidFields = Object.fromEntries(Object.entries(st.invalidFields).filter(([k]) => !gone.includes(k)));
+  return out;
+}
 
 /** Adds a node of `type` at a canvas position as one undo step and selects it. */
 export function addAndSelect(type: string, at: { x: number; y: number }): string {

@@ -84,7 +84,7 @@ describe.skipIf(skip)('the inspector, typed into and picked from', () => {
     await typeInto(page.getByTestId('param-ranks'), '2, two');
     await hasText(page.getByTestId('param-ranks-error'), '“two” is not a number');
     await pick(page, 'synthetic');
-    await hasText(page.getByTestId('notice'), 'tucker.ranks: “2, two” was not valid');
+    await hasText(page.getByTestId('notice'), 'ranks of node tucker: “2, two” was not valid');
     await hasText(page.getByTestId('notice'), 'discarded; ranks stays 2, 2, 2');
     expect(paramsOf(await exported(page), 'tucker').ranks).toEqual([2, 2, 2]);
     await context.close();

@@ -2,7 +2,9 @@
 // number inputs with ranges, selects for enums, checkboxes, comma lists for integer lists (ranks:
 // "8, 8, full"), JSON for nested values, text for expressions, a file picker for paths. Each value
 // is checked as it is typed; an invalid one is shown in red beside its field and never enters the
-// graph (the engine only ever sees valid params).
+// graph: while a field is red the graph holds the value from before that round of typing (not the
+// last valid prefix: "50" of "500" above a maximum of 100), the history keeps no step for it, and
+// Run refuses, naming the field (the store's invalidFields).
 import { useEffect, useRef, useState } from 'react';
 import { setParams, setTitle } from '../../engine/graph/edit';
 import { paramInfo, resolveParams, type ParamInfo } from '../../engine/graph/params';
@@ -58,6 +60,14 @@ export function parseValue(p: ParamInfo, text: string): Parsed {
   }
 }
 
+/** The params with `p` set to `v` (unset: removed). */
+function withParam(params: Record<string, unknown>, p: ParamInfo, v: unknown): Record<string, unknown> {
+  const next = { ...params };
+  if (v === undefined || (p.type === 'enum' && v === '')) delete next[p.name];
+  else next[p.name] = v;
+  return next;
+}
+
 /** Deep equality of two param values (JSON data). */
 export function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -78,7 +88,7 @@ function ProblemText({ message }: { message: string }) {
   );
 }
 
-function Field({ nodeId, p, value, problem, onValue, filePicker }: { nodeId: string; p: ParamInfo; value: unknown; problem?: string; onValue: (v: unknown, text: string) => string | null; filePicker: boolean }) {
+function Field({ nodeId, p, value, problem, onValue, onRestore, filePicker }: { nodeId: string; p: ParamInfo; value: unknown; problem?: string; onValue: (v: unknown, text: string) => string | null; onRestore: (v: unknown) => void; filePicker: boolean }) {
   const [text, setText] = useState(formatValue(p, value));
   const [error, setError] = useState<string | null>(null);
   // A value changed elsewhere (undo, another node selected) shows up here. The value this field
@@ -86,34 +96,61 @@ function Field({ nodeId, p, value, problem, onValue, filePicker }: { nodeId: str
   // typed (typing "3, 3, 3" gave "333").
   const textRef = useRef(text);
   textRef.current = text;
+  // The value at focus, just put back because the text turned invalid: not a change from
+  // elsewhere, so the text being typed stays (once; an undo to that value later shows).
+  const restored = useRef<{ value: unknown } | null>(null);
   useEffect(() => {
+    const back = restored.current;
+    restored.current = null;
+    if (back && sameValue(back.value, value)) return;
     const mine = parseValue(p, textRef.current);
     if (mine.ok && sameValue(mine.value, value)) return;
     setText(formatValue(p, value));
     setError(null);
   }, [nodeId, value, p]);
-  // Leaving the node with an invalid value in this field discards the text: the param goes back to
-  // what it was before this round of typing (not the last valid prefix, "2," of "2, two"), and a
-  // notice says so.
+  // The value before this round of typing: what the graph holds while the text is invalid.
+  const atFocus = useRef<{ value: unknown } | null>(null);
+  const key = `${nodeId}.${p.name}`;
+  const markInvalid = (why: string | null) => {
+    const st = useEditor.getState();
+    if ((st.invalidFields[key] ?? null) === why) return;
+    const next = { ...st.invalidFields };
+    if (why === null) delete next[key];
+    else next[key] = why;
+    st.set({ invalidFields: next });
+  };
+  // Leaving the node with an invalid value in this field discards the text (the graph already holds
+  // the value from before), and a notice says so; not when another graph was opened meanwhile.
   const errorRef = useRef(error);
   errorRef.current = error;
-  const atFocus = useRef<{ value: unknown } | null>(null);
-  const onValueRef = useRef(onValue);
-  onValueRef.current = onValue;
+  const graphAtMount = useRef(useEditor.getState().graphId);
   useEffect(
     () => () => {
-      if (!errorRef.current) return;
+      const st = useEditor.getState();
+      if (st.invalidFields[key] !== undefined) {
+        const next = { ...st.invalidFields };
+        delete next[key];
+        st.set({ invalidFields: next });
+      }
+      if (!errorRef.current || st.graphId !== graphAtMount.current || !st.doc.nodes.some((n) => n.id === nodeId)) return;
       const before = atFocus.current;
-      if (before && useEditor.getState().doc.nodes.some((n) => n.id === nodeId)) onValueRef.current(before.value, formatValue(p, before.value));
-      const kept = before ? (formatValue(p, before.value) || 'unset') : 'its last valid value';
-      useEditor.getState().set({ notice: `${nodeId}.${p.name}: “${textRef.current}” was not valid (${errorRef.current}) and was discarded; ${p.name} stays ${kept}` });
+      const kept = before ? formatValue(p, before.value) || 'unset' : 'as it was';
+      st.set({ notice: `${p.name} of node ${nodeId}: “${textRef.current}” was not valid (${errorRef.current}) and was discarded; ${p.name} stays ${kept}` });
     },
-    [nodeId, p],
+    [nodeId, p, key],
   );
   const change = (t: string) => {
     setText(t);
+    atFocus.current ??= { value };
     const parsed = parseValue(p, t);
-    setError(parsed.ok ? onValue(parsed.value, t) : parsed.message);
+    const why = parsed.ok ? onValue(parsed.value, t) : parsed.message;
+    // An invalid text leaves the graph as it was before this round of typing.
+    if (why !== null && !sameValue(value, atFocus.current.value)) {
+      restored.current = { value: atFocus.current.value };
+      onRestore(atFocus.current.value);
+    }
+    setError(why);
+    markInvalid(why === null ? null : `“${t}”: ${why}`);
   };
   const shown = error ?? problem;
   const id = `param-${p.name}`;
@@ -222,14 +259,14 @@ export function Inspector() {
           problem={forParam(p.name, current)}
           filePicker={filePicker(p.name)}
           onValue={(v) => {
-            const next = { ...node.params };
-            if (v === undefined || (p.type === 'enum' && v === '')) delete next[p.name];
-            else next[p.name] = v;
+            const next = withParam(node.params, p, v);
             const mine = forParam(p.name, problemsOf(next));
             if (mine) return mine;
             edit((d) => setParams(d, node.id, next), `param:${node.id}:${p.name}`);
             return null;
           }}
+          // The value the field had at focus, put back unchecked: it is what the graph held.
+          onRestore={(v) => edit((d) => setParams(d, node.id, withParam(node.params, p, v)), `param:${node.id}:${p.name}`)}
         />
       ))}
       {current.filter((q) => q.path === '$').map((q) => (
