@@ -94,8 +94,14 @@ export function cp(input: Tensor, opts: CpOptions): CpResult {
   };
 }
 
+/** Singular values at or below this fraction of the largest are taken as absent in the svd init:
+ * float32 data has no directions below ~1e-7 of its norm, and a direction holding 1e-10 of the
+ * energy is no better a start than a random one. */
+const DEAD_DIRECTION = 1e-5;
+
 /** TensorLy's initial factors: uniform [0, 1) (random), or each mode's k = min(R, Iₘ) leading left
- * singular vectors from `leading` (svd), mode 0 scaled by its singular values. */
+ * singular vectors from `leading` (svd), mode 0 scaled by its singular values; columns the
+ * unfolding has no direction for (beyond its numerical rank, or its size) start random. */
 export function initFactors(shape: readonly number[], opts: Pick<CpOptions, 'rank' | 'random' | 'init'>, leading: (mode: number, k: number) => { u: Mat; s: ArrayLike<number> }): Mat[] {
   const { rank, random } = opts;
   return shape.map((n, m) => {
@@ -106,9 +112,14 @@ export function initFactors(shape: readonly number[], opts: Pick<CpOptions, 'ran
     }
     const k = Math.min(rank, n);
     const { u, s } = leading(m, k);
-    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) f.data[i * rank + j] = u.data[i * k + j]! * (m === 0 ? s[j]! : 1);
-    // More components than the mode has rows: the rest start random, as in TensorLy.
-    for (let i = 0; i < n; i++) for (let j = k; j < rank; j++) f.data[i * rank + j] = random.uniform();
+    // Singular vectors past the unfolding's numerical rank span directions the tensor does not
+    // have: X annihilates them, so components started there get zero updates and stay dead (ranks
+    // 5 and 8 ended at rank 4's error on a Tucker-rank-4 tensor). They start random instead, as do
+    // components past the mode's size (TensorLy), so a higher rank is never held back by its init.
+    let live = 0;
+    while (live < k && s[live]! > DEAD_DIRECTION * s[0]!) live++;
+    for (let i = 0; i < n; i++) for (let j = 0; j < live; j++) f.data[i * rank + j] = u.data[i * k + j]! * (m === 0 ? s[j]! : 1);
+    for (let i = 0; i < n; i++) for (let j = live; j < rank; j++) f.data[i * rank + j] = random.uniform();
     return f;
   });
 }

@@ -33,6 +33,15 @@ describe.skipIf(!gpuAvailable)('CP-ALS on WebGPU', () => {
     expect(best).toBeGreaterThanOrEqual(r.best_relative_error * (1 - 1e-3));
   });
 
+  it('svd init above the multilinear rank: no component starts dead, as on the CPU', async () => {
+    const x = syntheticTensor({ kind: 'tucker', shape: [16, 16, 16], ranks: [4, 4, 4], noise: 0 }, new RandomSource(7)).tensor;
+    const opts = (rank: number) => cpOpts({ rank, maxIter: 100 });
+    const r4 = await cpGpu(ops, mk, x, opts(4));
+    const r6 = await cpGpu(ops, mk, x, opts(6));
+    expect(r6.relError).toBeLessThan(0.75 * r4.relError);
+    expect(Math.abs(r6.relError - cp(x, opts(6)).relError)).toBeLessThan(1e-3 * r4.relError);
+  });
+
   it('svd init at rank 4: TensorLy\'s sweep count (±2) and the CPU\'s error and trace', async () => {
     const x = input('cp_rank4_25x35x45');
     const svdRun = (expected('cp_rank4_25x35x45').results[0].runs as { init: string; iterations: number }[]).find((r) => r.init === 'svd')!;
