@@ -243,7 +243,11 @@ function Frame({ engine }: { engine: EngineClient }) {
           {backend ? `backend: ${backend.name}${backend.name === 'webgpu' ? ` (${backend.adapter})` : ''}` : 'starting the engine…'}
         </span>
         {backend?.notice && <span className="cs-muted"> · {backend.notice}</span>}
-        <span> · run: {run.status}</span>
+        <span data-testid="run-status">
+          {' '}
+          · run: {run.status}
+          {run.status === 'invalid' && ` — ${run.problems.length} problem${run.problems.length === 1 ? '' : 's'}, listed under Results (a click selects the node)`}
+        </span>
         <span data-testid="saved"> · {saved === 'saved' ? 'saved' : saved === 'saving' ? 'saving…' : 'NOT SAVED (IndexedDB error)'}</span>
         <span> · {doc.nodes.length} nodes</span>
       </footer>

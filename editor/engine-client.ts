@@ -4,10 +4,11 @@ import { findNode } from '../engine/node-api';
 import { fileRefs } from '../engine/io/embedded';
 import { resolveParams } from '../engine/graph/params';
 import type { GraphDoc } from '../engine/graph/schema';
-import { formatProblem } from '../engine/graph/problems';
+import { printable } from '../engine/graph/ids';
 import { registry } from '../nodes';
 import type { CorespaceDb } from '../storage/db';
 import type { FromWorker, RunFile, ToWorker } from './protocol';
+import { signatures, type Signature } from './stale';
 import { useEditor, type NodeRun, type RunState } from './store';
 
 const CANCEL_GRACE_MS = 3000;
@@ -37,6 +38,7 @@ export class EngineClient {
   /** Runs the graph (or `targets` and their ancestors). */
   async run(doc: GraphDoc, targets?: string[]): Promise<void> {
     const id = ++this.runId;
+    this.madeFor = signatures(doc);
     const files = await this.filesOf(doc);
     // ?cancel=restart turns the shared flag off (what a page without cross-origin isolation gets).
     const flagged = new URLSearchParams(location.search).get('cancel') !== 'restart';
@@ -69,7 +71,7 @@ export class EngineClient {
     this.flush();
     const { run } = useEditor.getState();
     const nodes = Object.fromEntries(Object.entries(run.nodes).map(([k, v]) => [k, v.status === 'running' || v.status === 'queued' ? { ...v, status: 'cancelled' as const, progress: undefined } : v]));
-    useEditor.getState().set({ run: { ...run, status, nodes, problems: [...run.problems, message] } });
+    useEditor.getState().set({ run: { ...run, status, nodes, problems: [...run.problems, { text: message }] } });
     this.runId++;
     this.worker = this.start();
   }
@@ -92,6 +94,9 @@ export class EngineClient {
     return out;
   }
 
+  /** The signatures of the graph the current run was started on. */
+  private madeFor = new Map<string, Signature>();
+
   private receive(m: FromWorker): void {
     const st = useEditor.getState();
     if (m.type === 'ready') {
@@ -101,22 +106,24 @@ export class EngineClient {
     if (m.runId !== st.run.id) return;
     const run = this.pending ?? { ...st.run, nodes: { ...st.run.nodes } };
     const patch = (node: string, p: Partial<NodeRun>) => (run.nodes[node] = { ...(run.nodes[node] ?? { status: 'queued' }), ...p });
+    // A result (or an error) of this run, for the graph as it was when the run started.
+    const made = (node: string) => ({ runId: run.id, made: this.madeFor.get(node) });
     switch (m.type) {
       case 'event': {
         const e = m.event;
         if (e.type === 'queued') patch(e.node, { status: 'queued', progress: undefined, error: undefined, blockedBy: undefined });
         else if (e.type === 'executing') patch(e.node, { status: 'running', progress: undefined, error: undefined });
         else if (e.type === 'progress') patch(e.node, { progress: { value: e.value, max: e.max, ...(e.message !== undefined ? { message: e.message } : {}) } });
-        else if (e.type === 'executed') patch(e.node, { status: 'done', durationMs: e.durationMs, summary: e.summary, progress: undefined });
-        else if (e.type === 'execution_cached') for (const n of e.nodes) patch(n, { status: 'cached' });
-        else if (e.type === 'execution_error') patch(e.node, { status: 'error', error: e.message, progress: undefined });
+        else if (e.type === 'executed') patch(e.node, { status: 'done', durationMs: e.durationMs, summary: e.summary, progress: undefined, ...made(e.node) });
+        else if (e.type === 'execution_cached') for (const n of e.nodes) patch(n, { status: 'cached', ...made(n) });
+        else if (e.type === 'execution_error') patch(e.node, { status: 'error', error: e.message, progress: undefined, ...made(e.node) });
         else if (e.type === 'blocked') patch(e.node, { status: 'blocked', blockedBy: e.by });
         else if (e.type === 'cancelled') patch(e.node, { status: 'cancelled', progress: undefined });
-        else if (e.type === 'bypassed') patch(e.node, { status: 'bypassed', progress: undefined, error: undefined, summary: undefined });
+        else if (e.type === 'bypassed') patch(e.node, { status: 'bypassed', progress: undefined, error: undefined, summary: undefined, ...made(e.node) });
         break;
       }
       case 'cached':
-        patch(m.node, { status: 'cached', summary: m.summary });
+        patch(m.node, { status: 'cached', summary: m.summary, ...made(m.node) });
         break;
       case 'previews':
         patch(m.node, { previews: m.previews });
@@ -129,14 +136,15 @@ export class EngineClient {
         break;
       case 'invalid':
         run.status = 'invalid';
-        run.problems = m.problems.map(formatProblem);
+        // In words, with the node each is about (the list selects it on a click); no JSON paths.
+        run.problems = m.problems.map((p) => ({ ...(p.nodeId !== undefined ? { node: p.nodeId } : {}), text: printable(p.nodeId !== undefined ? `node ${p.nodeId}: ${p.message}` : p.message, true) }));
         break;
       case 'finished':
         run.status = m.status;
         break;
       case 'crashed':
         run.status = 'failed';
-        run.problems = [m.message];
+        run.problems = [{ text: m.message }];
         break;
     }
     // Progress can arrive hundreds of times a second: the UI takes the state at most every 50 ms

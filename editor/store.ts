@@ -8,6 +8,7 @@ import type { NodeStatus } from '../engine/scheduler/events';
 import type { ValueSummary } from '../engine/values';
 import type { Preview } from './protocol';
 import type { ViewRequest } from '../engine/node-api';
+import type { Signature } from './stale';
 
 export interface NodeRun {
   status: NodeStatus;
@@ -17,13 +18,23 @@ export interface NodeRun {
   blockedBy?: string;
   summary?: Record<string, ValueSummary>;
   previews?: Record<string, Preview>;
+  /** The run that made the result shown, and the node's signature then (stale.ts): a result
+   * whose signature no longer matches the graph is marked stale. */
+  runId?: number;
+  made?: Signature;
+}
+
+export interface RunProblem {
+  node?: string;
+  text: string;
 }
 
 export interface RunState {
   id: number;
   status: 'idle' | 'running' | 'success' | 'failed' | 'interrupted' | 'invalid';
   nodes: Record<string, NodeRun>;
-  problems: string[];
+  /** Why the run did not start or stopped: each in words, with the node it is about. */
+  problems: RunProblem[];
   /** Files the run's sink nodes wrote, as object URLs. */
   files: { name: string; url: string; size: number }[];
   /** Views of the viewer nodes, by node id. */

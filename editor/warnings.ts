@@ -4,17 +4,24 @@
 import { useMemo } from 'react';
 import { formatProblem } from '../engine/graph/problems';
 import type { GraphDoc } from '../engine/graph/schema';
-import { validateGraph } from '../engine/graph/validate';
+import { validateGraph, type ValidatedGraph } from '../engine/graph/validate';
 import { registry } from '../nodes';
 import { useEditor } from './store';
 
 let last: { doc: GraphDoc | null; byNode: Map<string, string[]> } = { doc: null, byNode: new Map() };
+let checked: { doc: GraphDoc; result: ValidatedGraph } | null = null;
+
+/** The validation of `doc`, once per document (the warnings and the stale marks share it). */
+export function validated(doc: GraphDoc): ValidatedGraph {
+  if (checked?.doc !== doc) checked = { doc, result: validateGraph(doc, registry) };
+  return checked.result;
+}
 
 /** Problems of `doc` by node id (the messages, without their JSON paths). One validation per doc. */
 export function warningsOf(doc: GraphDoc): Map<string, string[]> {
   if (last.doc === doc) return last.byNode;
   const byNode = new Map<string, string[]>();
-  for (const p of validateGraph(doc, registry).problems) {
+  for (const p of validated(doc).problems) {
     if (p.nodeId === undefined || p.code === 'unknown-type') continue; // placeholders say so themselves
     (byNode.get(p.nodeId) ?? byNode.set(p.nodeId, []).get(p.nodeId)!).push(p.message);
   }

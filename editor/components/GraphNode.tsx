@@ -13,6 +13,7 @@ import { registry } from '../../nodes';
 import { handleFill, PORT_COLORS, type FlowNode } from '../flow';
 import { keySettings } from '../key-settings';
 import { useEditor } from '../store';
+import { signatures, staleReason } from '../stale';
 import { useWarnings } from '../warnings';
 import { Heatmap, Sparkline } from './Thumbnails';
 
@@ -56,6 +57,8 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
   const edges = useEditor((s) => s.doc.edges);
   const warnings = useWarnings(id);
   const collapsed = useEditor((s) => !!s.doc.layout.collapsed?.includes(id));
+  // A result made for other settings (here or upstream) than the graph's now.
+  const stale = useEditor((s) => staleReason(s.run.nodes[id]?.made, signatures(s.doc).get(id)));
   if (!node) return null;
   const def = findNode(registry, node.type);
   const status = run?.status;
@@ -67,7 +70,12 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
   const settings = def ? keySettings(def, node.params) : [];
   const stateText = status ? STATE_GLYPH[status] : undefined;
   return (
-    <div className={`cs-node${selected ? ' selected' : ''}${def ? '' : ' placeholder'}${node.bypass ? ' bypassed' : ''}${collapsed ? ' collapsed' : ''}`} data-testid={`node-${id}`} data-status={status ?? 'idle'}>
+    <div
+      className={`cs-node${selected ? ' selected' : ''}${def ? '' : ' placeholder'}${node.bypass ? ' bypassed' : ''}${collapsed ? ' collapsed' : ''}${stale ? ' stale' : ''}${warnings ? ' invalid' : ''}`}
+      data-testid={`node-${id}`}
+      data-status={status ?? 'idle'}
+      data-stale={stale ? 'true' : undefined}
+    >
       <header>
         <button
           className="cs-collapse nodrag"
@@ -126,6 +134,11 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
       </div>
       {!collapsed && status && (
         <div className={`cs-state ${status}`} data-testid={`state-${id}`}>
+          {stale && status !== 'running' && status !== 'queued' && (
+            <div className="cs-stale" data-testid={`stale-${id}`} title="run the graph again to bring this result up to date">
+              {stale}
+            </div>
+          )}
           {status === 'running' && progress ? (
             <>
               <div className="cs-bar">

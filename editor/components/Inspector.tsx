@@ -11,6 +11,7 @@ import { paramInfo, resolveParams, type ParamInfo } from '../../engine/graph/par
 import { findNode } from '../../engine/node-api';
 import { registry } from '../../nodes';
 import { useEditor } from '../store';
+import { useWarnings } from '../warnings';
 import { pickFileInto } from '../files';
 
 type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
@@ -212,6 +213,8 @@ export function Inspector() {
   const selected = useEditor((s) => s.selected);
   const node = useEditor((s) => (s.selected.length === 1 ? s.doc.nodes.find((n) => n.id === s.selected[0]) : undefined));
   const edit = useEditor((s) => s.edit);
+  // What keeps this node from running (the ⚠ on the node), in full.
+  const warnings = useWarnings(node?.id ?? '');
   if (selected.length !== 1 || !node) {
     return <aside className="cs-inspector">{selected.length > 1 ? `${selected.length} nodes selected` : 'Select a node to edit its parameters.'}</aside>;
   }
@@ -246,6 +249,13 @@ export function Inspector() {
         {node.id} · {def.type}
       </div>
       <p className="cs-hint">{def.description}</p>
+      {warnings && (
+        <ul className="cs-invalid" data-testid="inspector-problems" aria-label="problems of this node">
+          {warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
       <div className="cs-field">
         <label htmlFor="node-title" title="the name shown on the node's header (not a param)">node title</label>
         <input id="node-title" value={node.title ?? ''} placeholder={def.title} onChange={(e) => edit((d) => setTitle(d, node.id, e.target.value), `title:${node.id}`)} />

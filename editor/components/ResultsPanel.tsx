@@ -1,6 +1,8 @@
 // Every metric of the run in one table, exported as CSV or JSON; the viewer nodes' views (the viewer,
 // three.js and vega, loads on first use).
+import { useReactFlow } from '@xyflow/react';
 import { Suspense, lazy, useRef, useState, type PointerEvent } from 'react';
+import { signatures, staleReason } from '../stale';
 import { useEditor } from '../store';
 import { download } from '../files';
 import { formatNumber } from './GraphNode';
@@ -15,9 +17,12 @@ export interface MetricRow {
   unit: string;
 }
 
-export function metricRows(nodes: ReturnType<typeof useEditor.getState>['run']['nodes']): MetricRow[] {
+/** The metrics of the nodes whose results are current: made by run `runId` (when given) for the
+ * graph as it is (`current`: the ids not stale), so the table never mixes runs. */
+export function metricRows(nodes: ReturnType<typeof useEditor.getState>['run']['nodes'], runId?: number, current?: (id: string) => boolean): MetricRow[] {
   const rows: MetricRow[] = [];
   for (const [node, r] of Object.entries(nodes)) {
+    if ((runId !== undefined && r.runId !== runId) || (current && !current(node))) continue;
     for (const [port, s] of Object.entries(r.summary ?? {})) for (const [metric, m] of Object.entries(s.metrics ?? {})) rows.push({ node, port, metric, value: m.value, unit: m.unit });
   }
   return rows;
@@ -28,7 +33,19 @@ export const toCsv = (rows: MetricRow[]): string => ['node,port,metric,value,uni
 export function ResultsPanel() {
   const run = useEditor((s) => s.run);
   const name = useEditor((s) => s.doc.name);
-  const rows = metricRows(run.nodes);
+  const doc = useEditor((s) => s.doc);
+  const flow = useReactFlow();
+  /** Selects a node a problem is about and brings it into view. */
+  const showNode = (id: string) => {
+    if (!useEditor.getState().doc.nodes.some((n) => n.id === id)) return;
+    useEditor.getState().set({ selected: [id] });
+    void flow.fitView({ nodes: [{ id }], maxZoom: 1, duration: 200 });
+  };
+  const sigs = signatures(doc);
+  const isCurrent = (id: string) => staleReason(run.nodes[id]?.made, sigs.get(id)) === null;
+  const rows = metricRows(run.nodes, run.id, isCurrent);
+  // Results on the canvas that this table leaves out: from an earlier run, or stale.
+  const older = Object.entries(run.nodes).filter(([id, r]) => Object.values(r.summary ?? {}).some((s) => s.metrics) && (r.runId !== run.id || !isCurrent(id))).map(([id]) => id);
   const [active, setActive] = useState<string | null>(null);
   const viewIds = Object.keys(run.views);
   const shown = active && run.views[active] ? active : viewIds[0];
@@ -63,11 +80,22 @@ export function ResultsPanel() {
           JSON
         </button>
       </header>
+      {!collapsed && older.length > 0 && (
+        <div className="cs-muted" data-testid="results-older">
+          Not listed (results of an earlier run, or stale until the graph runs again): {older.join(', ')}
+        </div>
+      )}
       {!collapsed && run.problems.length > 0 && (
         <ul className="cs-problems" data-testid="run-problems">
-          {run.problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
+          {run.problems.map((p, i) =>
+            p.node !== undefined ? (
+              <li key={i} role="button" tabIndex={0} title="select the node" onClick={() => showNode(p.node!)} onKeyDown={(e) => e.key === 'Enter' && showNode(p.node!)}>
+                {p.text}
+              </li>
+            ) : (
+              <li key={i}>{p.text}</li>
+            ),
+          )}
         </ul>
       )}
       {!collapsed && shown && (
