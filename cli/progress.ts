@@ -114,8 +114,8 @@ export function barReporter(types: Map<string, string>, write: (line: string) =>
 }
 
 /** A small table as aligned text, indented under its node's line. */
-export function formatTable(t: { columns: string[]; rows: number[][] }): string {
-  const cells = [t.columns, ...t.rows.map((r) => r.map(formatNumber))];
+export function formatTable(t: { columns: string[]; rows: number[][]; labels?: string[] }): string {
+  const cells = [t.columns, ...t.rows.map((r, i) => r.map((v, c) => (c === 0 && t.labels?.[i] !== undefined ? t.labels[i]! : formatNumber(v))))];
   const widths = t.columns.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
   return cells.map((row) => `         ${row.map((v, c) => v.padStart(widths[c]!)).join('  ')}\n`).join('');
 }

@@ -20,6 +20,7 @@ import { Inspector } from './components/Inspector';
 import { LibraryPanel } from './components/LibraryPanel';
 import { Palette } from './components/Palette';
 import { ResultsPanel } from './components/ResultsPanel';
+import { noticeMs } from './notice';
 
 function Frame({ engine }: { engine: EngineClient }) {
   const flow = useReactFlow();
@@ -29,12 +30,15 @@ function Frame({ engine }: { engine: EngineClient }) {
   const backend = useEditor((s) => s.backend);
   const notice = useEditor((s) => s.notice);
   const importProblems = useEditor((s) => s.importProblems);
+  const importTitle = useEditor((s) => s.importTitle);
   const saved = useEditor((s) => s.saved);
   const canUndo = useEditor((s) => s.past.length > 0);
   const canRedo = useEditor((s) => s.future.length > 0);
   const [dialog, setDialog] = useState<'library' | 'help' | null>(null);
   const [embed, setEmbed] = useState(true);
   const [shareUrl, setShareUrl] = useState<string | null>(null);
+  // Whether the share link reached the clipboard (said in the dialog).
+  const [shareCopied, setShareCopied] = useState<'copied' | 'failed' | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const running = run.status === 'running';
 
@@ -166,11 +170,14 @@ function Frame({ engine }: { engine: EngineClient }) {
     };
   });
 
+  // A notice goes after the time it takes to read it (noticeMs), not while the pointer is on it.
+  const [noticeHeld, setNoticeHeld] = useState(false);
   useEffect(() => {
-    if (!notice) return;
-    const t = setTimeout(() => useEditor.getState().set({ notice: null }), 6000);
+    const ms = notice ? noticeMs(notice) : null;
+    if (ms === null || noticeHeld) return;
+    const t = setTimeout(() => useEditor.getState().set({ notice: null }), ms);
     return () => clearTimeout(t);
-  }, [notice]);
+  }, [notice, noticeHeld]);
 
   const importFile = async (file: File) => void importText(await file.text(), openAsNew);
 
@@ -220,7 +227,11 @@ function Frame({ engine }: { engine: EngineClient }) {
           onClick={() => {
             const url = `${location.origin}${location.pathname}#${shareFragment(useEditor.getState().doc)}`;
             setShareUrl(url);
-            void navigator.clipboard?.writeText(url).catch(() => {});
+            setShareCopied(null);
+            (navigator.clipboard?.writeText(url) ?? Promise.reject(new Error('no clipboard'))).then(
+              () => setShareCopied('copied'),
+              () => setShareCopied('failed'),
+            );
           }}
         >
           Share link
@@ -252,15 +263,22 @@ function Frame({ engine }: { engine: EngineClient }) {
         <span> · {doc.nodes.length} nodes</span>
       </footer>
       {notice && (
-        <div className="cs-notice" data-testid="notice" onClick={() => useEditor.getState().set({ notice: null })}>
+        <div
+          className="cs-notice"
+          data-testid="notice"
+          title="click to dismiss"
+          onClick={() => (setNoticeHeld(false), useEditor.getState().set({ notice: null }))}
+          onMouseEnter={() => setNoticeHeld(true)}
+          onMouseLeave={() => setNoticeHeld(false)}
+        >
           {notice}
         </div>
       )}
       {importProblems && (
         <div className="cs-dialog" data-testid="import-problems">
           <header>
-            <b>Import refused: the open graph is unchanged</b>
-            <button type="button" onClick={() => useEditor.getState().set({ importProblems: null })}>
+            <b data-testid="import-problems-title">{importTitle ?? 'Import refused: the open graph is unchanged'}</b>
+            <button type="button" onClick={() => useEditor.getState().set({ importProblems: null, importTitle: null })}>
               Close
             </button>
           </header>
@@ -280,6 +298,11 @@ function Frame({ engine }: { engine: EngineClient }) {
             </button>
           </header>
           <textarea readOnly value={shareUrl} data-testid="share-url" rows={4} />
+          {shareCopied && (
+            <p data-testid="share-copied" className={shareCopied === 'failed' ? 'cs-error' : 'cs-muted'}>
+              {shareCopied === 'copied' ? '✓ Copied to the clipboard' : 'Not copied (the browser refused the clipboard): select the link above and copy it'}
+            </p>
+          )}
           {Object.keys(fileRefs(doc)).length > 0 && (
             <p data-testid="share-files">
               Files are not in the link (only their names, sizes and SHA-256): whoever opens it picks {Object.keys(fileRefs(doc)).join(', ')} again. To send the files too, use Export with files.

@@ -4,7 +4,7 @@ import { findNode } from '../engine/node-api';
 import { fileRefs } from '../engine/io/embedded';
 import { resolveParams } from '../engine/graph/params';
 import type { GraphDoc } from '../engine/graph/schema';
-import { printable } from '../engine/graph/ids';
+import { describeProblem } from '../engine/graph/problems';
 import { registry } from '../nodes';
 import type { CorespaceDb } from '../storage/db';
 import type { FromWorker, RunFile, ToWorker } from './protocol';
@@ -137,7 +137,7 @@ export class EngineClient {
       case 'invalid':
         run.status = 'invalid';
         // In words, with the node each is about (the list selects it on a click); no JSON paths.
-        run.problems = m.problems.map((p) => ({ ...(p.nodeId !== undefined ? { node: p.nodeId } : {}), text: printable(p.nodeId !== undefined ? `node ${p.nodeId}: ${p.message}` : p.message, true) }));
+        run.problems = m.problems.map((p) => ({ ...(p.nodeId !== undefined ? { node: p.nodeId } : {}), text: describeProblem(p) }));
         break;
       case 'finished':
         run.status = m.status;

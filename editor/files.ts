@@ -4,7 +4,7 @@
 import { bytesToBase64, fileRefs, type FileRef } from '../engine/io/embedded';
 import { setParam } from '../engine/graph/edit';
 import { parseGraphText, serializeGraph } from '../engine/graph/load';
-import { formatProblem } from '../engine/graph/problems';
+import { describeProblem } from '../engine/graph/problems';
 import type { GraphDoc } from '../engine/graph/schema';
 import { validateGraph } from '../engine/graph/validate';
 import { registry } from '../nodes';
@@ -66,12 +66,12 @@ const HALF_BUILT = new Set(['missing-input', 'invalid-param', 'unknown-param', '
  * half-built graph come back as warnings; any other problem refuses the import, listing every one. */
 export function checkImport(text: string): ImportResult {
   const loaded = parseGraphText(text, registry);
-  if (!loaded.ok) return { ok: false, problems: loaded.problems.map(formatProblem) };
+  if (!loaded.ok) return { ok: false, problems: loaded.problems.map(describeProblem) };
   const known = new Set(registry.nodes.map((n) => n.type));
   const unknown = new Set(loaded.doc.nodes.filter((n) => !known.has(n.type)).map((n) => n.id));
   const problems = validateGraph(loaded.doc, registry).problems.filter((p) => !(p.nodeId && unknown.has(p.nodeId)) && p.code !== 'unknown-type');
-  if (problems.some((p) => !HALF_BUILT.has(p.code))) return { ok: false, problems: problems.map(formatProblem) };
-  return { ok: true, doc: loaded.doc, warnings: problems.map(formatProblem) };
+  if (problems.some((p) => !HALF_BUILT.has(p.code))) return { ok: false, problems: problems.map(describeProblem) };
+  return { ok: true, doc: loaded.doc, warnings: problems.map(describeProblem) };
 }
 
 /** Imports a file's text: embedded files go into IndexedDB; on failure the problems are shown and
@@ -79,7 +79,7 @@ export function checkImport(text: string): ImportResult {
 export async function importText(text: string, open: (doc: GraphDoc) => Promise<unknown>): Promise<boolean> {
   const r = checkImport(text);
   if (!r.ok) {
-    useEditor.getState().set({ importProblems: r.problems });
+    useEditor.getState().set({ importTitle: null, importProblems: r.problems });
     return false;
   }
   for (const [name, ref] of Object.entries(fileRefs(r.doc))) {

@@ -2,7 +2,7 @@
 // (a reload or a crashed tab loses nothing), a version is kept at most every VERSION_EVERY ms (the
 // last VERSIONS_KEPT per graph), and the open graph's id is remembered for the next visit.
 import { loadGraph } from '../engine/graph/load';
-import { formatProblem } from '../engine/graph/problems';
+import { describeProblem } from '../engine/graph/problems';
 import type { GraphDoc } from '../engine/graph/schema';
 import { registry } from '../nodes';
 import { db } from './db-instance';
@@ -32,8 +32,14 @@ export async function openExample(name: string): Promise<void> {
   const key = `example:${name}`;
   const id = await db.getSetting<string>(key);
   const row = id ? await db.graphs.get(id) : undefined;
-  if (row && JSON.stringify(row.doc) === JSON.stringify(doc) && (await openGraph(row.id))) return;
-  await db.setSetting(key, await openAsNew(doc));
+  // The entry it made before, unchanged or only moved about (layout), opens again; one whose
+  // settings were edited stays the user's, and the example opens beside it under a free name.
+  const sameGraph = (a: unknown, b: GraphDoc) => JSON.stringify({ ...(a as GraphDoc), layout: null }) === JSON.stringify({ ...b, layout: null });
+  if (row && sameGraph(row.doc, doc) && (await openGraph(row.id))) return;
+  const names = new Set((await db.graphs.toArray()).map((g) => (g.doc as { name?: unknown }).name));
+  let fresh = doc.name;
+  for (let i = 2; names.has(fresh); i++) fresh = `${doc.name} (${i})`;
+  await db.setSetting(key, await openAsNew({ ...doc, name: fresh }));
 }
 
 /** Opens a graph of the library. What IndexedDB holds was saved by some earlier Corespace, so it
@@ -44,7 +50,7 @@ export async function openGraph(id: string): Promise<boolean> {
   if (!row) return false;
   const r = loadGraph(row.doc, registry);
   if (!r.ok) {
-    useEditor.getState().set({ importProblems: [`the library's graph “${(row.doc as { name?: unknown }).name ?? id}” cannot be opened (it stays in the library):`, ...r.problems.map(formatProblem)] });
+    useEditor.getState().set({ importTitle: 'This graph cannot be opened', importProblems: [`the library's graph “${(row.doc as { name?: unknown }).name ?? id}” cannot be opened (it stays in the library):`, ...r.problems.map(describeProblem)] });
     return false;
   }
   await db.setSetting('current', id);
@@ -69,7 +75,7 @@ export async function startUp(): Promise<void> {
   const current = await db.getSetting<string>('current');
   if (!(current && (await openGraph(current)))) await openExample(DEFAULT_EXAMPLE);
   // Shown over the graph that opened instead (opening clears the problems of the last import).
-  if (damaged) useEditor.getState().set({ importProblems: damaged });
+  if (damaged) useEditor.getState().set({ importTitle: 'The share link cannot be opened: the graph below opened instead', importProblems: damaged });
 }
 
 let lastVersion = 0;

@@ -4,7 +4,7 @@
 // the signature it was made for; when that no longer matches, the node shows "stale" until it runs
 // again (a param changed, here or upstream).
 import type { GraphDoc } from '../engine/graph/schema';
-import { validated } from './warnings';
+import { validated } from './validated';
 
 export interface Signature {
   /** The node's own settings. */

@@ -59,6 +59,9 @@ export interface EditorState {
   notice: string | null;
   /** Problems of the last import that was refused (the open graph stayed as it was). */
   importProblems: string[] | null;
+  /** The heading of that list, when it is not an import that was refused (a damaged share link,
+   * a library row that cannot be opened). */
+  importTitle?: string | null;
   saved: 'saved' | 'saving' | 'error';
   /** Whether the canvas shows its minimap (the user may hide it: it covers a corner). */
   minimap: boolean;

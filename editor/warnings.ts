@@ -2,21 +2,14 @@
 // warning on each node while the graph is being built (a half-built graph is saved, exported and
 // imported like any other; only running needs it valid).
 import { useMemo } from 'react';
-import { formatProblem } from '../engine/graph/problems';
+import { describeProblem } from '../engine/graph/problems';
 import type { GraphDoc } from '../engine/graph/schema';
-import { validateGraph, type ValidatedGraph } from '../engine/graph/validate';
+import { validateGraph } from '../engine/graph/validate';
 import { registry } from '../nodes';
 import { useEditor } from './store';
+import { validated } from './validated';
 
 let last: { doc: GraphDoc | null; byNode: Map<string, string[]> } = { doc: null, byNode: new Map() };
-let checked: { doc: GraphDoc; result: ValidatedGraph } | null = null;
-
-/** The validation of `doc`, once per document (the warnings and the stale marks share it). */
-export function validated(doc: GraphDoc): ValidatedGraph {
-  if (checked?.doc !== doc) checked = { doc, result: validateGraph(doc, registry) };
-  return checked.result;
-}
-
 /** Problems of `doc` by node id (the messages, without their JSON paths). One validation per doc. */
 export function warningsOf(doc: GraphDoc): Map<string, string[]> {
   if (last.doc === doc) return last.byNode;
@@ -30,7 +23,7 @@ export function warningsOf(doc: GraphDoc): Map<string, string[]> {
 }
 
 /** Every problem of `doc` as one line each, for the import notice. */
-export const problemLines = (doc: GraphDoc): string[] => validateGraph(doc, registry).problems.filter((p) => p.code !== 'unknown-type').map(formatProblem);
+export const problemLines = (doc: GraphDoc): string[] => validateGraph(doc, registry).problems.filter((p) => p.code !== 'unknown-type').map(describeProblem);
 
 export function useWarnings(id: string): string[] | undefined {
   const doc = useEditor((s) => s.doc);

@@ -58,6 +58,9 @@ export interface ChebyshevValue {
 export interface TableValue {
   columns: string[];
   rows: number[][];
+  /** How each row's first cell reads, where a number would not say it: per-mode ranks "(4, 4, 2)"
+   * (the number in `rows` is their product, the x coordinate of a plot). */
+  labels?: string[];
 }
 
 export interface PortTypes {

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { corespace } from './child';
 import { cli } from './cli-harness';
 import { tempDir } from './temp';
-import { readNpy } from '../engine';
+import { findNode, readNpy } from '../engine';
+import { registry } from '../nodes';
 
 const root = new URL('../', import.meta.url).pathname;
 const examples = join(root, 'examples');
@@ -26,6 +27,14 @@ describe('examples', () => {
 
   it('ships at least three examples', () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('no two nodes of an example show the same title (three "Plot"s could not be told apart)', () => {
+    for (const f of files) {
+      const doc = JSON.parse(readFileSync(join(examples, f), 'utf8')) as { nodes: { id: string; type: string; title?: string }[] };
+      const titles = doc.nodes.map((n) => n.title ?? findNode(registry, n.type)?.title ?? n.type);
+      expect([f, titles.filter((t, i) => titles.indexOf(t) !== i)]).toEqual([f, []]);
+    }
   });
 
   it.each(files)('%s runs green through the CLI', async (file) => {

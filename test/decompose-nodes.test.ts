@@ -1,7 +1,8 @@
 // The decomposition nodes end to end on the reference inputs: source.npy → decompose → reconstruct
 // → metrics.compare, against the numbers TensorLy/NumPy produced (test/refs).
 import { describe, expect, it } from 'vitest';
-import { OutputCache, Tensor, cpuBackend, loadGraph, runGraph, validateGraph, writeNpy, type FileResolver, type GraphDoc, type Metrics } from '../engine';
+import { OutputCache, Tensor, cpuBackend, findNode, loadGraph, runGraph, validateGraph, writeNpy, type FileResolver, type GraphDoc, type Metrics } from '../engine';
+import { resolveParams } from '../engine/graph/params';
 import { registry } from '../nodes';
 import { refExpected as expected, refFiles as files } from './refs/refs';
 
@@ -137,5 +138,16 @@ describe('long decompositions report progress and can be cancelled', () => {
     expect(messages).toEqual(['Jacobi sweep 1']);
     expect(r.nodes.d!.status).toBe('cancelled');
     expect(r.status).toBe('interrupted');
+  });
+});
+
+describe('param messages', () => {
+  it("a param's message says what it allows in words", () => {
+    const def = findNode(registry, 'decompose.tucker')!;
+    const r = resolveParams(def, { ranks: 'x' }, 'tk', []);
+    expect(r.ok).toBe(false);
+    const message = (r as { problems: { message: string }[] }).problems[0]!.message;
+    expect(message).toMatch(/allowed: a list of whole numbers or null \(full\)/);
+    expect(message).not.toMatch(/\(integer \| null\)\[\]/);
   });
 });

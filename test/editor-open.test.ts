@@ -58,6 +58,8 @@ describe.skipIf(skip)('opening graphs', () => {
   it('a damaged share link and a cut one say so over the graph that opens instead', async () => {
     const { context, page } = await openEditor(harness(), '#graph=garbage!');
     await hasText(page.getByTestId('import-problems'), /share link is damaged/);
+    // Titled for what happened (nothing was imported), not "Import refused".
+    await hasText(page.getByTestId('import-problems-title'), 'The share link cannot be opened');
     // A real link, cut in half.
     await page.getByTestId('import-problems').getByRole('button', { name: 'Close' }).click();
     await page.getByTestId('share').click();

@@ -30,6 +30,8 @@ describe.skipIf(skip)('the results panel', () => {
     await visible(table);
     await hasText(table.locator('thead'), /ranks.*relError.*params.*compressionRatio/);
     await hasCount(table.locator('tbody tr'), 3);
+    // The ranks read as the tuples tried, not their products (1, 8, 27).
+    expect(await table.locator('tbody tr td:nth-child(1)').allInnerTexts()).toEqual(['(1, 1, 1)', '(2, 2, 2)', '(3, 3, 3)']);
     // The error falls as the rank grows, and is ~0 at the true rank (3,3,3).
     const err = await table.locator('tbody tr td:nth-child(2)').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('title'))));
     expect(err[0]!).toBeGreaterThan(err[1]!);

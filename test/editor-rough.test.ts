@@ -124,6 +124,8 @@ describe.skipIf(skip)('rough edges of the canvas', () => {
     });
     await visible(page.getByTestId('node-d'));
     await nodeBoxes(page);
+    // The control draws its icon (a glyph missing from the font showed an empty box).
+    expect(await page.locator('.react-flow__controls-fitview svg path').count()).toBe(1);
     await page.locator('.react-flow__controls-fitview').click();
     const map = (await page.locator('.react-flow__minimap').boundingBox())!;
     const nodes = Object.values(await nodeBoxes(page));

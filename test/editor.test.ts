@@ -297,6 +297,8 @@ describe.skipIf(skip)('the editor in chromium', () => {
     await buildPipeline(a.page);
     await a.page.getByTestId('share').click();
     const url = await a.page.getByTestId('share-url').inputValue();
+    await hasText(a.page.getByTestId('share-copied'), 'Copied to the clipboard');
+    await expect.poll(() => a.page.evaluate(() => navigator.clipboard.readText())).toBe(url);
     expect(url).toMatch(/#graph=[A-Za-z0-9_-]+$/);
     const ids = async (p: Page) => (await p.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).sort();
     const want = await ids(a.page);

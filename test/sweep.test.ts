@@ -36,6 +36,8 @@ describe('sweep.rank', () => {
     expect(run.executed).toEqual(['x', 'tucker', 'sweep']);
     const table = run.outputs.get('sweep')!.table as TableValue;
     expect(table.columns).toEqual(['ranks', 'relError', 'params', 'compressionRatio']);
+    // The ranks read as tuples; the number behind each is their product (a plot's x).
+    expect(table.labels).toEqual(results.map((r) => `(${r.rank.join(', ')})`));
     table.rows.forEach((row, i) => {
       expect(row[0]).toBe(results[i]!.rank.reduce((a, b) => a * b, 1));
       expect(Math.abs(row[1]! - results[i]!.hooi_relative_error)).toBeLessThan(1e-4);

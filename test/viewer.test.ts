@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { hasValue } from './editor/actions';
 import { ARTIFACTS, editorSuite, openEditor } from './editor/harness';
 
 const { skip, harness } = editorSuite();
@@ -25,6 +26,9 @@ const GRAPH = {
     { id: 'hm', type: 'view.heatmap' },
     { id: 'core', type: 'view.tensor3d' },
     { id: 'conv', type: 'view.plot' },
+    // A field of both signs, −1.6 … 0.8 on the grid (corners (−1,−1,−1) and (1,1,1)).
+    { id: 'wave', type: 'source.function', params: { expr: 'x*y*z + 0.2*x - 0.4', shape: [12, 12, 12], domain: [[-1, 1]] } },
+    { id: 'svol', type: 'view.volume' },
   ],
   edges: [
     { id: 'e1', from: { node: 'f', port: 'tensor' }, to: { node: 'cube', port: 'data' } },
@@ -35,6 +39,7 @@ const GRAPH = {
     { id: 'e6', from: { node: 'blob', port: 'tensor' }, to: { node: 'hm', port: 'tensor' } },
     { id: 'e7', from: { node: 't', port: 'tucker' }, to: { node: 'core', port: 'data' } },
     { id: 'e8', from: { node: 't', port: 'trace' }, to: { node: 'conv', port: 'data' } },
+    { id: 'e9', from: { node: 'wave', port: 'tensor' }, to: { node: 'svol', port: 'volume' } },
   ],
 };
 
@@ -147,6 +152,13 @@ describe.skipIf(skip)('the viewer in chromium', () => {
     await page.getByTestId('view-tab-conv').click();
     await expect.poll(async () => (await canvasStats(page, 'vega-view')).digest, POLL).not.toBe(heat.digest);
     expect((await canvasStats(page, 'vega-view')).ink).toBeGreaterThan(1000);
+    // Data of both signs: a diverging map centred on 0, its colour bar in the data's units.
+    await page.getByTestId('view-tab-svol').click();
+    await hasValue(page.getByTestId('volume-map'), 'diverging');
+    const bar = page.getByTestId('volume').getByTestId('colorbar').locator('span');
+    await expect.poll(async () => (await bar.allInnerTexts()).map(Number), POLL).toEqual([1.6, -1.6]);
+    await page.getByTestId('view-tab-vol').click();
+    await hasValue(page.getByTestId('volume-map'), 'viridis');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -71,16 +71,33 @@ void main() {
   fragColor = vec4(color + T * vec3(1.0), 1.0);
 }`;
 
-/** The field as 8-bit texels over [min, max] (x fastest: numpy's C order read as z, y, x). */
-function volumeTexture(shape: readonly number[], values: readonly number[]): { tex: Data3DTexture; min: number; max: number } {
+/** The values' extent, and the range the colour map spans: [min, max], or symmetric about 0 for
+ * data of both signs, so that 0 sits in the middle of a diverging map. */
+export function fieldRange(values: readonly number[], compare: readonly number[] = []): { min: number; max: number; lo: number; hi: number; signed: boolean } {
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const span = max - min || 1;
-  const bytes = Uint8Array.from(values, (v) => Math.round((255 * (v - min)) / span));
+  const negative = min < 0;
+  const positive = max > 0;
+  // A comparison widens the range but does not decide the signs (a reconstruction of a positive
+  // field undershoots 0 a little; that is no signed data).
+  for (const v of compare) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const signed = negative && positive;
+  const peak = Math.max(-min, max);
+  return signed ? { min, max, lo: -peak, hi: peak, signed } : { min, max, lo: min, hi: max, signed };
+}
+
+/** The field as 8-bit texels over [lo, hi] (x fastest: numpy's C order read as z, y, x). */
+function volumeTexture(shape: readonly number[], values: readonly number[], range: { lo: number; hi: number }): Data3DTexture {
+  const { lo } = range;
+  const span = range.hi - lo || 1;
+  const bytes = Uint8Array.from(values, (v) => Math.round((255 * (v - lo)) / span));
   const [d0, d1, d2] = shape as [number, number, number];
   const tex = new Data3DTexture(bytes, d2, d1, d0);
   tex.format = RedFormat;
@@ -88,7 +105,7 @@ function volumeTexture(shape: readonly number[], values: readonly number[]): { t
   tex.minFilter = tex.magFilter = LinearFilter;
   tex.unpackAlignment = 1;
   tex.needsUpdate = true;
-  return { tex, min, max };
+  return tex;
 }
 
 function mapTexture(map: TransferFunction['map']): DataTexture {
@@ -100,8 +117,9 @@ function mapTexture(map: TransferFunction['map']): DataTexture {
   return tex;
 }
 
-function VolumeCanvas({ id, shape, values, tf, link, onLink, label }: { id: string; shape: number[]; values: readonly number[]; tf: TransferFunction; link: CameraLink | null; onLink: (l: CameraLink) => void; label: string }) {
-  const { tex, min, max } = useMemo(() => volumeTexture(shape, values), [shape, values]);
+function VolumeCanvas({ id, shape, values, range, tf, link, onLink, label }: { id: string; shape: number[]; values: readonly number[]; range: ReturnType<typeof fieldRange>; tf: TransferFunction; link: CameraLink | null; onLink: (l: CameraLink) => void; label: string }) {
+  const tex = useMemo(() => volumeTexture(shape, values, range), [shape, values, range]);
+  const { min, max } = useMemo(() => fieldRange(values), [values]);
   // Texture x, y, z are axes 2, 1, 0 of the field.
   const half = useMemo(() => {
     const longest = Math.max(...shape);
@@ -127,10 +145,16 @@ function VolumeCanvas({ id, shape, values, tf, link, onLink, label }: { id: stri
 }
 
 export function Volume({ view }: { view: VolumeView }) {
-  const [tf, setTf] = useState<TransferFunction>({ lo: 0.2, hi: 0.8, sigma: 40, cLo: 0, cHi: 1, map: 'viridis' });
+  // The field and its comparison share one colour range (so their colours compare); the
+  // difference has its own.
+  const range = useMemo(() => fieldRange(view.values, view.compare), [view]);
+  const [tf, setTf] = useState<TransferFunction>({ lo: 0.2, hi: 0.8, sigma: 40, cLo: 0, cHi: 1, map: range.signed ? 'diverging' : 'viridis' });
   const [link, setLink] = useState<CameraLink | null>(null);
   const onLink = useCallback((l: CameraLink) => setLink(l), []);
   const diff = useMemo(() => (view.compare ? view.values.map((v, i) => Math.abs(v - view.compare![i]!)) : null), [view]);
+  const diffRange = useMemo(() => (diff ? fieldRange(diff) : null), [diff]);
+  // The colour bar in the data's units: the map's stretch cLo … cHi of the shared range.
+  const at = (t: number) => range.lo + t * (range.hi - range.lo);
   const slider = (key: 'lo' | 'hi' | 'sigma' | 'cLo' | 'cHi', min: number, max: number, step: number) => (
     <label>
       {{ lo: 'opacity from', hi: 'to', sigma: 'σ', cLo: 'colour from', cHi: 'to' }[key]} <input type="range" min={min} max={max} step={step} value={tf[key]} onChange={(e) => setTf({ ...tf, [key]: Number(e.target.value) })} data-testid={`volume-${key}`} /> {tf[key]}
@@ -150,10 +174,10 @@ export function Volume({ view }: { view: VolumeView }) {
         </select>
       </div>
       <div className="cs-view-row">
-        <VolumeCanvas id="a" label="volume" shape={view.shape} values={view.values} tf={tf} link={link} onLink={onLink} />
-        {view.compare && <VolumeCanvas id="b" label="compare" shape={view.shape} values={view.compare} tf={tf} link={link} onLink={onLink} />}
-        {diff && <VolumeCanvas id="diff" label="|difference|" shape={view.shape} values={diff} tf={tf} link={link} onLink={onLink} />}
-        <ColorBar lo={0} hi={1} css={`linear-gradient(to top, ${[0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${(tf.map === 'viridis' ? viridis(t) : diverging(2 * t - 1)).join(',')})`).join(', ')})`} />
+        <VolumeCanvas id="a" label="volume" shape={view.shape} values={view.values} range={range} tf={tf} link={link} onLink={onLink} />
+        {view.compare && <VolumeCanvas id="b" label="compare" shape={view.shape} values={view.compare} range={range} tf={tf} link={link} onLink={onLink} />}
+        {diff && diffRange && <VolumeCanvas id="diff" label="|difference|" shape={view.shape} values={diff} range={diffRange} tf={tf} link={link} onLink={onLink} />}
+        <ColorBar lo={at(tf.cLo)} hi={at(tf.cHi)} css={`linear-gradient(to top, ${[0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${(tf.map === 'viridis' ? viridis(t) : diverging(2 * t - 1)).join(',')})`).join(', ')})`} />
       </div>
       {view.note && <div className="cs-muted">{view.note}</div>}
     </div>

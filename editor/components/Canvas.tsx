@@ -258,7 +258,10 @@ export function Canvas({ onRunTo, onDuplicate, onPointer }: { onRunTo: (id: stri
         <Background />
         <Controls showFitView={false}>
           <ControlButton className="react-flow__controls-fitview" onClick={fitView} title="fit view (F)" aria-label="fit view">
-            ⛶
+            {/* Four corners (a drawn icon: the ⛶ glyph is missing from common fonts and showed as a box). */}
+            <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" data-testid="fitview-icon">
+              <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="2" />
+            </svg>
           </ControlButton>
           <ControlButton onClick={() => useEditor.getState().set({ minimap: !minimap })} title={minimap ? 'hide the minimap' : 'show the minimap'} aria-pressed={minimap} data-testid="minimap-toggle">
             ▣

@@ -83,7 +83,8 @@ export function LibraryPanel({ onClose }: { onClose: () => void }) {
         {versions.map((v) => (
           <li key={v.key}>
             {new Date(v.savedAt).toLocaleString()} · {v.doc.nodes.length} nodes
-            <button type="button" onClick={() => useEditor.getState().edit(v.doc)}>
+            {/* The version's graph under the current name (a rename is not undone by a restore). */}
+            <button type="button" onClick={() => useEditor.getState().edit({ ...v.doc, name: useEditor.getState().doc.name })}>
               Restore
             </button>
           </li>

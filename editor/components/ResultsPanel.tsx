@@ -129,7 +129,7 @@ export function ResultsPanel() {
               <tr key={i}>
                 {row.map((v, j) => (
                   <td key={j} title={String(v)}>
-                    {formatNumber(v)}
+                    {j === 0 && table.labels?.[i] !== undefined ? table.labels[i] : formatNumber(v)}
                   </td>
                 ))}
               </tr>

@@ -1,13 +1,23 @@
 // The pure document edits the editor's undo stack is built on: each returns a new document and
 // leaves its argument as it was.
 import { describe, expect, it } from 'vitest';
-import { addNode, connect, extractFragment, frameNodes, moveNodes, nodesInFrame, pasteInto, removeFrame, removeItems, setBypass, setCollapsed, setTitle, updateFrame } from './edit';
+import { addNode, connect, extractFragment, freshId, frameNodes, moveNodes, nodesInFrame, pasteInto, removeFrame, removeItems, setBypass, setCollapsed, setTitle, updateFrame } from './edit';
 import { GraphSchema } from './schema';
 import type { GraphDoc } from './schema';
 
 const empty = (): GraphDoc => ({ format: 'corespace.graph', version: 1, name: 'g', nodes: [], edges: [], layout: { positions: {} }, meta: {} });
 
 describe('graph edits', () => {
+  it('a copy takes the next free number on its stem: compare2 → compare3, not compare22', () => {
+    const doc = { format: 'corespace.graph', version: 1, name: 'g', nodes: ['compare', 'compare2', 'e1', 'x9'].map((id) => ({ id, type: 'metrics.compare', params: {} })), edges: [], layout: { positions: {} }, meta: {} } as unknown as GraphDoc;
+    expect(freshId(doc, 'compare2')).toBe('compare3');
+    expect(freshId(doc, 'compare')).toBe('compare3');
+    expect(freshId(doc, 'x9')).toBe('x10');
+    expect(freshId(doc, 'dct')).toBe('dct');
+    expect(freshId(doc, 'compare2', new Set(['compare3']))).toBe('compare4');
+    expect(freshId(doc, 'e1')).toBe('e2');
+  });
+
   it('adds nodes under fresh ids with positions, and leaves the old document alone', () => {
     const d0 = empty();
     const a = addNode(d0, 'decompose.tucker', { x: 1, y: 2 });

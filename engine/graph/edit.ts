@@ -16,12 +16,15 @@ export function setParam(doc: GraphDoc, nodeId: string, param: string, value: un
 
 type Point = { x: number; y: number };
 
-/** A node id not used in `doc`: `base`, else base2, base3, … */
+/** A node id not used in `doc`: `base`, else the next free number on its stem (base2, base3, …;
+ * a copy of compare2 is compare3, not compare22). */
 export function freshId(doc: GraphDoc, base: string, taken: ReadonlySet<string> = new Set()): string {
   const used = new Set([...doc.nodes.map((n) => n.id), ...taken]);
   const stem = base.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'node';
   if (!used.has(stem)) return stem;
-  for (let i = 2; ; i++) if (!used.has(`${stem}${i}`)) return `${stem}${i}`;
+  const numbered = /^(.*?[^0-9])([0-9]+)$/.exec(stem);
+  const root = numbered ? numbered[1]! : stem;
+  for (let i = numbered ? Number(numbered[2]) + 1 : 2; ; i++) if (!used.has(`${root}${i}`)) return `${root}${i}`;
 }
 
 const freshEdgeId = (doc: GraphDoc): string => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { testRegistry } from '../../test/test-registry';
 import { migrateFile } from './migrate';
 import { loadGraph, parseGraphText, serializeGraph } from './load';
-import type { Problem } from './problems';
+import { describeProblem, pathInWords, type Problem } from './problems';
+import { typeInWords } from './params';
 import { GraphSchema, type GraphDoc } from './schema';
 import { validateGraph } from './validate';
 
@@ -239,3 +240,17 @@ describe('malformed JSON', () => {
     expect(r.problems[0]!.message).toMatch(reason);
   });
 });
+
+describe('problems in words', () => {
+  it('types and places are said in words, not in schema or JSON-path syntax', () => {
+    expect(typeInWords('(integer | null)[]')).toBe('a list of whole numbers or null (full)');
+    expect(typeInWords('number[]')).toBe('a list of numbers');
+    expect(typeInWords('integer | integer[]')).toBe('a whole number or a list of whole numbers');
+    expect(typeInWords('[number, number]')).toBe('a list of 2 (a number, a number)');
+    expect(pathInWords('$.edges[2].from')).toBe('edge 3 (from)');
+    expect(pathInWords('$.nodes[0].params.ranks[1]')).toBe('node 1 (params.ranks 1)');
+    expect(pathInWords('$')).toBe('the file');
+    expect(describeProblem({ code: 'schema', path: '$.nodes[1].params.ranks', nodeId: 'tk', message: 'm' })).toBe('node tk: m');
+  });
+});
+

@@ -83,6 +83,21 @@ export function describeRange(p: ParamInfo): string {
   return p.type;
 }
 
+const SINGULAR: Record<string, string> = { integer: 'a whole number', number: 'a number', string: 'text', boolean: 'true or false', null: 'null', object: 'an object', any: 'any value' };
+const PLURAL: Record<string, string> = { integer: 'whole numbers', number: 'numbers', string: 'texts', boolean: 'true/false values', null: 'null (full)', object: 'objects', any: 'values' };
+
+/** A param's type in words for messages ("(integer | null)[]" → "a list of whole numbers or
+ * null (full)"); the catalogue keeps the compact form. */
+export function typeInWords(type: string, plural = false): string {
+  const t = type.trim();
+  const list = /^\((.*)\)\[\]$/.exec(t) ?? /^([^|()[\]]+)\[\]$/.exec(t);
+  if (list) return `${plural ? 'lists' : 'a list'} of ${typeInWords(list[1]!, true)}`;
+  const tuple = /^\[(.*)\]$/.exec(t);
+  if (tuple) return `${plural ? 'lists' : 'a list'} of ${tuple[1]!.split(', ').length} (${tuple[1]!.split(', ').map((x) => typeInWords(x)).join(', ')})`;
+  if (t.includes(' | ')) return t.split(' | ').map((x) => typeInWords(x, plural)).join(' or ');
+  return (plural ? PLURAL : SINGULAR)[t] ?? t;
+}
+
 export type ParamResult = { ok: true; params: Record<string, unknown> } | { ok: false; problems: Problem[] };
 
 /** Checks `params` (what the user set) against the node type and fills in the defaults. */
@@ -124,7 +139,8 @@ function paramMessage(type: string, issue: z.core.$ZodIssue, info: ParamInfo | u
   // JSON has no Infinity: a literal past float64's range (1e400) reads as Infinity, which
   // JSON.stringify would then show as null.
   const overflow = hasNonFinite(value) ? '; a number beyond ±1.8e308 (such as 1e400) is read as Infinity: give a finite number' : '';
-  const allowed = info ? ` (allowed: ${describeRange(info)}${info.doc ? ` — ${info.doc}` : ''})` : '';
+  const range = info && describeRange(info);
+  const allowed = info ? ` (allowed: ${range === info.type ? typeInWords(info.type) : range}${info.doc ? ` — ${info.doc}` : ''})` : '';
   switch (issue.code) {
     case 'too_small':
     case 'too_big':

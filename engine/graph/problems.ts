@@ -41,7 +41,22 @@ export function jsonPath(segments: readonly PropertyKey[]): string {
   return p;
 }
 
-/** One line per problem; ids and quoted text from the file are made printable (no terminal escapes). */
+/** Where in the file a path points, in words: `$.edges[2].from` → "edge 3 (from)", `$` → "the file". */
+export function pathInWords(path: string): string {
+  if (path === '$') return 'the file';
+  const m = /^\$\.(nodes|edges)\[(\d+)\](?:\.(.*))?$/.exec(path);
+  if (m) return `${m[1] === 'nodes' ? 'node' : 'edge'} ${Number(m[2]) + 1}${m[3] ? ` (${m[3].replace(/\[(\d+)\]/g, ' $1')})` : ''}`;
+  return path.replace(/^\$\./, '').replace(/\[(\d+)\]/g, ' $1');
+}
+
+/** A problem as a person reads it (the editor): the node it is about, or where in the file, and
+ * the message; no JSON paths. */
+export function describeProblem(p: Problem): string {
+  return printable(`${p.nodeId !== undefined ? `node ${p.nodeId}` : pathInWords(p.path)}: ${p.message}`, true);
+}
+
+/** One line per problem, with its JSON path (the CLI); ids and quoted text from the file are made
+ * printable (no terminal escapes). */
 export function formatProblem(p: Problem): string {
   return printable(`${p.path}${p.nodeId !== undefined ? ` (node '${p.nodeId}')` : ''}: ${p.message}`, true);
 }

@@ -32,6 +32,7 @@ export const sweepRank = defineNode({
   },
   async run(_inputs, p, ctx) {
     const rows: number[][] = [];
+    const labels: string[] = [];
     for (const [i, v] of p.values.entries()) {
       ctx.progress(i, p.values.length, `${p.param} = ${JSON.stringify(v)}`);
       const { inputs, outputs } = await ctx.rerun(p.node, { [p.param]: v });
@@ -44,7 +45,8 @@ export const sweepRank = defineNode({
       // A scalar value is its own x coordinate; a list (per-mode ranks) is summarised by its product.
       const xValue = Array.isArray(v) ? v.reduce((a: number, b) => a * (typeof b === 'number' ? b : 1), 1) : Number(v);
       rows.push([xValue, relativeError(x.data, rec.data), params, dense / params]);
+      labels.push(Array.isArray(v) ? `(${v.map((r) => (r === null ? 'full' : String(r))).join(', ')})` : String(v));
     }
-    return { table: { columns: [p.param, 'relError', 'params', 'compressionRatio'], rows } };
+    return { table: { columns: [p.param, 'relError', 'params', 'compressionRatio'], rows, labels } };
   },
 });
