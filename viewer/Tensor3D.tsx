@@ -158,7 +158,7 @@ export function Tensor3D({ view }: { view: View3d }) {
         <span data-testid="voxel-hover">{hover ? `[${hover.index.join(', ')}] = ${hover.value.toPrecision(6)}` : `${items.length} of ${all.length} entries`}</span>
       </div>
       <div className="cs-view-row">
-        <Canvas frameloop="demand" style={{ width: 420, height: 340 }} camera={{ position: [extent * 1.3, extent * 1.1, extent * 1.8], fov: 45 }} gl={{ preserveDrawingBuffer: true, antialias: true }} data-testid="tensor3d-canvas">
+        <Canvas frameloop="demand" style={{ width: 'min(var(--cs-view-w, 420px), 720px)', height: 'var(--cs-view-h, 340px)' }} camera={{ position: [extent * 1.3, extent * 1.1, extent * 1.8], fov: 45 }} gl={{ preserveDrawingBuffer: true, antialias: true }} data-testid="tensor3d-canvas">
           <color attach="background" args={['#ffffff']} />
           <ambientLight intensity={0.7} />
           <directionalLight position={[5, 8, 6]} intensity={1.2} />

@@ -71,6 +71,10 @@ void main() {
   fragColor = vec4(color + T * vec3(1.0), 1.0);
 }`;
 
+/** A volume canvas's side: the panel's height, and up to three side by side with the colour bar
+ * (the panel sets the variables; ResultsPanel.tsx). */
+const VOLUME_SIDE = 'min(var(--cs-view-h, 300px), calc((var(--cs-view-w, 1000px) - 100px) / 3), 360px)';
+
 /** The values' extent, and the range the colour map spans: [min, max], or symmetric about 0 for
  * data of both signs, so that 0 sits in the middle of a diverging map. */
 export function fieldRange(values: readonly number[], compare: readonly number[] = []): { min: number; max: number; lo: number; hi: number; signed: boolean } {
@@ -131,7 +135,7 @@ function VolumeCanvas({ id, shape, values, range, tf, link, onLink, label }: { i
   );
   return (
     <figure className="cs-volume">
-      <Canvas frameloop="demand" style={{ width: 300, height: 300 }} camera={{ position: [1.1, 0.9, 1.5], fov: 40 }} gl={{ preserveDrawingBuffer: true }} data-testid={`volume-canvas-${id}`}>
+      <Canvas frameloop="demand" style={{ width: VOLUME_SIDE, height: VOLUME_SIDE }} camera={{ position: [1.1, 0.9, 1.5], fov: 40 }} gl={{ preserveDrawingBuffer: true }} data-testid={`volume-canvas-${id}`}>
         <mesh material={material}>
           <boxGeometry args={[2 * half[0], 2 * half[1], 2 * half[2]]} />
         </mesh>

@@ -12,7 +12,8 @@ import { compatibleNodes, type Candidate } from '../compatible';
 import type { GraphDoc } from '../../engine/graph/schema';
 import { connectionProblem, frameOf, toFlowEdges, toFlowFrames, toFlowNodes } from '../flow';
 import { addAndSelect, useEditor } from '../store';
-import { MINIMAP, useFitView } from '../useFitView';
+import { CONTROLS, MINIMAP, zoomAbout } from '../fit';
+import { useFitView } from '../useFitView';
 import { useWirePickup } from '../useWirePickup';
 import { FrameNode } from './FrameNode';
 import { GraphNode } from './GraphNode';
@@ -60,6 +61,29 @@ export function Canvas({ onRunTo, onDuplicate, onPointer }: { onRunTo: (id: stri
   const graphId = useEditor((s) => s.graphId);
   const minimap = useEditor((s) => s.minimap);
   const fitView = useFitView();
+  /** Zooms about the selection, or else the nodes in view: what the user looks at stays on screen
+   * (about the canvas centre, "+" pushed a lone node in a corner out of view). */
+  const zoomBy = (factor: number) => {
+    const view = flow.getViewport();
+    const box = wrapper.current!.getBoundingClientRect();
+    const { selected } = useEditor.getState();
+    const all = flow.getNodes();
+    const picked = all.filter((n) => selected.includes(n.id));
+    // Nodes with any part on screen.
+    const visible = all.filter((n) => {
+      const a = flow.flowToScreenPosition(n.position);
+      const b = flow.flowToScreenPosition({ x: n.position.x + (n.measured?.width ?? 0), y: n.position.y + (n.measured?.height ?? 0) });
+      return a.x < box.right && b.x > box.left && a.y < box.bottom && b.y > box.top;
+    });
+    const focus = picked.length ? picked : visible;
+    let anchor = { x: box.width / 2, y: box.height / 2 };
+    if (focus.length) {
+      const b = flow.getNodesBounds(focus);
+      anchor = { x: (b.x + b.width / 2) * view.zoom + view.x, y: (b.y + b.height / 2) * view.zoom + view.y };
+    }
+    // At once, not animated: a click during an animation would compound on an in-between zoom.
+    void flow.setViewport(zoomAbout(view, factor, anchor, { min: 0.05, max: 2 }));
+  };
   // Another graph opened: show all of it.
   useEffect(() => {
     const t = setTimeout(fitView, 60);
@@ -218,7 +242,7 @@ export function Canvas({ onRunTo, onDuplicate, onPointer }: { onRunTo: (id: stri
         const type = e.dataTransfer.getData(DRAG_TYPE);
         if (!type) return;
         e.preventDefault();
-        add(type, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+        add(type, flow.screenToFlowPosition(clearOfPanels({ x: e.clientX, y: e.clientY }, wrapper.current)));
       }}
       onDoubleClick={(e) => {
         if ((e.target as HTMLElement).classList.contains('react-flow__pane')) openSearch(e.clientX, e.clientY);
@@ -256,7 +280,13 @@ export function Canvas({ onRunTo, onDuplicate, onPointer }: { onRunTo: (id: stri
       >
         <ZoomVar target={wrapper} />
         <Background />
-        <Controls showFitView={false}>
+        <Controls showFitView={false} showZoom={false}>
+          <ControlButton className="react-flow__controls-zoomin" onClick={() => zoomBy(1.2)} title="zoom in (about the selection, or the nodes in view)" aria-label="zoom in">
+            +
+          </ControlButton>
+          <ControlButton className="react-flow__controls-zoomout" onClick={() => zoomBy(1 / 1.2)} title="zoom out (about the selection, or the nodes in view)" aria-label="zoom out">
+            −
+          </ControlButton>
           <ControlButton className="react-flow__controls-fitview" onClick={fitView} title="fit view (F)" aria-label="fit view">
             {/* Four corners (a drawn icon: the ⛶ glyph is missing from common fonts and showed as a box). */}
             <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" data-testid="fitview-icon">
@@ -318,3 +348,29 @@ export function Canvas({ onRunTo, onDuplicate, onPointer }: { onRunTo: (id: stri
     </div>
   );
 }
+
+/** Room a dropped node takes on screen before it is measured (px). */
+const DROPPED = { width: 220, height: 110 };
+
+/**
+ * A drop point moved so that the new node (its top-left at the point) lands clear of the minimap
+ * and the zoom controls rather than under them: up, or sideways, whichever is the shorter move.
+ */
+function clearOfPanels(at: { x: number; y: number }, canvas: HTMLElement | null): { x: number; y: number } {
+  if (!canvas) return at;
+  const area = canvas.getBoundingClientRect();
+  // Within the canvas, as far as the node's size allows.
+  const inCanvas = (q: { x: number; y: number }) => ({ x: Math.max(area.left + 8, Math.min(q.x, area.right - DROPPED.width - 8)), y: Math.max(area.top + 8, Math.min(q.y, area.bottom - DROPPED.height - 8)) });
+  let p = { ...at };
+  for (const sel of ['.react-flow__minimap', '.react-flow__controls']) {
+    const panel = canvas.querySelector(sel)?.getBoundingClientRect();
+    if (!panel) continue;
+    const hits = p.x < panel.right && p.x + DROPPED.width > panel.left && p.y < panel.bottom && p.y + DROPPED.height > panel.top;
+    if (!hits) continue;
+    const up = inCanvas({ x: p.x, y: panel.top - DROPPED.height - 8 });
+    const side = inCanvas(sel === '.react-flow__minimap' ? { x: panel.left - DROPPED.width - 8, y: p.y } : { x: panel.right + 8 + CONTROLS.margin / 3, y: p.y });
+    p = Math.hypot(up.x - p.x, up.y - p.y) <= Math.hypot(side.x - p.x, side.y - p.y) ? up : side;
+  }
+  return p;
+}
+

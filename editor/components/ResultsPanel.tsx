@@ -1,7 +1,7 @@
 // Every metric of the run in one table, exported as CSV or JSON; the viewer nodes' views (the viewer,
 // three.js and vega, loads on first use).
 import { useReactFlow } from '@xyflow/react';
-import { Suspense, lazy, useRef, useState, type PointerEvent } from 'react';
+import { Suspense, lazy, useEffect, useRef, useState, type CSSProperties, type PointerEvent } from 'react';
 import { signatures, staleReason } from '../stale';
 import { useEditor } from '../store';
 import { download } from '../files';
@@ -64,6 +64,21 @@ export function ResultsPanel() {
     setCollapsed(false);
     setHeight(Math.round(Math.min(window.innerHeight * 0.85, Math.max(60, drag.current.h + drag.current.y - e.clientY))));
   };
+  // The room a view has: the panel's width, and its height less the header, tabs and a view's
+  // controls (the 3-D views size their canvases to it, so none is cut off).
+  const [viewBox, setViewBox] = useState({ width: 880, height: 220 });
+  useEffect(() => {
+    const el = section.current;
+    if (!el) return;
+    const measure = () => {
+      const r = el.getBoundingClientRect();
+      setViewBox({ width: Math.max(240, Math.round(r.width - 24)), height: Math.max(140, Math.round(r.height - 130)) });
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
   const style = collapsed ? { height: 'auto', maxHeight: 'none' } : height !== null ? { height, maxHeight: 'none' } : undefined;
   return (
     <section className={`cs-results${collapsed ? ' collapsed' : ''}`} data-testid="results" ref={section} style={style}>
@@ -99,7 +114,7 @@ export function ResultsPanel() {
         </ul>
       )}
       {!collapsed && shown && (
-        <div className="cs-views" data-testid="views">
+        <div className="cs-views" data-testid="views" style={{ '--cs-view-w': `${viewBox.width}px`, '--cs-view-h': `${viewBox.height}px` } as CSSProperties}>
           <nav>
             {viewIds.map((id) => (
               <button type="button" key={id} className={id === shown ? 'active' : ''} onClick={() => setActive(id)} data-testid={`view-tab-${id}`}>

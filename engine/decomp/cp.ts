@@ -58,6 +58,16 @@ export function alsUpdate(factors: Mat[], m: number, mt: Mat, weights: Float64Ar
 export function cp(input: Tensor, opts: CpOptions): CpResult {
   const { rank } = opts;
   checkCp(input, rank);
+  // The sweeps run on the input scaled by a power of two (exact) to a peak near 1: the float32
+  // MTTKRPs of an input near 3e38 overflowed, and ALS then ended at all-zero factors reported as a
+  // success. The scale goes back at the end (into the last factor, which carries it after a
+  // sweep, or into the weights when normalized), where float32 may refuse it, naming the output.
+  const shift = scaleShift(input.data);
+  if (shift !== 0) {
+    const scaled = cp(new Tensor(input.shape, input.data.map((v) => v * 2 ** -shift)), opts);
+    const up = (f: Tensor) => new Tensor(f.shape, Float32Array.from(f.data, (v) => v * 2 ** shift));
+    return opts.normalize ? { ...scaled, weights: up(scaled.weights) } : { ...scaled, factors: scaled.factors.map((f, m) => (m === scaled.factors.length - 1 ? up(f) : f)) };
+  }
   const x = to64(input);
   const d = x.shape.length;
   const mttkrpOf = d === 3 ? threeWayMttkrp(input) : generalMttkrp(input);
@@ -92,6 +102,15 @@ export function cp(input: Tensor, opts: CpOptions): CpResult {
     iterations,
     relError: relError64(x.data, rec),
   };
+}
+
+/** The power of two that brings the peak |value| into [2⁻²⁰, 2²⁰] (0 when it is there already, or
+ * the data is all zero). */
+function scaleShift(data: ArrayLike<number>): number {
+  let peak = 0;
+  for (let i = 0; i < data.length; i++) peak = Math.max(peak, Math.abs(data[i]!));
+  if (peak === 0 || (peak >= 2 ** -20 && peak <= 2 ** 20)) return 0;
+  return Math.floor(Math.log2(peak));
 }
 
 /** Singular values at or below this fraction of the largest are taken as absent in the svd init:
