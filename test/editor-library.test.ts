@@ -4,7 +4,7 @@
 // version keeps the graph's current name.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { exported, hasAttr, hasCount, hasText, newGraph, drop, typeInto, visible, setParam } from './editor/actions';
+import { drop, exported, hasAttr, hasCount, hasText, newGraph, openExample, setParam, typeInto, visible } from './editor/actions';
 import { editorSuite, openEditor } from './editor/harness';
 
 const { skip, harness } = editorSuite();
@@ -18,12 +18,6 @@ async function libraryNames(page: Page): Promise<string[]> {
   return names.sort();
 }
 
-async function openExample(page: Page, name: string, node: string): Promise<void> {
-  await page.getByTestId('open-library').click();
-  await page.getByTestId(`example-${name}`).click();
-  await hasCount(page.getByTestId('library'), 0);
-  await visible(page.getByTestId(`node-${node}`));
-}
 
 describe.skipIf(skip)('the library', () => {
   it('an example only moved about opens as the same entry; one with edited settings opens beside it as "image (2)"', async () => {

@@ -3,7 +3,7 @@
 // scrolled; the 3-D views are sized to the panel, so none is cut off.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { POLL, runAndWait, visible } from './editor/actions';
+import { POLL, openExample, runAndWait, visible } from './editor/actions';
 import { editorSuite, openEditor } from './editor/harness';
 
 const { skip, harness } = editorSuite();
@@ -12,11 +12,6 @@ type Box = { x: number; y: number; width: number; height: number };
 const within = (a: Box, b: Box, slack = 1) => a.x >= b.x - slack && a.y >= b.y - slack && a.x + a.width <= b.x + b.width + slack && a.y + a.height <= b.y + b.height + slack;
 const box = async (page: Page, sel: string) => (await page.locator(sel).first().boundingBox())!;
 
-async function openViews(page: Page): Promise<void> {
-  await page.getByTestId('open-library').click();
-  await page.getByTestId('example-views').click();
-  await visible(page.getByTestId('node-core'));
-}
 
 describe.skipIf(skip)('panels after a run', () => {
   it("a node's sparkline shows in its results box; the panel's header stays while it scrolls", async () => {
@@ -38,7 +33,7 @@ describe.skipIf(skip)('panels after a run', () => {
 
   it('the 3-D views fit the results panel, and grow with it', async () => {
     const { context, page, errors } = await openEditor(harness());
-    await openViews(page);
+    await openExample(page, 'views', 'core');
     await runAndWait(page, 'core');
     await page.getByTestId('view-tab-core').click();
     const canvas = '[data-testid=tensor3d-canvas]';

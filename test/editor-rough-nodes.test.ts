@@ -3,7 +3,7 @@
 // neighbours after a run.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { drop, hasAttr, hasCount, hasText, newGraph, nodeBoxes, pick, typeInto, visible } from './editor/actions';
+import { drop, hasAttr, hasText, newGraph, nodeBoxes, openExample, pick, typeInto, visible } from './editor/actions';
 import { editorSuite, openEditor } from './editor/harness';
 
 const { skip, harness } = editorSuite();
@@ -21,12 +21,6 @@ const entries = async (page: Page, name: string) => {
   return n;
 };
 
-async function openExample(page: Page, name: string, node: string): Promise<void> {
-  await page.getByTestId('open-library').click();
-  await page.getByTestId(`example-${name}`).click();
-  await hasCount(page.getByTestId('library'), 0);
-  await visible(page.getByTestId(`node-${node}`));
-}
 
 describe.skipIf(skip)('rough edges of nodes', () => {
   it('an example opened twice is one library entry; once edited, opening it again keeps the edit as its own entry', async () => {

@@ -47,6 +47,14 @@ export async function settled<T>(read: () => Promise<T>, { quietMs = 500, timeou
 export const nodeBoxes = (page: Page, opts?: { quietMs?: number }) =>
   settled(() => page.locator('.react-flow__node').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-id')!, e.getBoundingClientRect().toJSON() as { x: number; y: number; width: number; height: number }]))), opts);
 
+/** Opens an example from the library and waits for one of its nodes. */
+export async function openExample(page: Page, name: string, node: string): Promise<void> {
+  await page.getByTestId('open-library').click();
+  await page.getByTestId(`example-${name}`).click();
+  await hasCount(page.getByTestId('library'), 0);
+  await visible(page.getByTestId(`node-${node}`));
+}
+
 /** A new empty graph from the library. */
 export async function newGraph(page: Page): Promise<void> {
   await page.getByTestId('open-library').click();
