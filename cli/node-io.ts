@@ -2,8 +2,8 @@
 // user allowed), read only when they are regular files under the size limit; and the run's output
 // folder, which nothing the graph names can write outside of.
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, realpath, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { lstat, mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FileResolver, OutputSink } from '../engine';
 
 /** The largest input file read (2 GiB: a float64 .npy of 2²⁸ entries, the largest tensor). */
@@ -94,43 +94,97 @@ export async function readRegularFile(real: string, label: string, maxBytes: num
 
 export interface FolderSink extends OutputSink {
   written: string[];
+  /** Writes `name` again (run.json: `running` at the start, the final status last). */
+  replace(name: string, bytes: Uint8Array): Promise<string>;
 }
 
 /**
- * Files under `outDir` only: a name that would land outside it (`..`, an absolute path, a link out
- * of the folder) is refused, as is a second write to a file this run already wrote (two exports
- * named `same` and `same.npy`) and a write onto any of the `protect`ed files (the graph itself).
+ * Every write into a run's output folder goes through here (run.json, exports, views). Files under
+ * `outDir` only: a name that would land outside it (`..`, an absolute path, a folder on the way that
+ * is or becomes a link) is refused, as is a second write to a file this run already wrote (two
+ * exports named `same` and `same.npy`), a write onto an existing link or special file, and a write
+ * onto any of the `protect`ed files (the graph itself). Each file is written whole to a temporary
+ * name in its folder and renamed into place once complete, after the folders on the way are
+ * checked again: a run killed mid-write leaves the previous file as it was, and a rename replaces a
+ * link, it never follows one.
  */
 export function folderSink(outDir: string, written: string[] = [], protect: readonly string[] = []): FolderSink {
   const root = resolve(outDir);
   const taken = new Map<string, string>(); // lower-cased path (case-insensitive file systems) → name
+  let realRoot: Promise<string> | null = null;
+  const rootReal = () => (realRoot ??= realpath(root));
+
+  /** The real folder `dir` (under root), refusing one that is, or passes through, a link. */
+  async function checkedFolder(name: string, dir: string): Promise<string> {
+    const base = await rootReal();
+    const rel = relative(root, dir);
+    let at = base;
+    for (const part of rel === '' ? [] : rel.split(sep)) {
+      at = resolve(at, part);
+      const s = await lstat(at).catch(() => null);
+      if (!s || s.isSymbolicLink() || !s.isDirectory()) throw new Error(`refused to write '${name}': ${at} ${!s ? 'is gone' : s.isSymbolicLink() ? 'is a link' : 'is not a folder'} (the output folder must hold only real folders)`);
+    }
+    return at;
+  }
+
+  async function put(name: string, bytes: Uint8Array, again: boolean): Promise<string> {
+    const full = resolve(root, name);
+    if (name.includes('\0') || isAbsolute(name) || !isInside(full, root) || full === root) {
+      throw new Error(`refused to write '${name}': it is not a file inside the output folder ${root}`);
+    }
+    const key = full.toLowerCase();
+    const before = taken.get(key);
+    if (before !== undefined && !again) throw new Error(`refused to write '${name}': this run already wrote ${before === name ? 'a file of that name' : `'${before}'`} (${full}); give each export its own name`);
+    await makeFolder(dirname(full));
+    const folder = await checkedFolder(name, dirname(full));
+    const real = resolve(folder, basename(full));
+    for (const p of protect) {
+      const realP = await realpath(p).catch(() => resolve(p));
+      if (real === realP) throw new Error(`refused to write '${name}': ${real} is the graph file itself; pick another output folder (--out)`);
+    }
+    const existing = await lstat(real).catch(() => null);
+    if (existing && !existing.isFile()) throw new Error(`refused to write '${name}': ${real} exists and is ${existing.isSymbolicLink() ? 'a link' : 'not a regular file'}`);
+    taken.set(key, name);
+    // Whole, under a temporary name beside it (never following a link: O_EXCL | O_NOFOLLOW).
+    const tmp = resolve(folder, `.${basename(full)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+    const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644).catch((e: Error) => {
+      throw new Error(`cannot write '${name}' in ${folder}: ${writeProblem(e)}`);
+    });
+    try {
+      try {
+        await handle.writeFile(bytes);
+      } finally {
+        await handle.close();
+      }
+      // The folders on the way are checked again right before the rename: one swapped for a link
+      // meanwhile is refused, and the temporary file goes.
+      await checkedFolder(name, dirname(full));
+      await rename(tmp, real);
+    } catch (e) {
+      await rm(tmp, { force: true }).catch(() => {});
+      if ((e as Error).message.startsWith('refused')) throw e;
+      throw new Error(`cannot write '${name}' (${real}): ${writeProblem(e as Error)}; the file there, if any, is as it was`);
+    }
+    if (!written.includes(real)) written.push(real);
+    return real;
+  }
+
   return {
     written,
-    async write(name, bytes) {
-      const full = resolve(root, name);
-      if (name.includes('\0') || isAbsolute(name) || !isInside(full, root) || full === root) {
-        throw new Error(`refused to write '${name}': it is not a file inside the output folder ${root}`);
-      }
-      const key = full.toLowerCase();
-      const before = taken.get(key);
-      if (before !== undefined) throw new Error(`refused to write '${name}': this run already wrote ${before === name ? 'a file of that name' : `'${before}'`} (${full}); give each export its own name`);
-      await makeFolder(dirname(full));
-      // The folder on the way may be a link: what counts is where the file really lands.
-      const [realRoot, realParent] = await Promise.all([realpath(root), realpath(dirname(full))]);
-      const real = resolve(realParent, full.slice(dirname(full).length + 1));
-      if (!isInside(real, realRoot)) throw new Error(`refused to write '${name}': ${dirname(full)} leads outside the output folder (to ${realParent})`);
-      for (const p of protect) {
-        const realP = await realpath(p).catch(() => resolve(p));
-        if (real === realP) throw new Error(`refused to write '${name}': ${real} is the graph file itself; pick another output folder (--out)`);
-      }
-      const existing = await lstat(real).catch(() => null);
-      if (existing && !existing.isFile()) throw new Error(`refused to write '${name}': ${real} exists and is ${existing.isSymbolicLink() ? 'a link' : 'not a regular file'}`);
-      taken.set(key, name);
-      await writeFile(real, bytes);
-      written.push(real);
-      return real;
-    },
+    write: (name, bytes) => put(name, bytes, false),
+    replace: (name, bytes) => put(name, bytes, true),
   };
+}
+
+/** Why a write failed, in words. */
+function writeProblem(e: Error): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return 'the disk is full';
+  if (code === 'EDQUOT') return 'the disk quota is used up';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'the file system is read-only';
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'the output folder was removed or replaced while the run wrote it';
+  return e.message;
 }
 
 /**

@@ -1,8 +1,8 @@
 // `corespace run`: load, apply --set, validate, run, report, write run.json and exports.
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { open, realpath, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { lstat, open, readlink, realpath, rm } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
@@ -10,7 +10,7 @@ import {
   type AdapterFacts, type Backend, type GraphDoc, type NodeRecord, type Problem, type Registry, type RunEvent,
 } from '../engine';
 import { execute, type ExecuteHooks, type ExecuteSpec, type Executed, type ViewEntry } from './execute';
-import { makeFolder, readRegularFile } from './node-io';
+import { folderSink, makeFolder, readRegularFile } from './node-io';
 import type { FromRunWorker } from './run-worker';
 import { barReporter, finite, jsonReporter, lineReporter, type Reporter } from './progress';
 
@@ -58,9 +58,10 @@ export async function runCommand(args: RunArgs, registry: Registry, io: Io, sign
     reportInvalid(args.graph, problems, io, args.json);
     return 2;
   }
-  const out = await prepareOut(args.out ?? join('corespace-out', safeName(doc.name)), args.graph);
+  const outPath = args.out ?? join('corespace-out', safeName(doc.name));
+  const out = await prepareOut(outPath, args.graph, args.out === undefined);
   if (typeof out !== 'string') {
-    io.stderr(`corespace: --out ${JSON.stringify(args.out ?? '')}: ${out.problem}\n`);
+    io.stderr(`corespace: ${args.out === undefined ? `the default output folder ${outPath}` : `--out ${JSON.stringify(args.out)}`}: ${out.problem}\n`);
     return 2;
   }
   const backend = await pickBackend(args.backend, io);
@@ -82,9 +83,24 @@ export function reportInvalid(file: string, problems: readonly Problem[], io: Io
  * The output folder, made and checked before anything runs: a usable, writable folder (not a file,
  * not inside one, not on a file system that takes no files), whose run.json is not the graph itself.
  */
-export async function prepareOut(out: string, graphFile: string): Promise<string | { problem: string }> {
+export async function prepareOut(out: string, graphFile: string, byDefault = false): Promise<string | { problem: string }> {
   if (out.trim() === '') return { problem: 'the output folder is empty; give a folder, e.g. --out results' };
   const dir = resolve(out);
+  // The default folder (corespace-out/<name>, under the current folder) may have come with a
+  // cloned or unpacked folder: one that is, or passes through, a link would send the run's files
+  // wherever the link points. An explicit --out is the user's own choice.
+  if (byDefault) {
+    let at = process.cwd();
+    for (const part of relative(process.cwd(), dir).split(sep).filter(Boolean)) {
+      at = join(at, part);
+      const s = await lstat(at).catch(() => null);
+      if (!s) break;
+      if (s.isSymbolicLink()) {
+        const to = await readlink(at).catch(() => '?');
+        return { problem: `${at} is a link (to ${to}): a folder that came with the graph could send the run's files there; remove the link, or choose the output folder with --out` };
+      }
+    }
+  }
   try {
     await makeFolder(dir);
   } catch (e) {
@@ -121,6 +137,19 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
   };
   const written: string[] = [];
   const views: ViewEntry[] = [];
+  // run.json, through the one module that writes into the output folder: `running` first, so a
+  // run killed midway is never taken for a finished one, and its final status last.
+  const record = folderSink(outDir, [], [graphFile]);
+  const backendInfo = { name: backend.name, adapter: backend.adapter };
+  const writeRecord = (status: string, rest: Record<string, unknown>) =>
+    record.replace('run.json', new TextEncoder().encode(`${JSON.stringify({ graph: doc.name, file: graphFile, backend: backendInfo, started, seed: args.seed ?? 0, status, ...rest }, finite, 2)}\n`));
+  try {
+    await writeRecord('running', { nodes: {} });
+  } catch (e) {
+    reporter.stop();
+    io.stderr(`corespace: ${(e as Error).message}\n`);
+    return 1;
+  }
   const hooks: ExecuteHooks = { onEvent: (e) => reporter.onEvent(e), onWrite: (f) => void written.push(f), onView: (v) => void views.push(v) };
   let result: Executed;
   try {
@@ -142,20 +171,14 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
       return [id, { type: types.get(id), ...record, ...(Object.keys(metrics).length ? { metrics } : {}), ...(summary ? { outputs: summary } : {}) }];
     }),
   );
-  const runJson = {
-    graph: doc.name,
-    file: graphFile,
-    // On the GPU: what crossed the bus (results that stayed on the device were never read back).
-    backend: { name: backend.name, adapter: backend.adapter, ...(backend instanceof WebGpuBackend ? { transfers: backend.stats } : {}) },
-    started,
-    finished: new Date().toISOString(),
-    seed: args.seed ?? 0,
-    status: result.status,
-    nodes,
-    exports: written,
-    views,
-  };
-  await writeFile(join(outDir, 'run.json'), `${JSON.stringify(runJson, finite, 2)}\n`);
+  // On the GPU: what crossed the bus (results that stayed on the device were never read back).
+  if (backend instanceof WebGpuBackend) Object.assign(backendInfo, { transfers: backend.stats });
+  try {
+    await writeRecord(result.status, { finished: new Date().toISOString(), nodes, exports: written, views });
+  } catch (e) {
+    io.stderr(`corespace: ${(e as Error).message} (the run ended: ${result.status}; it wrote ${written.length} export${written.length === 1 ? '' : 's'} and ${views.filter((v) => v.file).length} view file${views.filter((v) => v.file).length === 1 ? '' : 's'})\n`);
+    return 1;
+  }
   if (!args.json) {
     const failed = Object.values(result.nodes).filter((n) => n.status === 'error').length;
     for (const f of written) io.stderr(`wrote    ${f}\n`);

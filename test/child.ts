@@ -28,8 +28,8 @@ export interface Started {
 export const BIN = new URL('../bin/corespace.js', import.meta.url).pathname;
 
 /** Starts `command args`; `onLine` sees each line of stdout as it arrives. */
-export function start(command: string, args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; onLine?: (line: string) => void } = {}): Started {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+export function start(command: string, args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string; onLine?: (line: string) => void } = {}): Started {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   live.add(child);
   let stdout = '';
   let stderr = '';
@@ -61,4 +61,4 @@ export function start(command: string, args: string[], opts: { timeoutMs?: numbe
 }
 
 /** Runs the installed command (`bin/corespace.js`) to its end. */
-export const corespace = (args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Finished> => start(process.execPath, [BIN, ...args], opts).done;
+export const corespace = (args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Finished> => start(process.execPath, [BIN, ...args], opts).done;

@@ -113,7 +113,7 @@ describe('writes stay inside the output folder', () => {
     const bytes = new Uint8Array([1, 2, 3]);
     await expect(sink.write('../escape.npy', bytes)).rejects.toThrow(/refused to write '\.\.\/escape\.npy': it is not a file inside the output folder/);
     await expect(sink.write('/tmp/abs.npy', bytes)).rejects.toThrow(/not a file inside the output folder/);
-    await expect(sink.write('link/x.npy', bytes)).rejects.toThrow(/leads outside the output folder/);
+    await expect(sink.write('link/x.npy', bytes)).rejects.toThrow(/refused to write 'link\/x\.npy': .*link is a link/);
     expect(readdirSync(join(dir, 'outside'))).toEqual([]);
     expect(existsSync(join(dir, 'escape.npy'))).toBe(false);
     await sink.write('views/a.png', bytes);
