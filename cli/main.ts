@@ -1,5 +1,6 @@
 // The `corespace` command: run, validate and nodes. Returns the exit code instead of exiting, so
 // tests can call it in-process.
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatProblem, printable, validateGraph } from '../engine';
 import { registry } from '../nodes';
@@ -86,11 +87,18 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
       const seed = o.seed === undefined ? undefined : /^\d+$/.test(o.seed) ? Number(o.seed) : NaN;
       if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) return usage(io, `--seed must be an integer 0 … 4294967295, got '${o.seed}'`);
       if (o.out !== undefined && o.out.trim() === '') return usage(io, '--out is empty; give a folder, e.g. --out results');
+      // Ctrl+C, a TERM (kill, a job scheduler) and a HUP (the terminal closed) stop the run the same
+      // way: the running node at its next progress check, run.json written as interrupted; the exit
+      // code says which (130, 143, 129).
       const abort = new AbortController();
-      const onSigint = () => abort.abort();
-      process.once('SIGINT', onSigint);
+      let caught: NodeJS.Signals | null = null;
+      const onSignal = (sig: NodeJS.Signals) => {
+        caught ??= sig;
+        abort.abort();
+      };
+      for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
       try {
-        return await runCommand(
+        const code = await runCommand(
           {
             graph: positionals[0]!,
             ...(o.out !== undefined ? { out: o.out } : {}),
@@ -106,14 +114,17 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
           io,
           abort.signal,
         );
+        return code === 130 && caught ? 128 + (os.constants.signals[caught] ?? 2) : code;
       } finally {
-        process.off('SIGINT', onSigint);
+        for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
       }
     }
     default:
       return usage(io, command ? `unknown command '${command}'` : 'no command given');
   }
 }
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 function usage(io: Io, problem: string): number {
   io.stderr(`corespace: ${problem}\n\n${USAGE}`);

@@ -9,9 +9,9 @@ import { tempDir } from './temp';
 
 type Event = { type: string; node?: string; line?: string };
 
-/** Runs the command, sends SIGINT once `when` matches an event, and resolves with the exit code
- * (the child is killed at 45 s, or when the test ends, whatever happened). */
-async function interrupt(graph: string, out: string, when: (e: Event) => boolean): Promise<{ code: number | null; events: Event[]; stderr: string }> {
+/** Runs the command, sends `signal` (SIGINT) once `when` matches an event, and resolves with the
+ * exit code (the child is killed at 45 s, or when the test ends, whatever happened). */
+async function interrupt(graph: string, out: string, when: (e: Event) => boolean, signal: NodeJS.Signals = 'SIGINT'): Promise<{ code: number | null; events: Event[]; stderr: string }> {
   const events: Event[] = [];
   let sent = false;
   const { child, done } = start(process.execPath, [BIN, 'run', graph, '--json', '--backend', 'cpu', '--out', out], {
@@ -26,7 +26,7 @@ async function interrupt(graph: string, out: string, when: (e: Event) => boolean
       events.push(e);
       if (!sent && when(e)) {
         sent = true;
-        child.kill('SIGINT');
+        child.kill(signal);
       }
     },
   });
@@ -81,5 +81,24 @@ describe('Ctrl+C', () => {
     expect(run.nodes.f.status).toBe('done');
     expect(run.nodes.svd.status).toBe('cancelled');
     expect(Object.keys(run.nodes).sort()).toEqual(['after', 'f', 'svd']);
+  }, 60_000);
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s stops a run the same way: run.json interrupted, exit %i', async (signal, exit) => {
+    const { file, out } = graphFile(
+      [
+        { id: 'syn', type: 'source.synthetic', params: { shape: [24, 24, 24], ranks: [4, 4, 4], seed: 1 } },
+        { id: 'cp', type: 'decompose.cp', params: { rank: 6, tol: 0, maxIter: 100000 } },
+      ],
+      [['syn', 'cp']],
+    );
+    const r = await interrupt(file, out, (e) => e.type === 'progress' && e.node === 'cp', signal);
+    expect(r.code, r.stderr).toBe(exit);
+    expect(r.events.at(-1)).toEqual({ type: 'execution_interrupted' });
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(run.status).toBe('interrupted');
+    expect(run.nodes.cp.status).toBe('cancelled');
   }, 60_000);
 });

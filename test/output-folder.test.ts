@@ -93,3 +93,16 @@ describe('the output folder', () => {
     expect(lstatSync(join(dir, 'out', 'big.npy')).isFile()).toBe(true);
   }, 180_000);
 });
+
+describe('sinks and the cache', () => {
+  it('two identical heatmaps each write their own view (the second is no cache hit of the first)', async () => {
+    const dir = tempDir('out-views');
+    const nodes = [{ id: 'x', type: 'source.synthetic', params: { shape: [8, 8], ranks: [2, 2] } }, { id: 'a', type: 'view.heatmap' }, { id: 'b', type: 'view.heatmap' }];
+    writeFileSync(join(dir, 'g.json'), graph('v', nodes, [['x', 'a'], ['x', 'b']]));
+    const r = await corespace(['run', 'g.json', '--backend', 'cpu', '--out', 'out'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'out', 'views')).sort()).toEqual(['a.png', 'b.png']);
+    const run = JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8'));
+    expect(run.views.map((v: { node: string }) => v.node).sort()).toEqual(['a', 'b']);
+  });
+});

@@ -115,7 +115,10 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
     const fileKeys = await Promise.all((def.files?.(params) ?? []).map(async (f) => [f, await fingerprint(opts.files, f)]));
     const refKeys = (refsInto.get(id) ?? []).map((from) => [from, keys.get(from)]);
     // The backend is part of the key: float32 GPU results differ from the CPU's in the last digits.
-    keys.set(id, await sha256Hex(stableStringify([def.type, def.typeVersion, params, seed, backend.name, fileKeys, inputKeys, refKeys])));
+    // A sink (no outputs: a view, an export) makes files named by its id, so its id is too: a second
+    // identical heatmap is not a cache hit of the first, and writes its own view.
+    const sink = def.outputs.length === 0 ? id : null;
+    keys.set(id, await sha256Hex(stableStringify([def.type, def.typeVersion, params, seed, backend.name, fileKeys, inputKeys, refKeys, sink])));
   }
   const cachedIds = plan.filter((id) => !checked.bypass.has(id) && cache.get(keys.get(id)!) !== undefined);
   if (cachedIds.length) emit({ type: 'execution_cached', nodes: cachedIds });
