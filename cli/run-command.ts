@@ -6,7 +6,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
-  GraphError, SoftwareAdapterError, WebGpuBackend, WebGpuUnavailableError, cpuBackend, checkForRun, describeAdapter, formatProblem, parseGraphText, printableJson, setBypass, setParam,
+  GraphError, MAX_NESTING, SoftwareAdapterError, WebGpuBackend, WebGpuUnavailableError, cpuBackend, checkForRun, describeAdapter, formatProblem, parseGraphText, printableJson, setBypass, setParam, tooDeep,
   type AdapterFacts, type Backend, type GraphDoc, type NodeRecord, type Problem, type Registry, type RunEvent,
 } from '../engine';
 import { execute, type ExecuteHooks, type ExecuteSpec, type Executed, type ViewEntry } from './execute';
@@ -295,6 +295,7 @@ export function applySet(doc: GraphDoc, spec: string): GraphDoc {
   } catch {
     value = raw;
   }
+  if (tooDeep(value)) throw new Error(`--set '${spec.slice(0, 60)}${spec.length > 60 ? '…' : ''}': the value nests deeper than ${MAX_NESTING} levels; no param needs that`);
   return setParam(doc, spec.slice(0, dot), spec.slice(dot + 1, eq), value);
 }
 

@@ -14,7 +14,7 @@ export { base64ToBytes, bytesToBase64, fileRefs, withEmbeddedFiles, type FileRef
 export { compileExpression, evaluateOnGrid, ExpressionError, type CompiledExpression } from './expr';
 export { syntheticTensor, checkSyntheticRanks, sourceSizeProblem, syntheticCostProblem, type SyntheticKind } from './synthetic';
 export { GRAPH_FORMAT, GRAPH_VERSION, GraphSchema, graphJsonSchema, type GraphDoc, type GraphNode, type GraphEdge } from './graph/schema';
-export { parseGraphText, loadGraph, parseGraphOrThrow, serializeGraph, type LoadResult } from './graph/load';
+export { parseGraphText, loadGraph, parseGraphOrThrow, serializeGraph, tooDeep, MAX_NESTING, type LoadResult } from './graph/load';
 export { validateGraph, type ValidatedGraph } from './graph/validate';
 export { paramInfo, describeRange, type ParamInfo } from './graph/params';
 export { GraphError, formatProblem, type Problem, type ProblemCode } from './graph/problems';

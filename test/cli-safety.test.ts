@@ -303,3 +303,30 @@ describe('small CLI inputs', () => {
     expect(r.err).toMatch(/ok: 40000 nodes, 40000 ran, 0 failed/);
   }, 60_000);
 });
+
+describe('nesting', () => {
+  const deep = (n: number) => `${'['.repeat(n)}1${']'.repeat(n)}`;
+  it('a graph nesting 5 000 levels in meta, layout or a param is refused at load, naming where and the limit', async () => {
+    const dir = tmp();
+    for (const [where, text] of [
+      ['meta', `{"format":"corespace.graph","version":1,"name":"d","nodes":[],"edges":[],"meta":{"x":${deep(5000)}}}`],
+      ['layout', `{"format":"corespace.graph","version":1,"name":"d","nodes":[],"edges":[],"layout":{"positions":{},"x":${deep(5000)}}}`],
+      ['param', `{"format":"corespace.graph","version":1,"name":"d","nodes":[{"id":"s","type":"source.synthetic","params":{"shape":${deep(3000)}}}],"edges":[]}`],
+    ] as const) {
+      writeFileSync(join(dir, `${where}.json`), text);
+      for (const command of ['validate', 'run']) {
+        const r = await cli(command, join(dir, `${where}.json`), ...(command === 'run' ? ['--out', join(dir, 'out'), '--backend', 'cpu'] : []));
+        expect([where, command, r.code]).toEqual([where, command, 2]);
+        expect(r.err).toMatch(new RegExp(`\\$\\.${where === 'param' ? 'nodes\\[0\\]\\.params\\.shape' : where}.*nests deeper than 64 levels`));
+      }
+    }
+  });
+
+  it('--set with a value nested 3 000 levels is refused', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'g.json'), JSON.stringify({ format: 'corespace.graph', version: 1, name: 'g', nodes: [{ id: 'x', type: 'source.synthetic' }], edges: [] }));
+    const r = await cli('run', join(dir, 'g.json'), '--out', join(dir, 'out'), '--set', `x.shape=${deep(3000)}`);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--set 'x\.shape=\[\[.*nests deeper than 64 levels/);
+  });
+});

@@ -26,6 +26,10 @@ export function loadGraph(raw: unknown, registry?: Registry, steps: MigrationSte
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return fail('not-a-graph', '$', `a graph file is a JSON object with "format": "${GRAPH_FORMAT}", got ${describe(raw)}`);
   }
+  // Before anything walks it recursively (validation, structured clone into a worker, messages
+  // quoting a value): nesting 5 000 levels deep overflowed the stack.
+  const deep = tooDeep(raw);
+  if (deep) return fail('schema', deep, `the file nests deeper than ${MAX_NESTING} levels here; no part of a graph needs more (a param is at most a few lists deep): remove the extra nesting`);
   const obj = raw as RawDoc;
   if (obj.format !== GRAPH_FORMAT) {
     return fail('not-a-graph', '$.format', `not a Corespace graph: "format" must be "${GRAPH_FORMAT}", got ${JSON.stringify(obj.format)}`);
@@ -122,3 +126,19 @@ function describeJsonError(text: string): string {
 function describe(v: unknown): string {
   return Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v;
 }
+
+/** How deep a graph file may nest arrays and objects. */
+export const MAX_NESTING = 64;
+
+/** The JSON path of the first value nested deeper than `limit` (walked without recursion), or null. */
+export function tooDeep(value: unknown, limit = MAX_NESTING): string | null {
+  const stack: { v: unknown; path: PropertyKey[] }[] = [{ v: value, path: [] }];
+  while (stack.length) {
+    const { v, path } = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (path.length >= limit) return jsonPath(path);
+    for (const [k, child] of Object.entries(v)) stack.push({ v: child, path: [...path, Array.isArray(v) ? Number(k) : k] });
+  }
+  return null;
+}
+
