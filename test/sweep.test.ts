@@ -55,6 +55,7 @@ describe('sweep.rank', () => {
     expect(problems({ node: 'tuker', values: [1] })[0]).toMatch(/params\.node sweep\.rank param 'node': there is no node 'tuker'/);
     expect(problems({ node: 'x', values: [1] })[0]).toMatch(/node 'x' is a source\.npy, not a decomposition/);
     expect(problems({ node: 'tucker', param: 'rank', values: [1] })[0]).toMatch(/decompose\.tucker has no param 'rank' \(params: ranks, eps/);
-    expect(problems({ node: 'tucker', param: 'ranks', values: [[4, 5, 6], 'big'] })[0]).toMatch(/params\.values .*value 1 \("big"\) is not a valid 'ranks'/);
+    expect(problems({ node: 'tucker', param: 'ranks', values: [[4, 5, 6], 'big'] })[0]).toMatch(/params\.values .*value 1 \("big"\) is not a number or a list of numbers/);
+    expect(problems({ node: 'tucker', param: 'ranks', values: [[4, 5, 6], [0, 0, 0]] })[0]).toMatch(/params\.values .*value 1 \(\[0,0,0\]\) is not a valid 'ranks'/);
   });
 });

@@ -12,6 +12,8 @@ function inferShape(shape: Shape, size: number): number[] {
   const free = shape.filter((d) => d === -1).length;
   if (free > 1) throw new Error(`reshape ${formatShape(shape)}: at most one size may be -1`);
   const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  // numpy refuses this too: with another size 0, any size fits the −1.
+  if (free === 1 && known === 0) throw new Error(`cannot infer the -1 of ${formatShape(shape)}: another size is 0, so any size would do; give every size`);
   const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : size / known) : d));
   if (!out.every((d) => Number.isInteger(d) && d >= 0) || sizeOf(out) !== size) {
     throw new Error(`cannot reshape ${size} elements into ${formatShape(shape)}`);

@@ -37,6 +37,8 @@ export function coefficientsFrom(
   const domain = Array.from({ length: d }, (_, i) => [...domainSrc[domainSrc.length === 1 ? 0 : i]!] as [number, number]);
   for (const [i, [lo, hi]] of domain.entries()) if (!(hi > lo)) throw new Error(`param 'domain': interval ${i} is [${lo}, ${hi}]; it needs lo < hi`);
   if (samples) {
+    // (as decompose.chebyshev-tucker: a 0-point expansion is no function)
+    if (samples.shape.some((n) => n < 1)) throw new Error(`input 'samples' has shape ${formatShape(samples.shape)}: every axis needs at least one sample point; check the source's shape`);
     const tooBig = chebyshevSizeProblem(samples.shape);
     if (tooBig) throw new Error(`input 'samples': ${tooBig}`);
     return { coefficients: chebyshevCoefficients(Float64Array.from(samples.data), samples.shape), shape: [...samples.shape], domain };

@@ -12,6 +12,7 @@ export const metricsSize = defineNode({
   params: z.object({}),
   run({ value }) {
     const { params, dense } = sizes(value);
+    if (params === 0) throw new Error(`input 'value' stores no numbers (an empty tensor or decomposition: dense size ${dense}); a compression ratio of nothing is undefined — check the source's shape`);
     return {
       metrics: {
         params: { value: params, unit: 'values', doc: 'numbers stored' },

@@ -25,6 +25,9 @@ export const sweepRank = defineNode({
       return [{ param: 'param', message: `${target.type} has no param '${p.param}' (params: ${Object.keys(target.def.params.shape).join(', ')})` }];
     }
     for (const [i, v] of p.values.entries()) {
+      // The table's x and a plot's axis are numbers: a number, or a list of them (their product).
+      const numeric = typeof v === 'number' || (Array.isArray(v) && v.every((r) => typeof r === 'number' || r === null));
+      if (!numeric) return [{ param: 'values', message: `value ${i} (${JSON.stringify(v).slice(0, 60)}) is not a number or a list of numbers: a sweep measures error against a numeric param (a rank, a tolerance); to compare methods, give each its own node and a metrics.compare` }];
       const check = target.def.params.safeParse({ ...target.params, [p.param]: v });
       if (!check.success) return [{ param: 'values', message: `value ${i} (${JSON.stringify(v)}) is not a valid '${p.param}' for ${target.type}: ${check.error.issues[0]!.message}` }];
     }
