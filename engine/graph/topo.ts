@@ -28,17 +28,43 @@ export function topologicalOrder(adj: Adjacency): string[] | null {
   const position = new Map(adj.ids.map((id, i) => [id, i]));
   const indeg = new Map(adj.ids.map((id) => [id, adj.in.get(id)!.length]));
   const order: string[] = [];
-  const ready = adj.ids.filter((id) => indeg.get(id) === 0);
-  while (ready.length) {
-    const id = ready.shift()!;
+  // The ready nodes in a binary min-heap of file positions: O(n log n) (a sorted array's inserts
+  // made a fan-out of 20 000 quadratic).
+  const heap: number[] = [];
+  const push = (p: number) => {
+    heap.push(p);
+    for (let i = heap.length - 1; i > 0; ) {
+      const up = (i - 1) >> 1;
+      if (heap[up]! <= heap[i]!) break;
+      [heap[up], heap[i]] = [heap[i]!, heap[up]!];
+      i = up;
+    }
+  };
+  const pop = (): number => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length) {
+      heap[0] = last;
+      for (let i = 0; ; ) {
+        const [l, r] = [2 * i + 1, 2 * i + 2];
+        let m = i;
+        if (l < heap.length && heap[l]! < heap[m]!) m = l;
+        if (r < heap.length && heap[r]! < heap[m]!) m = r;
+        if (m === i) break;
+        [heap[m], heap[i]] = [heap[i]!, heap[m]!];
+        i = m;
+      }
+    }
+    return top;
+  };
+  adj.ids.forEach((id, i) => indeg.get(id) === 0 && push(i));
+  while (heap.length) {
+    const id = adj.ids[pop()]!;
     order.push(id);
     for (const next of adj.out.get(id)!) {
       const d = indeg.get(next)! - 1;
       indeg.set(next, d);
-      if (d === 0) {
-        const at = ready.findIndex((r) => position.get(r)! > position.get(next)!);
-        ready.splice(at < 0 ? ready.length : at, 0, next);
-      }
+      if (d === 0) push(position.get(next)!);
     }
   }
   return order.length === adj.ids.length ? order : null;
