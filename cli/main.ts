@@ -41,7 +41,7 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
   let parsed;
   try {
     parsed = parseArgs({
-      args: rest,
+      args: joinNegativeSeed(rest),
       allowPositionals: true,
       options: {
         out: { type: 'string' },
@@ -125,6 +125,17 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** "--seed -1" as "--seed=-1": parseArgs takes "-1" for an option ("argument is ambiguous"); joined,
+ * it reaches the seed's own check, which says what a seed may be. */
+function joinNegativeSeed(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--seed' && /^-\d/.test(args[i + 1] ?? '')) out.push(`--seed=${args[++i]}`);
+    else out.push(args[i]!);
+  }
+  return out;
+}
 
 function usage(io: Io, problem: string): number {
   io.stderr(`corespace: ${problem}\n\n${USAGE}`);

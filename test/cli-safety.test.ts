@@ -330,3 +330,11 @@ describe('nesting', () => {
     expect(r.err).toMatch(/--set 'x\.shape=\[\[.*nests deeper than 64 levels/);
   });
 });
+
+describe('odd arguments', () => {
+  it('--seed -1 says what a seed may be (not "argument is ambiguous")', async () => {
+    const r = await cli('run', 'examples/tucker-noise.json', '--seed', '-1');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--seed must be an integer 0 … 4294967295, got '-1'/);
+  });
+});

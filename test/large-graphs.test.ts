@@ -47,3 +47,16 @@ describe('large graphs', () => {
     expect(topologicalOrder(adjacency(doc as never))).toEqual(['a', 'c', 'b', 'd']);
   });
 });
+
+describe('messages about large or odd inputs', () => {
+  it('a cycle of 100 000 nodes is named by its first few and its length', () => {
+    const n = 100_000;
+    const doc = graph(
+      Array.from({ length: n }, (_, i) => ({ id: `d${i}`, type: 'transform.dct' })),
+      Array.from({ length: n }, (_, i) => ({ id: `e${i}`, from: { node: `d${i}`, port: 'tensor' }, to: { node: `d${(i + 1) % n}`, port: 'tensor' } })),
+    );
+    const cycle = validateGraph(doc, registry).problems.find((p) => p.code === 'cycle')!;
+    expect(cycle.message).toMatch(/a cycle through 10000[01] nodes: 'd\d+' → .* → … → 'd\d+'/);
+    expect(cycle.message.length).toBeLessThan(400);
+  });
+});

@@ -81,7 +81,8 @@ export function validateGraph(doc: GraphDoc, registry: Registry): ValidatedGraph
         code: 'cycle',
         path: jsonPath(['edges']),
         nodeId: cycle[0]!,
-        message: `the graph has a cycle through nodes ${cycle.map((id) => `'${id}'`).join(' → ')}; a pipeline must flow one way — remove one of these edges`,
+        // A long cycle is named by its first few nodes and its length, not by every id.
+        message: `the graph has a cycle through ${cycle.length > 12 ? `${cycle.length} nodes: ${cycle.slice(0, 8).map((id) => `'${id}'`).join(' → ')} → … → '${cycle.at(-1)}'` : `nodes ${cycle.map((id) => `'${id}'`).join(' → ')}`}; a pipeline must flow one way — remove one of these edges`,
       });
     }
   }
