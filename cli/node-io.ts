@@ -71,7 +71,8 @@ export async function readRegularFile(real: string, label: string, maxBytes: num
     handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`file '${label}' ${code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : `cannot be opened: ${(e as Error).message}`}`);
+    // (opening a socket gives ENXIO: it is named, as the other special files are)
+    throw new Error(`file '${label}' ${code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'ENXIO' ? 'is not a regular file (a socket, or a device with nothing behind it); only regular files are read' : `cannot be opened: ${(e as Error).message}`}`);
   }
   try {
     const s = await handle.stat();

@@ -338,3 +338,30 @@ describe('odd arguments', () => {
     expect(r.err).toMatch(/--seed must be an integer 0 … 4294967295, got '-1'/);
   });
 });
+
+describe('messages that name the cause', () => {
+  it('a socket named s.npy is named as such, not ENXIO', async () => {
+    const dir = tmp();
+    const { createServer } = await import('node:net');
+    const server = createServer();
+    await new Promise<void>((res) => server.listen(join(dir, 's.npy'), res));
+    try {
+      await expect(fsResolver(dir).read('s.npy')).rejects.toThrow(/file 's\.npy' is not a regular file \(a socket/);
+    } finally {
+      await new Promise<void>((res) => server.close(() => res()));
+    }
+  });
+
+  it('"version": 1e400 says it read as Infinity, not "got null"', () => {
+    const r = loadGraph(JSON.parse('{"format":"corespace.graph","version":1e400,"name":"v","nodes":[],"edges":[]}'), registry);
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r)).toMatch(/got Infinity \(a number beyond ±1\.8e308 reads as Infinity\)/);
+  });
+
+  it('chebyshev-tucker with neither ranks nor eps says neither is set', () => {
+    const r = loadGraph({ format: 'corespace.graph', version: 1, name: 'c', nodes: [{ id: 'c', type: 'decompose.chebyshev-tucker', params: {} }], edges: [] }, registry);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    const messages = validateGraph(r.doc, registry).problems.map((p) => p.message);
+    expect(messages.some((m) => /give ranks .* or eps .*: neither is set/.test(m))).toBe(true);
+  });
+});

@@ -15,7 +15,9 @@ export class MigrationError extends Error {}
 export function migrateFile(doc: RawDoc, steps: MigrationSteps = FILE_MIGRATIONS, target = GRAPH_VERSION): RawDoc {
   const version = doc.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    throw new MigrationError(`"version" must be a positive integer (this Corespace writes ${target}), got ${JSON.stringify(version)}`);
+    // (JSON has no Infinity: 1e400 reads as Infinity, which JSON.stringify would show as null)
+    const got = typeof version === 'number' && !Number.isFinite(version) ? `${version} (a number beyond ±1.8e308 reads as Infinity)` : JSON.stringify(version);
+    throw new MigrationError(`"version" must be a positive integer (this Corespace writes ${target}), got ${got}`);
   }
   if (version > target) {
     throw new MigrationError(

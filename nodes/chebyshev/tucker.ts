@@ -27,7 +27,9 @@ export const decomposeChebyshevTucker = defineNode({
     })
     .superRefine((p, ctx) => {
       checkN(p, ctx);
-      if ((p.ranks === undefined) === (p.eps === undefined)) ctx.addIssue({ code: 'custom', path: ['ranks'], message: 'give ranks or eps (not both)' });
+      // Say which of the two mistakes it is.
+      if (p.ranks === undefined && p.eps === undefined) ctx.addIssue({ code: 'custom', path: ['ranks'], message: 'give ranks (one per axis, e.g. 8, 8) or eps (a relative error, e.g. 1e-6): neither is set' });
+      else if (p.ranks !== undefined && p.eps !== undefined) ctx.addIssue({ code: 'custom', path: ['ranks'], message: 'give ranks or eps, not both: remove one' });
     }),
   run({ function: fn, samples }, p, ctx) {
     const { coefficients, shape, domain } = coefficientsFrom(fn, samples, p.n, p.domain as [number, number][] | undefined);
