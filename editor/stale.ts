@@ -4,6 +4,7 @@
 // the signature it was made for; when that no longer matches, the node shows "stale" until it runs
 // again (a param changed, here or upstream).
 import type { GraphDoc } from '../engine/graph/schema';
+import { fnv1a32 } from '../engine/scheduler/keys';
 import { validated } from './validated';
 
 export interface Signature {
@@ -13,15 +14,8 @@ export interface Signature {
   full: string;
 }
 
-/** FNV-1a over the text, as 8 hex digits: short keys for long upstream chains. */
-function hash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
+/** The scheduler's FNV-1a, as 8 hex digits: short keys for long upstream chains. */
+const hash = (text: string): string => fnv1a32(text).toString(16).padStart(8, '0');
 
 let last: { doc: GraphDoc | null; sigs: Map<string, Signature> } = { doc: null, sigs: new Map() };
 

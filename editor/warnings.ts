@@ -4,8 +4,6 @@
 import { useMemo } from 'react';
 import { describeProblem } from '../engine/graph/problems';
 import type { GraphDoc } from '../engine/graph/schema';
-import { validateGraph } from '../engine/graph/validate';
-import { registry } from '../nodes';
 import { useEditor } from './store';
 import { validated } from './validated';
 
@@ -23,7 +21,7 @@ export function warningsOf(doc: GraphDoc): Map<string, string[]> {
 }
 
 /** Every problem of `doc` as one line each, for the import notice. */
-export const problemLines = (doc: GraphDoc): string[] => validateGraph(doc, registry).problems.filter((p) => p.code !== 'unknown-type').map(describeProblem);
+export const problemLines = (doc: GraphDoc): string[] => validated(doc).problems.filter((p) => p.code !== 'unknown-type').map(describeProblem);
 
 export function useWarnings(id: string): string[] | undefined {
   const doc = useEditor((s) => s.doc);

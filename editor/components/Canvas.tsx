@@ -12,7 +12,7 @@ import { compatibleNodes, type Candidate } from '../compatible';
 import type { GraphDoc } from '../../engine/graph/schema';
 import { connectionProblem, frameOf, toFlowEdges, toFlowFrames, toFlowNodes } from '../flow';
 import { addAndSelect, useEditor } from '../store';
-import { CONTROLS, MINIMAP, zoomAbout } from '../fit';
+import { MINIMAP, zoomAbout } from '../fit';
 import { useFitView } from '../useFitView';
 import { useWirePickup } from '../useWirePickup';
 import { FrameNode } from './FrameNode';
@@ -368,7 +368,7 @@ function clearOfPanels(at: { x: number; y: number }, canvas: HTMLElement | null)
     const hits = p.x < panel.right && p.x + DROPPED.width > panel.left && p.y < panel.bottom && p.y + DROPPED.height > panel.top;
     if (!hits) continue;
     const up = inCanvas({ x: p.x, y: panel.top - DROPPED.height - 8 });
-    const side = inCanvas(sel === '.react-flow__minimap' ? { x: panel.left - DROPPED.width - 8, y: p.y } : { x: panel.right + 8 + CONTROLS.margin / 3, y: p.y });
+    const side = inCanvas(sel === '.react-flow__minimap' ? { x: panel.left - DROPPED.width - 8, y: p.y } : { x: panel.right + 8, y: p.y });
     p = Math.hypot(up.x - p.x, up.y - p.y) <= Math.hypot(side.x - p.x, side.y - p.y) ? up : side;
   }
   return p;
