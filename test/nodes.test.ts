@@ -68,6 +68,12 @@ describe('source.function', () => {
     expect([...linspace(2, 5, 1)]).toEqual([2]);
   });
 
+  it('a domain wider than float64 can span ([1e308, -1e308]) is sampled, not turned into NaN', async () => {
+    expect([...linspace(1e308, -1e308, 3)]).toEqual([1e308, 0, -1e308]);
+    const t = await output({ type: 'source.function', params: { expr: 'x / 1e300', shape: [5], domain: [[1e308, -1e308]] } });
+    expect([...t.data]).toEqual([1e8, 5e7, 0, -5e7, -1e8].map(Math.fround));
+  });
+
   it('fails validation on a bad expression, naming the node, the param and the column', () => {
     const doc = graph([{ id: 'f', type: 'source.function', params: { expr: 'sin(x) + w', shape: [4, 4] } }]);
     const [p] = validateGraph(doc, registry).problems;

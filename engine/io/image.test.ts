@@ -1,8 +1,9 @@
 import { encode as encodePng } from 'fast-png';
+import { zlibSync } from 'fflate';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../tensor';
-import { ImageError, decodeImage } from './image';
+import { ImageError, decodeImage, jpegDecoderBytes } from './image';
 
 const W = 4;
 const H = 3;
@@ -37,6 +38,28 @@ function crc32(bytes: Uint8Array): number {
   }
   return ~c >>> 0;
 }
+
+/** A PNG chunk: length, name, data, CRC (spec 5.3). */
+function chunk(name: string, data = new Uint8Array(0)): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  out.set(new TextEncoder().encode(name), 4);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+function header(width: number, height: number, depth: number, colorType: number, interlace = 0): Uint8Array {
+  const data = new Uint8Array(13);
+  const view = new DataView(data.buffer);
+  view.setUint32(0, width);
+  view.setUint32(4, height);
+  data.set([depth, colorType, 0, 0, interlace], 8);
+  return chunk('IHDR', data);
+}
+
+const pngOf = (chunks: Uint8Array[]) => Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunks.flatMap((c) => [...c])]);
 
 describe('decodeImage: PNG', () => {
   it('reads 8-bit RGB and RGBA exactly, dropping alpha', () => {
@@ -115,6 +138,45 @@ describe('decodeImage: JPEG', () => {
   });
 });
 
+describe('decodeImage: JPEG decoder memory', () => {
+  /** A JPEG whose start-of-frame is patched to claim width × height (the scan stays 16×16). */
+  function claiming(width: number, height: number): Uint8Array {
+    const bytes = new Uint8Array(jpeg.encode({ width: 16, height: 16, data: new Uint8Array(16 * 16 * 4) }, 90).data);
+    const sof = bytes.findIndex((b, i) => b === 0xff && bytes[i + 1] === 0xc0);
+    new DataView(bytes.buffer).setUint16(sof + 5, height);
+    new DataView(bytes.buffer).setUint16(sof + 7, width);
+    return bytes;
+  }
+
+  it("estimates what jpeg-js requests, to the megabyte", () => {
+    const w = 1200;
+    const h = 700;
+    const data = new Uint8Array(w * h * 4).map((_, i) => (i * 37) % 256);
+    const bytes = new Uint8Array(jpeg.encode({ width: w, height: h, data }, 80).data);
+    const need = jpegDecoderBytes({ width: w, height: h, components: [{ h: 1, v: 1 }, { h: 1, v: 1 }, { h: 1, v: 1 }] });
+    const decode = (mb: number) => jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: mb });
+    expect(() => decode(Math.floor(need / 2 ** 20) - 1)).toThrow(/maxMemoryUsageInMB/);
+    expect(decode(Math.ceil(need / 2 ** 20) + 1).width).toBe(w);
+  });
+
+  it('refuses a 16384² JPEG before decoding, saying how much the decoder needs and the size that fits', () => {
+    // 16384² gray is 2^28 entries, within the tensor limit; the decoder's blocks are not.
+    expect(() => decodeImage(claiming(16384, 16384), 'huge.jpg', 'gray')).toThrow(
+      /^huge\.jpg: decoding this 16384×16384 JPEG takes about \d+ MB in the decoder .* above the 1536 MB it may use; downsample it first \(at most about \d+×\d+ pixels\), or save it as PNG$/,
+    );
+    let message = '';
+    try {
+      decodeImage(claiming(16384, 16384), 'huge.jpg', 'gray');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const side = Number(/at most about (\d+)×/.exec(message)![1]);
+    const fits = jpegDecoderBytes({ width: side, height: side, components: [{ h: 1, v: 1 }, { h: 1, v: 1 }, { h: 1, v: 1 }] });
+    expect(fits).toBeLessThanOrEqual(1536 * 2 ** 20);
+    expect(fits).toBeGreaterThan(0.95 * 1536 * 2 ** 20);
+  });
+});
+
 describe('decodeImage: errors name the file', () => {
   const good = () => encodePng({ width: W, height: H, data: new Uint8Array(W * H), channels: 1, depth: 8 });
 
@@ -130,13 +192,63 @@ describe('decodeImage: errors name the file', () => {
     }
   });
 
-  it('wraps the decoder error for truncated and corrupt files', () => {
-    expect(() => decodeImage(good().subarray(0, 30), 'cut.png', 'gray')).toThrow(/^cut\.png: cannot decode this PNG \(corrupt, truncated or unsupported\): /);
+  it('says where a truncated or corrupt file goes wrong', () => {
+    // good(): signature, IHDR at byte 8, IDAT at byte 33; 30 bytes end inside IHDR.
+    expect(() => decodeImage(good().subarray(0, 30), 'cut.png', 'gray')).toThrow(/^cut\.png: the file is truncated: chunk IHDR at byte 8 declares 13 data bytes but only 10 remain \(of 30 bytes in all\)$/);
+    expect(() => decodeImage(good().subarray(0, 40), 'cut.png', 'gray')).toThrow(/^cut\.png: the file is truncated: it ends 7 bytes into the chunk header at byte 33$/);
+    expect(() => decodeImage(good().subarray(0, 50), 'cut.png', 'gray')).toThrow(/^cut\.png: the file is truncated: chunk IDAT at byte 33 declares 10 data bytes but only 5 remain/);
     const flipped = good().slice();
     flipped[flipped.length - 16]! ^= 0xff; // inside IDAT: only the CRC notices
-    expect(() => decodeImage(flipped, 'bad.png', 'gray')).toThrow(/^bad\.png: cannot decode this PNG .*CRC/);
+    expect(() => decodeImage(flipped, 'bad.png', 'gray')).toThrow(/^bad\.png: chunk IDAT at byte 33 fails its CRC check .*: the file is corrupt$/);
     const jpg = new Uint8Array(jpeg.encode({ width: 8, height: 8, data: new Uint8Array(256) }, 90).data);
     expect(() => decodeImage(jpg.subarray(0, 20), 'cut.jpg', 'gray')).toThrow(/^cut\.jpg: cannot decode this JPEG/);
+  });
+
+  it('names a chunk before IHDR, a zlib stream cut short and one that stops before the image is whole', () => {
+    const ihdr = header(W, H, 8, 0);
+    const rows = new Uint8Array(H * (1 + W));
+    expect(() => decodeImage(pngOf([chunk('tEXt', new TextEncoder().encode('a\0b')), ihdr, chunk('IDAT', zlibSync(rows)), chunk('IEND')]), 'first.png', 'gray')).toThrow(
+      /^first\.png: the first chunk is tEXt, but a PNG must start with IHDR \(spec 5\.6\): the file is corrupt$/,
+    );
+    const stream = zlibSync(new Uint8Array(10_000).map((_, i) => (i * 7919) % 251));
+    const cut = header(100, 99, 8, 0);
+    expect(() => decodeImage(pngOf([cut, chunk('IDAT', stream.subarray(0, stream.length >> 1)), chunk('IEND')]), 'half.png', 'gray')).toThrow(/^half\.png: the image data ends early \(.*after inflating \d+ of the 9999 bytes a 100×99 greyscale image at 8 bits needs\): the file is truncated/);
+    expect(() => decodeImage(pngOf([header(W, H + 1, 8, 0), chunk('IDAT', zlibSync(rows)), chunk('IEND')]), 'short.png', 'gray')).toThrow(/^short\.png: the image data inflates to 15 bytes, fewer than the 20 a 4×4 greyscale image at 8 bits needs/);
+    // No IEND but every byte of the image there: decoded (as libpng does).
+    expectExact(decodeImage(pngOf([ihdr, chunk('IDAT', zlibSync(rows))]), 'noend.png', 'gray'), () => 0, 255);
+  });
+
+  it('stops inflating a decompression bomb at what the header needs', () => {
+    // 1×1 gray claims 2 bytes (a filter byte and a sample); the stream holds 64 MB of zeros (64 KB).
+    const bomb = pngOf([header(1, 1, 8, 0), chunk('IDAT', zlibSync(new Uint8Array(64 << 20), { level: 9 })), chunk('IEND')]);
+    expect(bomb.length).toBeLessThan(100_000);
+    let message = '';
+    try {
+      decodeImage(bomb, 'bomb.png', 'gray');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^bomb\.png: the image data inflates to more than the 2 bytes a 1×1 greyscale image at 8 bits needs \(stopped after (\d+)\): a decompression bomb/);
+    // Stopped within one 16 KB compressed slice (at most ~17 MB at deflate's 1032:1) of the bound.
+    expect(Number(/stopped after (\d+)/.exec(message)![1])).toBeLessThan(18 << 20);
+  });
+
+  it('never inflates ancillary chunks: an iCCP profile that is not zlib at all is ignored', () => {
+    const rows = new Uint8Array(H * (1 + W)).map((_, i) => (i % (W + 1) === 0 ? 0 : 40));
+    const iccp = chunk('iCCP', Uint8Array.from([...new TextEncoder().encode('p'), 0, 0, 0xde, 0xad, 0xbe, 0xef]));
+    const t = decodeImage(pngOf([header(W, H, 8, 0), iccp, chunk('IDAT', zlibSync(rows)), chunk('IEND')]), 'icc.png', 'gray');
+    expectExact(t, () => 40, 255);
+  });
+
+  it('sizes Adam7-interlaced images pass by pass (odd sizes, 8-bit RGB)', () => {
+    const w = 13;
+    const h = 9;
+    const f = (y: number, x: number, c: number) => (y * 31 + x * 7 + c * 101) % 256;
+    const data = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) data[(y * w + x) * 3 + c] = f(y, x, c);
+    const t = decodeImage(encodePng({ width: w, height: h, data, channels: 3, depth: 8 }, { interlace: 'Adam7' }), 'i.png', 'rgb');
+    expect(t.shape).toEqual([h, w, 3]);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) expect(t.get(y, x, c)).toBe(Math.fround(f(y, x, c) / 255));
   });
 
   it('refuses zero-size images', () => {
@@ -150,7 +262,9 @@ describe('decodeImage: errors name the file', () => {
   });
 
   it('refuses interlaced sub-byte PNGs, which fast-png would scramble', () => {
-    const bytes = encodePng({ width: W, height: H, data: new Uint8Array(H), channels: 1, depth: 1 }, { interlace: 'Adam7' });
+    // 4×3 at 1 bit, Adam7: passes 1, 4, 5, 6, 7 hold 1×1, 1×1, 2×1, 2×2 and 4×1 pixels, a filter byte
+    // and one byte per row each: 2 + 2 + 2 + 4 + 2 = 12 bytes (fast-png's own encoder writes 6).
+    const bytes = pngOf([header(W, H, 1, 0, 1), chunk('IDAT', zlibSync(new Uint8Array(12))), chunk('IEND')]);
     expect(() => decodeImage(bytes, 'adam7.png', 'gray')).toThrow(/^adam7\.png: cannot decode this PNG .*Adam7/);
   });
 });

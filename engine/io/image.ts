@@ -3,6 +3,7 @@
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { MAX_TENSOR_ENTRIES, Tensor, entryLimit, formatCount } from '../tensor';
+import { PngError, checkPng } from './png';
 
 export class ImageError extends Error {
   constructor(
@@ -43,7 +44,8 @@ export function decodeImage(bytes: Uint8Array, file: string, mode: ImageMode): T
   const format = isPng ? 'PNG' : 'JPEG';
   // The size is read from the header and checked before anything is decoded: a few hundred KB of
   // compressed pixels can claim gigabytes.
-  const dims = isPng ? pngSize(bytes) : jpegSize(bytes);
+  const frame = isJpeg ? jpegSize(bytes) : null;
+  const dims = isPng ? pngSize(bytes) : frame;
   if (dims) {
     const channels = mode === 'rgb' ? 3 : 1;
     const entries = dims.width * dims.height * channels;
@@ -55,9 +57,37 @@ export function decodeImage(bytes: Uint8Array, file: string, mode: ImageMode): T
       );
     }
   }
+  if (frame) {
+    const need = jpegDecoderBytes(frame);
+    if (need > JPEG_DECODER_BYTES) {
+      // The largest square of the same sampling that fits (the bytes grow with the side).
+      let side = 1;
+      for (let hi = Math.max(frame.width, frame.height); side < hi; ) {
+        const mid = Math.ceil((side + hi) / 2);
+        if (jpegDecoderBytes({ ...frame, width: mid, height: mid }) <= JPEG_DECODER_BYTES) side = mid;
+        else hi = mid - 1;
+      }
+      throw new ImageError(
+        file,
+        `decoding this ${frame.width}×${frame.height} JPEG takes about ${mb(need)} MB in the decoder (it keeps every 8×8 block of coefficients of its ${frame.components.length} colour components), above the ${mb(JPEG_DECODER_BYTES)} MB it may use; downsample it first (at most about ${side}×${side} pixels), or save it as PNG`,
+      );
+    }
+  }
   let px: Pixels;
+  // The chunks, the header and the inflated size are checked first, each failure said plainly
+  // (a truncated file, a chunk before IHDR, a decompression bomb); the decoder sees only the
+  // chunks it needs.
+  let decodable = bytes;
+  if (isPng) {
+    try {
+      decodable = checkPng(bytes).png;
+    } catch (e) {
+      if (e instanceof PngError) throw new ImageError(file, e.message, { cause: e });
+      throw e;
+    }
+  }
   try {
-    px = isPng ? png(bytes) : jpg(bytes);
+    px = isPng ? png(decodable) : jpg(decodable);
   } catch (e) {
     throw new ImageError(file, `cannot decode this ${format} (corrupt, truncated or unsupported): ${(e as Error).message}`, { cause: e });
   }
@@ -75,8 +105,40 @@ function pngSize(bytes: Uint8Array): { width: number; height: number } | null {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-/** Width and height from a JPEG's start-of-frame segment (ITU T.81, B.2.2), or null if none is found. */
-function jpegSize(bytes: Uint8Array): { width: number; height: number } | null {
+/** What jpeg-js may allocate while decoding (its maxMemoryUsageInMB is set a little above, so this
+ * check, which names the image and the fix, comes first). */
+const JPEG_DECODER_BYTES = 1536 * 2 ** 20;
+
+const mb = (bytes: number) => Math.ceil(bytes / 2 ** 20);
+
+interface JpegFrame {
+  width: number;
+  height: number;
+  /** Horizontal and vertical sampling factors of each component. */
+  components: { h: number; v: number }[];
+}
+
+/** The bytes jpeg-js 0.4 requests for a frame (decoder.js: 256 per coefficient block of each
+ * component, padded to whole MCUs; 8 per block row of output lines; the interleaved samples; the
+ * RGB image it returns). */
+export function jpegDecoderBytes(f: JpegFrame): number {
+  const maxH = Math.max(1, ...f.components.map((c) => c.h));
+  const maxV = Math.max(1, ...f.components.map((c) => c.v));
+  const mcusPerLine = Math.ceil(f.width / 8 / maxH);
+  const mcusPerColumn = Math.ceil(f.height / 8 / maxV);
+  let bytes = 0;
+  for (const c of f.components) {
+    bytes += mcusPerLine * c.h * mcusPerColumn * c.v * 256;
+    const blocksPerLine = Math.ceil((Math.ceil(f.width / 8) * c.h) / maxH);
+    const blocksPerColumn = Math.ceil((Math.ceil(f.height / 8) * c.v) / maxV);
+    bytes += blocksPerLine * 8 * blocksPerColumn * 8;
+  }
+  return bytes + f.width * f.height * (f.components.length + 3);
+}
+
+/** Width, height and components from a JPEG's start-of-frame segment (ITU T.81, B.2.2), or null if
+ * none is found. */
+function jpegSize(bytes: Uint8Array): JpegFrame | null {
   let o = 2;
   while (o + 9 < bytes.length) {
     if (bytes[o] !== 0xff) return null;
@@ -88,7 +150,12 @@ function jpegSize(bytes: Uint8Array): { width: number; height: number } | null {
     const length = (bytes[o + 2]! << 8) | bytes[o + 3]!;
     // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC).
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { height: (bytes[o + 5]! << 8) | bytes[o + 6]!, width: (bytes[o + 7]! << 8) | bytes[o + 8]! };
+      const count = bytes[o + 9] ?? 0;
+      const components = Array.from({ length: count }, (_, i) => {
+        const sampling = bytes[o + 11 + 3 * i] ?? 0x11;
+        return { h: Math.max(1, sampling >> 4), v: Math.max(1, sampling & 15) };
+      });
+      return { height: (bytes[o + 5]! << 8) | bytes[o + 6]!, width: (bytes[o + 7]! << 8) | bytes[o + 8]!, components };
     }
     if (marker === 0xda) return null; // start of scan before any frame header
     o += 2 + length;
@@ -130,8 +197,19 @@ function unpackRows(packed: ArrayLike<number>, width: number, height: number, de
 
 function jpg(bytes: Uint8Array): Pixels {
   // jpeg-js always hands back RGB here: it repeats gray and converts CMYK/YCCK itself.
-  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024, maxResolutionInMP: MAX_TENSOR_ENTRIES / 1e6 });
+  let img: ReturnType<typeof decodeJpeg>;
+  try {
+    img = decodeJpeg(bytes);
+  } catch (e) {
+    // A backstop for what jpegDecoderBytes does not count (tables of a hostile file).
+    if (/maxMemoryUsageInMB/.test((e as Error).message)) throw new Error(`decoding needs more than the ${mb(JPEG_DECODER_BYTES) + 64} MB the JPEG decoder may use; downsample the image first`);
+    throw e;
+  }
   return { width: img.width, height: img.height, channels: 3, data: img.data, max: 255 };
+}
+
+function decodeJpeg(bytes: Uint8Array) {
+  return jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: mb(JPEG_DECODER_BYTES) + 64, maxResolutionInMP: MAX_TENSOR_ENTRIES / 1e6 });
 }
 
 /**

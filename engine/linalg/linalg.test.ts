@@ -112,6 +112,12 @@ describe('SVD', () => {
     expect([...svd(mat(2, 2)).s]).toEqual([0, 0]);
   });
 
+  it('refuses NaN or Infinity naming the matrix, the first entry and what to do', () => {
+    const a = mat(2, 3, Float64Array.of(1, 2, 3, 4, Infinity, NaN));
+    expect(() => svd(a)).toThrow(/^the 2×3 matrix given to the SVD holds Infinity \(first at row 1, column 1\): .*scale the input towards magnitude 1$/);
+    expect(() => svd(mat(1, 2, Float64Array.of(NaN, 1)))).toThrow(/holds NaN \(first at row 0, column 0\)/);
+  });
+
   // Structured rank-one matrices round identically in every entry: before the negligible-column
   // rule their noise columns stayed parallel to the leading one until they underflowed, and the
   // SVD gave up after 80 sweeps (issue 12).

@@ -28,7 +28,13 @@ export function svd(a: Mat, hooks: SvdHooks = {}): Svd {
   // norms are squares): scale by a power of two, exact, to bring max |aᵢⱼ| near 1.
   let peak = 0;
   for (let i = 0; i < a.data.length; i++) peak = Math.max(peak, Math.abs(a.data[i]!));
-  if (!Number.isFinite(peak)) throw new Error('SVD input holds NaN or Infinity');
+  if (!Number.isFinite(peak)) {
+    const at = a.data.findIndex((x) => !Number.isFinite(x));
+    const what = Number.isNaN(a.data[at]) ? 'NaN' : 'Infinity';
+    throw new Error(
+      `the ${a.rows}×${a.cols} matrix given to the SVD holds ${what} (first at row ${Math.floor(at / a.cols)}, column ${at % a.cols}): the input or a step before the SVD overflowed; scale the input towards magnitude 1`,
+    );
+  }
   if (peak > 0 && (peak < 2 ** -300 || peak > 2 ** 300)) {
     // In two factors, as 2^±e alone over- or underflows for subnormal peaks.
     const e = Math.round(Math.log2(peak));

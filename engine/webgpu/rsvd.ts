@@ -76,19 +76,31 @@ export async function truncatedSvdGpu(ops: GpuOps, x: Tensor, opts: SvdOptions):
   // A deferred input is read back for the exact method (the CPU's) and for a host unfolding.
   if (opts.method !== 'randomized' || opts.mode !== undefined) await x.materialize();
   if (opts.method !== 'randomized') return truncatedSvd(x, opts);
-  const a2 = await finiteSumSquares(x);
-  const a = svdMatrix(x, opts);
+  let a2 = await finiteSumSquares(x);
+  let a = svdMatrix(x, opts);
+  // The Gram of the sketch (CholeskyQR) squares the entries, so float32 overflows for a norm above
+  // ~1e19 and underflows below ~1e-19 (finite 3e38 entries read as Infinity). Out of [2⁻²⁰, 2²⁰]
+  // the matrix is scaled on the host by a power of two (exact) and the values scaled back after.
+  const shift = normShift(a2);
+  if (shift !== 0) {
+    await a.materialize();
+    a = new Tensor(a.shape, a.data.map((v) => v * 2 ** -shift));
+    a2 = await a.sumSquares();
+  }
   const aGpu = await ops.input(a, 'svd input');
   try {
-    const full = await randomizedSvdGpu(ops, aGpu, {
+    const scaled = await randomizedSvdGpu(ops, aGpu, {
       rank: opts.rank!,
       oversample: opts.oversample,
       powerIters: opts.powerIters,
       random: opts.random,
       onIteration: (i, of) => opts.onProgress?.(`power iteration ${i + 1} of ${of}`),
     });
-    const { truncated: t, rank: k, result } = truncateSvd(full, opts);
-    const us = new Tensor([t.u.rows, k], Float32Array.from(t.u.data, (v, i) => v * t.s[i % k]!));
+    // In two factors: 2^shift alone overflows for shifts near ±1024.
+    const up = (v: number) => v * 2 ** Math.trunc(shift / 2) * 2 ** (shift - Math.trunc(shift / 2));
+    const { truncated: t, rank: k, result } = truncateSvd({ ...scaled, s: scaled.s.map(up) }, opts);
+    // The residual is formed against the scaled copy on the device, so U·S is scaled the same way.
+    const us = new Tensor([t.u.rows, k], Float32Array.from(t.u.data, (v, i) => v * scaled.s[i % k]!));
     const usGpu = ops.upload(us, 'U·S');
     const vGpu = ops.upload(result.value.v, 'V');
     const residual = ops.matmul(usGpu, vGpu, { transB: true, alpha: -1, beta: 1, into: ops.copy(aGpu) });
@@ -99,4 +111,12 @@ export async function truncatedSvdGpu(ops: GpuOps, x: Tensor, opts: SvdOptions):
     ops.release(aGpu);
     ops.flush();
   }
+}
+
+/** The power of two that brings a Frobenius norm √a2 into [2⁻²⁰, 2²⁰] (0 when it is there already,
+ * or the matrix is zero). */
+function normShift(a2: number): number {
+  if (a2 === 0) return 0;
+  const e = Math.log2(a2) / 2;
+  return e >= -20 && e <= 20 ? 0 : Math.round(e);
 }

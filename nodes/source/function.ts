@@ -9,11 +9,14 @@ function variablesFor(d: number): Record<string, number> {
   return names;
 }
 
-/** numpy.linspace(lo, hi, n): both ends included, the last point exactly hi. */
+/** numpy.linspace(lo, hi, n): both ends included, the last point exactly hi. A width hi − lo beyond
+ * ±1.8e308 (e.g. [1e308, −1e308]) overflows the step, so such a domain is spaced as the weighted mean
+ * lo·(1 − t) + hi·t instead, which stays within [lo, hi]. */
 export function linspace(lo: number, hi: number, n: number): Float64Array {
   const out = new Float64Array(n);
   const step = n > 1 ? (hi - lo) / (n - 1) : 0;
-  for (let i = 0; i < n; i++) out[i] = lo + i * step;
+  if (Number.isFinite(step)) for (let i = 0; i < n; i++) out[i] = lo + i * step;
+  else for (let i = 0; i < n; i++) out[i] = lo * (1 - i / (n - 1)) + hi * (i / (n - 1));
   if (n > 1) out[n - 1] = hi;
   return out;
 }

@@ -51,6 +51,17 @@ describe.skipIf(!gpuAvailable)('randomized SVD on WebGPU', () => {
     expect(Math.abs(got.relError - want.relError)).toBeLessThan(1e-6);
   });
 
+  it.each([1e30, 3e-30])('entries of magnitude %s: the spectrum of the input at magnitude 1, scaled, and the same error', async (scale) => {
+    // CholeskyQR squares the sketch: float32 overflows above ~1e19 and underflows below ~1e-19.
+    const x = syntheticTensor({ kind: 'tucker', shape: [60, 40], ranks: [4, 4], noise: 0.01 }, new RandomSource(8)).tensor;
+    const opts = { rank: 4, method: 'randomized' as const, oversample: 6, powerIters: 2 };
+    const unit = await truncatedSvdGpu(ops, x, { ...opts, random: new RandomSource(5) });
+    const big = await truncatedSvdGpu(ops, new Tensor(x.shape, x.data.map((v) => v * scale)), { ...opts, random: new RandomSource(5) });
+    for (let i = 0; i < 4; i++) expect(big.spectrum[i]! / scale / unit.spectrum[i]!).toBeCloseTo(1, 4);
+    expect(big.value.s.data.every(Number.isFinite)).toBe(true);
+    expect(Math.abs(big.relError - unit.relError)).toBeLessThan(1e-4);
+  });
+
   it('decompose.svd exact on the WebGPU backend is the CPU Jacobi SVD', async () => {
     const x = syntheticTensor({ kind: 'gaussian', shape: [30, 20], ranks: [], noise: 0 }, new RandomSource(5)).tensor;
     const opts = { rank: 5, method: 'exact' as const, oversample: 0, powerIters: 0, random: new RandomSource(1) };
