@@ -73,6 +73,38 @@ describe('viewer nodes', () => {
     expect(hist.note).toBe('1 zeros left out');
   });
 
+  it('plots draw at most 2 000 points: a 2048² spectrum and a 1 M-point trace keep their ends, spikes and envelope, with a note', async () => {
+    const { shown, errors } = await views(
+      graph(
+        [
+          { id: 'big', type: 'source.function', params: { expr: 'x * y', shape: [2048, 2048], domain: [[-1, 1]] } },
+          { id: 'trace', type: 'source.function', params: { expr: 'exp(-x / 1e5) + 3 * exp(-(x - 654321)^2)', shape: [1_000_000], domain: [[0, 999_999]] } },
+          { id: 'spec', type: 'view.plot', params: { plot: 'spectrum' } },
+          { id: 'conv', type: 'view.plot' },
+        ],
+        [['big', 'tensor', 'spec', 'data'], ['trace', 'tensor', 'conv', 'data']],
+      ),
+    );
+    expect(errors).toEqual({});
+    const spec = shown.spec as Extract<ViewRequest, { kind: 'plot' }>;
+    expect(spec.y.length).toBeLessThanOrEqual(2000);
+    expect(spec.x.length).toBe(spec.y.length);
+    // |x·y| on the grid: the largest is 1 (the corners) at index 1, the smallest (1/2047)² (the
+    // points next to 0 on both axes) at the end.
+    expect([spec.x[0], spec.y[0]]).toEqual([1, 1]);
+    expect(spec.x.at(-1)).toBe(2048 * 2048);
+    expect(spec.y.at(-1)! * 2047 ** 2).toBeCloseTo(1, 5);
+    expect(spec.y.every((v, i) => i === 0 || v <= spec.y[i - 1]!)).toBe(true);
+    expect(spec.note).toMatch(/^4,194,304 points drawn as 1,9\d\d: the least and greatest of each run of about 4,199 \(display limit 2,000 points\)$/);
+    const conv = shown.conv as Extract<ViewRequest, { kind: 'plot' }>;
+    expect(conv.y.length).toBeLessThanOrEqual(2000);
+    // The one spike survives, at its own iteration.
+    expect(conv.y[conv.x.indexOf(654322)]).toBeCloseTo(3 + Math.exp(-6.54321), 5);
+    expect(conv.x[0]).toBe(1);
+    expect(conv.x.at(-1)).toBe(1_000_000);
+    expect(conv.note).toMatch(/^1,000,000 points drawn as/);
+  });
+
   it('a CP result in the 3-D view: its weights on the superdiagonal, factors beside; volumes must be 3-D', async () => {
     const { shown, errors } = await views(
       graph(

@@ -63,17 +63,20 @@ export const sourceFunction = defineNode({
     const domain = p.shape.map((_, i) => [...p.domain[p.domain.length === 1 ? 0 : i]!] as [number, number]);
     const axes = p.shape.map((n, i) => linspace(domain[i]![0], domain[i]![1], n));
     const out = new Tensor(p.shape);
-    // One slab of axis 0 at a time: progress per slab, and cancellation between slabs.
-    const slab = out.size / p.shape[0]!;
-    for (let i = 0; i < p.shape[0]!; i++) {
-      ctx.progress(i, p.shape[0]!, `slab ${i + 1} of ${p.shape[0]}`);
-      const values = evaluateOnGrid(expr, [axes[0]!.subarray(i, i + 1), ...axes.slice(1)], names);
+    // A few rows of axis 0 at a time (at least 64 Ki points, so a long 1-D grid is not evaluated
+    // point by point): progress per slab, and cancellation between slabs.
+    const row = out.size / p.shape[0]!;
+    const rows = Math.max(1, Math.floor(65536 / row));
+    for (let i = 0; i < p.shape[0]!; i += rows) {
+      const end = Math.min(p.shape[0]!, i + rows);
+      ctx.progress(i, p.shape[0]!, `rows ${i + 1}–${end} of ${p.shape[0]}`);
+      const values = evaluateOnGrid(expr, [axes[0]!.subarray(i, end), ...axes.slice(1)], names);
       const bad = values.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) {
-        const at = unravel(i * slab + bad, p.shape).map((k, a) => `${Object.keys(names).find((n) => names[n] === a && !/\d/.test(n)) ?? `x${a}`}=${axes[a]![k]}`);
+        const at = unravel(i * row + bad, p.shape).map((k, a) => `${Object.keys(names).find((n) => names[n] === a && !/\d/.test(n)) ?? `x${a}`}=${axes[a]![k]}`);
         throw new Error(`param 'expr': ${p.expr} is ${values[bad]} at ${at.join(', ')}; change the expression or the domain so it stays finite`);
       }
-      out.data.set(values, i * slab);
+      out.data.set(values, i * row);
     }
     return { tensor: out, function: { expr: p.expr, domain, sampleGrid: (grid: readonly Float64Array[]) => evaluateOnGrid(expr, grid, names) } };
   },
