@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NEED, NEED_WITHOUT_GUARDS, addressSpaceLimit, addressSpaceProblem } from '../cli/address-space.mjs';
+import { BIN, start } from './child';
 import { cli } from './cli-harness';
 import { tempDir } from './temp';
 import { folderSink, fsResolver } from '../cli/node-io';
@@ -363,5 +365,41 @@ describe('messages that name the cause', () => {
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     const messages = validateGraph(r.doc, registry).problems.map((p) => p.message);
     expect(messages.some((m) => /give ranks .* or eps .*: neither is set/.test(m))).toBe(true);
+  });
+});
+
+describe('a limited address space', () => {
+  const limits = (as: string) => `Limit                     Soft Limit           Hard Limit           Units\nMax stack size            8388608              unlimited            bytes\nMax address space         ${as}           unlimited            bytes\n`;
+
+  it('reads the soft limit from /proc/self/limits, and none when unlimited or unreadable', () => {
+    expect(addressSpaceLimit(limits('8000000000'))).toBe(8e9);
+    expect(addressSpaceLimit(limits('unlimited'))).toBeNull();
+    expect(addressSpaceLimit(null)).toBeNull();
+    expect(addressSpaceProblem(NEED, false)).toBeNull();
+    expect(addressSpaceProblem(NEED_WITHOUT_GUARDS, true)).toBeNull();
+    expect(addressSpaceProblem(NEED_WITHOUT_GUARDS, false)).toMatch(/needs about 48 GiB .* NODE_OPTIONS=--disable-wasm-trap-handler, which needs about 12 GiB/);
+  });
+
+  // prlimit --as=8e9 used to end in a WebAssembly "Out of memory" trace from inside tsx's loader.
+  it('under ulimit -v of 8e9 bytes the CLI says the WebAssembly memory cannot be reserved and what it needs, exit 1, no trace', async () => {
+    const dir = tmp();
+    const graph = writeGraph(dir, [{ id: 'f', type: 'source.function', params: { expr: 'x', shape: [3] } }]);
+    const r = await start('bash', ['-c', 'ulimit -v 7812500 && exec "$0" "$@"', process.execPath, BIN, 'run', graph], { timeoutMs: 30_000, cwd: dir }).done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^corespace: the WebAssembly memory cannot be reserved: this process may reserve at most 7\.5 GiB of address space \(ulimit -v, prlimit --as\), and Corespace needs about 48 GiB/);
+    expect(r.stderr).not.toMatch(/RangeError|    at /);
+    expect(existsSync(join(dir, 'corespace-out'))).toBe(false);
+  });
+
+  // 12 GiB was enough on a 2-core machine; 16 leaves room for the threads (and their malloc arenas)
+  // of a machine with more cores.
+  it('with the trap handler off, as the message advises, 16 GiB is enough to run', async () => {
+    const dir = tmp();
+    const graph = writeGraph(dir, [{ id: 'f', type: 'source.function', params: { expr: 'x', shape: [3] } }]);
+    const env = { ...process.env, NODE_OPTIONS: '--disable-wasm-trap-handler' };
+    const r = await start('bash', ['-c', `ulimit -v ${16 * 1024 * 1024} && exec "$0" "$@"`, process.execPath, BIN, 'run', graph, '--backend', 'cpu'], { timeoutMs: 60_000, env, cwd: dir }).done;
+    expect(r.stderr).not.toMatch(/RangeError|Fatal|memory/);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'corespace-out', 'g', 'run.json'), 'utf8')).status).toBe('success');
   });
 });
