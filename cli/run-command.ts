@@ -35,7 +35,9 @@ export interface Io {
 }
 
 /** Exit codes: 0 every node done, 1 some node failed, 2 invalid graph or usage, 130 interrupted. */
-export async function runCommand(args: RunArgs, registry: Registry, io: Io, signal?: AbortSignal): Promise<number> {
+/** `armStop` is called once the graph is loaded and valid, before the output folder is touched: the
+ * caller installs its signal handlers there (see cli/main.ts). */
+export async function runCommand(args: RunArgs, registry: Registry, io: Io, signal?: AbortSignal, armStop?: () => void): Promise<number> {
   const loaded = await loadFile(args.graph, registry, io, args.json);
   if (!loaded) return 2;
   let doc = loaded;
@@ -58,6 +60,7 @@ export async function runCommand(args: RunArgs, registry: Registry, io: Io, sign
     reportInvalid(args.graph, problems, io, args.json);
     return 2;
   }
+  armStop?.();
   const outPath = args.out ?? join('corespace-out', safeName(doc.name));
   const out = await prepareOut(outPath, args.graph, args.out === undefined);
   if (typeof out !== 'string') {

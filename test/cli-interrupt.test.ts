@@ -1,7 +1,7 @@
 // Ctrl+C during a run of the installed command: the signal reaches a node in the middle of its
 // computation (CP-ALS without a tolerance, an exact SVD between its progress reports), the run
 // stops, run.json says interrupted with what finished, and the exit code is 130.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, start } from './child';
@@ -83,6 +83,25 @@ describe('Ctrl+C', () => {
     expect(Object.keys(run.nodes).sort()).toEqual(['after', 'f', 'svd']);
   }, 60_000);
 
+  // A 65 MB graph file (1.5 M layout positions) takes seconds to parse and check, synchronously: a
+  // handler could only run after that (17 s for 4 M positions). Before the graph is loaded nothing
+  // needs cleaning up, so the signal's default action ends the process at once.
+  it('Ctrl+C while a large graph file loads ends the process at once, before any output folder exists', async () => {
+    const dir = tempDir('int-load');
+    const file = join(dir, 'big.json');
+    const positions: Record<string, { x: number; y: number }> = {};
+    for (let i = 0; i < 1_500_000; i++) positions[`n${i}`] = { x: i, y: i / 2 };
+    writeFileSync(file, JSON.stringify({ format: 'corespace.graph', version: 1, name: 'big', nodes: [{ id: 'f', type: 'source.function', params: { expr: 'x', shape: [3] } }], edges: [], layout: { positions } }));
+    const out = join(dir, 'out');
+    const { child, done } = start(process.execPath, [BIN, 'run', file, '--backend', 'cpu', '--out', out], { timeoutMs: 120_000 });
+    // Two seconds of CPU: past Node's start and the loader (under one second), inside the load.
+    await expect.poll(() => cpuSeconds(child.pid!), { timeout: 60_000, interval: 100 }).toBeGreaterThan(2);
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.signal, r.stderr).toBe('SIGINT');
+    expect(existsSync(out)).toBe(false);
+  }, 150_000);
+
   it.each([
     ['SIGTERM', 143],
     ['SIGHUP', 129],
@@ -102,3 +121,13 @@ describe('Ctrl+C', () => {
     expect(run.nodes.cp.status).toBe('cancelled');
   }, 60_000);
 });
+
+/** User and system CPU time of a process, from /proc (clock ticks of 1/100 s on Linux). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}

@@ -62,6 +62,20 @@ describe('the output folder', () => {
     expect(readdirSync(join(dir, 'old-views'))).toEqual(['a.png']);
   });
 
+  it('an output folder replaced by a file mid-run: each later write, run.json included, is refused by name, nothing thrown past it', async () => {
+    const dir = tempDir('out-file');
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    const sink = folderSink(out);
+    await sink.write('a.npy', new Uint8Array([1]));
+    renameSync(out, join(dir, 'gone'));
+    writeFileSync(out, 'a file now');
+    await expect(sink.write('b.npy', new Uint8Array([2]))).rejects.toThrow(/out is a file, not a folder/);
+    await expect(sink.replace('run.json', new Uint8Array([3]))).rejects.toThrow(/out is a file, not a folder/);
+    expect(readFileSync(out, 'utf8')).toBe('a file now');
+    expect(readdirSync(join(dir, 'gone'))).toEqual(['a.npy']);
+  });
+
   it('a run killed while rewriting a large export leaves the previous file whole, and its run.json never says it finished', async () => {
     const dir = tempDir('out-kill');
     const big = (seed: number) =>

@@ -130,14 +130,30 @@ function describe(v: unknown): string {
 /** How deep a graph file may nest arrays and objects. */
 export const MAX_NESTING = 64;
 
-/** The JSON path of the first value nested deeper than `limit` (walked without recursion), or null. */
+/** The JSON path of the first value nested deeper than `limit` (walked without recursion), or null.
+ * Only objects and arrays are pushed, each with a link to its parent (a path per value made a file
+ * of 4 M layout positions allocate 4 M arrays); the path is rebuilt only for the one too deep. */
 export function tooDeep(value: unknown, limit = MAX_NESTING): string | null {
-  const stack: { v: unknown; path: PropertyKey[] }[] = [{ v: value, path: [] }];
+  interface Entry {
+    v: object;
+    depth: number;
+    key: PropertyKey;
+    parent: Entry | null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const stack: Entry[] = [{ v: value, depth: 0, key: '', parent: null }];
   while (stack.length) {
-    const { v, path } = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (path.length >= limit) return jsonPath(path);
-    for (const [k, child] of Object.entries(v)) stack.push({ v: child, path: [...path, Array.isArray(v) ? Number(k) : k] });
+    const e = stack.pop()!;
+    if (e.depth >= limit) {
+      const path: PropertyKey[] = [];
+      for (let at: Entry | null = e; at?.parent; at = at.parent) path.push(at.key);
+      return jsonPath(path.reverse());
+    }
+    const array = Array.isArray(e.v);
+    for (const k in e.v) {
+      const child = (e.v as Record<string, unknown>)[k];
+      if (typeof child === 'object' && child !== null) stack.push({ v: child, depth: e.depth + 1, key: array ? Number(k) : k, parent: e });
+    }
   }
   return null;
 }
