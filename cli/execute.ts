@@ -14,6 +14,8 @@ export interface ExecuteSpec {
   allowRead: string[];
   targets?: string[];
   seed?: number;
+  /** The ceiling on a node's estimated run time (--max-minutes), in seconds. */
+  maxSeconds?: number;
 }
 
 export interface ViewEntry {
@@ -62,6 +64,7 @@ export async function execute(spec: ExecuteSpec, registry: Registry, backend: Ba
     views,
     ...(spec.targets ? { targets: spec.targets } : {}),
     ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
+    ...(spec.maxSeconds !== undefined ? { maxSeconds: spec.maxSeconds } : {}),
     ...(signal ? { signal } : {}),
     onEvent: (e) => hooks.onEvent(e),
   });

@@ -9,8 +9,9 @@ import { loadFile, runCommand, type Io } from './run-command';
 
 const USAGE = `usage:
   corespace run GRAPH.json [--out DIR] [--backend auto|cpu|webgpu] [--set NODE.PARAM=VALUE]…
-                           [--targets ID,…] [--bypass ID,…] [--seed N] [--allow-read DIR]… [--json]
-  corespace validate GRAPH.json
+                           [--targets ID,…] [--bypass ID,…] [--seed N] [--allow-read DIR]…
+                           [--max-minutes N] [--json]
+  corespace validate GRAPH.json [--max-minutes N]
   corespace nodes [--json]
 
 run       runs the graph (or the --targets and their ancestors) and writes DIR/run.json and the
@@ -19,6 +20,8 @@ run       runs the graph (or the --targets and their ancestors) and writes DIR/r
           runs the graph with those nodes bypassed (each output passes on an input of its type).
           exit code 0: every node done; 1: some node failed; 2: invalid graph or usage;
           130: interrupted (Ctrl+C; run.json says which nodes finished).
+          A node whose estimated run time (on one CPU core) is above the ceiling, 10 minutes
+          unless --max-minutes raises it, fails validation with its estimate.
 validate  checks the graph and lists every problem; exit code 0 if valid, 2 if not.
 nodes     the node catalogue: types, ports and params with defaults and ranges.
 `;
@@ -50,6 +53,7 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
         targets: { type: 'string' },
         bypass: { type: 'string' },
         seed: { type: 'string' },
+        'max-minutes': { type: 'string' },
         'allow-read': { type: 'string', multiple: true, default: [] },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -64,6 +68,13 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
     io.stdout(USAGE);
     return 0;
   }
+  // --max-minutes: the ceiling on a node's estimated run time (engine/cost.ts).
+  let maxSeconds: number | undefined;
+  if (o['max-minutes'] !== undefined) {
+    const minutes = /^\s*$/.test(o['max-minutes']) ? NaN : Number(o['max-minutes']);
+    if (!(minutes > 0)) return usage(io, `--max-minutes must be a number of minutes above 0 (e.g. 60, or Infinity for no ceiling), got '${o['max-minutes']}'`);
+    maxSeconds = minutes * 60;
+  }
   switch (command) {
     case 'nodes':
       io.stdout(o.json ? `${JSON.stringify(catalogue(registry), null, 2)}\n` : `${catalogueText(registry)}\n`);
@@ -72,7 +83,7 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
       if (positionals.length !== 1) return usage(io, 'validate takes one graph file');
       const doc = await loadFile(positionals[0]!, registry, io);
       if (!doc) return 2;
-      const { problems } = validateGraph(doc, registry);
+      const { problems } = validateGraph(doc, registry, maxSeconds !== undefined ? { maxSeconds } : {});
       if (problems.length) {
         io.stderr(`${positionals[0]}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);
         return 2;
@@ -114,6 +125,7 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
             ...(seed !== undefined ? { seed } : {}),
             json: o.json!,
             allowRead: o['allow-read']!,
+            ...(maxSeconds !== undefined ? { maxSeconds } : {}),
           },
           registry,
           io,
@@ -133,11 +145,11 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** "--seed -1" as "--seed=-1": parseArgs takes "-1" for an option ("argument is ambiguous"); joined,
- * it reaches the seed's own check, which says what a seed may be. */
+ * it reaches the option's own check, which says what a seed (or a ceiling) may be. */
 function joinNegativeSeed(args: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--seed' && /^-\d/.test(args[i + 1] ?? '')) out.push(`--seed=${args[++i]}`);
+    if ((args[i] === '--seed' || args[i] === '--max-minutes') && /^-\d/.test(args[i + 1] ?? '')) out.push(`${args[i]}=${args[++i]}`);
     else out.push(args[i]!);
   }
   return out;

@@ -26,6 +26,8 @@ export interface RunArgs {
   json: boolean;
   /** Folders other than the graph's own that its nodes may read files from (--allow-read). */
   allowRead?: string[];
+  /** The ceiling on a node's estimated run time in seconds (--max-minutes × 60). */
+  maxSeconds?: number;
 }
 
 export interface Io {
@@ -55,7 +57,7 @@ export async function runCommand(args: RunArgs, registry: Registry, io: Io, sign
   }
   // Invalid graphs fail here, before a folder is made or a backend started (with --targets, only
   // the targets and their ancestors need to be valid).
-  const { problems } = checkForRun(doc, registry, args.targets);
+  const { problems } = checkForRun(doc, registry, args.targets, args.maxSeconds !== undefined ? { maxSeconds: args.maxSeconds } : {});
   if (problems.length) {
     reportInvalid(args.graph, problems, io, args.json);
     return 2;
@@ -137,6 +139,7 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
     allowRead: args.allowRead ?? [],
     ...(args.targets ? { targets: args.targets } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
+    ...(args.maxSeconds !== undefined ? { maxSeconds: args.maxSeconds } : {}),
   };
   const written: string[] = [];
   const views: ViewEntry[] = [];

@@ -12,7 +12,8 @@ import { autoLayout } from './layout';
 import { openAsNew } from './persistence';
 import { shareFragment } from './share';
 import { fileRefs } from '../engine/io/embedded';
-import { addAndSelect, useEditor } from './store';
+import { CEILINGS } from './ceiling';
+import { addAndSelect, setCeiling, useEditor } from './store';
 import { useFitView } from './useFitView';
 import { Canvas } from './components/Canvas';
 import { Help } from './components/Help';
@@ -32,6 +33,7 @@ function Frame({ engine }: { engine: EngineClient }) {
   const importProblems = useEditor((s) => s.importProblems);
   const importTitle = useEditor((s) => s.importTitle);
   const saved = useEditor((s) => s.saved);
+  const maxMinutes = useEditor((s) => s.maxMinutes);
   const canUndo = useEditor((s) => s.past.length > 0);
   const canRedo = useEditor((s) => s.future.length > 0);
   const [dialog, setDialog] = useState<'library' | 'help' | null>(null);
@@ -201,6 +203,16 @@ function Frame({ engine }: { engine: EngineClient }) {
         <button type="button" data-testid="cancel" disabled={!running} onClick={() => engine.cancel()} title="Esc">
           ■ Cancel
         </button>
+        <label title="a node estimated to run longer than this (on one CPU core) is refused with its estimate">
+          at most{' '}
+          <select aria-label="time ceiling" value={String(maxMinutes)} onChange={(e) => setCeiling(Number(e.target.value))}>
+            {CEILINGS.map((m) => (
+              <option key={m} value={String(m)}>
+                {m === Infinity ? 'no limit' : m < 60 ? `${m} min` : `${m / 60} h`} per node
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" disabled={!canUndo} onClick={() => useEditor.getState().undo()} title="Ctrl+Z" data-testid="undo">
           Undo
         </button>

@@ -50,7 +50,7 @@ export class EngineClient {
     const nodes: Record<string, NodeRun> = Object.fromEntries(Object.entries(prior).map(([k, v]) => [k, { ...v }]));
     for (const f of useEditor.getState().run.files) URL.revokeObjectURL(f.url);
     useEditor.getState().set({ run: { id, status: 'running', nodes, problems: [], files: [], views: useEditor.getState().run.views } });
-    this.post({ type: 'run', runId: id, graph: doc, files, ...(targets ? { targets } : {}), ...(shared ? { cancelFlag: shared } : {}) });
+    this.post({ type: 'run', runId: id, graph: doc, files, maxSeconds: useEditor.getState().maxMinutes * 60, ...(targets ? { targets } : {}), ...(shared ? { cancelFlag: shared } : {}) });
   }
 
   /** Cancels within one iteration (the shared flag); if the run is still going after CANCEL_GRACE_MS
@@ -113,7 +113,7 @@ export class EngineClient {
         const e = m.event;
         if (e.type === 'queued') patch(e.node, { status: 'queued', progress: undefined, error: undefined, blockedBy: undefined });
         else if (e.type === 'executing') patch(e.node, { status: 'running', progress: undefined, error: undefined });
-        else if (e.type === 'progress') patch(e.node, { progress: { value: e.value, max: e.max, ...(e.message !== undefined ? { message: e.message } : {}) } });
+        else if (e.type === 'progress') patch(e.node, { progress: { value: e.value, max: e.max, ...(e.message !== undefined ? { message: e.message } : {}), ...(e.etaSeconds !== undefined ? { etaSeconds: e.etaSeconds } : {}) } });
         else if (e.type === 'executed') patch(e.node, { status: 'done', durationMs: e.durationMs, summary: e.summary, progress: undefined, ...made(e.node) });
         else if (e.type === 'execution_cached') for (const n of e.nodes) patch(n, { status: 'cached', ...made(n) });
         else if (e.type === 'execution_error') patch(e.node, { status: 'error', error: e.message, progress: undefined, ...made(e.node) });

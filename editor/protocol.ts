@@ -19,7 +19,7 @@ export interface RunFile {
 
 export type ToWorker =
   | { type: 'init'; preferBackend: 'auto' | 'cpu' }
-  | { type: 'run'; runId: number; graph: GraphDoc; targets?: string[]; files: Record<string, RunFile>; cancelFlag?: SharedArrayBuffer }
+  | { type: 'run'; runId: number; graph: GraphDoc; targets?: string[]; files: Record<string, RunFile>; cancelFlag?: SharedArrayBuffer; maxSeconds: number }
   | { type: 'cancel'; runId: number };
 
 export type FromWorker =

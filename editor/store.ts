@@ -9,10 +9,11 @@ import type { ValueSummary } from '../engine/values';
 import type { Preview } from './protocol';
 import type { ViewRequest } from '../engine/node-api';
 import type { Signature } from './stale';
+import { currentCeiling, keepCeiling } from './ceiling';
 
 export interface NodeRun {
   status: NodeStatus;
-  progress?: { value: number; max: number; message?: string };
+  progress?: { value: number; max: number; message?: string; etaSeconds?: number };
   durationMs?: number;
   error?: string;
   blockedBy?: string;
@@ -65,6 +66,9 @@ export interface EditorState {
   saved: 'saved' | 'saving' | 'error';
   /** Whether the canvas shows its minimap (the user may hide it: it covers a corner). */
   minimap: boolean;
+  /** The time ceiling (engine/cost.ts): a node estimated to run longer, in minutes, is refused
+   * with its estimate; Infinity for none. Kept in localStorage across sessions. */
+  maxMinutes: number;
   /** Inspector fields whose text is invalid right now ("node.param" → why): the graph keeps the
    * value from before that round of typing, and Run refuses while any is listed. */
   invalidFields: Record<string, string>;
@@ -83,6 +87,12 @@ export interface EditorState {
 }
 
 const HISTORY = 200;
+
+/** Sets the time ceiling and keeps it for the next session. */
+export function setCeiling(minutes: number): void {
+  keepCeiling(minutes);
+  useEditor.getState().set({ maxMinutes: minutes });
+}
 const lastEdit = { key: '', at: 0 };
 const idleRun = (): RunState => ({ id: 0, status: 'idle', nodes: {}, problems: [], files: [], views: {} });
 
@@ -103,6 +113,7 @@ export const useEditor = create<EditorState>()((set, get) => ({
   importProblems: null,
   saved: 'saved',
   minimap: true,
+  maxMinutes: currentCeiling(),
   invalidFields: {},
   edit(next, mergeKey) {
     const { doc, past } = get();

@@ -3,12 +3,14 @@
 import type { GraphDoc } from '../engine/graph/schema';
 import { validateGraph, type ValidatedGraph } from '../engine/graph/validate';
 import { registry } from '../nodes';
+import { currentCeiling } from './ceiling';
 
-let checked: { doc: GraphDoc; result: ValidatedGraph } | null = null;
+let checked: { doc: GraphDoc; maxMinutes: number; result: ValidatedGraph } | null = null;
 
-/** The validation of `doc` (memoized on the last document). */
-export function validated(doc: GraphDoc): ValidatedGraph {
-  if (checked?.doc !== doc) checked = { doc, result: validateGraph(doc, registry) };
+/** The validation of `doc` under the toolbar's time ceiling (memoized on the last document and
+ * ceiling). */
+export function validated(doc: GraphDoc, maxMinutes = currentCeiling()): ValidatedGraph {
+  if (checked?.doc !== doc || checked.maxMinutes !== maxMinutes) checked = { doc, maxMinutes, result: validateGraph(doc, registry, { maxSeconds: maxMinutes * 60 }) };
   return checked.result;
 }
 

@@ -7,16 +7,17 @@ import type { GraphDoc } from '../engine/graph/schema';
 import { useEditor } from './store';
 import { validated } from './validated';
 
-let last: { doc: GraphDoc | null; byNode: Map<string, string[]> } = { doc: null, byNode: new Map() };
-/** Problems of `doc` by node id (the messages, without their JSON paths). One validation per doc. */
-export function warningsOf(doc: GraphDoc): Map<string, string[]> {
-  if (last.doc === doc) return last.byNode;
+let last: { doc: GraphDoc | null; maxMinutes: number; byNode: Map<string, string[]> } = { doc: null, maxMinutes: NaN, byNode: new Map() };
+/** Problems of `doc` by node id (the messages, without their JSON paths). One validation per doc
+ * and time ceiling. */
+export function warningsOf(doc: GraphDoc, maxMinutes = useEditor.getState().maxMinutes): Map<string, string[]> {
+  if (last.doc === doc && last.maxMinutes === maxMinutes) return last.byNode;
   const byNode = new Map<string, string[]>();
-  for (const p of validated(doc).problems) {
+  for (const p of validated(doc, maxMinutes).problems) {
     if (p.nodeId === undefined || p.code === 'unknown-type') continue; // placeholders say so themselves
     (byNode.get(p.nodeId) ?? byNode.set(p.nodeId, []).get(p.nodeId)!).push(p.message);
   }
-  last = { doc, byNode };
+  last = { doc, maxMinutes, byNode };
   return byNode;
 }
 
@@ -25,5 +26,6 @@ export const problemLines = (doc: GraphDoc): string[] => validated(doc).problems
 
 export function useWarnings(id: string): string[] | undefined {
   const doc = useEditor((s) => s.doc);
-  return useMemo(() => warningsOf(doc).get(id), [doc, id]);
+  const maxMinutes = useEditor((s) => s.maxMinutes);
+  return useMemo(() => warningsOf(doc, maxMinutes).get(id), [doc, maxMinutes, id]);
 }

@@ -72,6 +72,7 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
         },
       },
       ...(data.targets?.length ? { targets: data.targets } : {}),
+      maxSeconds: data.maxSeconds,
       signal: controller.signal,
       onEvent(event) {
         if (flag && Atomics.load(flag, 0) === 1) controller.abort();

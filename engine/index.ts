@@ -15,7 +15,8 @@ export { compileExpression, evaluateOnGrid, ExpressionError, type CompiledExpres
 export { syntheticTensor, checkSyntheticRanks, sourceSizeProblem, syntheticCostProblem, type SyntheticKind } from './synthetic';
 export { GRAPH_FORMAT, GRAPH_VERSION, GraphSchema, graphJsonSchema, type GraphDoc, type GraphNode, type GraphEdge } from './graph/schema';
 export { parseGraphText, loadGraph, parseGraphOrThrow, serializeGraph, tooDeep, MAX_NESTING, type LoadResult } from './graph/load';
-export { validateGraph, type ValidatedGraph } from './graph/validate';
+export { validateGraph, type ValidateOptions, type ValidatedGraph } from './graph/validate';
+export { DEFAULT_MAX_SECONDS, RATES, costMessage, remainingSeconds, cpCost, exactSvdSeconds, formatDuration, functionCost, svdCost, ttCost, tuckerCost, type CostEstimate } from './cost';
 export { paramInfo, describeRange, type ParamInfo } from './graph/params';
 export { GraphError, formatProblem, type Problem, type ProblemCode } from './graph/problems';
 export { MAX_ID_LENGTH, printable, printableJson, safeId, unsafeIdReason } from './graph/ids';

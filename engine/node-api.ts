@@ -2,6 +2,7 @@
 // module, the tensor core and the algorithms — never a backend's internals.
 import type { z } from 'zod';
 import type { Backend } from './backend';
+import type { CostEstimate } from './cost';
 import type { RandomSource } from './random';
 import type { Shape } from './tensor';
 import type { PortType, PortTypes } from './values';
@@ -80,6 +81,12 @@ export interface RunContext {
   rerun(nodeId: string, params: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; outputs: Record<string, unknown> }>;
 }
 
+/** What a cost estimate may ask of the rest of the graph: another node's estimate with some of its
+ * params changed (a rank sweep's runs). */
+export interface CostView {
+  costOf(nodeId: string, params: Record<string, unknown>): CostEstimate | undefined;
+}
+
 /** What checkGraph sees of the other nodes of the graph. */
 export interface GraphView {
   node(id: string): { type: string; def: AnyNodeDefinition | undefined; params: Record<string, unknown> } | undefined;
@@ -113,6 +120,13 @@ export interface NodeDefinition<
    * params those shapes refuse (a rank above a mode's size), so such a graph fails validation.
    */
   readonly shapes?: (inputs: Readonly<Record<string, Shape | undefined>>, params: z.infer<P>) => ShapeCheck;
+  /**
+   * An estimate of its run time from the shapes of its tensor inputs (undefined where not known) and
+   * its params, for the nodes that can take minutes (engine/cost.ts): validation refuses one above
+   * the ceiling, and the scheduler checks again with the real shapes before it starts the node.
+   * Undefined when it cannot tell.
+   */
+  readonly cost?: (inputs: Readonly<Record<string, Shape | undefined>>, params: z.infer<P>, graph: CostView) => CostEstimate | undefined;
   /** The run function hands its tensor inputs to the backend (ctx.backend) and reads no values
    * itself, so inputs a GPU left on the device stay there; without it the scheduler reads every
    * input back first. */

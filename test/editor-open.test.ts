@@ -2,7 +2,7 @@
 // library by an older Corespace, a damaged or cut share link, a share link of a graph with an
 // embedded file, a half-built graph imported, and quick-add typed key by key.
 import { describe, expect, it } from 'vitest';
-import { exported, hasCount, hasText, newGraph, visible } from './editor/actions';
+import { POLL, exported, hasAttr, hasCount, hasText, hasValue, newGraph, visible } from './editor/actions';
 import { editorSuite, openEditor } from './editor/harness';
 
 const { skip, harness } = editorSuite();
@@ -108,6 +108,31 @@ describe.skipIf(skip)('opening graphs', () => {
     await hasText(page.getByTestId('notice'), /Opened with 2 problems/);
     await expect.poll(() => page.getByTestId('warning-tk').getAttribute('title')).toMatch(/needs its input 'tensor'/);
     await expect.poll(() => page.getByTestId('warning-syn').getAttribute('title')).toMatch(/noise/);
+    await context.close();
+  });
+
+  it('a node estimated above the time ceiling is flagged with its estimate; a higher ceiling, picked in the toolbar, clears it and is kept', async () => {
+    const { context, page } = await openEditor(harness());
+    const costly = {
+      format: 'corespace.graph',
+      version: 1,
+      name: 'costly',
+      nodes: [{ id: 'syn', type: 'source.synthetic', params: { shape: [24, 24, 24], ranks: [2, 2, 2] } }, { id: 'cp', type: 'decompose.cp', params: { rank: 128, maxIter: 100000, tol: 0 } }],
+      edges: [{ id: 'e', from: { node: 'syn', port: 'tensor' }, to: { node: 'cp', port: 'tensor' } }],
+    };
+    await page.getByTestId('import-file').setInputFiles({ name: 'costly.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(costly)) });
+    await visible(page.getByTestId('node-cp'));
+    await expect.poll(() => page.getByTestId('warning-cp').getAttribute('title'), POLL).toMatch(/estimated \d+ min on one CPU core \(rank 128 × 3 modes × 13 824 entries × up to 100 000 sweeps\), above the ceiling of 10 min/);
+    // Run refuses the graph, with the same words, and nothing runs.
+    await page.getByTestId('run').click();
+    await hasText(page.getByTestId('run-problems'), /decompose\.cp: estimated \d+ min on one CPU core .* or raise the ceiling/);
+    await hasAttr(page.getByTestId('node-syn'), 'data-status', 'idle');
+    await page.getByRole('combobox', { name: 'time ceiling' }).selectOption({ label: '1 h per node' });
+    await hasCount(page.getByTestId('warning-cp'), 0);
+    await page.reload();
+    await visible(page.getByTestId('node-cp'));
+    await hasValue(page.getByRole('combobox', { name: 'time ceiling' }), '60');
+    await hasCount(page.getByTestId('warning-cp'), 0);
     await context.close();
   });
 });

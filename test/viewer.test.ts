@@ -83,9 +83,11 @@ describe.skipIf(skip)('the viewer in chromium', () => {
     await expect.poll(async () => (await canvasStats(page, 'tensor3d-canvas')).ink, POLL).toBeGreaterThan(500);
     const before = await canvasStats(page, 'tensor3d-canvas');
     // Hover the voxel of index (1, 0, 1): f = 1 + 0 + 4 = 5.
-    const at = await canvas.evaluate((c) => (c as HTMLCanvasElement & { corespaceProject: (i: number[]) => { x: number; y: number } }).corespaceProject([1, 0, 1]));
+    // The hook is set by the voxels' layout effect, which may land a frame after the first pixels.
+    let at: { x: number; y: number } | null = null;
+    await expect.poll(async () => (at = await canvas.evaluate((c) => (c as HTMLCanvasElement & { corespaceProject?: (i: number[]) => { x: number; y: number } | null }).corespaceProject?.([1, 0, 1]) ?? null)), POLL).not.toBeNull();
     const box = (await canvas.boundingBox())!;
-    await page.mouse.move(box.x + at.x, box.y + at.y);
+    await page.mouse.move(box.x + at!.x, box.y + at!.y);
     await expect.poll(() => page.getByTestId('voxel-hover').innerText(), POLL).toBe('[1, 0, 1] = 5.00000');
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-tensor3d.png') });
     // Hide |v| below 0.5 · 7: only the entries 4 … 7 stay.

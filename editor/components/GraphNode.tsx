@@ -5,6 +5,7 @@
 // one shows only its header (title, state glyph) and its handles.
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import { formatDuration } from '../../engine/cost';
 import { setCollapsed } from '../../engine/graph/edit';
 import { accepts, findNode } from '../../engine/node-api';
 import type { NodeStatus } from '../../engine/scheduler/events';
@@ -144,7 +145,10 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
               <div className="cs-bar">
                 <div style={{ width: `${(100 * progress.value) / Math.max(1, progress.max)}%` }} />
               </div>
-              <div>{progress.message ?? `${progress.value} / ${progress.max}`}</div>
+              <div>
+                {progress.message ?? `${progress.value} / ${progress.max}`}
+                {progress.etaSeconds !== undefined && progress.etaSeconds >= 10 ? ` · ${formatDuration(progress.etaSeconds)} left` : ''}
+              </div>
             </>
           ) : status === 'done' ? (
             `done in ${run.durationMs! < 1000 ? `${run.durationMs!.toFixed(0)} ms` : `${(run.durationMs! / 1000).toFixed(2)} s`}`

@@ -24,6 +24,8 @@ export interface CompiledExpression {
   evaluate(values: Readonly<Record<string, number>>): number;
   /** Evaluates n ≤ BLOCK points; inputs[i] holds the values of variables[i]. */
   evaluateBlock(inputs: readonly Float64Array[], n: number): Float64Array;
+  /** Operations per point (each +, −, ×, ÷, negation, power and call), for cost estimates. */
+  readonly operations: number;
 }
 
 /** A block evaluator returns a buffer of at least n values (it may be an input buffer). */
@@ -43,6 +45,7 @@ export function compileExpression(source: string, allowed: readonly string[]): C
   return {
     source,
     variables,
+    operations: countOperations(ast),
     evaluateBlock: run,
     evaluate(values) {
       const inputs = variables.map((v) => {
@@ -56,6 +59,22 @@ export function compileExpression(source: string, allowed: readonly string[]): C
 }
 
 // Recursion here follows the tree's depth, which the parser bounds (chains are flat).
+function countOperations(node: Node): number {
+  switch (node.kind) {
+    case 'num':
+    case 'var':
+      return 0;
+    case 'neg':
+      return 1 + countOperations(node.arg);
+    case 'pow':
+      return 1 + countOperations(node.base) + countOperations(node.exponent);
+    case 'chain':
+      return node.terms.length - 1 + node.terms.reduce((n, t) => n + countOperations(t), 0);
+    case 'call':
+      return Math.max(1, node.args.length - 1) + node.args.reduce((n, a) => n + countOperations(a), 0);
+  }
+}
+
 function check(node: Node, src: string, allowed: readonly string[], used: Set<string>): void {
   switch (node.kind) {
     case 'num':

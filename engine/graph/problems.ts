@@ -21,7 +21,8 @@ export type ProblemCode =
   | 'missing-input'
   | 'cycle'
   | 'bypassed-output'
-  | 'unknown-target';
+  | 'unknown-target'
+  | 'too-costly';
 
 export interface Problem {
   code: ProblemCode;

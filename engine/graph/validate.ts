@@ -8,6 +8,8 @@ import { jsonPath, type Problem } from './problems';
 import type { GraphDoc } from './schema';
 import { adjacency, findCycles, topologicalOrder } from './topo';
 import type { Shape } from '../tensor';
+import { DEFAULT_MAX_SECONDS } from '../cost';
+import { nodeCost, overCeiling } from './cost-check';
 
 /** Per bypassed node: output port → the input it passes on, or null when none is of its type. */
 export type BypassPlan = Map<string, Map<string, string | null>>;
@@ -23,7 +25,12 @@ export interface ValidatedGraph {
   problems: Problem[];
 }
 
-export function validateGraph(doc: GraphDoc, registry: Registry): ValidatedGraph {
+export interface ValidateOptions {
+  /** The ceiling on a node's estimated run time (engine/cost.ts); DEFAULT_MAX_SECONDS unless raised. */
+  maxSeconds?: number;
+}
+
+export function validateGraph(doc: GraphDoc, registry: Registry, opts: ValidateOptions = {}): ValidatedGraph {
   const problems: Problem[] = [];
   const params = new Map<string, Record<string, unknown>>();
   const types = registry.nodes.map((n) => n.type);
@@ -75,7 +82,10 @@ export function validateGraph(doc: GraphDoc, registry: Registry): ValidatedGraph
   const references = checkReferences(doc, defs, params, problems);
   if (!problems.some((p) => p.code === 'duplicate-id')) {
     const cycles = findCycles(adjacency(doc, references));
-    if (!cycles.length) checkShapes(doc, defs, params, bypass, problems);
+    if (!cycles.length) {
+      const inputShapes = checkShapes(doc, defs, params, bypass, problems);
+      if (inputShapes) checkCosts(doc, defs, params, inputShapes, opts.maxSeconds ?? DEFAULT_MAX_SECONDS, problems);
+    }
     for (const cycle of cycles) {
       problems.push({
         code: 'cycle',
@@ -115,9 +125,10 @@ function checkReferences(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, pa
  * say how (NodeDefinition.shapes), and the params they refuse. A node whose input shape is not
  * known (a file, a node without the hook) checks nothing: the run still checks everything.
  */
-function checkShapes(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, params: Map<string, Record<string, unknown>>, bypass: BypassPlan, problems: Problem[]): void {
+function checkShapes(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, params: Map<string, Record<string, unknown>>, bypass: BypassPlan, problems: Problem[]): Map<string, Record<string, Shape | undefined>> | null {
   const order = topologicalOrder(adjacency(doc));
-  if (!order) return;
+  if (!order) return null;
+  const inputsOf = new Map<string, Record<string, Shape | undefined>>();
   const index = new Map(doc.nodes.map((n, i) => [n.id, i]));
   const feeding = new Map(doc.edges.map((e) => [`${e.to.node}\0${e.to.port}`, `${e.from.node}\0${e.from.port}`]));
   const known = new Map<string, Shape>();
@@ -129,6 +140,7 @@ function checkShapes(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, params
       const from = feeding.get(`${id}\0${port.name}`);
       inputs[port.name] = from === undefined ? undefined : known.get(from);
     }
+    inputsOf.set(id, inputs);
     const passes = bypass.get(id);
     if (passes) {
       for (const [out, input] of passes) if (input && inputs[input]) known.set(`${id}\0${out}`, inputs[input]!);
@@ -146,6 +158,21 @@ function checkShapes(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, params
       problems.push({ code: 'invalid-param', path: jsonPath(['nodes', index.get(id)!, 'params', f.param]), nodeId: id, message: `${def.type} param '${f.param}': ${f.message}` });
     }
   }
+  return inputsOf;
+}
+
+/** Nodes whose estimated run time (from the shapes known here) is above the ceiling. Nodes with a
+ * param or shape problem are left out: their estimate would rest on values that are refused. */
+function checkCosts(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, params: Map<string, Record<string, unknown>>, inputShapes: Map<string, Record<string, Shape | undefined>>, maxSeconds: number, problems: Problem[]): void {
+  const flagged = new Set(problems.map((p) => p.nodeId));
+  const from = { def: (id: string) => defs.get(id), params: (id: string) => params.get(id), inputs: (id: string) => inputShapes.get(id) ?? {} };
+  doc.nodes.forEach((node, i) => {
+    const def = defs.get(node.id);
+    if (!def?.cost || node.bypass || flagged.has(node.id)) return;
+    const est = nodeCost(node.id, from);
+    const message = overCeiling(est, maxSeconds);
+    if (message) problems.push({ code: 'too-costly', path: jsonPath(['nodes', i, 'params', est!.fix.param]), nodeId: node.id, message: `${def.type}: ${message}` });
+  });
 }
 
 /**

@@ -8,8 +8,10 @@ export type RunEvent =
   | { type: 'execution_start'; nodes: string[]; backend: string }
   | { type: 'execution_cached'; nodes: string[] }
   | { type: 'queued'; node: string }
-  | { type: 'executing'; node: string }
-  | { type: 'progress'; node: string; value: number; max: number; message?: string }
+  /** estimateSeconds: the node's estimated run time on one CPU core (engine/cost.ts), when it has one. */
+  | { type: 'executing'; node: string; estimateSeconds?: number }
+  /** etaSeconds: what is left, from the progress so far or the node's estimate (engine/cost.ts). */
+  | { type: 'progress'; node: string; value: number; max: number; message?: string; etaSeconds?: number }
   | { type: 'executed'; node: string; durationMs: number; summary: Record<string, ValueSummary> }
   | { type: 'execution_error'; node: string; message: string }
   | { type: 'blocked'; node: string; by: string }

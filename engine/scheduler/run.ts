@@ -6,11 +6,13 @@ import { GraphError, type Problem } from '../graph/problems';
 import type { GraphDoc } from '../graph/schema';
 import { adjacency, ancestorsOf, topologicalOrder } from '../graph/topo';
 import { resolveParams } from '../graph/params';
-import { validateGraph, type ValidatedGraph } from '../graph/validate';
+import { validateGraph, type ValidateOptions, type ValidatedGraph } from '../graph/validate';
+import { nodeCost, overCeiling } from '../graph/cost-check';
+import { DEFAULT_MAX_SECONDS, remainingSeconds } from '../cost';
 import type { AnyNodeDefinition, FileResolver, OutputSink, Registry, RunContext, ViewSink } from '../node-api';
 import { findNode } from '../node-api';
 import { RandomSource } from '../random';
-import { Tensor } from '../tensor';
+import { Tensor, type Shape } from '../tensor';
 import { materializeValues, summarizeValue, valuesReadable, type ValueSummary } from '../values';
 import { OutputCache, type NodeOutputs } from './cache';
 import type { NodeRecord, RunEvent } from './events';
@@ -30,6 +32,9 @@ export interface RunOptions {
   signal?: AbortSignal;
   cache?: OutputCache;
   onEvent?: (event: RunEvent) => void;
+  /** The ceiling on a node's estimated run time in seconds (engine/cost.ts); DEFAULT_MAX_SECONDS
+   * unless raised. Checked at validation and again with the real input shapes before each node. */
+  maxSeconds?: number;
 }
 
 export interface RunResult {
@@ -53,8 +58,8 @@ export class CancelledError extends Error {
  * ancestors, so that a half-built branch elsewhere (or a placeholder of an unknown type) does not
  * stop "run to here". Paths in the problems point into the whole document.
  */
-export function checkForRun(whole: GraphDoc, registry: Registry, targets?: readonly string[]): { doc: GraphDoc; checked: ValidatedGraph; problems: Problem[] } {
-  const first = validateGraph(whole, registry);
+export function checkForRun(whole: GraphDoc, registry: Registry, targets?: readonly string[], opts: ValidateOptions = {}): { doc: GraphDoc; checked: ValidatedGraph; problems: Problem[] } {
+  const first = validateGraph(whole, registry, opts);
   if (!targets?.length) return { doc: whole, checked: first, problems: [...first.problems] };
   const all = adjacency(whole, first.references);
   const unknown: Problem[] = targets.filter((t) => !all.out.has(t)).map((t) => ({ code: 'unknown-target', path: '$.nodes', message: `target '${t}' is not a node of this graph` }));
@@ -64,7 +69,7 @@ export function checkForRun(whole: GraphDoc, registry: Registry, targets?: reado
   const nodes = whole.nodes.filter((n, i) => keep.has(n.id) && nodeAt.push(i) > 0);
   const edges = whole.edges.filter((e, i) => keep.has(e.to.node) && edgeAt.push(i) > 0);
   const doc = { ...whole, nodes, edges };
-  const checked = validateGraph(doc, registry);
+  const checked = validateGraph(doc, registry, opts);
   const remap = (path: string) => path.replace(/^\$\.(nodes|edges)\[(\d+)\]/, (_, list: string, i: string) => `$.${list}[${(list === 'nodes' ? nodeAt : edgeAt)[Number(i)]}]`);
   return { doc, checked, problems: [...checked.problems.map((p) => ({ ...p, path: remap(p.path) })), ...unknown] };
 }
@@ -77,7 +82,8 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
   const cache = opts.cache ?? new OutputCache();
   const seed = opts.seed ?? 0;
 
-  const { doc, checked, problems } = checkForRun(whole, registry, opts.targets);
+  const maxSeconds = opts.maxSeconds ?? DEFAULT_MAX_SECONDS;
+  const { doc, checked, problems } = checkForRun(whole, registry, opts.targets, { maxSeconds });
   const adj = adjacency(doc, checked.references);
   // What each node waits for: the sources of its edges and the nodes it references.
   const upstream = new Map(doc.nodes.map((n) => [n.id, adj.in.get(n.id) ?? []]));
@@ -169,7 +175,22 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
     };
     const inputs = inputsOf(id);
     const params = checked.params.get(id)!;
+    // The estimate again, now that every input shape is known (a file's, a decomposition's).
+    const shapesOf = (nodeId: string) => {
+      const shapes: Record<string, Shape | undefined> = {};
+      for (const [port, v] of Object.entries(inputsOf(nodeId))) shapes[port] = v instanceof Tensor ? v.shape : undefined;
+      return shapes;
+    };
+    const estimate = nodeCost(id, { def: (n) => (nodeById.has(n) ? findNode(registry, nodeById.get(n)!.type) : undefined), params: (n) => checked.params.get(n), inputs: shapesOf });
+    const tooCostly = overCeiling(estimate, maxSeconds);
+    if (tooCostly) {
+      const message = `node '${id}' (${def.type}): ${tooCostly}`;
+      result.nodes[id] = { status: 'error', error: message };
+      emit({ type: 'execution_error', node: id, message });
+      continue;
+    }
     const nodeSeed = typeof params.seed === 'number' ? params.seed : fnv1a32(id);
+    let t0 = performance.now();
     const ctx: RunContext = {
       nodeId: id,
       backend,
@@ -191,14 +212,15 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
       },
       progress(value, max, message) {
         if (signal.aborted) throw new CancelledError();
-        emit({ type: 'progress', node: id, value, max, ...(message !== undefined ? { message } : {}) });
+        const eta = remainingSeconds((performance.now() - t0) / 1000, value, max, estimate?.seconds);
+        emit({ type: 'progress', node: id, value, max, ...(message !== undefined ? { message } : {}), ...(eta !== undefined ? { etaSeconds: Math.round(eta) } : {}) });
         // A listener may cancel in response to this very event (the editor's Cancel button does).
         if (signal.aborted) throw new CancelledError();
       },
     };
-    emit({ type: 'executing', node: id });
+    emit({ type: 'executing', node: id, ...(estimate ? { estimateSeconds: estimate.seconds } : {}) });
     result.executed.push(id);
-    const t0 = performance.now();
+    t0 = performance.now();
     try {
       // Values a GPU node left on the device are read back here for nodes that read values.
       if (!def.deviceInputs) await materializeValues(...Object.values(inputs));

@@ -1,5 +1,5 @@
 // Input checks shared by every algorithm: no empty tensors, no NaN or Inf (with where).
-import { formatShape, type Tensor } from './tensor';
+import { Tensor, formatShape } from './tensor';
 
 /** Refuses inputs no algorithm can use: empty, or holding NaN/Inf (with the first index). The
  * values of a deferred tensor are not on the host: a device method checks them with
@@ -33,3 +33,22 @@ export async function finiteSumSquares(x: Tensor, what = 'input'): Promise<numbe
   checkFinite(x, what);
   return x.sumSquares();
 }
+
+/** The power of two that brings a norm √norm2 into [2⁻²⁰, 2²⁰], or 0 when it is there already or
+ * the tensor is zero. Float32 device kernels square their entries (Gram matrices, CholeskyQR,
+ * MTTKRP normal equations): outside that range the squares over- or underflow, so a device method
+ * runs on the input scaled by 2^−shift (exact) and scales its result back. */
+export function normShift(norm2: number): number {
+  if (norm2 === 0 || !Number.isFinite(norm2)) return 0;
+  const e = Math.log2(norm2) / 2;
+  return e >= -20 && e <= 20 ? 0 : Math.round(e);
+}
+
+/** x·2^−shift on the host, exact (a deferred x is read back first). */
+export async function scaledDown(x: Tensor, shift: number): Promise<Tensor> {
+  await x.materialize();
+  return new Tensor(x.shape, x.data.map((v) => v * 2 ** -shift));
+}
+
+/** v·2^shift in two factors (2^shift alone overflows for shifts near ±1024). */
+export const scaleUp = (v: number, shift: number): number => v * 2 ** Math.trunc(shift / 2) * 2 ** (shift - Math.trunc(shift / 2));

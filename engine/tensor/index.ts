@@ -6,5 +6,5 @@ export {
 } from './ops';
 export { matmul, gemmRowsByRows, syrkRows, modeProduct, multiModeProduct, identity, outer, type MatmulOptions } from './matmul';
 export { pad, slice, type PadMode, type SliceRange } from './shape-ops';
-export { checkFinite, finiteSumSquares } from './checks';
+export { checkFinite, finiteSumSquares, normShift, scaleUp, scaledDown } from './checks';
 export { blockMean } from './resample';

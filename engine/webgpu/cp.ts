@@ -13,7 +13,7 @@ import { khatriRao, mat, type Mat } from '../linalg';
 import { leadingFromGram, leadingLeftOfUnfolding } from '../decomp/common';
 import { alsUpdate, checkCp, initFactors, type CpOptions, type CpResult } from '../decomp/cp';
 import { errorRatio, to64 } from '../decomp/dense64';
-import { Tensor, finiteSumSquares } from '../tensor';
+import { Tensor, finiteSumSquares, normShift, scaleUp, scaledDown } from '../tensor';
 import type { MttkrpKernel } from './mttkrp';
 import { GpuTensor, HOST_SUBSPACE_WORK, type GpuOps } from './ops';
 
@@ -21,6 +21,14 @@ export async function cpGpu(ops: GpuOps, mk: MttkrpKernel, input: Tensor, opts: 
   const { rank } = opts;
   checkCp(input, rank);
   const normX2 = await finiteSumSquares(input);
+  // As on the CPU (decomp/cp.ts): the sweeps run on the input scaled by a power of two, and the
+  // scale goes back into the last factor (or the weights when normalized) at the end.
+  const shift = normShift(normX2);
+  if (shift !== 0) {
+    const scaled = await cpGpu(ops, mk, await scaledDown(input, shift), opts);
+    const up = (f: Tensor) => new Tensor(f.shape, Float32Array.from(f.data, (v) => scaleUp(v, shift)));
+    return opts.normalize ? { ...scaled, weights: up(scaled.weights) } : { ...scaled, factors: scaled.factors.map((f, m) => (m === scaled.factors.length - 1 ? up(f) : f)) };
+  }
   const shape = input.shape;
   const d = shape.length;
   const normX = Math.sqrt(normX2);

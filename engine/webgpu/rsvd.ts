@@ -7,7 +7,7 @@ import { mat, qr, svd as exactSvd, type Svd } from '../linalg';
 import { svdMatrix, truncateSvd, truncatedSvd, type SvdOptions, type SvdResult } from '../decomp/svd';
 import { errorRatio } from '../decomp/dense64';
 import type { RandomSource } from '../random';
-import { Tensor, finiteSumSquares, formatShape } from '../tensor';
+import { Tensor, finiteSumSquares, formatShape, normShift, scaleUp, scaledDown } from '../tensor';
 import { RankDeficientError, cholQR } from './cholqr';
 import type { GpuOps, GpuTensor } from './ops';
 
@@ -83,8 +83,7 @@ export async function truncatedSvdGpu(ops: GpuOps, x: Tensor, opts: SvdOptions):
   // the matrix is scaled on the host by a power of two (exact) and the values scaled back after.
   const shift = normShift(a2);
   if (shift !== 0) {
-    await a.materialize();
-    a = new Tensor(a.shape, a.data.map((v) => v * 2 ** -shift));
+    a = await scaledDown(a, shift);
     a2 = await a.sumSquares();
   }
   const aGpu = await ops.input(a, 'svd input');
@@ -96,9 +95,7 @@ export async function truncatedSvdGpu(ops: GpuOps, x: Tensor, opts: SvdOptions):
       random: opts.random,
       onIteration: (i, of) => opts.onProgress?.(`power iteration ${i + 1} of ${of}`),
     });
-    // In two factors: 2^shift alone overflows for shifts near ±1024.
-    const up = (v: number) => v * 2 ** Math.trunc(shift / 2) * 2 ** (shift - Math.trunc(shift / 2));
-    const { truncated: t, rank: k, result } = truncateSvd({ ...scaled, s: scaled.s.map(up) }, opts);
+    const { truncated: t, rank: k, result } = truncateSvd({ ...scaled, s: scaled.s.map((v) => scaleUp(v, shift)) }, opts);
     // The residual is formed against the scaled copy on the device, so U·S is scaled the same way.
     const us = new Tensor([t.u.rows, k], Float32Array.from(t.u.data, (v, i) => v * scaled.s[i % k]!));
     const usGpu = ops.upload(us, 'U·S');
@@ -113,10 +110,3 @@ export async function truncatedSvdGpu(ops: GpuOps, x: Tensor, opts: SvdOptions):
   }
 }
 
-/** The power of two that brings a Frobenius norm √a2 into [2⁻²⁰, 2²⁰] (0 when it is there already,
- * or the matrix is zero). */
-function normShift(a2: number): number {
-  if (a2 === 0) return 0;
-  const e = Math.log2(a2) / 2;
-  return e >= -20 && e <= 20 ? 0 : Math.round(e);
-}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_TENSOR_ENTRIES, defineNode, entryLimit, formatCount, formatShape, type CpResult, type Shape } from '../../engine';
+import { MAX_TENSOR_ENTRIES, cpCost, defineNode, entryLimit, formatCount, formatShape, type CpResult, type Shape } from '../../engine';
 import { decompositionInfo, sweepProgress, traceTensor } from './info';
 
 export const decomposeCp = defineNode({
@@ -27,6 +27,7 @@ export const decomposeCp = defineNode({
     const problem = tensor && factorProblem(tensor, p.rank);
     return problem ? { problems: [{ param: 'rank', message: problem }] } : {};
   },
+  cost: ({ tensor }, p) => (tensor && tensor.length >= 2 ? cpCost(tensor, p) : undefined),
   deviceInputs: true,
   async run({ tensor }, p, ctx) {
     const tooBig = factorProblem(tensor.shape, p.rank);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Tensor, defineNode, entriesOf, formatShape } from '../../engine';
+import { Tensor, defineNode, entriesOf, formatShape, svdCost } from '../../engine';
 import { decompositionInfo } from './info';
 
 export const decomposeSvd = defineNode({
@@ -42,6 +42,11 @@ export const decomposeSvd = defineNode({
       return { problems: [{ param: 'rank', message: `rank ${p.rank} exceeds min(${m}, ${n}) = ${most}, the most ${what} has; use at most ${most}` }] };
     }
     return {};
+  },
+  cost({ tensor }, p) {
+    if (!tensor || (p.mode === undefined && tensor.length !== 2) || (p.mode !== undefined && p.mode >= tensor.length)) return undefined;
+    const m = p.mode === undefined ? tensor[0]! : tensor[p.mode]!;
+    return svdCost(m, entriesOf(tensor) / m, p);
   },
   deviceInputs: true,
   async run({ tensor }, p, ctx) {

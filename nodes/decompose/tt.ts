@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, entriesOf, formatShape } from '../../engine';
+import { defineNode, entriesOf, formatShape, ttCost } from '../../engine';
 import { decompositionInfo } from './info';
 
 export const decomposeTt = defineNode({
@@ -27,6 +27,12 @@ export const decomposeTt = defineNode({
     const n = entriesOf(p.reshape);
     const size = entriesOf(tensor);
     return n === size ? {} : { problems: [{ param: 'reshape', message: `${formatShape(p.reshape)} holds ${n} entries but the input ${formatShape(tensor)} has ${size}` }] };
+  },
+  cost({ tensor }, p) {
+    const shape = p.reshape ?? tensor;
+    if (!shape || shape.length === 0) return undefined;
+    const cap = p.maxRank === undefined ? Infinity : typeof p.maxRank === 'number' ? p.maxRank : Math.max(...p.maxRank);
+    return ttCost(shape, { maxRank: cap, ...(p.eps !== undefined ? { eps: p.eps } : {}) });
   },
   deviceInputs: true,
   async run({ tensor }, p, ctx) {

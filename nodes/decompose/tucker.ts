@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, formatShape } from '../../engine';
+import { defineNode, formatShape, tuckerCost } from '../../engine';
 import { decompositionInfo, sweepProgress, traceTensor } from './info';
 
 export const decomposeTucker = defineNode({
@@ -47,6 +47,17 @@ export const decomposeTucker = defineNode({
       return r !== null && r > tensor[m]! ? [{ param: 'ranks', message: `rank ${r} on mode ${m} exceeds that mode's size ${tensor[m]} (${of}); use at most ${tensor[m]}` }] : [];
     });
     return { problems };
+  },
+  cost({ tensor }, p) {
+    if (!tensor || tensor.length === 0 || (p.modes ?? []).some((m) => m >= tensor.length)) return undefined;
+    const entries = tensor.reduce((a, b) => a * b, 1);
+    // Each mode's rank as the run spreads them; a mode left full or chosen by eps counts at the
+    // largest rank it can have.
+    const ranks = tensor.map((n, m) => {
+      const given = p.ranks ? (p.modes ? (p.modes.includes(m) ? p.ranks[p.modes.indexOf(m)] : undefined) : p.ranks[m]) : undefined;
+      return given ?? Math.min(n, entries / n);
+    });
+    return tuckerCost(tensor, { ranks, method: p.method, maxIter: p.maxIter, ...(p.modes ? { modes: p.modes } : {}) });
   },
   deviceInputs: true,
   async run({ tensor }, p, ctx) {

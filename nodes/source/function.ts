@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExpressionError, Tensor, compileExpression, defineNode, evaluateOnGrid, sourceSizeProblem } from '../../engine';
+import { ExpressionError, Tensor, compileExpression, defineNode, evaluateOnGrid, functionCost, sourceSizeProblem } from '../../engine';
 
 /** Variable names for a d-dimensional grid: x, y, z (up to 3 axes) and x0, x1, … always. */
 function variablesFor(d: number): Record<string, number> {
@@ -57,6 +57,7 @@ export const sourceFunction = defineNode({
   ],
   params,
   shapes: (_inputs, p) => ({ outputs: { tensor: p.shape } }),
+  cost: (_inputs, p) => functionCost(p.shape, compileExpression(p.expr, Object.keys(variablesFor(p.shape.length))).operations),
   run(_inputs, p, ctx) {
     const names = variablesFor(p.shape.length);
     const expr = compileExpression(p.expr, Object.keys(names));

@@ -33,6 +33,20 @@ export const sweepRank = defineNode({
     }
     return [];
   },
+  // The sum of the target's estimates at each value (each run, plus reconstructing it to measure).
+  cost(_inputs, p, graph) {
+    let seconds = 0;
+    for (const v of p.values) {
+      const one = graph.costOf(p.node, { [p.param]: v });
+      if (!one) return undefined;
+      seconds += one.seconds;
+    }
+    return {
+      seconds,
+      what: `${p.values.length} runs of '${p.node}'`,
+      fix: { param: 'values', hint: `sweep fewer values, or make each run of '${p.node}' cheaper` },
+    };
+  },
   async run(_inputs, p, ctx) {
     const rows: number[][] = [];
     const labels: string[] = [];

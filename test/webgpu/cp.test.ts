@@ -33,6 +33,21 @@ describe.skipIf(!gpuAvailable)('CP-ALS on WebGPU', () => {
     expect(best).toBeGreaterThanOrEqual(r.best_relative_error * (1 - 1e-3));
   });
 
+  // Float32 MTTKRPs and Grams of entries near 1e36 overflow (and near 1e-36 underflow): the sweeps
+  // run on the input scaled by a power of two, as on the CPU.
+  it.each([1e36, 1e-36])('an input of magnitude %s gives the error of the same input at magnitude 1, and the scaled reconstruction', async (scale) => {
+    const x = syntheticTensor({ kind: 'cp', shape: [10, 12, 14], ranks: [3], noise: 0.01 }, new RandomSource(3)).tensor;
+    for (const normalize of [false, true]) {
+      const unit = await cpGpu(ops, mk, x, cpOpts({ rank: 3, maxIter: 60, normalize }));
+      const big = await cpGpu(ops, mk, new Tensor(x.shape, x.data.map((v) => v * scale)), cpOpts({ rank: 3, maxIter: 60, normalize }));
+      expect(Math.abs(big.relError - unit.relError)).toBeLessThan(1e-4);
+      expect(big.relError).toBeLessThan(0.05);
+      // Component 0 at (0, 0, 0): weights × factor entries, against the unit run's, scaled.
+      const at = (r: typeof unit) => r.weights.data[0]! * r.factors[0]!.data[0]! * r.factors[1]!.data[0]! * r.factors[2]!.data[0]!;
+      expect(at(big) / scale / at(unit)).toBeCloseTo(1, 3);
+    }
+  });
+
   it('svd init above the multilinear rank: no component starts dead, as on the CPU', async () => {
     const x = syntheticTensor({ kind: 'tucker', shape: [16, 16, 16], ranks: [4, 4, 4], noise: 0 }, new RandomSource(7)).tensor;
     const opts = (rank: number) => cpOpts({ rank, maxIter: 100 });
