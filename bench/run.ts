@@ -55,8 +55,8 @@ const tuckerInput = (n: number) => syntheticTensor({ kind: 'tucker', shape: [n, 
 for (const n of values.quick ? [64, 128] : [128, 256]) {
   await bench(`tucker_hooi_${n}^3_rank16`, `tucker(x ${n}³, ranks 16, init svd, maxIter 100, tol 1e-8)`, `tucker_hooi_${n}^3_rank16_float32`, () => {
     const x = tuckerInput(n);
-    return () => {
-      const r = tucker(x, { ranks: [16, 16, 16], method: 'hooi', init: 'svd', maxIter: 100, tol: 1e-8, random: new RandomSource(2) });
+    return async () => {
+      const r = await tucker(x, { ranks: [16, 16, 16], method: 'hooi', init: 'svd', maxIter: 100, tol: 1e-8, random: new RandomSource(2) });
       return { iterations: r.iterations, relError: r.relError };
     };
   });

@@ -41,7 +41,7 @@ export interface Backend {
 export const cpuBackend: Backend = {
   name: 'cpu',
   adapter: 'CPU (JavaScript and WebAssembly SIMD, float32 storage, float64 accumulation)',
-  tucker: async (x, opts) => tucker(await x.materialize(), opts),
+  tucker: (x, opts) => tucker(x, opts),
   truncatedSvd: async (x, opts) => truncatedSvd(await x.materialize(), opts),
   tt: async (x, opts) => tt(await x.materialize(), opts),
   cp: async (x, opts) => cp(await x.materialize(), opts),

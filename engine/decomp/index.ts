@@ -1,4 +1,5 @@
-export { tucker, type TuckerOptions, type TuckerResult } from './tucker';
+export { tucker, tuckerWith, type TuckerOptions, type TuckerResult } from './tucker';
+export { cpuDenseOps, type DenseOps } from './ops';
 export { cp, cpReconstruct64, mttkrp, type CpOptions, type CpResult } from './cp';
 export { tt, ttReconstruct, type TtOptions, type TtResult } from './tt';
 export { type IterationHook } from './common';

@@ -5,10 +5,11 @@
 // the HOSVD, we from the sequentially truncated HOSVD; on the refs both stop within two sweeps of
 // each other at the same error.)
 import type { RandomSource } from '../random';
-import { chooseRank, identityMat, mat, orthonormalize, type Mat } from '../linalg';
-import { Tensor, checkFinite } from '../tensor';
+import { chooseRank, mat, orthonormalize, type Mat } from '../linalg';
+import { Tensor, finiteSumSquares } from '../tensor';
 import { leadingLeftOfUnfolding, type IterationHook } from './common';
-import { errorRatio, matTo32, norm64, relError64, to32, to64, ttm64, type T64 } from './dense64';
+import { errorRatio, matTo32, to64, type T64 } from './dense64';
+import { cpuDenseOps, identity32, residualBelow, type DenseOps } from './ops';
 
 export interface TuckerOptions {
   /** One rank per mode (null: keep the mode full); or give eps instead. */
@@ -37,75 +38,143 @@ export interface TuckerResult {
   relError: number;
 }
 
-export function tucker(input: Tensor, opts: TuckerOptions): TuckerResult {
-  checkFinite(input);
-  const x = to64(input);
-  const { modes, ranks } = planTucker(x, opts);
-  const normX = norm64(x);
+/** Tucker on the CPU (float64 on the host). */
+export const tucker = (input: Tensor, opts: TuckerOptions): Promise<TuckerResult> => tuckerWith(cpuDenseOps, input, opts);
 
-  // Decomposed modes get Iₙ × rₙ orthonormal factors; the others stay null (identity).
-  const factors: (Mat | null)[] = x.shape.map(() => null);
-  if (opts.init === 'random') {
-    for (const m of modes) {
-      const g = mat(x.shape[m]!, ranks[m]!);
-      opts.random.fillNormal(g.data);
-      factors[m] = orthonormalize(g);
+/**
+ * The algorithm, once, over a backend's dense ops (engine/decomp/ops.ts): the tensor stays where
+ * the backend keeps it; each mode's subspace comes from `leading` (host float64 where the
+ * unfolding is small enough, a device's Gram matrix otherwise); the factors live on the host in
+ * float64 and are uploaded for the products.
+ */
+export async function tuckerWith<H, F>(ops: DenseOps<H, F>, input: Tensor, opts: TuckerOptions): Promise<TuckerResult> {
+  const normX2 = await finiteSumSquares(input);
+  // eps picks the ranks from the unfoldings' spectra in float64 on the host.
+  if (opts.eps !== undefined) await input.materialize();
+  const { modes, ranks } = planTucker(input, opts);
+  const shape = input.shape;
+  const normX = Math.sqrt(normX2);
+  const x: H = await ops.input(input, 'tucker input');
+  // Decomposed modes get Iₙ × rₙ orthonormal factors (host float64, and uploaded); the others stay
+  // null (identity).
+  const factors: (Mat | null)[] = shape.map(() => null);
+  const uploaded: (F | null)[] = shape.map(() => null);
+  const setFactor = (m: number, u: Mat) => {
+    factors[m] = u;
+    ops.release(uploaded[m]);
+    uploaded[m] = ops.factor(u, `tucker factor ${m}`);
+  };
+  const f = { host: factors, uploaded };
+  try {
+    if (opts.init === 'random') {
+      for (const m of modes) {
+        const g = mat(shape[m]!, ranks[m]!);
+        opts.random.fillNormal(g.data);
+        setFactor(m, orthonormalize(g));
+      }
+    } else if (opts.method === 'hosvd') {
+      for (const m of modes) setFactor(m, (await ops.leading(x, m, ranks[m]!)).u);
+    } else {
+      // HOOI starts from the sequentially truncated HOSVD (Vannieuwenhoven, Vandebril & Meerbergen,
+      // SIAM J. Sci. Comput. 34(2), 2012): each mode's subspace from the tensor already projected on
+      // the previous ones, the most shrinking mode first. Same quality of start as the HOSVD, a
+      // fraction of its cost on large tensors (one full Gram matrix instead of d), and HOOI
+      // converges to the same factors.
+      let y = x;
+      for (const m of [...modes].sort((a, b) => shape[b]! / ranks[b]! - shape[a]! / ranks[a]! || b - a)) {
+        setFactor(m, (await ops.leading(y, m, ranks[m]!)).u);
+        const next = ops.ttm(y, uploaded[m]!, m, true);
+        if (y !== x) ops.release(y);
+        y = next;
+      }
+      if (y !== x) ops.release(y);
     }
-  } else if (opts.method === 'hosvd') {
-    for (const m of modes) factors[m] = leadingLeftOfUnfolding(x, m, ranks[m]!).u;
-  } else {
-    // HOOI starts from the sequentially truncated HOSVD (Vannieuwenhoven, Vandebril & Meerbergen,
-    // SIAM J. Sci. Comput. 34(2), 2012): each mode's subspace from the tensor already projected on
-    // the previous ones. Same quality of start as the HOSVD, a fraction of its cost on large
-    // tensors (one full Gram matrix instead of d), and HOOI converges to the same factors.
-    let y = x;
-    for (const m of [...modes].sort((a, b) => x.shape[b]! / ranks[b]! - x.shape[a]! / ranks[a]! || b - a)) {
-      factors[m] = leadingLeftOfUnfolding(y, m, ranks[m]!).u;
-      y = ttm64(y, factors[m]!, m, true);
-    }
-  }
 
-  const trace: number[] = [];
-  let iterations = 0;
-  if (opts.method === 'hooi') {
-    for (let i = 0; i < opts.maxIter; i++) {
-      for (const m of modes) factors[m] = leadingLeftOfUnfolding(project(x, factors, m), m, ranks[m]!).u;
-      // ‖X − X̂‖² = ‖X‖² − ‖G‖² for orthonormal factors is cheap, but the difference cancels: its
-      // relative accuracy is about ε·c/e² (c ~ 10², the rounding of the sums), 1e-8 at e = 1e-3 and
-      // worse below, where the residual is formed instead, so the trace ends at the error the
-      // node reports.
-      const core = project(x, factors, -1);
-      const estimate = errorRatio(Math.sqrt(Math.abs(normX * normX - norm64(core) ** 2)), normX);
-      const e = estimate < 1e-3 ? residualError(x, core, factors) : estimate;
-      trace.push(e);
-      iterations = i + 1;
-      opts.onIteration?.(i, e);
-      // The zero tensor is exact after one sweep (its error is 0).
-      if (normX === 0 || (i > 1 && Math.abs(trace[i - 1]! - e) < opts.tol)) break;
+    const trace: number[] = [];
+    let iterations = 0;
+    // Whether the last trace entry is the residual's own norm (else an estimate).
+    let lastExact = false;
+    if (opts.method === 'hooi') {
+      const below = residualBelow(ops);
+      for (let i = 0; i < opts.maxIter; i++) {
+        let spectrum: Float64Array | null = null;
+        for (const m of modes) {
+          const y = project(ops, x, f, m);
+          const { u, s } = await ops.leading(y, m, ranks[m]!);
+          setFactor(m, u);
+          spectrum = s && s.subarray(0, ranks[m]!);
+          if (y !== x) ops.release(y);
+        }
+        // TensorLy's estimate √|‖X‖² − ‖G‖²| with ‖G‖² = Σ σ² of the last mode's projected
+        // unfolding (known in float64 where its subspace was computed on the host); below
+        // residualBelow the difference of squares cancels, and the residual is formed instead, so
+        // the trace ends at the error the node reports.
+        let e = NaN;
+        if (spectrum) {
+          let g2 = 0;
+          for (const v of spectrum) g2 += v * v;
+          e = errorRatio(Math.sqrt(Math.abs(normX2 - g2)), normX);
+        }
+        lastExact = !(e >= below);
+        if (lastExact) e = errorRatio(await residualNorm(ops, x, f), normX);
+        trace.push(e);
+        iterations = i + 1;
+        opts.onIteration?.(i, e);
+        // The zero tensor is exact after one sweep (its error is 0).
+        if (normX === 0 || (i > 1 && Math.abs(trace[i - 1]! - e) < opts.tol)) break;
+      }
     }
+    const coreH = project(ops, x, f, -1);
+    const core = await ops.read(coreH);
+    if (coreH !== x) ops.release(coreH);
+    const relError = lastExact ? trace[trace.length - 1]! : errorRatio(await residualNorm(ops, x, f), normX);
+    return { core, factors: factors.map((u, m) => (u ? matTo32(u) : identity32(shape[m]!))), ranks, trace, iterations, relError };
+  } finally {
+    ops.release(x, ...uploaded);
+    ops.done();
   }
-  const core = project(x, factors, -1);
-  const full = factors.map((f, m) => f ?? identityMat(x.shape[m]!));
-  return { core: to32(core), factors: full.map(matTo32), ranks, trace, iterations, relError: residualError(x, core, factors) };
 }
 
-/** ‖X − G ×ₘ Uₘ‖F / ‖X‖F from the reconstruction, in float64. */
-function residualError(x: T64, core: T64, factors: readonly (Mat | null)[]): number {
-  let rec = core;
-  factors.forEach((f, m) => f && (rec = ttm64(rec, f, m, false)));
-  return relError64(x.data, rec.data);
+interface Factors<F> {
+  host: readonly (Mat | null)[];
+  uploaded: readonly (F | null)[];
 }
 
-/** X ×ₘ Uₘᵀ over every decomposed mode except `skip`, the most shrinking contraction first; on
- * ties the later mode first, as a product on the last mode needs no transposition (ttm64). */
-function project(x: T64, factors: readonly (Mat | null)[], skip: number): T64 {
-  const order = factors
+/** The decomposed modes other than `skip` in contraction order: the most shrinking first; on ties
+ * the later mode first, as a product on the last mode needs no transposition. */
+function order(factors: readonly (Mat | null)[], skip: number): number[] {
+  return factors
     .map((f, m) => ({ f, m }))
     .filter(({ f, m }) => f && m !== skip)
-    .sort((a, b) => b.f!.rows / b.f!.cols - a.f!.rows / a.f!.cols || b.m - a.m);
+    .sort((a, b) => b.f!.rows / b.f!.cols - a.f!.rows / a.f!.cols || b.m - a.m)
+    .map(({ m }) => m);
+}
+
+/** X ×ₘ Uₘᵀ over every decomposed mode except `skip`; x itself when nothing is contracted. */
+function project<H, F>(ops: DenseOps<H, F>, x: H, f: Factors<F>, skip: number): H {
   let y = x;
-  for (const { f, m } of order) y = ttm64(y, f!, m, true);
+  for (const m of order(f.host, skip)) {
+    const next = ops.ttm(y, f.uploaded[m]!, m, true);
+    if (y !== x) ops.release(y);
+    y = next;
+  }
   return y;
+}
+
+/** ‖X − G ×ₙ Uₙ‖F with G = X ×ₙ Uₙᵀ: the core expanded mode by mode, the last product written as
+ * X − X̂. */
+async function residualNorm<H, F>(ops: DenseOps<H, F>, x: H, f: Factors<F>): Promise<number> {
+  const core = project(ops, x, f, -1);
+  const expand = order(f.host, -1).reverse();
+  let y = core;
+  expand.forEach((m, i) => {
+    const next = i === expand.length - 1 ? ops.ttmFrom(y, f.uploaded[m]!, m, x) : ops.ttm(y, f.uploaded[m]!, m, false);
+    if (y !== x) ops.release(y);
+    y = next;
+  });
+  const r = Math.sqrt(await ops.sumSquares(y));
+  if (y !== x) ops.release(y);
+  return r;
 }
 
 /** The decomposed modes and every mode's rank (eps: from the unfoldings' spectra in float64). */

@@ -5,7 +5,7 @@
 // with a message instead of a console warning and a wrong result. A lost device fails the node that
 // was running; the next call acquires a fresh device from the same provider.
 import type { Backend, DctOptions, WhtOptions } from '../backend';
-import type { CpOptions, SvdOptions, TtOptions, TuckerOptions } from '../decomp';
+import { tuckerWith, type CpOptions, type SvdOptions, type TtOptions, type TuckerOptions } from '../decomp';
 import type { Tensor } from '../tensor';
 import type { DwtOptions } from '../transforms';
 import type { ChebyshevValue } from '../values';
@@ -13,6 +13,7 @@ import { ChebyshevKernel } from './chebyshev';
 import { acquireDevice, isSoftwareAdapter, type GpuContext } from './device';
 import { cpGpu } from './cp';
 import { DctFftKernel } from './dct-fft';
+import { gpuDenseOps } from './dense-ops';
 import { DwtKernel, dwtGpu } from './dwt';
 import { FwhtKernel } from './fwht';
 import { MttkrpKernel } from './mttkrp';
@@ -20,7 +21,6 @@ import { GpuOps, type OpStats } from './ops';
 import { truncatedSvdGpu } from './rsvd';
 import { dctGpu, whtGpu } from './transforms';
 import { ttGpu } from './tt';
-import { tuckerGpu } from './tucker';
 
 interface Session {
   ctx: GpuContext;
@@ -89,7 +89,7 @@ export class WebGpuBackend implements Backend {
   }
 
   tucker(x: Tensor, opts: TuckerOptions) {
-    return this.run('Tucker', (s) => tuckerGpu(s.ops, x, opts));
+    return this.run('Tucker', (s) => tuckerWith(gpuDenseOps(s.ops), x, opts));
   }
 
   truncatedSvd(x: Tensor, opts: SvdOptions) {

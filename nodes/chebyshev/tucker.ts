@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Tensor, defineNode, tucker } from '../../engine';
+import { Tensor, defineNode } from '../../engine';
 import { decompositionInfo, sweepProgress } from '../decompose/info';
 import { checkN, coefficientsFrom, domainParam, nParam } from './common';
 
@@ -31,10 +31,10 @@ export const decomposeChebyshevTucker = defineNode({
       if (p.ranks === undefined && p.eps === undefined) ctx.addIssue({ code: 'custom', path: ['ranks'], message: 'give ranks (one per axis, e.g. 8, 8) or eps (a relative error, e.g. 1e-6): neither is set' });
       else if (p.ranks !== undefined && p.eps !== undefined) ctx.addIssue({ code: 'custom', path: ['ranks'], message: 'give ranks or eps, not both: remove one' });
     }),
-  run({ function: fn, samples }, p, ctx) {
+  async run({ function: fn, samples }, p, ctx) {
     const { coefficients, shape, domain } = coefficientsFrom(fn, samples, p.n, p.domain as [number, number][] | undefined);
     const c = new Tensor(shape, Float32Array.from(coefficients));
-    const r = tucker(c, {
+    const r = await ctx.backend.tucker(c, {
       ...(p.ranks ? { ranks: p.ranks } : {}),
       ...(p.eps !== undefined ? { eps: p.eps } : {}),
       method: 'hooi',

@@ -35,7 +35,7 @@ describe.skipIf(!gpuAvailable)('Chebyshev evaluation on WebGPU', () => {
 
   it('a Chebyshev-Tucker expansion (3-D, ranks 3×2×4) equals the CPU\'s float64 evaluation', async () => {
     const coeffs = gaussian([9, 7, 11], 4);
-    const t = tucker(coeffs, { ranks: [3, 2, 4], method: 'hooi', init: 'svd', maxIter: 10, tol: 1e-8, random: new RandomSource(1) });
+    const t = await tucker(coeffs, { ranks: [3, 2, 4], method: 'hooi', init: 'svd', maxIter: 10, tol: 1e-8, random: new RandomSource(1) });
     const e: ChebyshevValue = { domain: [[0, 2], [-1, 1], [-3, 5]], coefficients: { core: t.core, factors: t.factors } };
     const m = 1000;
     const pts = new Tensor([m, 3]);

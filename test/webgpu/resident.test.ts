@@ -6,7 +6,8 @@ import { RandomSource, dct, syntheticTensor, tucker, type TuckerOptions } from '
 import type { GpuContext } from '../../engine/webgpu/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { dctGpu } from '../../engine/webgpu/transforms';
-import { tuckerGpu } from '../../engine/webgpu/tucker';
+import { gpuDenseOps } from '../../engine/webgpu/dense-ops';
+import { tuckerWith } from '../../engine/decomp/tucker';
 import { gaussian, gpuAvailable, relMax, withGpu } from './gpu';
 
 let gpu: GpuContext;
@@ -18,13 +19,13 @@ describe.skipIf(!gpuAvailable)('device-resident tensors between calls', () => {
   it('a rank sweep uploads its input once and gets the results of fresh uploads', async () => {
     const ops = new GpuOps(gpu);
     const x = syntheticTensor({ kind: 'tucker', shape: [30, 20, 10], ranks: [3, 3, 3], noise: 0.01 }, new RandomSource(2)).tensor;
-    const first = await tuckerGpu(ops, x, opts());
+    const first = await tuckerWith(gpuDenseOps(ops), x, opts());
     const afterFirst = ops.stats.uploadBytes;
-    const second = await tuckerGpu(ops, x, opts());
+    const second = await tuckerWith(gpuDenseOps(ops), x, opts());
     // The second run uploads only its small factors, not the 24 KB tensor.
     expect(ops.stats.uploadBytes - afterFirst).toBeLessThan(x.data.byteLength);
     expect(second.relError).toBe(first.relError);
-    expect(Math.abs(second.relError - tucker(x, opts()).relError)).toBeLessThan(1e-6);
+    expect(Math.abs(second.relError - (await tucker(x, opts())).relError)).toBeLessThan(1e-6);
   });
 
   it('a DCT of a DCT\'s output starts on the device and still equals the CPU', async () => {

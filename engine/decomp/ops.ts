@@ -1,0 +1,74 @@
+// The primitive operations the decompositions are written over, once (engine/decomp/tucker.ts and
+// the others): each backend implements them — the CPU here, in float64 on the host; WebGPU in
+// engine/webgpu/dense-ops.ts, in float32 on the device with float64 on the host where it pays — as
+// TensorLy's backends supply tenalg and tinygrad's devices a few ops. H is a tensor held by the
+// backend (resident on a device between the steps of a decomposition), F a factor matrix uploaded
+// once and used by several products.
+import type { Mat } from '../linalg';
+import { Tensor } from '../tensor';
+import { leadingLeftOfUnfolding } from './common';
+import { to32, to64, ttm64, type T64 } from './dense64';
+
+export interface DenseOps<H, F> {
+  /**
+   * The relative accuracy of sumSquares and of the spectra `leading` returns: a float64 sum on the
+   * host (about 1e-10 of ‖X‖² for the sizes here), a float32 reduction on a device (about 1e-6).
+   * An error estimated as √|‖X‖² − ‖G‖²| is trusted only well above √ of it (see residualBelow).
+   */
+  readonly sumAccuracy: number;
+  /** The input, resident: a float64 copy on the CPU; on a device, its buffer (kept where it is). */
+  input(x: Tensor, label: string): Promise<H>;
+  shapeOf(x: H): readonly number[];
+  /** A host float64 factor (n × r), uploaded once for the products that use it. */
+  factor(u: Mat, label: string): F;
+  /** X ×ₘ U (mode m becomes r long) or, with transpose, X ×ₘ Uᵀ (mode m of length n becomes r). */
+  ttm(x: H, u: F, mode: number, transpose: boolean): H;
+  /** from − X ×ₘ U, in a new tensor (a residual's last product). */
+  ttmFrom(x: H, u: F, mode: number, from: H): H;
+  /**
+   * The r leading left singular vectors of X's mode-m unfolding and, where computed on the host in
+   * float64, all its singular values (null where they come from a device's float32 Gram matrix).
+   */
+  leading(x: H, mode: number, r: number): Promise<{ u: Mat; s: Float64Array | null }>;
+  sumSquares(x: H): Promise<number>;
+  /** The values on the host, float32. */
+  read(x: H): Promise<Tensor>;
+  release(...xs: (H | F | null | undefined)[]): void;
+  /** Called once when a decomposition ends, however it ends (a device submits its queue). */
+  done(): void;
+}
+
+/** The error estimate √|‖X‖² − ‖G‖²|/‖X‖ cancels as its squares approach each other: below this
+ * (100·√sumAccuracy: 1e-3 on the CPU, 0.1 on a device) the residual ‖X − X̂‖ is formed instead. */
+export const residualBelow = (ops: Pick<DenseOps<unknown, unknown>, 'sumAccuracy'>): number => 100 * Math.sqrt(ops.sumAccuracy);
+
+/** The CPU's ops: float64 tensors on the host. */
+export const cpuDenseOps: DenseOps<T64, Mat> = {
+  sumAccuracy: 1e-10,
+  input: async (x) => to64(await x.materialize()),
+  shapeOf: (x) => x.shape,
+  factor: (u) => u,
+  ttm: (x, u, mode, transpose) => ttm64(x, u, mode, transpose),
+  ttmFrom(x, u, mode, from) {
+    // The product is a new array: the difference is written over it.
+    const y = ttm64(x, u, mode, false);
+    for (let i = 0; i < y.data.length; i++) y.data[i] = from.data[i]! - y.data[i]!;
+    return y;
+  },
+  leading: async (x, mode, r) => leadingLeftOfUnfolding(x, mode, r),
+  async sumSquares(x) {
+    let s = 0;
+    for (let i = 0; i < x.data.length; i++) s += x.data[i]! * x.data[i]!;
+    return s;
+  },
+  read: async (x) => to32(x),
+  release() {},
+  done() {},
+};
+
+/** The n × n identity as a float32 tensor (the factor of a mode left whole). */
+export function identity32(n: number): Tensor {
+  const eye = new Tensor([n, n]);
+  for (let i = 0; i < n; i++) eye.data[i * n + i] = 1;
+  return eye;
+}
