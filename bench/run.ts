@@ -64,8 +64,8 @@ for (const n of values.quick ? [64, 128] : [128, 256]) {
 
 await bench('cp_128^3_rank16_100iter', 'cp(x 128³, rank 16, init svd, exactly 100 sweeps)', 'parafac_128^3_rank16_100iter_float32', () => {
   const x = syntheticTensor({ kind: 'cp', shape: [128, 128, 128], ranks: [16], noise: 1e-3 }, new RandomSource(3)).tensor;
-  return () => {
-    const r = cp(x, { rank: 16, init: 'svd', maxIter: 100, tol: 0, normalize: false, random: new RandomSource(4) });
+  return async () => {
+    const r = await cp(x, { rank: 16, init: 'svd', maxIter: 100, tol: 0, normalize: false, random: new RandomSource(4) });
     return { iterations: r.iterations, relError: r.relError };
   };
 });

@@ -7,6 +7,7 @@ import type { DenseOps } from '../engine/decomp/ops';
 import { cpuDenseOps } from '../engine/decomp/ops';
 import type { GpuContext } from '../engine/webgpu/device';
 import { gpuDenseOps } from '../engine/webgpu/dense-ops';
+import { MttkrpKernel } from '../engine/webgpu/mttkrp';
 import { GpuOps } from '../engine/webgpu/ops';
 import { gpuAvailable, withGpu } from './webgpu/gpu';
 
@@ -28,7 +29,11 @@ export const denseBackends: DenseBackend[] = [
   {
     name: 'webgpu',
     skip: !gpuAvailable,
-    ops: (limits) => gpuDenseOps(new GpuOps(limits ? { ...gpu!, limits: { ...gpu!.limits, ...limits } as GPUSupportedLimits } : gpu!)),
+    ops(limits) {
+      const ctx = limits ? { ...gpu!, limits: { ...gpu!.limits, ...limits } as GPUSupportedLimits } : gpu!;
+      const ops = new GpuOps(ctx);
+      return gpuDenseOps(ops, new MttkrpKernel(ctx, ops.pool));
+    },
     tol: { orthogonality: 1e-5, ordering: 1e-6 },
   },
 ];

@@ -4,10 +4,11 @@
 // in mode order, the error after each sweep from the last mode's MTTKRP
 // (√|‖X‖² + ‖X̂‖² − 2⟨X, X̂⟩| / ‖X‖), stop when i ≥ 1 and |e_{i−1} − e_i| < tol.
 import type { RandomSource } from '../random';
-import { hadamard, khatriRao, mat, mul, pinv, transpose, type Mat } from '../linalg';
-import { Tensor, checkFinite, gemmRowsByRows, permute, unfold } from '../tensor';
-import { leadingLeftOfUnfolding, type IterationHook } from './common';
-import { errorRatio, matTo32, norm64, relError64, to64 } from './dense64';
+import { hadamard, khatriRao, mat, mul, pinv, type Mat } from '../linalg';
+import { Tensor, checkFinite, finiteSumSquares, normShift, scaleUp, scaledDown } from '../tensor';
+import type { IterationHook } from './common';
+import { errorRatio, matTo32 } from './dense64';
+import { cpuDenseOps, residualBelow, type DenseOps } from './ops';
 
 export interface CpOptions {
   rank: number;
@@ -55,62 +56,94 @@ export function alsUpdate(factors: Mat[], m: number, mt: Mat, weights: Float64Ar
   return weights;
 }
 
-export function cp(input: Tensor, opts: CpOptions): CpResult {
+/** CP-ALS on the CPU (float64 on the host). */
+export const cp = (input: Tensor, opts: CpOptions): Promise<CpResult> => cpWith(cpuDenseOps, input, opts);
+
+/**
+ * The algorithm, once, over a backend's dense ops (engine/decomp/ops.ts): the tensor stays where
+ * the backend keeps it; each sweep's MTTKRPs come back to the host in float64, where the R × R
+ * normal equations are solved (alsUpdate) and the factors kept, then uploaded for the next products.
+ */
+export async function cpWith<H, F>(ops: DenseOps<H, F>, input: Tensor, opts: CpOptions): Promise<CpResult> {
   const { rank } = opts;
   checkCp(input, rank);
-  // The sweeps run on the input scaled by a power of two (exact) to a peak near 1: the float32
-  // MTTKRPs of an input near 3e38 overflowed, and ALS then ended at all-zero factors reported as a
-  // success. The scale goes back at the end (into the last factor, which carries it after a
-  // sweep, or into the weights when normalized), where float32 may refuse it, naming the output.
-  const shift = scaleShift(input.data);
+  const normX2 = await finiteSumSquares(input);
+  // The sweeps run on the input scaled by a power of two (exact) to a norm near 1: the float32
+  // MTTKRPs and Grams of an input near 3e38 overflowed (near 1e-36 underflowed), and ALS then
+  // ended at all-zero factors reported as a success. The scale goes back at the end (into the
+  // last factor, which carries it after a sweep, or into the weights when normalized), where
+  // float32 may refuse it, naming the output.
+  const shift = normShift(normX2);
   if (shift !== 0) {
-    const scaled = cp(new Tensor(input.shape, input.data.map((v) => v * 2 ** -shift)), opts);
-    const up = (f: Tensor) => new Tensor(f.shape, Float32Array.from(f.data, (v) => v * 2 ** shift));
+    const scaled = await cpWith(ops, await scaledDown(input, shift), opts);
+    const up = (f: Tensor) => new Tensor(f.shape, Float32Array.from(f.data, (v) => scaleUp(v, shift)));
     return opts.normalize ? { ...scaled, weights: up(scaled.weights) } : { ...scaled, factors: scaled.factors.map((f, m) => (m === scaled.factors.length - 1 ? up(f) : f)) };
   }
-  const x = to64(input);
-  const d = x.shape.length;
-  const mttkrpOf = d === 3 ? threeWayMttkrp(input) : generalMttkrp(input);
-  const normX = norm64(x);
-  const factors = initFactors(x.shape, opts, (m, k) => leadingLeftOfUnfolding(x, m, k));
-  let weights: Float64Array = new Float64Array(rank).fill(1);
-  const trace: number[] = [];
-  let iterations = 0;
-  for (let i = 0; i < opts.maxIter; i++) {
-    let lastMttkrp: Mat | null = null;
-    for (let m = 0; m < d; m++) {
-      const mt = mttkrpOf(factors, m);
-      weights = alsUpdate(factors, m, mt, weights, opts.normalize);
-      lastMttkrp = mt;
-    }
-    // ⟨X, X̂⟩ = Σᵢᵣ MTTKRPᵢᵣ·A_lastᵢᵣ·wᵣ; ‖X̂‖² = Σ_{r,s} wᵣ w_s ∏ₖ (AₖᵀAₖ)_{rs}.
-    const last = factors[d - 1]!;
-    let iprod = 0;
-    for (let j = 0; j < lastMttkrp!.data.length; j++) iprod += lastMttkrp!.data[j]! * last.data[j]! * weights[j % rank]!;
-    const e = errorRatio(Math.sqrt(Math.abs(normX * normX + cpNormSquared(factors, weights) - 2 * iprod)), normX);
-    trace.push(e);
-    iterations = i + 1;
-    opts.onIteration?.(i, e);
-    // The zero tensor is exact after one sweep (its error is 0).
-    if (normX === 0 || (i >= 1 && Math.abs(trace[i - 1]! - e) < opts.tol)) break;
-  }
-  const rec = cpReconstruct64(factors, weights, x.shape);
-  return {
-    weights: new Tensor([rank], Float32Array.from(weights)),
-    factors: factors.map(matTo32),
-    trace,
-    iterations,
-    relError: relError64(x.data, rec),
+  const shape = input.shape;
+  const d = shape.length;
+  const normX = Math.sqrt(normX2);
+  const x: H = await ops.input(input, 'cp input');
+  const uploaded: (F | null)[] = shape.map(() => null);
+  const upload = (m: number, f: Mat) => {
+    ops.release(uploaded[m]);
+    uploaded[m] = ops.factor(f, `cp factor ${m}`);
   };
+  try {
+    const leading: { u: Mat; s: ArrayLike<number> }[] = [];
+    if (opts.init === 'svd') for (let m = 0; m < d; m++) leading.push(await ops.leading(x, m, Math.min(rank, shape[m]!)));
+    const factors = initFactors(shape, opts, (m) => leading[m]!);
+    factors.forEach((f, m) => upload(m, f));
+    let weights: Float64Array = new Float64Array(rank).fill(1);
+    const trace: number[] = [];
+    let iterations = 0;
+    const below = residualBelow(ops);
+    const residual = async () => errorRatio(Math.sqrt(await residualSquared(ops, x, factors, weights, uploaded[d - 1]!)), normX);
+    // Whether the last trace entry is the residual's own norm (else the estimate).
+    let lastExact = false;
+    for (let i = 0; i < opts.maxIter; i++) {
+      let lastMttkrp: Mat | null = null;
+      for (let m = 0; m < d; m++) {
+        const mt = await ops.mttkrp(x, uploaded as F[], m);
+        weights = alsUpdate(factors, m, mt, weights, opts.normalize);
+        upload(m, factors[m]!);
+        lastMttkrp = mt;
+      }
+      // TensorLy's estimate √|‖X‖² + ‖X̂‖² − 2⟨X, X̂⟩| with ⟨X, X̂⟩ = Σᵢᵣ MTTKRPᵢᵣ·A_lastᵢᵣ·wᵣ and
+      // ‖X̂‖² = Σ_{r,s} wᵣ w_s ∏ₖ (AₖᵀAₖ)_{rs}; below residualBelow it cancels (a float32 MTTKRP
+      // jitters by ~1e-6 of ‖X‖²), and the residual is formed instead.
+      const last = factors[d - 1]!;
+      let iprod = 0;
+      for (let j = 0; j < lastMttkrp!.data.length; j++) iprod += lastMttkrp!.data[j]! * last.data[j]! * weights[j % rank]!;
+      let e = errorRatio(Math.sqrt(Math.abs(normX2 + cpNormSquared(factors, weights) - 2 * iprod)), normX);
+      lastExact = !(e >= below);
+      if (lastExact) e = await residual();
+      trace.push(e);
+      iterations = i + 1;
+      opts.onIteration?.(i, e);
+      // The zero tensor is exact after one sweep (its error is 0).
+      if (normX === 0 || (i >= 1 && Math.abs(trace[i - 1]! - e) < opts.tol)) break;
+    }
+    // The reported error is the residual's own norm, and the trace ends at it.
+    const relError = lastExact ? trace[trace.length - 1]! : await residual();
+    if (trace.length) trace[trace.length - 1] = relError;
+    return { weights: new Tensor([rank], Float32Array.from(weights)), factors: factors.map(matTo32), trace, iterations, relError };
+  } finally {
+    ops.release(x, ...uploaded);
+    ops.done();
+  }
 }
 
-/** The power of two that brings the peak |value| into [2⁻²⁰, 2²⁰] (0 when it is there already, or
- * the data is all zero). */
-function scaleShift(data: ArrayLike<number>): number {
-  let peak = 0;
-  for (let i = 0; i < data.length; i++) peak = Math.max(peak, Math.abs(data[i]!));
-  if (peak === 0 || (peak >= 2 ** -20 && peak <= 2 ** 20)) return 0;
-  return Math.floor(Math.log2(peak));
+/** ‖X − X̂‖F² with X̂ = KR(A₀·diag(w), A₁, …, A_{d−2})·A_{d−1}ᵀ (the Khatri-Rao rows in C order of
+ * modes 0 … d−2, formed on the host in float64), written as X − X̂ by the ops. */
+async function residualSquared<H, F>(ops: DenseOps<H, F>, x: H, factors: readonly Mat[], weights: Float64Array, last: F): Promise<number> {
+  const d = factors.length;
+  const r = weights.length;
+  let kr: Mat = mat(factors[0]!.rows, r, factors[0]!.data.map((v, i) => v * weights[i % r]!));
+  for (let k = 1; k < d - 1; k++) kr = khatriRao(kr, factors[k]!);
+  const res = ops.gemmFrom(kr, last, x);
+  const r2 = await ops.sumSquares(res);
+  ops.release(res);
+  return r2;
 }
 
 /** Singular values at or below this fraction of the largest are taken as absent in the svd init:
@@ -141,64 +174,6 @@ export function initFactors(shape: readonly number[], opts: Pick<CpOptions, 'ran
     for (let i = 0; i < n; i++) for (let j = live; j < rank; j++) f.data[i * rank + j] = random.uniform();
     return f;
   });
-}
-
-type MttkrpOf = (factors: Mat[], mode: number) => Mat;
-
-/** Any order: one product of the float32 unfolding with the Khatri-Rao product per mode. The
- * unfoldings stay float32 (the input's own values), half the bytes to stream each sweep. */
-function generalMttkrp(x: Tensor): MttkrpOf {
-  const unfoldings = x.shape.map((_, m) => unfold(x, m));
-  return (factors, m) => mttkrp(unfoldings[m]!, factors, m);
-}
-
-/**
- * Order 3, by a dimension tree (Phan, Tichavský & Cichocki, IEEE TSP 61(19), 2013): modes 0 and 1
- * share P = X ×₂ C (one product per sweep, reused because C does not change between their
- * updates) and mode 2 uses Q = X ×₀ A. Two large products per sweep instead of three, each over
- * rows of length K or I, which stay in cache; the small contractions with B are O(IJR).
- */
-function threeWayMttkrp(x: Tensor): MttkrpOf {
-  const [I, J, K] = x.shape as [number, number, number];
-  const xjki = permute(x, [1, 2, 0]).data; // (J·K) × I, row-major
-  let p: Float64Array | null = null; // P[(i, j), r] = Σ_k X[i, j, k] C[k, r]
-  return (f, m) => {
-    const R = f[0]!.cols;
-    const out = mat(x.shape[m]!, R);
-    if (m === 0) p = gemmRowsByRows(x.data, transpose(f[2]!).data, I * J, R, K, new Float64Array(I * J * R));
-    if (m === 0 || m === 1) {
-      // M0[i, r] = Σ_j P[i, j, r]·B[j, r];  M1[j, r] = Σ_i P[i, j, r]·A[i, r].
-      const other = m === 0 ? f[1]! : f[0]!;
-      for (let i = 0; i < I; i++)
-        for (let j = 0; j < J; j++) {
-          const row = (i * J + j) * R;
-          const [o, w] = m === 0 ? [i * R, j * R] : [j * R, i * R];
-          for (let r = 0; r < R; r++) out.data[o + r]! += p![row + r]! * other.data[w + r]!;
-        }
-      return out;
-    }
-    // Q[(j, k), r] = Σ_i X[i, j, k] A[i, r];  M2[k, r] = Σ_j Q[j, k, r]·B[j, r].
-    const q = gemmRowsByRows(xjki, transpose(f[0]!).data, J * K, R, I, new Float64Array(J * K * R));
-    const b = f[1]!;
-    for (let j = 0; j < J; j++)
-      for (let k = 0; k < K; k++) {
-        const row = (j * K + k) * R;
-        for (let r = 0; r < R; r++) out.data[k * R + r]! += q[row + r]! * b.data[j * R + r]!;
-      }
-    return out;
-  };
-}
-
-/** MTTKRP X_(m)·(⊙_{k≠m} Aₖ) from the float32 unfolding X_(m) (Khatri-Rao rows in C order of the
- * other modes), summed in float64. */
-export function mttkrp(xm: Tensor, factors: Mat[], mode: number): Mat {
-  let kr: Mat | null = null;
-  factors.forEach((f, k) => {
-    if (k !== mode) kr = kr ? khatriRao(kr, f) : f;
-  });
-  const [rows, cols] = xm.shape as [number, number];
-  const r = kr!.cols;
-  return mat(rows, r, gemmRowsByRows(xm.data, transpose(kr!).data, rows, r, cols, new Float64Array(rows * r)));
 }
 
 function cpNormSquared(factors: Mat[], weights: Float64Array): number {

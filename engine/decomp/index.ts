@@ -1,6 +1,7 @@
 export { tucker, tuckerWith, type TuckerOptions, type TuckerResult } from './tucker';
 export { cpuDenseOps, type DenseOps } from './ops';
-export { cp, cpReconstruct64, mttkrp, type CpOptions, type CpResult } from './cp';
+export { cp, cpWith, cpReconstruct64, type CpOptions, type CpResult } from './cp';
+export { mttkrp } from './cp-mttkrp';
 export { tt, ttReconstruct, type TtOptions, type TtResult } from './tt';
 export { type IterationHook } from './common';
 export { truncatedSvd, type SvdOptions, type SvdResult } from './svd';

@@ -4,16 +4,18 @@
 // TensorLy's backends supply tenalg and tinygrad's devices a few ops. H is a tensor held by the
 // backend (resident on a device between the steps of a decomposition), F a factor matrix uploaded
 // once and used by several products.
-import type { Mat } from '../linalg';
+import { mul, type Mat } from '../linalg';
 import { Tensor } from '../tensor';
 import { leadingLeftOfUnfolding } from './common';
+import { mttkrpFor, type MttkrpOf } from './cp-mttkrp';
 import { to32, to64, ttm64, type T64 } from './dense64';
 
 export interface DenseOps<H, F> {
   /**
-   * The relative accuracy of sumSquares and of the spectra `leading` returns: a float64 sum on the
-   * host (about 1e-10 of ‖X‖² for the sizes here), a float32 reduction on a device (about 1e-6).
-   * An error estimated as √|‖X‖² − ‖G‖²| is trusted only well above √ of it (see residualBelow).
+   * The accuracy, relative to ‖X‖², of the sums an error estimate is made of (‖X‖², ‖G‖² from a
+   * spectrum, ⟨X, X̂⟩ from an MTTKRP): float64 on the host, about 1e-14 (ε times the rounding of
+   * the sums); float32 on a device, about 1e-6. An error estimated as √|‖X‖² − ‖G‖²| is trusted only
+   * well above √ of it (see residualBelow).
    */
   readonly sumAccuracy: number;
   /** The input, resident: a float64 copy on the CPU; on a device, its buffer (kept where it is). */
@@ -26,10 +28,19 @@ export interface DenseOps<H, F> {
   /** from − X ×ₘ U, in a new tensor (a residual's last product). */
   ttmFrom(x: H, u: F, mode: number, from: H): H;
   /**
-   * The r leading left singular vectors of X's mode-m unfolding and, where computed on the host in
-   * float64, all its singular values (null where they come from a device's float32 Gram matrix).
+   * The r leading left singular vectors of X's mode-m unfolding and all its singular values;
+   * `float64` says whether they were computed on the host in float64 (else from a device's float32
+   * Gram matrix, whose small singular values drown in its rounding).
    */
-  leading(x: H, mode: number, r: number): Promise<{ u: Mat; s: Float64Array | null }>;
+  leading(x: H, mode: number, r: number): Promise<{ u: Mat; s: Float64Array; float64: boolean }>;
+  /**
+   * The MTTKRP X_(m)·(⊙_{k≠m} Aₖ) on the host in float64, from the factors as uploaded (in mode
+   * order). Calls for modes 0 … d−1 of one ALS sweep may reuse a partial product of factors that
+   * did not change since (a dimension tree).
+   */
+  mttkrp(x: H, factors: readonly F[], mode: number): Promise<Mat>;
+  /** from − A·Bᵀ, with `from` viewed as a matrix of A's rows × B's rows (a CP residual). */
+  gemmFrom(a: Mat, b: F, from: H): H;
   sumSquares(x: H): Promise<number>;
   /** The values on the host, float32. */
   read(x: H): Promise<Tensor>;
@@ -38,14 +49,24 @@ export interface DenseOps<H, F> {
   done(): void;
 }
 
-/** The error estimate √|‖X‖² − ‖G‖²|/‖X‖ cancels as its squares approach each other: below this
- * (100·√sumAccuracy: 1e-3 on the CPU, 0.1 on a device) the residual ‖X − X̂‖ is formed instead. */
+/** The error estimate √|‖X‖² − ‖G‖²|/‖X‖ cancels as its squares approach each other (its absolute
+ * error is about sumAccuracy/(2e)): below 100·√sumAccuracy — 1e-5 on the CPU, 0.1 on a device —
+ * the residual ‖X − X̂‖ is formed after each sweep instead. */
 export const residualBelow = (ops: Pick<DenseOps<unknown, unknown>, 'sumAccuracy'>): number => 100 * Math.sqrt(ops.sumAccuracy);
+
+// The float32 input each float64 copy was made from (the MTTKRPs stream its unfoldings: half the
+// bytes), and each input's MTTKRP (with the partial products it keeps between modes).
+const sources = new WeakMap<T64, Tensor>();
+const mttkrps = new WeakMap<T64, MttkrpOf>();
 
 /** The CPU's ops: float64 tensors on the host. */
 export const cpuDenseOps: DenseOps<T64, Mat> = {
-  sumAccuracy: 1e-10,
-  input: async (x) => to64(await x.materialize()),
+  sumAccuracy: 1e-14,
+  async input(x) {
+    const h = to64(await x.materialize());
+    sources.set(h, x);
+    return h;
+  },
   shapeOf: (x) => x.shape,
   factor: (u) => u,
   ttm: (x, u, mode, transpose) => ttm64(x, u, mode, transpose),
@@ -55,7 +76,18 @@ export const cpuDenseOps: DenseOps<T64, Mat> = {
     for (let i = 0; i < y.data.length; i++) y.data[i] = from.data[i]! - y.data[i]!;
     return y;
   },
-  leading: async (x, mode, r) => leadingLeftOfUnfolding(x, mode, r),
+  leading: async (x, mode, r) => ({ ...leadingLeftOfUnfolding(x, mode, r), float64: true }),
+  async mttkrp(x, factors, mode) {
+    let of = mttkrps.get(x);
+    if (!of) mttkrps.set(x, (of = mttkrpFor(sources.get(x) ?? to32(x))));
+    return of(factors as Mat[], mode);
+  },
+  gemmFrom(a, b, from) {
+    const p = mul(a, b, { transB: true }).data;
+    const out = new Float64Array(from.data.length);
+    for (let i = 0; i < out.length; i++) out[i] = from.data[i]! - p[i]!;
+    return { shape: [...from.shape], data: out };
+  },
   async sumSquares(x) {
     let s = 0;
     for (let i = 0; i < x.data.length; i++) s += x.data[i]! * x.data[i]!;

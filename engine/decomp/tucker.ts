@@ -100,9 +100,9 @@ export async function tuckerWith<H, F>(ops: DenseOps<H, F>, input: Tensor, opts:
         let spectrum: Float64Array | null = null;
         for (const m of modes) {
           const y = project(ops, x, f, m);
-          const { u, s } = await ops.leading(y, m, ranks[m]!);
+          const { u, s, float64 } = await ops.leading(y, m, ranks[m]!);
           setFactor(m, u);
-          spectrum = s && s.subarray(0, ranks[m]!);
+          spectrum = float64 ? s.subarray(0, ranks[m]!) : null;
           if (y !== x) ops.release(y);
         }
         // TensorLy's estimate √|‖X‖² − ‖G‖²| with ‖G‖² = Σ σ² of the last mode's projected
@@ -127,7 +127,9 @@ export async function tuckerWith<H, F>(ops: DenseOps<H, F>, input: Tensor, opts:
     const coreH = project(ops, x, f, -1);
     const core = await ops.read(coreH);
     if (coreH !== x) ops.release(coreH);
+    // The reported error is the residual's own norm, and the trace ends at it.
     const relError = lastExact ? trace[trace.length - 1]! : errorRatio(await residualNorm(ops, x, f), normX);
+    if (trace.length) trace[trace.length - 1] = relError;
     return { core, factors: factors.map((u, m) => (u ? matTo32(u) : identity32(shape[m]!))), ranks, trace, iterations, relError };
   } finally {
     ops.release(x, ...uploaded);

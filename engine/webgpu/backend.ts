@@ -5,13 +5,12 @@
 // with a message instead of a console warning and a wrong result. A lost device fails the node that
 // was running; the next call acquires a fresh device from the same provider.
 import type { Backend, DctOptions, WhtOptions } from '../backend';
-import { tuckerWith, type CpOptions, type SvdOptions, type TtOptions, type TuckerOptions } from '../decomp';
+import { cpWith, tuckerWith, type CpOptions, type SvdOptions, type TtOptions, type TuckerOptions } from '../decomp';
 import type { Tensor } from '../tensor';
 import type { DwtOptions } from '../transforms';
 import type { ChebyshevValue } from '../values';
 import { ChebyshevKernel } from './chebyshev';
 import { acquireDevice, isSoftwareAdapter, type GpuContext } from './device';
-import { cpGpu } from './cp';
 import { DctFftKernel } from './dct-fft';
 import { gpuDenseOps } from './dense-ops';
 import { DwtKernel, dwtGpu } from './dwt';
@@ -101,7 +100,7 @@ export class WebGpuBackend implements Backend {
   }
 
   cp(x: Tensor, opts: CpOptions) {
-    return this.run('CP-ALS', (s) => cpGpu(s.ops, s.mttkrp, x, opts));
+    return this.run('CP-ALS', (s) => cpWith(gpuDenseOps(s.ops, s.mttkrp), x, opts));
   }
 
   dct(x: Tensor, opts: DctOptions) {

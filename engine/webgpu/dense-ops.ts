@@ -1,5 +1,8 @@
 // The dense ops (engine/decomp/ops.ts) on a WebGPU device: tensors stay resident in float32 between
-// the steps of a decomposition; factors are uploaded once per update. A subspace comes from the
+// the steps of a decomposition; factors are uploaded once per update. CP's MTTKRPs share
+// T = X ×_{d−1} A_{d−1} across modes 0 … d−2 (one GEMM per sweep: A_{d−1} does not change while
+// they are updated, the dimension-tree idea of Phan, Tichavský & Cichocki, IEEE TSP 61(19), 2013);
+// mode d−1 uses X ×₀ A₀. A subspace comes from the
 // projected unfolding read back and taken in float64 on the host where that is small
 // (Iₙ²·K ≤ HOST_SUBSPACE_WORK: every HOOI sweep of a 256³ tensor at rank 16), else from the
 // device's Gram matrix (float32, which squares the condition number: singular values below
@@ -10,11 +13,14 @@ import { leadingFromGram, leadingLeftOfUnfolding } from '../decomp/common';
 import { to64 } from '../decomp/dense64';
 import type { DenseOps } from '../decomp/ops';
 import { Tensor } from '../tensor';
-import { HOST_SUBSPACE_WORK, type GpuOps, type GpuTensor } from './ops';
+import { contractAllBut, type MttkrpKernel } from './mttkrp';
+import { GpuTensor, HOST_SUBSPACE_WORK, type GpuOps } from './ops';
 
-export function gpuDenseOps(ops: GpuOps): DenseOps<GpuTensor, GpuTensor> {
+export function gpuDenseOps(ops: GpuOps, mk?: MttkrpKernel): DenseOps<GpuTensor, GpuTensor> {
   // Each input's host tensor: its values are read from there, not from the device, when needed.
   const inputs = new Map<GpuTensor, Tensor>();
+  // Each input's partial MTTKRP product, and the factor upload it was made with.
+  const partial = new Map<GpuTensor, { of: GpuTensor; t: GpuTensor }>();
   return {
     sumAccuracy: 1e-6,
     async input(x, label) {
@@ -30,17 +36,54 @@ export function gpuDenseOps(ops: GpuOps): DenseOps<GpuTensor, GpuTensor> {
       if (x.shape[mode]! * x.size <= HOST_SUBSPACE_WORK) {
         const host = inputs.get(x);
         const t = host ? await host.materialize() : await ops.read(x);
-        return leadingLeftOfUnfolding(to64(t), mode, r);
+        return { ...leadingLeftOfUnfolding(to64(t), mode, r), float64: true };
       }
       const g = ops.gram(x, mode);
       const w = await ops.read(g);
       ops.release(g);
-      return { u: leadingFromGram(mat(w.shape[0]!, w.shape[1]!, Float64Array.from(w.data)), r).u, s: null };
+      return { ...leadingFromGram(mat(w.shape[0]!, w.shape[1]!, Float64Array.from(w.data)), r), float64: false };
+    },
+    async mttkrp(x, factors, mode) {
+      if (!mk) throw new Error('these WebGPU ops were made without the MTTKRP kernel');
+      const shape = x.shape;
+      const d = shape.length;
+      const rank = factors[0]!.shape[1]!;
+      if (mode < d - 1) {
+        // Modes 0 … d−2 share T = X ×_{d−1} A_{d−1}, kept while A_{d−1} stays the same upload.
+        let kept = partial.get(x);
+        if (!kept || kept.of !== factors[d - 1]) {
+          ops.release(kept?.t);
+          const xLast = new GpuTensor([x.size / shape[d - 1]!, shape[d - 1]!], x.buffer);
+          kept = { of: factors[d - 1]!, t: ops.matmul(xLast, factors[d - 1]!) }; // (I₀…I_{d−2}) × R
+          partial.set(x, kept);
+        }
+        return contractAllBut(ops, mk, kept.t, shape.slice(0, d - 1), factors.slice(0, d - 1), mode, rank);
+      }
+      // Mode d−1: X ×₀ A₀, then the modes 1 … d−2.
+      const xFirst = new GpuTensor([shape[0]!, x.size / shape[0]!], x.buffer);
+      const t = ops.matmul(xFirst, factors[0]!, { transA: true }); // (I₁…I_{d−1}) × R
+      try {
+        return await contractAllBut(ops, mk, t, shape.slice(1), factors.slice(1), d - 2, rank);
+      } finally {
+        ops.release(t);
+      }
+    },
+    gemmFrom(a, b, from) {
+      const aGpu = ops.upload(new Tensor([a.rows, a.cols], Float32Array.from(a.data)), 'Khatri-Rao');
+      const into = new GpuTensor([a.rows, b.shape[0]!], ops.copy(from).buffer);
+      const out = ops.matmul(aGpu, b, { transB: true, alpha: -1, beta: 1, into });
+      ops.release(aGpu);
+      return out;
     },
     sumSquares: (x) => ops.sumSquares(x),
     read: (x) => ops.read(x),
     release(...xs) {
-      for (const x of xs) if (x) inputs.delete(x);
+      for (const x of xs) {
+        if (!x) continue;
+        inputs.delete(x);
+        ops.release(partial.get(x)?.t);
+        partial.delete(x);
+      }
       ops.release(...xs);
     },
     done: () => ops.flush(),

@@ -1,5 +1,9 @@
-// Binds shaders/mttkrp.wgsl: out[p, q, r] = Σ_s T[p, s, q, r]·A[s, r] on device buffers.
+// Binds shaders/mttkrp.wgsl: out[p, q, r] = Σ_s T[p, s, q, r]·A[s, r] on device buffers; and the
+// MTTKRP of CP-ALS on a device built from it (contractAllBut): the Khatri-Rao product is never
+// formed, the other modes are contracted away column by column and the Iₘ × R result read back.
+import { mat, type Mat } from '../linalg';
 import type { GpuContext } from './device';
+import type { GpuOps, GpuTensor } from './ops';
 import type { BufferPool } from './pool';
 import { dispatchGrid, kernel, windowAt, type Kernel } from './pipeline';
 
@@ -48,4 +52,28 @@ export class MttkrpKernel {
     }
     return dispatches;
   }
+}
+
+/**
+ * T has the modes `dims` then R (C order); contracts every mode but `keep` with its factor's
+ * columns (the last mode first) and reads back the dims[keep] × R result.
+ */
+export async function contractAllBut(ops: GpuOps, mk: MttkrpKernel, t: GpuTensor, dims: readonly number[], factors: readonly (GpuTensor | null)[], keep: number, rank: number): Promise<Mat> {
+  let axes = dims.map((n, m) => ({ n, m }));
+  let cur = t;
+  for (let pos = axes.length - 1; pos >= 0; pos--) {
+    if (axes[pos]!.m === keep) continue;
+    const p = axes.slice(0, pos).reduce((a, b) => a * b.n, 1);
+    const q = axes.slice(pos + 1).reduce((a, b) => a * b.n, 1);
+    const s = axes[pos]!.n;
+    const out = ops.alloc([p * q, rank], 'mttkrp partial');
+    const factor = factors[axes[pos]!.m]!;
+    ops.encodeWith((enc, temps) => mk.encode(enc, cur.buffer, factor.buffer, out.buffer, { p, s, q, r: rank }, temps));
+    if (cur !== t) ops.release(cur);
+    cur = out;
+    axes = axes.filter((_, i) => i !== pos);
+  }
+  const m = await ops.read(cur);
+  if (cur !== t) ops.release(cur);
+  return mat(m.shape[0]!, rank, Float64Array.from(m.data));
 }
