@@ -72,8 +72,8 @@ await bench('cp_128^3_rank16_100iter', 'cp(x 128³, rank 16, init svd, exactly 1
 
 await bench('tt_16^5_rank8', 'tt(x 16⁵ Gaussian, maxRank 8)', 'tensor_train_16^5_rank8_float32', () => {
   const x = syntheticTensor({ kind: 'gaussian', shape: [16, 16, 16, 16, 16], ranks: [], noise: 0 }, new RandomSource(5)).tensor;
-  return () => {
-    const r = tt(x, { maxRank: 8 });
+  return async () => {
+    const r = await tt(x, { maxRank: 8 });
     return { ranks: r.ranks, relError: r.relError };
   };
 });

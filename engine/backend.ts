@@ -43,7 +43,7 @@ export const cpuBackend: Backend = {
   adapter: 'CPU (JavaScript and WebAssembly SIMD, float32 storage, float64 accumulation)',
   tucker: (x, opts) => tucker(x, opts),
   truncatedSvd: async (x, opts) => truncatedSvd(await x.materialize(), opts),
-  tt: async (x, opts) => tt(await x.materialize(), opts),
+  tt: (x, opts) => tt(x, opts),
   cp: (x, opts) => cp(x, opts),
   dct: async (x, opts) => dct(await x.materialize(), opts),
   wht: async (x, opts) => wht(await x.materialize(), opts),

@@ -2,7 +2,7 @@ export { tucker, tuckerWith, type TuckerOptions, type TuckerResult } from './tuc
 export { cpuDenseOps, type DenseOps } from './ops';
 export { cp, cpWith, cpReconstruct64, type CpOptions, type CpResult } from './cp';
 export { mttkrp } from './cp-mttkrp';
-export { tt, ttReconstruct, type TtOptions, type TtResult } from './tt';
+export { tt, ttWith, ttReconstruct, type TtOptions, type TtResult } from './tt';
 export { type IterationHook } from './common';
 export { truncatedSvd, type SvdOptions, type SvdResult } from './svd';
 export { reconstruct, sizes, kindOf, type DecompositionKind } from './reconstruct';

@@ -4,7 +4,7 @@
 // TensorLy's backends supply tenalg and tinygrad's devices a few ops. H is a tensor held by the
 // backend (resident on a device between the steps of a decomposition), F a factor matrix uploaded
 // once and used by several products.
-import { mul, type Mat } from '../linalg';
+import { mat, mul, type Mat } from '../linalg';
 import { Tensor } from '../tensor';
 import { leadingLeftOfUnfolding } from './common';
 import { mttkrpFor, type MttkrpOf } from './cp-mttkrp';
@@ -41,6 +41,14 @@ export interface DenseOps<H, F> {
   mttkrp(x: H, factors: readonly F[], mode: number): Promise<Mat>;
   /** from − A·Bᵀ, with `from` viewed as a matrix of A's rows × B's rows (a CP residual). */
   gemmFrom(a: Mat, b: F, from: H): H;
+  /** X seen as a rows × cols matrix (C order): a view sharing X's storage, never released itself. */
+  matrix(x: H, rows: number, cols: number): H;
+  /** A matrix on the host in float64. */
+  hostMatrix(x: H): Promise<Mat>;
+  /** An uploaded factor seen as a tensor (a matrix), for products with tensors; shares its storage. */
+  asTensor(u: F): H;
+  /** op(A)·op(B) of two matrices, or `from` − op(A)·op(B) (from viewed as the product's shape). */
+  matmul(a: H, b: H, opts?: { transA?: boolean; transB?: boolean; from?: H }): H;
   sumSquares(x: H): Promise<number>;
   /** The values on the host, float32. */
   read(x: H): Promise<Tensor>;
@@ -81,6 +89,14 @@ export const cpuDenseOps: DenseOps<T64, Mat> = {
     let of = mttkrps.get(x);
     if (!of) mttkrps.set(x, (of = mttkrpFor(sources.get(x) ?? to32(x))));
     return of(factors as Mat[], mode);
+  },
+  matrix: (x, rows, cols) => ({ shape: [rows, cols], data: x.data }),
+  hostMatrix: async (x) => mat(x.shape[0]!, x.data.length / x.shape[0]!, x.data),
+  asTensor: (u) => ({ shape: [u.rows, u.cols], data: u.data }),
+  matmul(a, b, opts = {}) {
+    const p = mul(mat(a.shape[0]!, a.shape[1]!, a.data), mat(b.shape[0]!, b.shape[1]!, b.data), { transA: !!opts.transA, transB: !!opts.transB });
+    if (opts.from) for (let i = 0; i < p.data.length; i++) p.data[i] = opts.from.data[i]! - p.data[i]!;
+    return { shape: [p.rows, p.cols], data: p.data };
   },
   gemmFrom(a, b, from) {
     const p = mul(a, b, { transB: true }).data;

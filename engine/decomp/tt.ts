@@ -3,10 +3,10 @@
 // truncating its SVD, carrying diag(s)·Vᵀ on. With eps, each step keeps the smallest r with tail
 // ≤ δ = eps/√(d−1)·‖A‖F, so ‖A − TT‖F ≤ eps·‖A‖F. Exact SVDs (Jacobi, float64) make the rank
 // decisions agree with LAPACK's.
-import { chooseRank, leadingColumns, mat, mul, svd, type Mat } from '../linalg';
-import { Tensor, checkFinite } from '../tensor';
+import { chooseRank, leadingColumns, svd, type Mat } from '../linalg';
+import { Tensor, checkFinite, finiteSumSquares } from '../tensor';
 import { leadingLeft } from './common';
-import { norm64, relError64, to64 } from './dense64';
+import { cpuDenseOps, type DenseOps } from './ops';
 
 export interface TtOptions {
   /** Cap on the bond ranks: one number for all, or the d+1 ranks [1, r₁, …, 1] / d−1 inner ones. */
@@ -23,30 +23,80 @@ export interface TtResult {
   relError: number;
 }
 
-export function tt(input: Tensor, opts: TtOptions): TtResult {
-  const x = to64(input);
-  const d = x.shape.length;
+/** TT-SVD on the CPU (float64 on the host). */
+export const tt = (input: Tensor, opts: TtOptions): Promise<TtResult> => ttWith(cpuDenseOps, input, opts);
+
+/**
+ * The algorithm, once, over a backend's dense ops (engine/decomp/ops.ts): the remainder stays where
+ * the backend keeps it. Each step's left subspace: with fixed ranks and a wide unfolding, the
+ * leading vectors of C·Cᵀ (`leading`: on the host in float64 where small, a device's Gram matrix
+ * otherwise); with eps, or tall, the exact SVD of C on the host (a float32 Gram matrix cannot
+ * resolve the tails an eps decision needs). The remainder becomes U_rᵀ·C by a product; the error
+ * ‖A − TT‖F contracts the train by products, the last written as A − TT.
+ */
+export async function ttWith<H, F>(ops: DenseOps<H, F>, input: Tensor, opts: TtOptions): Promise<TtResult> {
+  const a2 = await finiteSumSquares(input);
   const { caps, tol } = planTt(input, opts);
+  const shape = input.shape;
+  const d = shape.length;
+  const x: H = await ops.input(input, 'tt input');
   const ranks = [1];
   const cores: Tensor[] = [];
-  let rest = mat(x.shape[0]!, x.data.length / x.shape[0]!, x.data);
-  for (let k = 0; k < d - 1; k++) {
-    const rows = ranks[k]! * x.shape[k]!;
-    const c = mat(rows, rest.data.length / rows, rest.data);
-    const { u, r } = ttStep(c, caps[k], tol);
-    const core = new Float32Array(rows * r);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < r; j++) core[i * r + j] = u.data[i * u.cols + j]!;
-    cores.push(new Tensor([ranks[k]!, x.shape[k]!, r], core));
-    // rest = U_rᵀ·C = diag(s)·Vᵀ (r × cols): the part of C in the kept subspace.
-    rest = mul(leadingColumns(u, r), c, { transA: true });
-    ranks.push(r);
-    opts.onStep?.(k, d - 1, r);
+  const uploaded: F[] = [];
+  let rest = x;
+  try {
+    for (let k = 0; k < d - 1; k++) {
+      const rows = ranks[k]! * shape[k]!;
+      const c = ops.matrix(rest, rows, entries(ops.shapeOf(rest)) / rows);
+      let u: Mat;
+      let r: number;
+      if (tol === undefined && rows < ops.shapeOf(c)[1]!) {
+        r = Math.min(caps[k] ?? Infinity, rows);
+        u = (await ops.leading(c, 0, r)).u;
+      } else ({ u, r } = ttStep(await ops.hostMatrix(c), caps[k], tol));
+      const kept = leadingColumns(u, r);
+      cores.push(new Tensor([ranks[k]!, shape[k]!, r], Float32Array.from(kept.data)));
+      uploaded.push(ops.factor(kept, `tt core ${k}`));
+      // rest = U_rᵀ·C = diag(s)·Vᵀ (r × cols): the part of C in the kept subspace.
+      const next = ops.matmul(ops.asTensor(uploaded[k]!), c, { transA: true });
+      if (rest !== x) ops.release(rest);
+      rest = next;
+      ranks.push(r);
+      opts.onStep?.(k, d - 1, r);
+    }
+    const last = await ops.read(rest);
+    cores.push(new Tensor([ranks[d - 1]!, shape[d - 1]!, 1], last.data));
+    ranks.push(1);
+    return { cores, ranks, relError: a2 === 0 || d === 1 ? 0 : Math.sqrt((await residualSquared(ops, x, uploaded, rest, ranks, shape)) / a2) };
+  } finally {
+    if (rest !== x) ops.release(rest);
+    ops.release(x, ...uploaded);
+    ops.done();
   }
-  cores.push(new Tensor([ranks[d - 1]!, x.shape[d - 1]!, 1], Float32Array.from(rest.data)));
-  ranks.push(1);
-  const rec = ttReconstruct(cores);
-  const normX = norm64(x);
-  return { cores, ranks, relError: normX === 0 ? 0 : relError64(x.data, rec) };
+}
+
+const entries = (shape: readonly number[]) => shape.reduce((p, n) => p * n, 1);
+
+/** ‖A − TT‖F²: cur ((I₀…I_{k−1}) × r_k) · G_k (r_k × I_k·r_{k+1}) left to right, G_k the uploaded
+ * cores and then the last remainder, the last product written as A − TT. */
+async function residualSquared<H, F>(ops: DenseOps<H, F>, x: H, uploaded: readonly F[], last: H, ranks: readonly number[], shape: readonly number[]): Promise<number> {
+  const d = shape.length;
+  // Core k as r_k × (I_k·r_{k+1}): a view of the uploaded (r_k·I_k) × r_{k+1} factor, or of the
+  // last remainder.
+  const wide = (k: number) => ops.matrix(k === d - 1 ? last : ops.asTensor(uploaded[k]!), ranks[k]!, shape[k]! * ranks[k + 1]!);
+  let cur = ops.asTensor(uploaded[0]!); // I₀ × r₁
+  for (let k = 1; ; k++) {
+    const end = k === d - 1;
+    const out = ops.matmul(cur, wide(k), end ? { from: ops.matrix(x, entries(shape.slice(0, d - 1)), shape[d - 1]!) } : {});
+    // cur is the previous product (seen with another shape) from the second step on.
+    if (k > 1) ops.release(cur);
+    if (end) {
+      const r2 = await ops.sumSquares(out);
+      ops.release(out);
+      return r2;
+    }
+    cur = ops.matrix(out, entries(ops.shapeOf(out)) / ranks[k + 1]!, ranks[k + 1]!);
+  }
 }
 
 /** The checked options: finite input, eps > 0 or a rank cap, the d−1 inner rank caps and the

@@ -5,7 +5,7 @@
 // with a message instead of a console warning and a wrong result. A lost device fails the node that
 // was running; the next call acquires a fresh device from the same provider.
 import type { Backend, DctOptions, WhtOptions } from '../backend';
-import { cpWith, tuckerWith, type CpOptions, type SvdOptions, type TtOptions, type TuckerOptions } from '../decomp';
+import { cpWith, ttWith, tuckerWith, type CpOptions, type SvdOptions, type TtOptions, type TuckerOptions } from '../decomp';
 import type { Tensor } from '../tensor';
 import type { DwtOptions } from '../transforms';
 import type { ChebyshevValue } from '../values';
@@ -19,7 +19,6 @@ import { MttkrpKernel } from './mttkrp';
 import { GpuOps, type OpStats } from './ops';
 import { truncatedSvdGpu } from './rsvd';
 import { dctGpu, whtGpu } from './transforms';
-import { ttGpu } from './tt';
 
 interface Session {
   ctx: GpuContext;
@@ -96,7 +95,7 @@ export class WebGpuBackend implements Backend {
   }
 
   tt(x: Tensor, opts: TtOptions) {
-    return this.run('TT-SVD', (s) => ttGpu(s.ops, x, opts));
+    return this.run('TT-SVD', (s) => ttWith(gpuDenseOps(s.ops), x, opts));
   }
 
   cp(x: Tensor, opts: CpOptions) {

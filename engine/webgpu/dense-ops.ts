@@ -68,6 +68,25 @@ export function gpuDenseOps(ops: GpuOps, mk?: MttkrpKernel): DenseOps<GpuTensor,
         ops.release(t);
       }
     },
+    matrix(x, rows, cols) {
+      const view = new GpuTensor([rows, cols], x.buffer);
+      const host = inputs.get(x);
+      if (host) inputs.set(view, host.reshaped([rows, cols]));
+      return view;
+    },
+    async hostMatrix(x) {
+      const host = inputs.get(x);
+      const t = host ? await host.materialize() : await ops.read(x);
+      return mat(x.shape[0]!, x.shape[1]!, Float64Array.from(t.data));
+    },
+    asTensor: (u) => u,
+    matmul(a, b, opts = {}) {
+      const { from, ...trans } = opts;
+      if (!from) return ops.matmul(a, b, trans);
+      const m = trans.transA ? a.shape[1]! : a.shape[0]!;
+      const n = trans.transB ? b.shape[0]! : b.shape[1]!;
+      return ops.matmul(a, b, { ...trans, alpha: -1, beta: 1, into: new GpuTensor([m, n], ops.copy(from).buffer) });
+    },
     gemmFrom(a, b, from) {
       const aGpu = ops.upload(new Tensor([a.rows, a.cols], Float32Array.from(a.data)), 'Khatri-Rao');
       const into = new GpuTensor([a.rows, b.shape[0]!], ops.copy(from).buffer);
