@@ -81,8 +81,8 @@ await bench('tt_16^5_rank8', 'tt(x 16⁵ Gaussian, maxRank 8)', 'tensor_train_16
 const svdN = values.quick ? 1024 : 4096;
 await bench(`randomized_svd_rank64_${svdN}^2`, `rank-64 randomized SVD of ${svdN}² (oversample 5, 2 power iterations, as TensorLy)`, svdN === 4096 ? 'tensorly_randomized_svd_rank64_4096x4096_float32' : null, () => {
   const x = syntheticTensor({ kind: 'tucker', shape: [svdN, svdN], ranks: [128, 128], noise: 1e-3 }, new RandomSource(6)).tensor;
-  return () => {
-    const r = randomizedSvdOfTensor(x, 64, new RandomSource(7));
+  return async () => {
+    const r = await randomizedSvdOfTensor(x, 64, new RandomSource(7));
     return { s0: r.s[0]!, s63: r.s[63]! };
   };
 });

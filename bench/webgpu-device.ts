@@ -9,7 +9,8 @@ import { RandomSource, Tensor, matmul } from '../engine';
 import { acquireDevice } from '../engine/webgpu/device';
 import { GemmKernel } from '../engine/webgpu/gemm';
 import { GpuOps } from '../engine/webgpu/ops';
-import { randomizedSvdGpu } from '../engine/webgpu/rsvd';
+import { gpuDenseOps } from '../engine/webgpu/dense-ops';
+import { randomizedSvdWith } from '../engine/decomp/svd';
 import { randomizedSvd, mat, syntheticTensor } from '../engine';
 Object.assign(globalThis, globals);
 // QUICK=1: small sizes, to check the script itself on a software adapter before a device run.
@@ -46,17 +47,17 @@ const side = quick ? 512 : 4096;
 const big = syntheticTensor({ kind: 'tucker', shape: [side, side], ranks: [128, 128], noise: 1e-3 }, new RandomSource(6)).tensor;
 const ops = new GpuOps(gpu);
 const bigGpu = ops.upload(big);
-await randomizedSvdGpu(ops, bigGpu, { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) });
+await randomizedSvdWith(gpuDenseOps(ops), bigGpu, { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) });
 const rs: number[] = [];
 let s0 = 0;
 for (let r = 0; r < 3; r++) {
   const t0 = performance.now();
-  s0 = (await randomizedSvdGpu(ops, bigGpu, { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) })).s[0]!;
+  s0 = (await randomizedSvdWith(gpuDenseOps(ops), bigGpu, { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) })).s[0]!;
   rs.push(performance.now() - t0);
 }
 rs.sort((x, y) => x - y);
 const t0 = performance.now();
-const cpu = randomizedSvd(mat(side, side, Float64Array.from(big.data)), { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) });
+const cpu = await randomizedSvd(mat(side, side, Float64Array.from(big.data)), { rank: 64, oversample: 5, powerIters: 2, random: new RandomSource(7) });
 console.log(JSON.stringify({ [`rsvd${side}`]: { gpuMedianMs: rs[1], cpuMs: performance.now() - t0, s0Gpu: s0, s0Cpu: cpu.s[0] } }));
 
 // Decompositions and transforms on the WebGPU backend against the CPU backend, same inputs.

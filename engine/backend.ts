@@ -42,7 +42,7 @@ export const cpuBackend: Backend = {
   name: 'cpu',
   adapter: 'CPU (JavaScript and WebAssembly SIMD, float32 storage, float64 accumulation)',
   tucker: (x, opts) => tucker(x, opts),
-  truncatedSvd: async (x, opts) => truncatedSvd(await x.materialize(), opts),
+  truncatedSvd: (x, opts) => truncatedSvd(x, opts),
   tt: (x, opts) => tt(x, opts),
   cp: (x, opts) => cp(x, opts),
   dct: async (x, opts) => dct(await x.materialize(), opts),

@@ -27,7 +27,7 @@ export { runGraph, checkForRun, CancelledError, type RunOptions, type RunResult 
 export { OutputCache } from './scheduler/cache';
 export type { RunEvent, NodeRecord, NodeStatus } from './scheduler/events';
 export {
-  tucker, cp, tt, truncatedSvd, reconstruct, sizes, kindOf, lowrankSubbands,
+  tucker, cp, tt, truncatedSvd, randomizedSvd, reconstruct, sizes, kindOf, lowrankSubbands,
   type TuckerOptions, type TuckerResult, type CpOptions, type CpResult, type TtOptions, type TtResult,
   type SvdOptions, type SvdResult, type DecompositionKind, type IterationHook,
 } from './decomp';
@@ -35,7 +35,7 @@ export { errorRatio, relError64 as relativeError } from './decomp/dense64';
 export { dct, dctMatrix, wht, dwt, filters, sequencyPermutation, resolveAxes, WAVELETS, type Wavelet, type WhtOrder, type DwtOptions } from './transforms';
 export { chebyshevNodes, chebyshevCoefficients, chebyshevSizeProblem, evaluateChebyshev } from './chebyshev';
 export {
-  mat, qr, eigh, svd, randomizedSvd, chooseRank, khatriRao, kronecker, pinv, lstsq, cholesky, invertUpper,
+  mat, qr, eigh, svd, chooseRank, khatriRao, kronecker, pinv, lstsq, cholesky, invertUpper,
   type Mat, type Svd, type RankChoice,
 } from './linalg';
 export { WebGpuBackend } from './webgpu/backend';

@@ -4,6 +4,6 @@ export { cp, cpWith, cpReconstruct64, type CpOptions, type CpResult } from './cp
 export { mttkrp } from './cp-mttkrp';
 export { tt, ttWith, ttReconstruct, type TtOptions, type TtResult } from './tt';
 export { type IterationHook } from './common';
-export { truncatedSvd, type SvdOptions, type SvdResult } from './svd';
+export { randomizedSvd, randomizedSvdWith, truncatedSvd, truncatedSvdWith, type SvdOptions, type SvdResult } from './svd';
 export { reconstruct, sizes, kindOf, type DecompositionKind } from './reconstruct';
 export { lowrankSubbands, type SubbandOptions, type SubbandBlock } from './subbands';

@@ -4,7 +4,7 @@
 // TensorLy's backends supply tenalg and tinygrad's devices a few ops. H is a tensor held by the
 // backend (resident on a device between the steps of a decomposition), F a factor matrix uploaded
 // once and used by several products.
-import { mat, mul, type Mat } from '../linalg';
+import { mat, mul, qr, transpose, type Mat } from '../linalg';
 import { Tensor } from '../tensor';
 import { leadingLeftOfUnfolding } from './common';
 import { mttkrpFor, type MttkrpOf } from './cp-mttkrp';
@@ -49,6 +49,12 @@ export interface DenseOps<H, F> {
   asTensor(u: F): H;
   /** op(A)·op(B) of two matrices, or `from` − op(A)·op(B) (from viewed as the product's shape). */
   matmul(a: H, b: H, opts?: { transA?: boolean; transB?: boolean; from?: H }): H;
+  /**
+   * An orthonormal basis Q (m × n) of a tall matrix's columns, A = Q·R, in a new tensor; A is
+   * released. Householder QR in float64 on the host; CholeskyQR2 on a device (two GEMMs a pass,
+   * shifted where κ² exceeds float32), Householder on the host where the matrix is rank deficient.
+   */
+  orthonormalize(a: H): Promise<H>;
   sumSquares(x: H): Promise<number>;
   /** The values on the host, float32. */
   read(x: H): Promise<Tensor>;
@@ -66,6 +72,14 @@ export const residualBelow = (ops: Pick<DenseOps<unknown, unknown>, 'sumAccuracy
 // bytes), and each input's MTTKRP (with the partial products it keeps between modes).
 const sources = new WeakMap<T64, Tensor>();
 const mttkrps = new WeakMap<T64, MttkrpOf>();
+const transposes = new WeakMap<Float64Array, Mat>();
+
+/** The transpose of a matrix, kept while its values are alive. */
+function transposed(a: T64): Mat {
+  let t = transposes.get(a.data);
+  if (!t) transposes.set(a.data, (t = transpose(mat(a.shape[0]!, a.shape[1]!, a.data))));
+  return t;
+}
 
 /** The CPU's ops: float64 tensors on the host. */
 export const cpuDenseOps: DenseOps<T64, Mat> = {
@@ -93,8 +107,14 @@ export const cpuDenseOps: DenseOps<T64, Mat> = {
   matrix: (x, rows, cols) => ({ shape: [rows, cols], data: x.data }),
   hostMatrix: async (x) => mat(x.shape[0]!, x.data.length / x.shape[0]!, x.data),
   asTensor: (u) => ({ shape: [u.rows, u.cols], data: u.data }),
+  async orthonormalize(a) {
+    const { q } = qr(mat(a.shape[0]!, a.shape[1]!, a.data));
+    return { shape: [q.rows, q.cols], data: q.data };
+  },
   matmul(a, b, opts = {}) {
-    const p = mul(mat(a.shape[0]!, a.shape[1]!, a.data), mat(b.shape[0]!, b.shape[1]!, b.data), { transA: !!opts.transA, transB: !!opts.transB });
+    // Aᵀ·B with a large A (a randomized SVD's power iterations): its transpose is kept, not redone.
+    const left = opts.transA && a.data.length >= 1 << 16 ? transposed(a) : mat(a.shape[0]!, a.shape[1]!, a.data);
+    const p = mul(left, mat(b.shape[0]!, b.shape[1]!, b.data), { transA: !!opts.transA && left.data === a.data, transB: !!opts.transB });
     if (opts.from) for (let i = 0; i < p.data.length; i++) p.data[i] = opts.from.data[i]! - p.data[i]!;
     return { shape: [p.rows, p.cols], data: p.data };
   },

@@ -1,10 +1,11 @@
 // Truncated SVD of a matrix, or of an N-D tensor's mode-n unfolding, with the rank given directly,
 // by energy, or by error; exact (Jacobi) or randomized (Halko et al.). The node-facing function.
-import { chooseRank, mat, mul, randomizedSvd, svd as exactSvd, truncate, type Svd } from '../linalg';
+import { chooseRank, leadingColumns, mat, mul, svd as exactSvd, truncate, type Mat, type RandomizedOptions, type Svd } from '../linalg';
 import type { RandomSource } from '../random';
-import { Tensor, checkFinite, formatShape, unfold } from '../tensor';
+import { Tensor, checkFinite, finiteSumSquares, formatShape, normShift, scaleUp, scaledDown, unfold } from '../tensor';
 import type { SvdValue } from '../values';
-import { matTo32, relError64 } from './dense64';
+import { errorRatio, matTo32, relError64 } from './dense64';
+import { cpuDenseOps, type DenseOps } from './ops';
 
 export interface SvdOptions {
   rank?: number;
@@ -31,23 +32,94 @@ export interface SvdResult {
   relError: number;
 }
 
-export function truncatedSvd(x: Tensor, opts: SvdOptions): SvdResult {
-  const a = svdMatrix(x, opts);
+/** decompose.svd on the CPU. */
+export const truncatedSvd = (x: Tensor, opts: SvdOptions): Promise<SvdResult> => truncatedSvdWith(cpuDenseOps, x, opts);
+
+/**
+ * decompose.svd over a backend's dense ops: the randomized method there (the products where the
+ * matrix is kept, the small SVD on the host in float64), the exact one (one-sided Jacobi in
+ * float64, which float32 kernels cannot match) on the host. The truncation error ‖A − U·S·Vᵀ‖F is
+ * formed by the ops in one product written as A − U·S·Vᵀ.
+ */
+export async function truncatedSvdWith<H, F>(ops: DenseOps<H, F>, x: Tensor, opts: SvdOptions): Promise<SvdResult> {
+  // A deferred input is read back for the exact method and for a host unfolding.
+  if (opts.method !== 'randomized' || opts.mode !== undefined) await x.materialize();
+  let a2 = await finiteSumSquares(x);
+  let a = svdMatrix(x, opts);
   const [m, n] = a.shape as [number, number];
-  const A = mat(m, n, Float64Array.from(a.data));
-  let full: Svd;
-  if (opts.method === 'randomized') {
-    full = randomizedSvd(A, {
+  if (opts.method !== 'randomized') {
+    const full = exactSvd(mat(m, n, Float64Array.from(a.data)), { onSweep: (s) => opts.onProgress?.(`Jacobi sweep ${s + 1}`) });
+    const r = truncateSvd(full, opts);
+    const us = mat(m, r.rank, r.truncated.u.data.map((v, i) => v * r.truncated.s[i % r.rank]!));
+    return { ...r.result, relError: relError64(a.data, mul(us, r.truncated.v, { transB: true }).data) };
+  }
+  // A device's float32 products and Gram matrices square the entries: outside [2⁻²⁰, 2²⁰] of norm
+  // the matrix is scaled by a power of two (exact) and the singular values scaled back.
+  const shift = normShift(a2);
+  if (shift !== 0) {
+    a = await scaledDown(a, shift);
+    a2 = await a.sumSquares();
+  }
+  const aH: H = await ops.input(a, 'svd input');
+  const uploaded: F[] = [];
+  try {
+    const scaled = await randomizedSvdWith(ops, aH, {
       rank: opts.rank!,
       oversample: opts.oversample,
       powerIters: opts.powerIters,
       random: opts.random,
       onIteration: (i, of) => opts.onProgress?.(`power iteration ${i + 1} of ${of}`),
     });
-  } else full = exactSvd(A, { onSweep: (s) => opts.onProgress?.(`Jacobi sweep ${s + 1}`) });
-  const r = truncateSvd(full, opts);
-  const us = mat(r.truncated.u.rows, r.rank, r.truncated.u.data.map((v, i) => v * r.truncated.s[i % r.rank]!));
-  return { ...r.result, relError: relError64(a.data, mul(us, r.truncated.v, { transB: true }).data) };
+    const { truncated: t, rank: k, result } = truncateSvd({ ...scaled, s: scaled.s.map((v) => scaleUp(v, shift)) }, opts);
+    // The residual against the (scaled) matrix the ops hold, so U·S is scaled the same way.
+    const us = mat(m, k, t.u.data.map((v, i) => v * scaled.s[i % k]!));
+    uploaded.push(ops.factor(us, 'U·S'), ops.factor(t.v, 'V'));
+    const res = ops.matmul(ops.asTensor(uploaded[0]!), ops.asTensor(uploaded[1]!), { transB: true, from: aH });
+    const r2 = await ops.sumSquares(res);
+    ops.release(res);
+    return { ...result, relError: errorRatio(Math.sqrt(r2), Math.sqrt(a2)) };
+  } finally {
+    ops.release(aH, ...uploaded);
+    ops.done();
+  }
+}
+
+/** The randomized SVD of a host matrix on the CPU. */
+export const randomizedSvd = (a: Mat, opts: RandomizedOptions): Promise<Svd> => randomizedSvdWith(cpuDenseOps, { shape: [a.rows, a.cols], data: a.data }, opts);
+
+/**
+ * The leading `rank` singular triplets of a matrix the ops hold (Halko, Martinsson & Tropp 2011,
+ * Alg. 4.4): Y = A·Ω, q power iterations Z = Aᵀ·Q, Y = A·Z, each orthonormalised (so the small
+ * singular directions are not lost to rounding); Bᵀ = Aᵀ·Q comes to the host, where its SVD is
+ * taken in float64, and U = Q·U_B. Ω is drawn on the host from the node's stream, so every backend
+ * starts from the same test matrix.
+ */
+export async function randomizedSvdWith<H, F>(ops: DenseOps<H, F>, a: H, opts: RandomizedOptions): Promise<Svd> {
+  const [m, n] = ops.shapeOf(a) as [number, number];
+  const k = Math.min(opts.rank, m, n);
+  const l = Math.min(k + opts.oversample, m, n);
+  const omega = mat(n, l);
+  opts.random.fillNormal(omega.data);
+  const omegaF = ops.factor(omega, 'Ω');
+  let q = await ops.orthonormalize(ops.matmul(a, ops.asTensor(omegaF))); // m × l
+  ops.release(omegaF);
+  for (let i = 0; i < opts.powerIters; i++) {
+    const z = await ops.orthonormalize(ops.matmul(a, q, { transA: true })); // n × l
+    ops.release(q);
+    q = await ops.orthonormalize(ops.matmul(a, z));
+    ops.release(z);
+    opts.onIteration?.(i, opts.powerIters);
+  }
+  // Bᵀ = Aᵀ·Q (n × l, tall): its SVD gives B = U_B·S·Vᵀ with U_B = V_{Bᵀ}, V = U_{Bᵀ}.
+  const btH = ops.matmul(a, q, { transA: true });
+  const bt = await ops.hostMatrix(btH);
+  ops.release(btH);
+  const small = exactSvd(bt);
+  const ubF = ops.factor(leadingColumns(small.v, k), 'U_B');
+  const uH = ops.matmul(q, ops.asTensor(ubF));
+  const u = await ops.hostMatrix(uH);
+  ops.release(q, ubF, uH);
+  return { u: mat(m, k, Float64Array.from(u.data)), s: small.s.slice(0, k), v: leadingColumns(small.u, k) };
 }
 
 /** The matrix an SVD node decomposes (the input, or its unfolding along `mode`), checked against

@@ -1,10 +1,8 @@
-// Truncated SVD: exact (Jacobi, svd.ts) or randomized (Halko, Martinsson & Tropp 2011, Alg. 4.4:
-// randomized range finder with q power iterations, re-orthonormalising after every product so the
-// small singular directions are not lost to rounding), and rank selection by count, energy or error.
+// Truncation of an SVD and rank selection by count, energy or error. (The randomized SVD is written
+// once over a backend's ops: engine/decomp/svd.ts.)
 import type { RandomSource } from '../random';
-import { leadingColumns, mat, mul, transpose, type Mat } from './mat';
-import { qr } from './qr';
-import { svd, type Svd } from './svd';
+import { leadingColumns } from './mat';
+import type { Svd } from './svd';
 
 export interface RankChoice {
   /** Keep exactly this many (capped at min(m, n)). */
@@ -47,25 +45,4 @@ export interface RandomizedOptions {
   oversample: number;
   powerIters: number;
   random: RandomSource;
-}
-
-/** Rank-k SVD of A through an l = k + p dimensional random range (Halko et al. 2011). */
-export function randomizedSvd(a: Mat, opts: RandomizedOptions): Svd {
-  const { rows: m, cols: n } = a;
-  const k = Math.min(opts.rank, m, n);
-  const l = Math.min(k + opts.oversample, m, n);
-  const omega = mat(n, l);
-  opts.random.fillNormal(omega.data);
-  // Both A and Aᵀ are multiplied from the left; the products read them by rows (mat.ts mul), so
-  // keep one transposed copy instead of transposing on every power iteration.
-  const at = transpose(a);
-  let q = qr(mul(a, omega)).q; // m × l
-  for (let i = 0; i < opts.powerIters; i++) {
-    const z = qr(mul(at, q)).q; // n × l
-    q = qr(mul(a, z)).q;
-    opts.onIteration?.(i, opts.powerIters);
-  }
-  const b = transpose(mul(at, q)); // Qᵀ·A, l × n
-  const small = svd(b);
-  return truncate({ u: mul(q, small.u), s: small.s, v: small.v }, k);
 }

@@ -5,7 +5,7 @@
 // with a message instead of a console warning and a wrong result. A lost device fails the node that
 // was running; the next call acquires a fresh device from the same provider.
 import type { Backend, DctOptions, WhtOptions } from '../backend';
-import { cpWith, ttWith, tuckerWith, type CpOptions, type SvdOptions, type TtOptions, type TuckerOptions } from '../decomp';
+import { cpWith, truncatedSvdWith, ttWith, tuckerWith, type CpOptions, type SvdOptions, type TtOptions, type TuckerOptions } from '../decomp';
 import type { Tensor } from '../tensor';
 import type { DwtOptions } from '../transforms';
 import type { ChebyshevValue } from '../values';
@@ -17,7 +17,6 @@ import { DwtKernel, dwtGpu } from './dwt';
 import { FwhtKernel } from './fwht';
 import { MttkrpKernel } from './mttkrp';
 import { GpuOps, type OpStats } from './ops';
-import { truncatedSvdGpu } from './rsvd';
 import { dctGpu, whtGpu } from './transforms';
 
 interface Session {
@@ -91,7 +90,7 @@ export class WebGpuBackend implements Backend {
   }
 
   truncatedSvd(x: Tensor, opts: SvdOptions) {
-    return this.run('SVD', (s) => truncatedSvdGpu(s.ops, x, opts));
+    return this.run('SVD', (s) => truncatedSvdWith(gpuDenseOps(s.ops), x, opts));
   }
 
   tt(x: Tensor, opts: TtOptions) {

@@ -8,7 +8,8 @@
 // device's Gram matrix (float32, which squares the condition number: singular values below
 // ~3e-4·σ₁ drown in its rounding, so only the large unfoldings of a first pass use it, and later
 // sweeps refine those subspaces to float64 quality).
-import { mat, type Mat } from '../linalg';
+import { mat, qr, type Mat } from '../linalg';
+import { RankDeficientError, cholQR } from './cholqr';
 import { leadingFromGram, leadingLeftOfUnfolding } from '../decomp/common';
 import { to64 } from '../decomp/dense64';
 import type { DenseOps } from '../decomp/ops';
@@ -80,6 +81,20 @@ export function gpuDenseOps(ops: GpuOps, mk?: MttkrpKernel): DenseOps<GpuTensor,
       return mat(x.shape[0]!, x.shape[1]!, Float64Array.from(t.data));
     },
     asTensor: (u) => u,
+    async orthonormalize(a) {
+      try {
+        return (await cholQR(ops, a)).q;
+      } catch (e) {
+        // A sketch of rank below its width (a zero or rank-one A, a rank above A's): CholeskyQR
+        // cannot factor its Gram; a Householder QR in float64 on the host can, whatever the rank.
+        if (!(e instanceof RankDeficientError)) throw e;
+        const host = await ops.read(a);
+        const { q } = qr(mat(a.shape[0]!, a.shape[1]!, Float64Array.from(host.data)));
+        return ops.upload(new Tensor([q.rows, q.cols], Float32Array.from(q.data)), 'Q (Householder)');
+      } finally {
+        ops.release(a);
+      }
+    },
     matmul(a, b, opts = {}) {
       const { from, ...trans } = opts;
       if (!from) return ops.matmul(a, b, trans);

@@ -7,19 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, matmul, multiModeProduct, syntheticTensor, type TuckerOptions } from '../../engine';
 import { tuckerWith } from '../../engine/decomp/tucker';
 import { denseBackends } from '../backends';
+import { orthogonalityError } from './checks';
 import { refExpected as expected, refInput as input } from '../refs/refs';
 import { relMax } from '../webgpu/gpu';
 
 const opts = (over: Partial<TuckerOptions>): TuckerOptions => ({ method: 'hooi', init: 'svd', maxIter: 100, tol: 1e-8, random: new RandomSource(1), ...over });
 
-/** max |QᵀQ − I| of a factor. */
-function orthogonalityError(u: Tensor): number {
-  const g = matmul(u, u, { transA: true });
-  const r = u.shape[1]!;
-  let worst = 0;
-  for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) worst = Math.max(worst, Math.abs(g.data[i * r + j]! - (i === j ? 1 : 0)));
-  return worst;
-}
 
 describe.each(denseBackends)('Tucker on $name', (backend) => {
   const tucker = (x: Tensor, o: TuckerOptions) => tuckerWith(backend.ops(), x, o);
