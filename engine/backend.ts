@@ -45,8 +45,8 @@ export const cpuBackend: Backend = {
   truncatedSvd: (x, opts) => truncatedSvd(x, opts),
   tt: (x, opts) => tt(x, opts),
   cp: (x, opts) => cp(x, opts),
-  dct: async (x, opts) => dct(await x.materialize(), opts),
-  wht: async (x, opts) => wht(await x.materialize(), opts),
-  dwt: async (x, opts) => dwt(await x.materialize(), opts),
+  dct: (x, opts) => dct(x, opts),
+  wht: (x, opts) => wht(x, opts),
+  dwt: (x, opts) => dwt(x, opts),
   evaluateChebyshev: async (e, points, m) => Float32Array.from(evaluateChebyshev(e, Float64Array.from(points), m)),
 };

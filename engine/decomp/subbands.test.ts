@@ -8,14 +8,14 @@ import { lowrankSubbands } from './subbands';
 const x = refInput('dwt_2d_64x96');
 
 describe('low-rank wavelet subbands', () => {
-  it('is exact when every subband keeps full rank', () => {
-    expect(lowrankSubbands(x, { wavelet: 'db2', levels: 2, rank: 96 }).relError).toBeLessThan(1e-6);
+  it('is exact when every subband keeps full rank', async () => {
+    expect((await lowrankSubbands(x, { wavelet: 'db2', levels: 2, rank: 96 })).relError).toBeLessThan(1e-6);
   });
 
-  it('loses exactly the SVD tails of the subbands (Parseval: the DWT is orthonormal)', () => {
+  it('loses exactly the SVD tails of the subbands (Parseval: the DWT is orthonormal)', async () => {
     const k = 3;
-    const r = lowrankSubbands(x, { wavelet: 'haar', levels: 1, rank: k });
-    const c = dwt(x, { wavelet: 'haar', levels: 1 });
+    const r = await lowrankSubbands(x, { wavelet: 'haar', levels: 1, rank: k });
+    const c = await dwt(x, { wavelet: 'haar', levels: 1 });
     let tail = 0;
     for (const [r0, c0] of [[0, 0], [32, 0], [0, 48], [32, 48]] as const) {
       const a = mat(32, 48);
@@ -28,8 +28,8 @@ describe('low-rank wavelet subbands', () => {
     expect(r.blocks.map((b) => b.name)).toEqual(['cA1', 'da1', 'ad1', 'dd1']);
   });
 
-  it('refuses a tensor that is not a matrix and sizes the levels cannot halve', () => {
-    expect(() => lowrankSubbands(Tensor.zeros([4, 4, 4]), { wavelet: 'haar', levels: 1, rank: 1 })).toThrow(/needs a matrix \(2-D\), got a 3-D tensor/);
-    expect(() => lowrankSubbands(Tensor.zeros([12, 8]), { wavelet: 'haar', levels: 3, rank: 1 })).toThrow(/divisible by 8, but it has 12/);
+  it('refuses a tensor that is not a matrix and sizes the levels cannot halve', async () => {
+    await expect(lowrankSubbands(Tensor.zeros([4, 4, 4]), { wavelet: 'haar', levels: 1, rank: 1 })).rejects.toThrow(/needs a matrix \(2-D\), got a 3-D tensor/);
+    await expect(lowrankSubbands(Tensor.zeros([12, 8]), { wavelet: 'haar', levels: 3, rank: 1 })).rejects.toThrow(/divisible by 8, but it has 12/);
   });
 });

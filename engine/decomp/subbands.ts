@@ -3,7 +3,7 @@
 // contiguous block, so it is cut out, truncated and written back in place.
 import { chooseRank, mat, mul, svd } from '../linalg';
 import { Tensor, checkFinite, formatShape } from '../tensor';
-import { dwt, type Wavelet } from '../transforms';
+import { dwt, type DwtOptions, type Wavelet } from '../transforms';
 import { relError64 } from './dense64';
 
 export interface SubbandOptions {
@@ -22,12 +22,18 @@ export interface SubbandBlock {
   rank: number;
 }
 
-export function lowrankSubbands(x: Tensor, opts: SubbandOptions): { tensor: Tensor; params: number; relError: number; blocks: SubbandBlock[] } {
+/** The wavelet transforms it runs: a backend's (the node passes ctx.backend.dwt), the CPU's by
+ * default. The subbands' SVDs are small and taken on the host in float64. */
+export type DwtOf = (x: Tensor, opts: DwtOptions) => Promise<Tensor>;
+
+export async function lowrankSubbands(x: Tensor, opts: SubbandOptions, transform: DwtOf = dwt): Promise<{ tensor: Tensor; params: number; relError: number; blocks: SubbandBlock[] }> {
+  await x.materialize();
   checkFinite(x);
   if (x.ndim !== 2) throw new Error(`needs a matrix (2-D), got a ${x.ndim}-D tensor ${formatShape(x.shape)}; reshape it first`);
   if (opts.rank === undefined && opts.energy === undefined) throw new Error('give rank or energy');
   const [m, n] = x.shape as [number, number];
-  const coeffs = dwt(x, { wavelet: opts.wavelet, levels: opts.levels });
+  // A copy: the transform's result may be kept by its backend (a device's resident copy).
+  const coeffs = (await (await transform(x, { wavelet: opts.wavelet, levels: opts.levels })).materialize()).clone();
   const blocks: SubbandBlock[] = [];
   const add = (name: string, r0: number, r1: number, c0: number, c1: number) => blocks.push({ name, rows: [r0, r1], cols: [c0, c1], rank: 0 });
   const L = opts.levels;
@@ -56,6 +62,6 @@ export function lowrankSubbands(x: Tensor, opts: SubbandOptions): { tensor: Tens
     params += k * (rows + cols + 1);
     opts.onBlock?.(blocks.indexOf(b) + 1, blocks.length, b.name);
   }
-  const tensor = dwt(coeffs, { wavelet: opts.wavelet, levels: opts.levels, inverse: true });
+  const tensor = await (await transform(coeffs, { wavelet: opts.wavelet, levels: opts.levels, inverse: true })).materialize();
   return { tensor, params, relError: relError64(x.data, tensor.data), blocks };
 }

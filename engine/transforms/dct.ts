@@ -1,9 +1,6 @@
 // Orthonormal DCT-II and its inverse, the DCT-III, along any axes: equal to
 // scipy.fft.dctn(x, type=2, norm='ortho') / idctn. y_k = s_k Σ_n x_n cos(πk(2n+1)/(2N)),
 // s_0 = √(1/N), s_k = √(2/N). By an N×N cosine table computed in float64 (O(N²) per line).
-import { Tensor, checkFinite } from '../tensor';
-import { forEachLine, resolveAxes } from './lines';
-
 const tables = new Map<number, Float64Array>();
 
 /** The orthonormal DCT-II matrix C[k, n] = s_k cos(πk(2n+1)/(2N)) in float64, cached per length. */
@@ -21,30 +18,25 @@ export function dctMatrix(n: number): Float64Array {
   return t;
 }
 
-export function dct(x: Tensor, opts: { axes?: readonly number[]; inverse?: boolean } = {}): Tensor {
-  checkFinite(x);
-  const data = Float64Array.from(x.data);
-  for (const axis of resolveAxes(opts.axes, x.ndim)) {
-    const n = x.shape[axis]!;
-    const c = dctMatrix(n);
-    const out = new Float64Array(n);
-    forEachLine(data, x.shape, axis, n, (line) => {
-      if (opts.inverse) {
-        // x_n = Σ_k C[k, n] y_k (the transpose: C is orthogonal).
-        out.fill(0);
-        for (let k = 0; k < n; k++) {
-          const yk = line[k]!;
-          for (let i = 0; i < n; i++) out[i]! += c[k * n + i]! * yk;
-        }
-      } else {
-        for (let k = 0; k < n; k++) {
-          let s = 0;
-          for (let i = 0; i < n; i++) s += c[k * n + i]! * line[i]!;
-          out[k] = s;
-        }
+/** One line's DCT-II (or, inverse, DCT-III: the transpose, as C is orthogonal), in place. */
+export function dctLines(n: number, inverse: boolean): (line: Float64Array) => void {
+  const c = dctMatrix(n);
+  const out = new Float64Array(n);
+  return (line) => {
+    if (inverse) {
+      // x_n = Σ_k C[k, n] y_k.
+      out.fill(0);
+      for (let k = 0; k < n; k++) {
+        const yk = line[k]!;
+        for (let i = 0; i < n; i++) out[i]! += c[k * n + i]! * yk;
       }
-      line.set(out);
-    });
-  }
-  return new Tensor(x.shape, Float32Array.from(data));
+    } else {
+      for (let k = 0; k < n; k++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += c[k * n + i]! * line[i]!;
+        out[k] = s;
+      }
+    }
+    line.set(out);
+  };
 }

@@ -5,8 +5,8 @@
 // transformed axis, then recurses into the all-lowpass block (definition in test/refs/README.md).
 // One level, 1-D: cA[k] = Σ_j lo[j]·x[(2k + F/2 − j) mod n], cD the same with hi; the inverse is
 // the transpose, as the filters are orthonormal.
-import { Tensor, checkFinite, formatShape } from '../tensor';
-import { forEachLine, resolveAxes } from './lines';
+import { checkFinite, formatShape, type Tensor } from '../tensor';
+import { resolveAxes } from './lines';
 
 /** Decomposition lowpass taps as PyWavelets publishes them (pywt.Wavelet(name).dec_lo). */
 const DEC_LO: Record<Wavelet, readonly number[]> = {
@@ -86,20 +86,8 @@ export function dwtAxes(x: Tensor, opts: Pick<DwtOptions, 'levels' | 'axes'>): n
   return axes;
 }
 
-export function dwt(x: Tensor, opts: DwtOptions): Tensor {
-  const axes = dwtAxes(x, opts);
-  const { levels } = opts;
-  const { lo, hi } = filters(opts.wavelet);
-  const data = Float64Array.from(x.data);
-  const scratch = new Float64Array(Math.max(1, ...axes.map((a) => x.shape[a]!)));
-  const blockAt = (level: number) => x.shape.map((n, i) => (axes.includes(i) ? n / 2 ** level : n));
-  const order = opts.inverse ? Array.from({ length: levels }, (_, i) => levels - 1 - i) : Array.from({ length: levels }, (_, i) => i);
-  for (const level of order) {
-    const extent = blockAt(level);
-    for (const axis of axes) {
-      const n = extent[axis]!;
-      forEachLine(data, x.shape, axis, n, (line) => (opts.inverse ? synthesize : analyze)(line, n, lo, hi, scratch), extent);
-    }
-  }
-  return new Tensor(x.shape, Float32Array.from(data));
+/** One level along a line of length n (the block's extent), in place: analysis, or synthesis. */
+export function dwtLines(n: number, taps: { lo: Float64Array; hi: Float64Array }, inverse: boolean): (line: Float64Array) => void {
+  const scratch = new Float64Array(n);
+  return (line) => (inverse ? synthesize : analyze)(line, n, taps.lo, taps.hi, scratch);
 }

@@ -1,8 +1,8 @@
 // Orthonormal fast Walsh–Hadamard transform, O(n log n) per line. Natural (Hadamard) order equals
 // scipy.linalg.hadamard(n)/√n (Sylvester: H_2n = [[H, H], [H, −H]]); sequency order puts row
 // perm[k] = bitreverse(gray(k)) at k, the row with k sign changes. Self-inverse in natural order.
-import { Tensor, checkFinite, formatShape } from '../tensor';
-import { forEachLine, resolveAxes } from './lines';
+import { checkFinite, formatShape, type Tensor } from '../tensor';
+import { resolveAxes } from './lines';
 
 export type WhtOrder = 'natural' | 'sequency';
 
@@ -51,26 +51,21 @@ export function whtAxes(x: Tensor, axesParam: readonly number[] | undefined): nu
   return axes;
 }
 
-export function wht(x: Tensor, opts: { axes?: readonly number[]; order?: WhtOrder; inverse?: boolean } = {}): Tensor {
-  const axes = whtAxes(x, opts.axes);
-  const data = Float64Array.from(x.data);
-  const sequency = opts.order === 'sequency';
-  for (const axis of axes) {
-    const n = x.shape[axis]!;
-    const perm = sequency ? sequencyPermutation(n) : null;
-    const tmp = new Float64Array(n);
-    forEachLine(data, x.shape, axis, n, (line) => {
-      if (perm && opts.inverse) {
-        // y_nat[perm[k]] = y_seq[k], then the (self-inverse) natural transform.
-        for (let k = 0; k < n; k++) tmp[perm[k]!] = line[k]!;
-        line.set(tmp);
-      }
-      fwht(line);
-      if (perm && !opts.inverse) {
-        for (let k = 0; k < n; k++) tmp[k] = line[perm[k]!]!;
-        line.set(tmp);
-      }
-    });
-  }
-  return new Tensor(x.shape, Float32Array.from(data));
+/** One line's transform in place: natural order, or sequency order (the inverse first undoes the
+ * permutation, then the self-inverse natural transform). */
+export function whtLines(n: number, order: WhtOrder, inverse: boolean): (line: Float64Array) => void {
+  const perm = order === 'sequency' ? sequencyPermutation(n) : null;
+  const tmp = new Float64Array(n);
+  return (line) => {
+    if (perm && inverse) {
+      // y_nat[perm[k]] = y_seq[k].
+      for (let k = 0; k < n; k++) tmp[perm[k]!] = line[k]!;
+      line.set(tmp);
+    }
+    fwht(line);
+    if (perm && !inverse) {
+      for (let k = 0; k < n; k++) tmp[k] = line[perm[k]!]!;
+      line.set(tmp);
+    }
+  };
 }

@@ -13,11 +13,11 @@ import { ChebyshevKernel } from './chebyshev';
 import { acquireDevice, isSoftwareAdapter, type GpuContext } from './device';
 import { DctFftKernel } from './dct-fft';
 import { gpuDenseOps } from './dense-ops';
-import { DwtKernel, dwtGpu } from './dwt';
+import { DwtKernel } from './dwt';
 import { FwhtKernel } from './fwht';
 import { MttkrpKernel } from './mttkrp';
 import { GpuOps, type OpStats } from './ops';
-import { dctGpu, whtGpu } from './transforms';
+import { dctGpu, dwtGpu, whtGpu } from './transforms';
 
 interface Session {
   ctx: GpuContext;

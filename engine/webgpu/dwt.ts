@@ -1,10 +1,9 @@
-// Binds shaders/dwt.wgsl: the multilevel periodized DWT of a resident tensor, in pywt's packed layout
-// (the same definition as engine/transforms/dwt.ts, which this must match): per level, per axis,
-// one dispatch from one buffer into another; the inverse runs the levels backwards.
-import { finiteSumSquares, formatShape, type Tensor } from '../tensor';
-import { dwtAxes, filters, type DwtOptions } from '../transforms';
+// Binds shaders/dwt.wgsl: one level of the periodized DWT along one axis inside a block, in pywt's
+// packed layout (the levels and axes are ordered once, in engine/transforms/ops.ts): one dispatch
+// from one buffer into another.
+import { formatShape } from '../tensor';
 import type { GpuContext } from './device';
-import type { GpuOps } from './ops';
+import type { GpuOps, GpuTensor } from './ops';
 import type { BufferPool } from './pool';
 import { dispatchGrid, kernel, windowAt, type Kernel } from './pipeline';
 
@@ -60,43 +59,22 @@ export class DwtKernel {
   }
 }
 
-export async function dwtGpu(ops: GpuOps, dwtKernel: DwtKernel, x: Tensor, opts: DwtOptions): Promise<Tensor> {
-  if (x.ndim > MAX_AXES) throw new Error(`the WebGPU DWT handles up to ${MAX_AXES} axes, got ${formatShape(x.shape)}`);
-  const axes = dwtAxes(x, opts);
-  const { levels } = opts;
-  const taps = filters(opts.wavelet);
-  if (!x.materialized) await finiteSumSquares(x); // a deferred input's check, on the device
-  // Ping-pong between a copy of the (kept, read-only) input and a second buffer.
-  let src = ops.copy(await ops.input(x, 'dwt input'));
-  let dst = ops.alloc(x.shape, 'dwt output');
-  try {
-    // Beyond one binding the kernel goes slabs of axis 0 at a time; a level along axis 0 itself
-    // runs between two transposes that swap axes 0 and 1 (also windowed).
-    const windowed = !ops.fitsBinding(src);
-    if (windowed && x.ndim === 1) ops.requireBinding(src, 'wavelet transform of a 1-D signal');
-    const swap = x.shape.map((_, i) => (i === 0 ? 1 : i === 1 ? 0 : i));
-    const order = opts.inverse ? Array.from({ length: levels }, (_, i) => levels - 1 - i) : Array.from({ length: levels }, (_, i) => i);
-    for (const level of order) {
-      const extent = x.shape.map((n, i) => (axes.includes(i) ? n / 2 ** level : n));
-      for (const axis of axes) {
-        if (windowed && axis === 0) {
-          const t = ops.permute(src, swap);
-          const t2 = ops.alloc(t.shape, 'dwt transposed');
-          const ext = swap.map((i) => extent[i]!);
-          ops.encodeWith((enc, temps) => dwtKernel.encode(enc, t.buffer, t2.buffer, t.shape, ext, 1, taps, !!opts.inverse, temps));
-          ops.permute(t2, swap, dst);
-          ops.release(t, t2);
-        } else {
-          ops.encodeWith((enc, temps) => dwtKernel.encode(enc, src.buffer, dst.buffer, x.shape, extent, axis, taps, !!opts.inverse, temps));
-        }
-        [src, dst] = [dst, src];
-      }
-    }
-    const done = src;
-    src = dst; // released below; the result's buffer belongs to the cache from here
-    return await ops.result(done);
-  } finally {
-    ops.release(...new Set([src, dst]));
-    ops.flush();
+/** One level along `axis` inside the block `extent`, src → dst (both of the tensor's shape). Beyond
+ * one binding the kernel goes slabs of axis 0 at a time; a level along axis 0 itself then runs
+ * between two transposes that swap axes 0 and 1 (also windowed). */
+export function encodeDwtLevel(ops: GpuOps, kernel: DwtKernel, src: GpuTensor, dst: GpuTensor, shape: readonly number[], extent: readonly number[], axis: number, taps: { lo: Float64Array; hi: Float64Array }, inverse: boolean): void {
+  if (shape.length > MAX_AXES) throw new Error(`the WebGPU DWT handles up to ${MAX_AXES} axes, got ${formatShape(shape)}`);
+  const windowed = !ops.fitsBinding(src);
+  if (windowed && shape.length === 1) ops.requireBinding(src, 'wavelet transform of a 1-D signal');
+  if (windowed && axis === 0) {
+    const swap = shape.map((_, i) => (i === 0 ? 1 : i === 1 ? 0 : i));
+    const t = ops.permute(src, swap);
+    const t2 = ops.alloc(t.shape, 'dwt transposed');
+    const ext = swap.map((i) => extent[i]!);
+    ops.encodeWith((enc, temps) => kernel.encode(enc, t.buffer, t2.buffer, t.shape, ext, 1, taps, inverse, temps));
+    ops.permute(t2, swap, dst);
+    ops.release(t, t2);
+  } else {
+    ops.encodeWith((enc, temps) => kernel.encode(enc, src.buffer, dst.buffer, shape, extent, axis, taps, inverse, temps));
   }
 }

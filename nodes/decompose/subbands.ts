@@ -22,14 +22,14 @@ export const decomposeLowrankSubbands = defineNode({
     .superRefine((p, ctx) => {
       if ((p.rank === undefined) === (p.energy === undefined)) ctx.addIssue({ code: 'custom', path: ['rank'], message: 'give rank or energy (one of them)' });
     }),
-  run({ tensor }, p, ctx) {
-    const r = lowrankSubbands(tensor, {
+  async run({ tensor }, p, ctx) {
+    const r = await lowrankSubbands(tensor, {
       wavelet: p.wavelet,
       levels: p.levels,
       ...(p.rank !== undefined ? { rank: p.rank } : {}),
       ...(p.energy !== undefined ? { energy: p.energy } : {}),
       onBlock: (done, of, name) => ctx.progress(done, of, `subband ${name} (${done} of ${of})`),
-    });
+    }, (t, o) => ctx.backend.dwt(t, o));
     return {
       tensor: r.tensor,
       info: {

@@ -38,9 +38,9 @@ describe.skipIf(!gpuAvailable)('WebGPU FWHT', () => {
   ])('equals the CPU transform along the last axis of %j', async (shape) => {
     const x = new Tensor(shape);
     new RandomSource(shape.length).fillNormal(x.data);
-    const want = wht(x, { axes: [-1] });
+    const want = (await wht(x, { axes: [-1] }));
     expect(maxDiff(await kernel.transformLastAxis(x), want)).toBeLessThanOrEqual(1e-5 * Math.max(1e-30, peak(want)));
-    const seq = wht(x, { axes: [-1], order: 'sequency' });
+    const seq = (await wht(x, { axes: [-1], order: 'sequency' }));
     expect(maxDiff(await kernel.transformLastAxis(x, 'sequency'), seq)).toBeLessThanOrEqual(1e-5 * Math.max(1e-30, peak(seq)));
   });
 
@@ -57,7 +57,7 @@ describe.skipIf(!gpuAvailable)('WebGPU FWHT', () => {
   it('equals the CPU along inner axes and on lines longer than one pass (16384 = 4 × 4096)', async () => {
     for (const [shape, axes] of [[[4, 8, 2], [1]], [[2, 16, 4], [0, 1]], [[3, 16384], [1]]] as const) {
       const x = gaussian([...shape], 7);
-      const want = wht(x, { axes: [...axes] });
+      const want = (await wht(x, { axes: [...axes] }));
       expect(maxDiff(await whtGpu(ops, kernel, x, { axes: [...axes] }), want)).toBeLessThanOrEqual(1e-5 * peak(want));
     }
   });
@@ -67,14 +67,14 @@ describe.skipIf(!gpuAvailable)('WebGPU FWHT', () => {
     const smallKernel = new FwhtKernel({ ...gpu, limits: small.ctx.limits }, small.pool);
     const x = gaussian([8, 32, 64], 11); // 64 KB
     for (const opts of [{ axes: [2] }, { axes: [1], order: 'sequency' as const }, { axes: [2], inverse: true, order: 'sequency' as const }]) {
-      const want = wht(x, opts);
+      const want = (await wht(x, opts));
       expect(maxDiff(await whtGpu(small, smallKernel, x, opts), want)).toBeLessThanOrEqual(1e-5 * peak(want));
     }
     const long = gaussian([2, 8192], 12); // two passes, the transposes windowed over axis 0
-    expect(maxDiff(await whtGpu(small, smallKernel, long, { axes: [1] }), wht(long, { axes: [1] }))).toBeLessThanOrEqual(1e-5 * peak(wht(long, { axes: [1] })));
+    expect(maxDiff(await whtGpu(small, smallKernel, long, { axes: [1] }), (await wht(long, { axes: [1] })))).toBeLessThanOrEqual(1e-5 * peak((await wht(long, { axes: [1] }))));
     // Along axis 0 the transposes that move it go through their windowed passes.
     for (const opts of [{ axes: [0] }, { axes: [0, 2], order: 'sequency' as const }]) {
-      const want = wht(x, opts);
+      const want = (await wht(x, opts));
       expect(maxDiff(await whtGpu(small, smallKernel, x, opts), want)).toBeLessThanOrEqual(1e-5 * peak(want));
     }
   });
