@@ -1,6 +1,7 @@
 // Synthetic test tensors of known structure, for recovery tests and benchmarks: a tensor built
 // from known factors at known ranks, plus Gaussian noise scaled exactly to a relative level
 // (N ← N·ρ‖X0‖F/‖N‖F, the convention of test/refs), so ‖X − X0‖F/‖X0‖F = ρ.
+import { khatriRao, mat } from './linalg';
 import type { RandomSource } from './random';
 import {
   MAX_TENSOR_ENTRIES, Tensor, axpy, entriesOf, entryLimit, formatCount, formatShape, frobeniusNorm, matmul, multiModeProduct, sizeProblem, type Shape,
@@ -98,14 +99,12 @@ function buildClean(spec: SyntheticSpec, random: RandomSource): Tensor {
   }
 }
 
-/** out[(i,j), r] = a[i, r]·b[j, r]: the Khatri-Rao product with rows in C order. */
+/** The Khatri-Rao product of two float32 factors, rows in C order (linalg's, in float64: each
+ * product of two float32 values is exact there, so rounding it back gives the float32 product). */
 function khatriRaoRows(a: Tensor, b: Tensor): Tensor {
   const [m, r] = a.shape as [number, number];
-  const n = b.shape[0]!;
-  const out = new Float32Array(m * n * r);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) for (let c = 0; c < r; c++) out[(i * n + j) * r + c] = a.data[i * r + c]! * b.data[j * r + c]!;
-  return new Tensor([m * n, r], out);
+  const kr = khatriRao(mat(m, r, Float64Array.from(a.data)), mat(b.shape[0]!, r, Float64Array.from(b.data)));
+  return new Tensor([kr.rows, r], Float32Array.from(kr.data));
 }
 
 function rowSums(a: Tensor): Float32Array {

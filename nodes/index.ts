@@ -1,9 +1,9 @@
 // The node registry: an explicit list (no registration by side effect), the single source for
 // validation, the CLI's catalogue and the editor's palette.
 import type { AnyNodeDefinition, Registry } from '../engine';
-import { evaluatePoints } from './chebyshev/evaluate';
-import { transformChebyshev } from './chebyshev/transform';
-import { decomposeChebyshevTucker } from './chebyshev/tucker';
+import { evaluatePoints } from './evaluate/points';
+import { transformChebyshev } from './transform/chebyshev';
+import { decomposeChebyshevTucker } from './decompose/chebyshev-tucker';
 import { decomposeCp } from './decompose/cp';
 import { decomposeLowrankSubbands } from './decompose/subbands';
 import { decomposeSvd } from './decompose/svd';
@@ -19,12 +19,12 @@ import { sourceSynthetic } from './source/synthetic';
 import { sweepRank } from './sweep/rank';
 import { tensorPad } from './tensor/pad';
 import { tensorPermute } from './tensor/permute';
-import { tensorReconstruct } from './tensor/reconstruct';
+import { tensorReconstruct } from './reconstruct';
 import { tensorReshape } from './tensor/reshape';
 import { tensorSlice } from './tensor/slice';
 import { transformDct } from './transform/dct';
 import { transformDwt } from './transform/dwt';
-import { selectCoefficientsNode } from './transform/select';
+import { selectCoefficientsNode } from './select/coefficients';
 import { transformWht } from './transform/wht';
 import { viewHeatmap } from './view/heatmap';
 import { viewPlot } from './view/plot';

@@ -6,7 +6,7 @@ type Decomposition = PortTypes['svd' | 'tucker' | 'cp' | 'tt'];
 export const sweepRank = defineNode({
   type: 'sweep.rank',
   title: 'Rank sweep',
-  category: 'metrics',
+  category: 'sweep',
   description: 'Re-runs a decomposition node with each value of one param (e.g. its rank) and tabulates error against size: the curve to pick a rank from.',
   typeVersion: 1,
   inputs: [],

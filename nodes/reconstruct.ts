@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, reconstruct } from '../../engine';
+import { defineNode, reconstruct } from '../engine';
 
 export const tensorReconstruct = defineNode({
   type: 'reconstruct',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Tensor, defineNode } from '../../engine';
-import { checkN, coefficientsFrom, domainParam, nParam } from './common';
+import { checkN, coefficientsFrom, domainParam, nParam } from '../shared/chebyshev';
 
 export const transformChebyshev = defineNode({
   type: 'transform.chebyshev',
