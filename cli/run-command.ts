@@ -6,7 +6,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
-  GraphError, MAX_NESTING, SoftwareAdapterError, WebGpuBackend, WebGpuUnavailableError, cpuBackend, checkForRun, describeAdapter, formatProblem, parseGraphText, printableJson, setBypass, setParam, tooDeep,
+  GraphError, MAX_NESTING, WebGpuBackend, chooseBackend, cpuBackend, checkForRun, formatProblem, parseGraphText, printableJson, setBypass, setParam, tooDeep,
   type AdapterFacts, type Backend, type GraphDoc, type NodeRecord, type Problem, type Registry, type RunEvent,
 } from '../engine';
 import { execute, type ExecuteHooks, type ExecuteSpec, type Executed, type ViewEntry } from './execute';
@@ -342,29 +342,16 @@ function probeAdapter(): Promise<{ facts: AdapterFacts | null } | { failed: stri
  * adapter there is, so Dawn is loaded here only for a hardware adapter (and its chatter on a
  * software one never reaches the terminal). */
 async function pickBackend(name: RunArgs['backend'], io: Io): Promise<Backend | null> {
-  if (name === 'cpu') return cpuBackend;
-  const onCpu = (why: string) => {
-    io.stderr(`corespace: using the CPU backend: ${why}\n`);
-    return cpuBackend;
-  };
-  const slower = (e: SoftwareAdapterError) => `${e.message} and slower than it (--backend webgpu uses it anyway)`;
-  const unavailable = (e: Error) => e.message.replace(/; or use --backend cpu$/, '');
-  if (name === 'auto') {
-    const probe = await probeAdapter();
-    if ('failed' in probe) return onCpu(probe.failed);
-    if (!probe.facts) return onCpu(unavailable(new WebGpuUnavailableError('no adapter found (no GPU, and no software Vulkan driver)')));
-    const adapter = describeAdapter(probe.facts);
-    if (adapter.software) return onCpu(slower(new SoftwareAdapterError(adapter.name)));
-  }
   try {
-    // auto asks for hardware only: a software adapter is turned down before a device is made.
-    return await WebGpuBackend.create(await dawn(), 'corespace run', { hardwareOnly: name === 'auto' });
-  } catch (e) {
-    if (name === 'webgpu') {
-      io.stderr(`corespace: --backend webgpu: ${(e as Error).message}\n`);
-      return null;
+    const { backend, fallback } = await chooseBackend(name, { gpu: async () => dawn(), label: 'corespace run', probe: probeAdapter });
+    if (fallback) {
+      const why = fallback.reason === 'software' ? `${fallback.message} and slower than it (--backend webgpu uses it anyway)` : fallback.message.replace(/; or use --backend cpu$/, '');
+      io.stderr(`corespace: using the CPU backend: ${why}\n`);
     }
-    return onCpu(e instanceof SoftwareAdapterError ? slower(e) : unavailable(e as Error));
+    return backend;
+  } catch (e) {
+    io.stderr(`corespace: --backend webgpu: ${(e as Error).message}\n`);
+    return null;
   }
 }
 

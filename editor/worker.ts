@@ -2,7 +2,7 @@
 // hardware adapter and the CPU backend otherwise. It keeps the output cache between runs, so only
 // nodes whose inputs or params changed run again. Cancel: a shared flag the scheduler's progress
 // events check (within one iteration), or a 'cancel' message between nodes.
-import { GraphError, OutputCache, SoftwareAdapterError, Tensor, WebGpuBackend, cpuBackend, materializeValues, runGraph, withEmbeddedFiles, type Backend, type FileResolver } from '../engine';
+import { GraphError, OutputCache, Tensor, chooseBackend, cpuBackend, materializeValues, runGraph, withEmbeddedFiles, type Backend, type FileResolver } from '../engine';
 import { registry } from '../nodes';
 import { previewOf } from './previews';
 import type { FromWorker, RunFile, ToWorker } from './protocol';
@@ -13,15 +13,10 @@ let backend: Backend = cpuBackend;
 const running = new Map<number, AbortController>();
 
 async function pick(prefer: 'auto' | 'cpu'): Promise<{ backend: Backend; notice?: string }> {
-  if (prefer === 'cpu') return { backend: cpuBackend };
-  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
-  if (!gpu) return { backend: cpuBackend, notice: 'this browser has no WebGPU: running on the CPU backend' };
-  try {
-    return { backend: await WebGpuBackend.create(gpu, 'corespace editor', { hardwareOnly: true }) };
-  } catch (e) {
-    const why = e instanceof SoftwareAdapterError ? `${e.message}, slower than the CPU backend` : (e as Error).message;
-    return { backend: cpuBackend, notice: `CPU backend: ${why}` };
-  }
+  const { backend, fallback } = await chooseBackend(prefer, { gpu: async () => (navigator as Navigator & { gpu?: GPU }).gpu, label: 'corespace editor' });
+  if (!fallback) return { backend };
+  if (fallback.reason === 'no-webgpu') return { backend, notice: 'this browser has no WebGPU: running on the CPU backend' };
+  return { backend, notice: `CPU backend: ${fallback.reason === 'software' ? `${fallback.message}, slower than the CPU backend` : fallback.message}` };
 }
 
 function resolver(files: Record<string, RunFile>): FileResolver {

@@ -39,4 +39,5 @@ export {
   type Mat, type Svd, type RankChoice,
 } from './linalg';
 export { WebGpuBackend } from './webgpu/backend';
+export { chooseBackend, type BackendChoice, type BackendPreference } from './webgpu/choose';
 export { SoftwareAdapterError, WebGpuUnavailableError, describeAdapter, type AdapterFacts } from './webgpu/device';
