@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Tensor, defineNode } from '../../engine';
 import { decompositionInfo, sweepProgress } from './info';
-import { checkN, coefficientsFrom, domainParam, nParam } from '../shared/chebyshev';
+import { checkN, coefficientsFrom, domainParam, nParam } from '../common/chebyshev';
 
 export const decomposeChebyshevTucker = defineNode({
   type: 'decompose.chebyshev-tucker',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Tensor, defineNode } from '../../engine';
-import { checkN, coefficientsFrom, domainParam, nParam } from '../shared/chebyshev';
+import { checkN, coefficientsFrom, domainParam, nParam } from '../common/chebyshev';
 
 export const transformChebyshev = defineNode({
   type: 'transform.chebyshev',
