@@ -26,8 +26,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read> factors: array<f32>;     // the U_a one after another
 @group(0) @binding(4) var<storage, read_write> values: array<f32>; // m
 
-fn u(a: array<vec4u, 2>, k: u32) -> u32 { return a[k / 4u][k % 4u]; }
-fn f(a: array<vec4f, 2>, k: u32) -> f32 { return a[k / 4u][k % 4u]; }
+// #include "lanes"
 
 @compute @workgroup_size(64, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
@@ -36,13 +35,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, 
   let d = params.d;
   var w: array<f32, 256>;
   for (var a = 0u; a < d; a++) {
-    let lo = f(params.lo, a);
-    let hi = f(params.hi, a);
+    let lo = lane_f(params.lo, a);
+    let hi = lane_f(params.hi, a);
     let t = 2.0 * (points[p * d + a] - lo) / (hi - lo) - 1.0;
-    let n = u(params.degree, a);
-    let r = u(params.rank, a);
-    let wo = u(params.w_offset, a);
-    let fo = u(params.factor_offset, a);
+    let n = lane_u(params.degree, a);
+    let r = lane_u(params.rank, a);
+    let wo = lane_u(params.w_offset, a);
+    let fo = lane_u(params.factor_offset, a);
     for (var j = 0u; j < r; j++) { w[wo + j] = 0.0; }
     var t0 = 1.0; // T_{k−1}
     var t1 = t;   // T_k
@@ -67,13 +66,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, 
   var sum = 0.0;
   for (var e = 0u; e < params.core_size; e++) {
     var prod = core[e];
-    for (var a = 0u; a < d; a++) { prod *= w[u(params.w_offset, a) + idx[a]]; }
+    for (var a = 0u; a < d; a++) { prod *= w[lane_u(params.w_offset, a) + idx[a]]; }
     sum += prod;
     var a = i32(d) - 1;
     loop {
       if (a < 0) { break; }
       idx[u32(a)] += 1u;
-      if (idx[u32(a)] < u(params.rank, u32(a))) { break; }
+      if (idx[u32(a)] < lane_u(params.rank, u32(a))) { break; }
       idx[u32(a)] = 0u;
       a -= 1;
     }

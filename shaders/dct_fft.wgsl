@@ -25,18 +25,17 @@ struct Params {
 @group(0) @binding(2) var<storage, read> twiddle: array<vec2f>;  // n/2: exp(−2πij/n) as (cos, sin)
 @group(0) @binding(3) var<storage, read> rotate: array<vec2f>;   // n: exp(−iπk/2n) as (cos, sin)
 
-const WG: u32 = 256u;
+// #include "lines"
 var<workgroup> line: array<vec2f, 2048>;
 
-fn cmul(a: vec2f, b: vec2f) -> vec2f { return vec2f(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
-fn bitrev(i: u32, bits: u32) -> u32 { return reverseBits(i) >> (32u - bits); }
+// #include "complex"
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let index = wg.y * grid.x + wg.x;
+  let index = line_of(wg, grid);
   if (index >= params.lines) { return; } // the same for the whole workgroup: barriers stay uniform
+  let base = index * params.n;
   let n = params.n;
-  let base = index * n;
   let scale0 = sqrt(1.0 / f32(n));
   let scale = sqrt(2.0 / f32(n));
   for (var k = lid.x; k < n; k += WG) {

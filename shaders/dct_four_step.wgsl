@@ -54,9 +54,7 @@ struct Params {
 const WG: u32 = 256u;
 var<workgroup> line: array<vec2f, 2048>;
 
-fn cmul(a: vec2f, b: vec2f) -> vec2f { return vec2f(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
-fn conj(a: vec2f) -> vec2f { return vec2f(a.x, -a.y); }
-fn bitrev(i: u32, bits: u32) -> u32 { return select(reverseBits(i) >> (32u - bits), 0u, bits == 0u); }
+// #include "complex"
 
 // v_j of the length-n complex FFT: Makhoul's reordering (forward) or conj(V_j) from y (inverse).
 fn input(base: u32, j: u32) -> vec2f {

@@ -28,8 +28,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read> src: array<f32>;        // C order over shape
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;  // same layout
 
-fn slot(a: array<vec4u, 2>, k: u32) -> u32 { return a[k / 4u][k % 4u]; }
-fn tap(a: array<vec4f, 2>, k: u32) -> f32 { return a[k / 4u][k % 4u]; }
+// #include "lanes"
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
@@ -42,10 +41,10 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, 
   var pos = 0u;
   var s = 1u;
   for (var k = i32(params.ndim) - 1; k >= 0; k--) {
-    let size = slot(params.shape, u32(k));
+    let size = lane_u(params.shape, u32(k));
     let i = rest % size;
     rest /= size;
-    if (i >= slot(params.extent, u32(k))) { inside = false; }
+    if (i >= lane_u(params.extent, u32(k))) { inside = false; }
     if (u32(k) == params.axis) { stride = s; pos = i; }
     s *= size;
   }
@@ -62,15 +61,15 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, 
     let k = pos % half;
     for (var j = 0u; j < f; j++) {
       let x = src[line + ((2u * k + f / 2u + n * f - j) % n) * stride]; // + n·F keeps it ≥ 0
-      if (pos < half) { acc = fma(tap(params.lo, j), x, acc); } else { acc = fma(tap(params.hi, j), x, acc); }
+      if (pos < half) { acc = fma(lane_f(params.lo, j), x, acc); } else { acc = fma(lane_f(params.hi, j), x, acc); }
     }
   } else {
     for (var j = 0u; j < f; j++) {
       let t = (pos + j + n * f - f / 2u) % n;
       if (t % 2u != 0u) { continue; }
       let k = t / 2u;
-      acc = fma(tap(params.lo, j), src[line + k * stride], acc);
-      acc = fma(tap(params.hi, j), src[line + (half + k) * stride], acc);
+      acc = fma(lane_f(params.lo, j), src[line + k * stride], acc);
+      acc = fma(lane_f(params.hi, j), src[line + (half + k) * stride], acc);
     }
   }
   dst[params.dst_off + e] = acc;

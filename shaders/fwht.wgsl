@@ -21,15 +21,15 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> data: array<f32>;   // lines × n, row-major, in place
 @group(0) @binding(2) var<storage, read> perm: array<u32>;         // n entries (unused unless sequency)
 
-const WG: u32 = 256u;
+// #include "lines"
 var<workgroup> line: array<f32, 4096>;
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let index = wg.y * grid.x + wg.x;
+  let index = line_of(wg, grid);
   if (index >= params.lines) { return; } // the same for the whole workgroup: barriers stay uniform
+  let base = index * params.n;
   let n = params.n;
-  let base = index * n;
   for (var i = lid.x; i < n; i += WG) {
     var dst = i;
     if (params.sequency == 2u) { dst = perm[i]; }

@@ -3,17 +3,7 @@
 // partial; the host adds the partials in float64 (engine/webgpu/reduce.ts). For ‖x‖² bind x twice.
 // Dispatch: ceil(n / 4096) workgroups (the TS side must use the same CHUNK).
 
-struct Params {
-  n: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;                // 4 bytes (16 with padding)
-@group(0) @binding(1) var<storage, read> x: array<f32>;           // n entries
-@group(0) @binding(2) var<storage, read> y: array<f32>;           // n entries
-@group(0) @binding(3) var<storage, read_write> partial: array<f32>; // one per workgroup
-
-const WG: u32 = 256u;
-const PER_THREAD: u32 = 16u;
+// #include "reduce"
 var<workgroup> sums: array<f32, 256>;
 
 @compute @workgroup_size(256, 1, 1)

@@ -6,17 +6,7 @@
 requires subgroup_id;
 enable subgroups;
 
-struct Params {
-  n: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;                // 4 bytes (16 with padding)
-@group(0) @binding(1) var<storage, read> x: array<f32>;           // n entries
-@group(0) @binding(2) var<storage, read> y: array<f32>;           // n entries
-@group(0) @binding(3) var<storage, read_write> partial: array<f32>; // one per workgroup
-
-const WG: u32 = 256u;
-const PER_THREAD: u32 = 16u;
+// #include "reduce"
 var<workgroup> sums: array<f32, 256>; // one per subgroup (at most 256 of one thread)
 
 @compute @workgroup_size(256, 1, 1)
