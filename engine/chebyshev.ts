@@ -62,14 +62,21 @@ function chebyshevT(t: number, n: number, out: Float64Array): void {
 }
 
 /** The expansion at m points (points: m × d, row-major), in float64. */
-export function evaluateChebyshev(e: ChebyshevValue, points: Float64Array, m: number): Float64Array {
-  const d = e.domain.length;
+/**
+ * What an expansion holds, the same for every backend's evaluation: per dimension the number of
+ * polynomials n_a and the core's size r_a (= n_a for dense coefficients), the core (the dense
+ * coefficients themselves, or a Chebyshev-Tucker core), and the factor matrices U_a (n_a × r_a,
+ * null when dense) mapping T(t) to w_a = U_aᵀ·T(t).
+ */
+export function expansionLayout(e: ChebyshevValue): { d: number; degrees: number[]; ranks: number[]; core: Tensor; factors: Tensor[] | null } {
   const c = e.coefficients;
-  const tucker = c instanceof Tensor ? null : (c as TuckerValue);
-  const coeffs = c instanceof Tensor ? c : null;
-  const degrees = coeffs ? [...coeffs.shape] : tucker!.factors.map((f) => f.shape[0]!);
-  const ranks = coeffs ? degrees : [...tucker!.core.shape];
-  const core = coeffs ?? tucker!.core;
+  if (c instanceof Tensor) return { d: e.domain.length, degrees: [...c.shape], ranks: [...c.shape], core: c, factors: null };
+  const tucker = c as TuckerValue;
+  return { d: e.domain.length, degrees: tucker.factors.map((f) => f.shape[0]!), ranks: [...tucker.core.shape], core: tucker.core, factors: tucker.factors };
+}
+
+export function evaluateChebyshev(e: ChebyshevValue, points: Float64Array, m: number): Float64Array {
+  const { d, degrees, ranks, core, factors } = expansionLayout(e);
   const out = new Float64Array(m);
   const t = degrees.map((n) => new Float64Array(n));
   const w = ranks.map((r) => new Float64Array(r));
@@ -77,9 +84,9 @@ export function evaluateChebyshev(e: ChebyshevValue, points: Float64Array, m: nu
     for (let a = 0; a < d; a++) {
       const [lo, hi] = e.domain[a]!;
       chebyshevT((2 * (points[p * d + a]! - lo)) / (hi - lo) - 1, degrees[a]!, t[a]!);
-      if (tucker) {
+      if (factors) {
         // w_a = U_aᵀ·T(t_a): the factor's column polynomials at this coordinate.
-        const f = tucker.factors[a]!;
+        const f = factors[a]!;
         const r = ranks[a]!;
         w[a]!.fill(0);
         for (let k = 0; k < degrees[a]!; k++) for (let j = 0; j < r; j++) w[a]![j]! += f.data[k * r + j]! * t[a]![k]!;

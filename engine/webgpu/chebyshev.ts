@@ -2,7 +2,8 @@
 // points on the GPU, one thread per point, in float32 — the same function as engine/chebyshev.ts
 // evaluateChebyshev, which evaluates in float64.
 import { Tensor, formatShape } from '../tensor';
-import type { ChebyshevValue, TuckerValue } from '../values';
+import { expansionLayout } from '../chebyshev';
+import type { ChebyshevValue } from '../values';
 import type { GpuContext } from './device';
 import type { GpuOps } from './ops';
 import { dispatchGrid, kernel, type Kernel } from './pipeline';
@@ -20,12 +21,7 @@ export class ChebyshevKernel {
 
   /** The expansion at the m points of `points` (m × d, row-major). */
   async evaluate(ops: GpuOps, e: ChebyshevValue, points: Float32Array, m: number): Promise<Float32Array> {
-    const d = e.domain.length;
-    const c = e.coefficients;
-    const tucker = c instanceof Tensor ? null : (c as TuckerValue);
-    const core = c instanceof Tensor ? c : tucker!.core;
-    const degrees = tucker ? tucker.factors.map((f) => f.shape[0]!) : [...core.shape];
-    const ranks = [...core.shape];
+    const { d, degrees, ranks, core, factors: tuckerFactors } = expansionLayout(e);
     if (d > MAX_DIMS) throw new Error(`the WebGPU Chebyshev evaluation handles up to ${MAX_DIMS} dimensions, got ${d}`);
     const wTotal = ranks.reduce((a, b) => a + b, 0);
     if (wTotal > MAX_W) throw new Error(`the WebGPU Chebyshev evaluation needs Σ ranks ≤ ${MAX_W}, got ${formatShape(ranks)}`);
@@ -33,7 +29,7 @@ export class ChebyshevKernel {
     const params = new ArrayBuffer(PARAMS_BYTES);
     const u = new Uint32Array(params);
     const fl = new Float32Array(params);
-    u.set([m, d, tucker ? 1 : 0, core.size]);
+    u.set([m, d, tuckerFactors ? 1 : 0, core.size]);
     let fo = 0;
     let wo = 0;
     for (let a = 0; a < d; a++) {
@@ -47,9 +43,9 @@ export class ChebyshevKernel {
       wo += ranks[a]!;
     }
     const factors = new Float32Array(Math.max(1, fo));
-    if (tucker) {
+    if (tuckerFactors) {
       let off = 0;
-      for (const f of tucker.factors) {
+      for (const f of tuckerFactors) {
         factors.set(f.data, off);
         off += f.size;
       }
