@@ -1,4 +1,4 @@
-// Rough edges of the canvas a person met in chromium: where a drop and a paste land, the hit area
+// Where things land and how they are hit on the canvas, as a person meets them in chromium: where a drop and a paste land, the hit area
 // of a handle at low zoom, the colour of a handle that takes several types, and fit view beside the
 // minimap.
 import type { Page } from 'playwright-core';

@@ -1,4 +1,4 @@
-// Rough edges of nodes and the library a person met in chromium: an example opened twice, a node's
+// What a node shows and how the library keeps examples, as a person meets them in chromium: an example opened twice, a node's
 // key setting on its face, the caret under an expression error, and nodes that grow over their
 // neighbours after a run.
 import type { Page } from 'playwright-core';
