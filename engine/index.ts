@@ -40,4 +40,4 @@ export {
 } from './linalg';
 export { WebGpuBackend } from './webgpu/backend';
 export { chooseBackend, type BackendChoice, type BackendPreference } from './webgpu/choose';
-export { SoftwareAdapterError, WebGpuUnavailableError, describeAdapter, type AdapterFacts } from './webgpu/device';
+export type { AdapterFacts } from './webgpu/device';
