@@ -44,7 +44,7 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
   let parsed;
   try {
     parsed = parseArgs({
-      args: joinNegativeSeed(rest),
+      args: joinNegativeValues(rest),
       allowPositionals: true,
       options: {
         out: { type: 'string' },
@@ -144,9 +144,9 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-/** "--seed -1" as "--seed=-1": parseArgs takes "-1" for an option ("argument is ambiguous"); joined,
- * it reaches the option's own check, which says what a seed (or a ceiling) may be. */
-function joinNegativeSeed(args: readonly string[]): string[] {
+/** "--seed -1" as "--seed=-1" (and --max-minutes): parseArgs takes "-1" for an option ("argument is
+ * ambiguous"); joined, it reaches the option's own check, which says what the value may be. */
+function joinNegativeValues(args: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if ((args[i] === '--seed' || args[i] === '--max-minutes') && /^-\d/.test(args[i + 1] ?? '')) out.push(`${args[i]}=${args[++i]}`);

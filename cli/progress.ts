@@ -1,7 +1,7 @@
 // Terminal reporting of run events: live bars per node on a terminal (cli-progress), one plain line
 // per finished node otherwise (logs, CI), and raw NDJSON with --json.
 import cliProgress from 'cli-progress';
-import { formatDuration, printable, printableJson, type RunEvent, type ValueSummary } from '../engine';
+import { SHOW_ETA_FROM_SECONDS, formatDuration, printable, printableJson, type RunEvent, type ValueSummary } from '../engine';
 
 export type Reporter = { onEvent(e: RunEvent): void; stop(): void };
 
@@ -30,9 +30,6 @@ export function formatNumber(v: number): string {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : Number(v.toPrecision(4)).toString();
 }
 
-/** Nodes expected to take at least this long show their estimate and what is left. */
-const LONG_SECONDS = 10;
-
 const ms = (d: number): string => (d < 1000 ? `${d.toFixed(0)} ms` : `${(d / 1000).toFixed(2)} s`);
 
 export function lineReporter(write: (line: string) => void, types: Map<string, string>): Reporter {
@@ -45,7 +42,7 @@ export function lineReporter(write: (line: string) => void, types: Map<string, s
           break;
         case 'executing':
           // A node estimated to take a while says so when it starts (there are no bars here).
-          if ((e.estimateSeconds ?? 0) >= LONG_SECONDS) write(`running  ${label(e.node)}  estimated ${formatDuration(e.estimateSeconds!)} on one core\n`);
+          if ((e.estimateSeconds ?? 0) >= SHOW_ETA_FROM_SECONDS) write(`running  ${label(e.node)}  estimated ${formatDuration(e.estimateSeconds!)} on one core\n`);
           break;
         case 'executed':
           write(`done     ${label(e.node)}  ${ms(e.durationMs)}  ${describeSummary(e.summary)}\n`);
@@ -88,11 +85,11 @@ export function barReporter(types: Map<string, string>, write: (line: string) =>
           for (const n of e.nodes) bar(n).update(1, { status: 'cached' });
           break;
         case 'executing':
-          bar(e.node).update(0, { status: (e.estimateSeconds ?? 0) >= LONG_SECONDS ? `running, estimated ${formatDuration(e.estimateSeconds!)}` : 'running' });
+          bar(e.node).update(0, { status: (e.estimateSeconds ?? 0) >= SHOW_ETA_FROM_SECONDS ? `running, estimated ${formatDuration(e.estimateSeconds!)}` : 'running' });
           break;
         case 'progress':
           bar(e.node).setTotal(Math.max(1, e.max));
-          bar(e.node).update(e.value, { status: printable(`${e.message ?? ''}${e.etaSeconds !== undefined && e.etaSeconds >= LONG_SECONDS ? ` · ${formatDuration(e.etaSeconds)} left` : ''}`) });
+          bar(e.node).update(e.value, { status: printable(`${e.message ?? ''}${e.etaSeconds !== undefined && e.etaSeconds >= SHOW_ETA_FROM_SECONDS ? ` · ${formatDuration(e.etaSeconds)} left` : ''}`) });
           break;
         case 'executed':
           bar(e.node).setTotal(1);

@@ -5,7 +5,7 @@
 // seeds the ETA shown while the node runs. The rates are measured by bench/cost.ts, which prints
 // each estimate beside the time it took; iterative methods are counted at their maxIter (they may
 // stop sooner at their tol).
-import { formatCount, type Shape } from './tensor';
+import { entriesOf, formatCount, type Shape } from './tensor';
 
 /** Operations per second on one core of the reference machine (bench/cost.ts measures them). */
 export const RATES = {
@@ -18,6 +18,10 @@ export const RATES = {
   /** Operations of a source.function expression, per grid point (plus three per point for the grid). */
   expression: 8e7,
 } as const;
+
+/** Nodes expected to take at least this long show their estimate and what is left (the CLI's bars
+ * and lines, the editor's nodes). */
+export const SHOW_ETA_FROM_SECONDS = 10;
 
 /** The ceiling unless the user raises it. */
 export const DEFAULT_MAX_SECONDS = 600;
@@ -58,7 +62,6 @@ export function costMessage(est: CostEstimate, maxSeconds: number): string {
   return `estimated ${formatDuration(est.seconds)} on one CPU core (${est.what}), above the ceiling of ${formatDuration(maxSeconds)}; ${est.fix.hint}, or raise the ceiling (corespace run --max-minutes ${Math.ceil((est.seconds * 1.5) / 60)}; in the editor, the toolbar's time ceiling)`;
 }
 
-const product = (shape: readonly number[]) => shape.reduce((p, n) => p * n, 1);
 const count = (n: number) => formatCount(n);
 
 /** Seconds for an exact SVD of an m × n matrix: Householder QR of the tall side and Q·U, then eigh
@@ -91,7 +94,7 @@ export function svdCost(m: number, n: number, p: { method: 'exact' | 'randomized
 
 /** decompose.cp: per ALS sweep, each mode's MTTKRP (R × the entries) and its R × R solve. */
 export function cpCost(shape: Shape, p: { rank: number; maxIter: number; restarts: number; init: 'svd' | 'random' }): CostEstimate {
-  const entries = product(shape);
+  const entries = entriesOf(shape);
   const d = shape.length;
   const sweep = d * p.rank * entries + d * p.rank * p.rank * shape.reduce((s, n) => s + n, 0) + d * p.rank ** 3;
   const init = p.init === 'svd' ? shape.reduce((s, n) => s + n * entries, 0) : 0;
@@ -106,14 +109,14 @@ export function cpCost(shape: Shape, p: { rank: number; maxIter: number; restart
  * entries × the largest other rank) and its Gram. Ranks not known before the run (eps) count as
  * the largest each mode can have. */
 export function tuckerCost(shape: Shape, p: { ranks: readonly number[]; method: 'hooi' | 'hosvd'; maxIter: number; modes?: readonly number[] }): CostEstimate {
-  const entries = product(shape);
+  const entries = entriesOf(shape);
   const modes = p.modes ?? shape.map((_, i) => i);
   const hosvd = modes.reduce((s, m) => s + shape[m]! * entries, 0);
   let sweep = 0;
   for (const m of modes) {
     const others = modes.filter((k) => k !== m);
     const largest = Math.max(1, ...others.map((k) => p.ranks[k]!));
-    const projected = (entries / product(others.map((k) => shape[k]!))) * product(others.map((k) => p.ranks[k]!));
+    const projected = (entries / entriesOf(others.map((k) => shape[k]!))) * entriesOf(others.map((k) => p.ranks[k]!));
     sweep += entries * largest + shape[m]! * projected;
   }
   const iterations = p.method === 'hooi' ? p.maxIter : 0;
@@ -130,7 +133,7 @@ export function tuckerCost(shape: Shape, p: { ranks: readonly number[]; method: 
 export function ttCost(shape: Shape, p: { maxRank: number; eps?: number }): CostEstimate {
   let seconds = 0;
   let r = 1;
-  let rest = product(shape);
+  let rest = entriesOf(shape);
   for (let k = 0; k < shape.length - 1; k++) {
     const rows = r * shape[k]!;
     rest /= shape[k]!;
@@ -142,7 +145,7 @@ export function ttCost(shape: Shape, p: { maxRank: number; eps?: number }): Cost
 
 /** source.function: the expression's operations at every grid point. */
 export function functionCost(shape: Shape, operations: number): CostEstimate {
-  const points = product(shape);
+  const points = entriesOf(shape);
   return {
     seconds: (points * (operations + 3)) / RATES.expression,
     what: `${count(points)} points × ${operations} operations`,

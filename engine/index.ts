@@ -16,7 +16,7 @@ export { syntheticTensor, checkSyntheticRanks, sourceSizeProblem, syntheticCostP
 export { GRAPH_FORMAT, GRAPH_VERSION, GraphSchema, graphJsonSchema, type GraphDoc, type GraphNode, type GraphEdge } from './graph/schema';
 export { parseGraphText, loadGraph, parseGraphOrThrow, serializeGraph, tooDeep, MAX_NESTING, type LoadResult } from './graph/load';
 export { validateGraph, type ValidateOptions, type ValidatedGraph } from './graph/validate';
-export { DEFAULT_MAX_SECONDS, RATES, costMessage, remainingSeconds, cpCost, exactSvdSeconds, formatDuration, functionCost, svdCost, ttCost, tuckerCost, type CostEstimate } from './cost';
+export { DEFAULT_MAX_SECONDS, SHOW_ETA_FROM_SECONDS, RATES, costMessage, remainingSeconds, cpCost, exactSvdSeconds, formatDuration, functionCost, svdCost, ttCost, tuckerCost, type CostEstimate } from './cost';
 export { paramInfo, describeRange, type ParamInfo } from './graph/params';
 export { GraphError, formatProblem, type Problem, type ProblemCode } from './graph/problems';
 export { MAX_ID_LENGTH, printable, printableJson, safeId, unsafeIdReason } from './graph/ids';

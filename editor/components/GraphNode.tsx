@@ -5,7 +5,7 @@
 // one shows only its header (title, state glyph) and its handles.
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
-import { formatDuration } from '../../engine/cost';
+import { SHOW_ETA_FROM_SECONDS, formatDuration } from '../../engine/cost';
 import { setCollapsed } from '../../engine/graph/edit';
 import { accepts, findNode } from '../../engine/node-api';
 import type { NodeStatus } from '../../engine/scheduler/events';
@@ -147,7 +147,7 @@ function GraphNodeView({ id, selected }: NodeProps<FlowNode>) {
               </div>
               <div>
                 {progress.message ?? `${progress.value} / ${progress.max}`}
-                {progress.etaSeconds !== undefined && progress.etaSeconds >= 10 ? ` · ${formatDuration(progress.etaSeconds)} left` : ''}
+                {progress.etaSeconds !== undefined && progress.etaSeconds >= SHOW_ETA_FROM_SECONDS ? ` · ${formatDuration(progress.etaSeconds)} left` : ''}
               </div>
             </>
           ) : status === 'done' ? (

@@ -5,7 +5,7 @@
 // (√|‖X‖² + ‖X̂‖² − 2⟨X, X̂⟩| / ‖X‖), stop when i ≥ 1 and |e_{i−1} − e_i| < tol.
 import type { RandomSource } from '../random';
 import { hadamard, khatriRao, mat, mul, pinv, type Mat } from '../linalg';
-import { Tensor, checkFinite, finiteSumSquares, normShift, scaleUp, scaledDown } from '../tensor';
+import { Tensor, checkFinite, entriesOf, finiteSumSquares, normShift, scaleUp, scaledDown } from '../tensor';
 import type { IterationHook } from './common';
 import { errorRatio, matTo32 } from './dense64';
 import { cpuDenseOps, residualBelow, type DenseOps } from './ops';
@@ -134,15 +134,16 @@ export async function cpWith<H, F>(ops: DenseOps<H, F>, input: Tensor, opts: CpO
 }
 
 /** ‖X − X̂‖F² with X̂ = KR(A₀·diag(w), A₁, …, A_{d−2})·A_{d−1}ᵀ (the Khatri-Rao rows in C order of
- * modes 0 … d−2, formed on the host in float64), written as X − X̂ by the ops. */
+ * modes 0 … d−2, formed on the host in float64), one product written as X − X̂. */
 async function residualSquared<H, F>(ops: DenseOps<H, F>, x: H, factors: readonly Mat[], weights: Float64Array, last: F): Promise<number> {
   const d = factors.length;
   const r = weights.length;
   let kr: Mat = mat(factors[0]!.rows, r, factors[0]!.data.map((v, i) => v * weights[i % r]!));
   for (let k = 1; k < d - 1; k++) kr = khatriRao(kr, factors[k]!);
-  const res = ops.gemmFrom(kr, last, x);
+  const krF = ops.factor(kr, 'cp Khatri-Rao');
+  const res = ops.matmul(ops.asTensor(krF), ops.asTensor(last), { transB: true, from: ops.matrix(x, kr.rows, entriesOf(ops.shapeOf(x)) / kr.rows) });
   const r2 = await ops.sumSquares(res);
-  ops.release(res);
+  ops.release(res, krF);
   return r2;
 }
 

@@ -39,8 +39,6 @@ export interface DenseOps<H, F> {
    * did not change since (a dimension tree).
    */
   mttkrp(x: H, factors: readonly F[], mode: number): Promise<Mat>;
-  /** from − A·Bᵀ, with `from` viewed as a matrix of A's rows × B's rows (a CP residual). */
-  gemmFrom(a: Mat, b: F, from: H): H;
   /** X seen as a rows × cols matrix (C order): a view sharing X's storage, never released itself. */
   matrix(x: H, rows: number, cols: number): H;
   /** A matrix on the host in float64. */
@@ -117,12 +115,6 @@ export const cpuDenseOps: DenseOps<T64, Mat> = {
     const p = mul(left, mat(b.shape[0]!, b.shape[1]!, b.data), { transA: !!opts.transA && left.data === a.data, transB: !!opts.transB });
     if (opts.from) for (let i = 0; i < p.data.length; i++) p.data[i] = opts.from.data[i]! - p.data[i]!;
     return { shape: [p.rows, p.cols], data: p.data };
-  },
-  gemmFrom(a, b, from) {
-    const p = mul(a, b, { transB: true }).data;
-    const out = new Float64Array(from.data.length);
-    for (let i = 0; i < out.length; i++) out[i] = from.data[i]! - p[i]!;
-    return { shape: [...from.shape], data: out };
   },
   async sumSquares(x) {
     let s = 0;

@@ -4,7 +4,7 @@
 // ≤ δ = eps/√(d−1)·‖A‖F, so ‖A − TT‖F ≤ eps·‖A‖F. Exact SVDs (Jacobi, float64) make the rank
 // decisions agree with LAPACK's.
 import { chooseRank, leadingColumns, svd, type Mat } from '../linalg';
-import { Tensor, checkFinite, finiteSumSquares } from '../tensor';
+import { Tensor, checkFinite, entriesOf, finiteSumSquares } from '../tensor';
 import { leadingLeft } from './common';
 import { cpuDenseOps, type DenseOps } from './ops';
 
@@ -47,7 +47,7 @@ export async function ttWith<H, F>(ops: DenseOps<H, F>, input: Tensor, opts: TtO
   try {
     for (let k = 0; k < d - 1; k++) {
       const rows = ranks[k]! * shape[k]!;
-      const c = ops.matrix(rest, rows, entries(ops.shapeOf(rest)) / rows);
+      const c = ops.matrix(rest, rows, entriesOf(ops.shapeOf(rest)) / rows);
       let u: Mat;
       let r: number;
       if (tol === undefined && rows < ops.shapeOf(c)[1]!) {
@@ -75,7 +75,6 @@ export async function ttWith<H, F>(ops: DenseOps<H, F>, input: Tensor, opts: TtO
   }
 }
 
-const entries = (shape: readonly number[]) => shape.reduce((p, n) => p * n, 1);
 
 /** ‖A − TT‖F²: cur ((I₀…I_{k−1}) × r_k) · G_k (r_k × I_k·r_{k+1}) left to right, G_k the uploaded
  * cores and then the last remainder, the last product written as A − TT. */
@@ -87,7 +86,7 @@ async function residualSquared<H, F>(ops: DenseOps<H, F>, x: H, uploaded: readon
   let cur = ops.asTensor(uploaded[0]!); // I₀ × r₁
   for (let k = 1; ; k++) {
     const end = k === d - 1;
-    const out = ops.matmul(cur, wide(k), end ? { from: ops.matrix(x, entries(shape.slice(0, d - 1)), shape[d - 1]!) } : {});
+    const out = ops.matmul(cur, wide(k), end ? { from: ops.matrix(x, entriesOf(shape.slice(0, d - 1)), shape[d - 1]!) } : {});
     // cur is the previous product (seen with another shape) from the second step on.
     if (k > 1) ops.release(cur);
     if (end) {
@@ -95,7 +94,7 @@ async function residualSquared<H, F>(ops: DenseOps<H, F>, x: H, uploaded: readon
       ops.release(out);
       return r2;
     }
-    cur = ops.matrix(out, entries(ops.shapeOf(out)) / ranks[k + 1]!, ranks[k + 1]!);
+    cur = ops.matrix(out, entriesOf(ops.shapeOf(out)) / ranks[k + 1]!, ranks[k + 1]!);
   }
 }
 

@@ -102,13 +102,6 @@ export function gpuDenseOps(ops: GpuOps, mk?: MttkrpKernel): DenseOps<GpuTensor,
       const n = trans.transB ? b.shape[0]! : b.shape[1]!;
       return ops.matmul(a, b, { ...trans, alpha: -1, beta: 1, into: new GpuTensor([m, n], ops.copy(from).buffer) });
     },
-    gemmFrom(a, b, from) {
-      const aGpu = ops.upload(new Tensor([a.rows, a.cols], Float32Array.from(a.data)), 'Khatri-Rao');
-      const into = new GpuTensor([a.rows, b.shape[0]!], ops.copy(from).buffer);
-      const out = ops.matmul(aGpu, b, { transB: true, alpha: -1, beta: 1, into });
-      ops.release(aGpu);
-      return out;
-    },
     sumSquares: (x) => ops.sumSquares(x),
     read: (x) => ops.read(x),
     release(...xs) {
