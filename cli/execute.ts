@@ -3,7 +3,7 @@
 // worker thread for the CPU backend (cli/run-worker.ts), where a long computation can be stopped.
 import { dirname } from 'node:path';
 import { runGraph, withEmbeddedFiles, type Backend, type GraphDoc, type NodeRecord, type Registry, type RunEvent, type ViewSink } from '../engine';
-import { SKIP_3D, renderPng } from '../viewer/headless';
+import { renderView } from '../viewer/headless';
 import { folderSink, fsResolver } from './node-io';
 
 export interface ExecuteSpec {
@@ -43,8 +43,8 @@ export async function execute(spec: ExecuteSpec, registry: Registry, backend: Ba
   // Viewer nodes: heatmaps and plots become PNGs under views/, 3-D views are listed as skipped.
   const views: ViewSink = {
     async show(node, view) {
-      const png = await renderPng(view);
-      const entry = png ? { file: await sink.write(`views/${node}.png`, png) } : { skipped: SKIP_3D };
+      const out = await renderView(view);
+      const entry = 'png' in out ? { file: await sink.write(`views/${node}.png`, out.png) } : { skipped: out.skip };
       hooks.onView({ node, kind: view.kind, ...entry });
       return entry;
     },

@@ -10,8 +10,6 @@ import { checkImport } from './files';
 import { graphFromFragment, shareFragment } from './share';
 import { EXAMPLES } from './examples';
 import { metricRows, toCsv } from './components/ResultsPanel';
-import { previewOf } from './previews';
-import { Tensor } from '../engine/tensor';
 
 const info = (type: string, name: string) => paramInfo(findNode(registry, type)!).find((p) => p.name === name)!;
 
@@ -127,14 +125,5 @@ describe('editor logic', () => {
     });
     expect(rows).toHaveLength(2);
     expect(toCsv(rows)).toBe('node,port,metric,value,unit\na,info,relError,0.5,\na,info,"psnr, luma",30,dB\n');
-  });
-
-  it('previews: the middle slice of a 3-D tensor downsampled by block means, a trace as a sparkline', () => {
-    // t[i, j, k] = 1000 i + j: slice i = 1 of [3 × 96 × 10], rows averaged in pairs down to 48.
-    const t = Tensor.from([3, 96, 10], Array.from({ length: 2880 }, (_, n) => 1000 * Math.floor(n / 960) + Math.floor((n % 960) / 10)));
-    const p = previewOf(t, 'tensor');
-    expect(p).toMatchObject({ kind: 'heatmap', rows: 48, cols: 10, min: 1000.5, max: 1094.5 });
-    expect(p!.kind === 'heatmap' && p!.values.slice(0, 2)).toEqual([1000.5, 1000.5]);
-    expect(previewOf(Tensor.from([3], [0.5, 0.1, 0.01]), 'trace')).toEqual({ kind: 'sparkline', values: [0.5, 0.1, 0.01].map((v) => Math.fround(v)), label: 'trace' });
   });
 });

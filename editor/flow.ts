@@ -3,21 +3,12 @@
 import type { Edge, Node } from '@xyflow/react';
 import { accepts, describeAccepts, findNode } from '../engine/node-api';
 import type { GraphDoc } from '../engine/graph/schema';
-import type { PortType } from '../engine/values';
+import { valueKinds, type PortType } from '../engine/values';
 import { registry } from '../nodes';
 
-/** Handle and edge colours by port type (the legend is the hover title of each handle). */
-export const PORT_COLORS: Record<PortType, string> = {
-  tensor: '#3b82f6',
-  table: '#a855f7',
-  function: '#14b8a6',
-  chebyshev: '#0ea5e9',
-  metrics: '#f59e0b',
-  svd: '#ef4444',
-  tucker: '#22c55e',
-  cp: '#ec4899',
-  tt: '#84cc16',
-};
+/** Handle and edge colours by port type, each kind's own (engine/values/<kind>.ts; the legend is
+ * the hover title of each handle). */
+export const PORT_COLORS = Object.fromEntries(valueKinds.map((k) => [k.kind, k.color])) as Record<PortType, string>;
 
 /** A handle's fill: its type's colour, or for an input that takes several types a pie of their
  * colours (reconstruct's input shows SVD red, Tucker green, CP pink and TT lime: each of those

@@ -3,13 +3,11 @@
 import type { GraphDoc } from '../engine/graph/schema';
 import type { Problem } from '../engine/graph/problems';
 import type { RunEvent } from '../engine/scheduler/events';
-import type { ValueSummary } from '../engine/values';
+import type { Preview, ValueSummary } from '../engine/values';
 import type { ViewRequest } from '../engine/node-api';
 
-/** A thumbnail of one output: a heatmap of a 2-D tensor or slice (downsampled), or a sparkline. */
-export type Preview =
-  | { kind: 'heatmap'; rows: number; cols: number; values: number[]; min: number; max: number; label: string }
-  | { kind: 'sparkline'; values: number[]; label: string };
+/** A thumbnail of one output (each value kind makes its own: engine/values/<kind>.ts). */
+export type { Preview };
 
 export interface RunFile {
   bytes: Uint8Array;

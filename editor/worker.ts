@@ -2,9 +2,9 @@
 // hardware adapter and the CPU backend otherwise. It keeps the output cache between runs, so only
 // nodes whose inputs or params changed run again. Cancel: a shared flag the scheduler's progress
 // events check (within one iteration), or a 'cancel' message between nodes.
-import { GraphError, OutputCache, Tensor, chooseBackend, cpuBackend, materializeValues, runGraph, withEmbeddedFiles, type Backend, type FileResolver } from '../engine';
+import { GraphError, OutputCache, chooseBackend, cpuBackend, previewOf, runGraph, withEmbeddedFiles, type Backend, type FileResolver, type Preview } from '../engine';
 import { registry } from '../nodes';
-import { previewOf } from './previews';
+import { viewKind } from '../viewer/views';
 import type { FromWorker, RunFile, ToWorker } from './protocol';
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
@@ -56,6 +56,7 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
       files: withEmbeddedFiles(graph, resolver(data.files)),
       views: {
         async show(node, view) {
+          viewKind(view.kind); // a kind the results panel cannot draw fails the node, naming the kinds
           post({ type: 'view', runId, node, view });
           return { file: 'shown in the results panel' };
         },
@@ -82,18 +83,15 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
     });
     for (const [node, rec] of Object.entries(result.nodes)) if (rec.status === 'cached' && rec.summary) post({ type: 'cached', runId, node, summary: rec.summary });
     for (const [node, outputs] of result.outputs) {
-      // Thumbnails are shown on the nodes: their tensors are read back (the only results a GPU
-      // left on the device that the editor reads; the others stay there for the next run).
+      // Thumbnails are shown on the nodes: each reads back the tensors it shows (the only results
+      // a GPU left on the device that the editor reads; the others stay there for the next run).
+      let made: (readonly [string, Preview | null])[];
       try {
-        await materializeValues(...Object.values(outputs).filter((v) => v instanceof Tensor));
+        made = await Promise.all(Object.entries(outputs).map(async ([port, value]) => [port, await previewOf(value, port)] as const));
       } catch {
         continue; // the device was lost: the next run computes them again
       }
-      const previews = Object.fromEntries(
-        Object.entries(outputs)
-          .map(([port, value]) => [port, previewOf(value, port)] as const)
-          .filter(([, p]) => p !== null),
-      );
+      const previews = Object.fromEntries(made.filter(([, p]) => p !== null));
       if (Object.keys(previews).length) post({ type: 'previews', runId, node, previews: previews as Record<string, NonNullable<(typeof previews)[string]>> });
     }
     post({ type: 'finished', runId, status: result.status });

@@ -27,9 +27,9 @@ export { runGraph, checkForRun, CancelledError, type RunOptions, type RunResult 
 export { OutputCache } from './scheduler/cache';
 export type { RunEvent, NodeRecord, NodeStatus } from './scheduler/events';
 export {
-  tucker, cp, tt, truncatedSvd, randomizedSvd, reconstruct, sizes, kindOf, lowrankSubbands,
+  tucker, cp, tt, truncatedSvd, randomizedSvd, lowrankSubbands,
   type TuckerOptions, type TuckerResult, type CpOptions, type CpResult, type TtOptions, type TtResult,
-  type SvdOptions, type SvdResult, type DecompositionKind, type IterationHook,
+  type SvdOptions, type SvdResult, type IterationHook,
 } from './decomp';
 export { errorRatio, relError64 as relativeError } from './decomp/dense64';
 export { dct, dctMatrix, wht, dwt, filters, sequencyPermutation, resolveAxes, WAVELETS, type Wavelet, type WhtOrder, type DwtOptions } from './transforms';

@@ -49,14 +49,14 @@ export interface OutputSink {
 }
 
 /**
- * What a viewer node asks to be shown: plain data (numbers, labels), drawn by viewer/ — on screen in
- * the editor, as a PNG in headless runs (heatmaps and plots) or listed as skipped (3-D views).
+ * What a viewer node asks to be shown, by view kind: plain data (numbers, labels), drawn by viewer/ —
+ * on screen in the editor, as a PNG in headless runs or listed as skipped with the reason. Each view
+ * kind's module (viewer/views/<kind>.ts) adds its request here by declaration merging
+ * (`declare module '../../engine/node-api' { interface ViewRequests { heatmap: HeatmapView } }`),
+ * so a view kind is one file; the engine only passes requests on.
  */
-export type ViewRequest =
-  | { kind: 'heatmap'; title: string; rows: number; cols: number; values: number[]; signed: boolean; note?: string }
-  | { kind: 'plot'; plot: 'spectrum' | 'convergence' | 'rank-sweep' | 'histogram'; title: string; x: number[]; y: number[]; xLabel: string; yLabel: string; logY: boolean; mark?: number; note?: string }
-  | { kind: 'tensor3d'; title: string; shape: number[]; values: number[]; factors?: { name: string; rows: number; cols: number; values: number[] }[]; note?: string }
-  | { kind: 'volume'; title: string; shape: number[]; values: number[]; compare?: number[]; note?: string };
+export interface ViewRequests {}
+export type ViewRequest = ViewRequests[keyof ViewRequests];
 
 /** Where viewer nodes send their views. Returns what became of one (a file written, or why not). */
 export interface ViewSink {

@@ -1,11 +1,23 @@
-// One viewer node's view, whichever kind it is.
+// One viewer node's view: the component its kind's module names (viewer/views/), imported the first
+// time a view of that kind is shown. A kind no module defines is shown as an error.
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { ViewRequest } from '../engine/node-api';
-import { Tensor3D } from './Tensor3D';
-import { VegaView } from './VegaView';
-import { Volume } from './Volume';
+import { viewKind } from './views';
+
+const loaded = new Map<string, LazyExoticComponent<ComponentType<{ view: ViewRequest }>>>();
 
 export function ViewPanel({ view }: { view: ViewRequest }) {
-  if (view.kind === 'tensor3d') return <Tensor3D view={view} />;
-  if (view.kind === 'volume') return <Volume view={view} />;
-  return <VegaView view={view} />;
+  let kind;
+  try {
+    kind = viewKind(view.kind);
+  } catch (e) {
+    return (
+      <p className="cs-view-error" role="alert">
+        {(e as Error).message}
+      </p>
+    );
+  }
+  let C = loaded.get(kind.kind);
+  if (!C) loaded.set(kind.kind, (C = lazy(async () => ({ default: await kind.component() }))));
+  return <C view={view} />;
 }

@@ -3,7 +3,14 @@
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import type { ViewRequest } from '../engine/node-api';
-import { renderPng, SKIP_3D } from './headless';
+import { renderView } from './headless';
+
+/** The PNG of a view that has one (a failed expectation otherwise). */
+async function renderPng(v: ViewRequest): Promise<Uint8Array> {
+  const out = await renderView(v);
+  if (!('png' in out)) throw new Error(`expected a PNG, got skipped: ${out.skip}`);
+  return out.png;
+}
 
 type Rgb = [number, number, number];
 const pixels = (png: Uint8Array) => {
@@ -94,7 +101,12 @@ describe('headless PNGs', () => {
   });
 
   it('3-D views are not rendered headless, with the reason', async () => {
-    expect(await renderPng({ kind: 'tensor3d', title: 't', shape: [2, 2, 2], values: [1, 2, 3, 4, 5, 6, 7, 8] })).toBeNull();
-    expect(SKIP_3D).toMatch(/WebGL in the editor/);
+    expect(await renderView({ kind: 'tensor3d', title: 't', shape: [2, 2, 2], values: [1, 2, 3, 4, 5, 6, 7, 8] })).toEqual({ skip: expect.stringMatching(/3-D view: it renders with WebGL in the editor/) });
+    expect(await renderView({ kind: 'volume', title: 'v', shape: [2, 2, 2], values: [1, 2, 3, 4, 5, 6, 7, 8] })).toEqual({ skip: expect.stringMatching(/WebGL in the editor/) });
+  });
+
+  it('a view of a kind no module defines is an error naming the kinds there are, not drawn as another', async () => {
+    const odd = { kind: 'subspace', title: 's' } as unknown as ViewRequest;
+    await expect(renderView(odd)).rejects.toThrow("a view of kind 'subspace', which no viewer draws (view kinds: heatmap, plot, tensor3d, volume)");
   });
 });

@@ -5,5 +5,4 @@ export { mttkrp } from './cp-mttkrp';
 export { tt, ttWith, ttReconstruct, type TtOptions, type TtResult } from './tt';
 export { type IterationHook } from './common';
 export { randomizedSvd, randomizedSvdWith, truncatedSvd, truncatedSvdWith, type SvdOptions, type SvdResult } from './svd';
-export { reconstruct, sizes, kindOf, type DecompositionKind } from './reconstruct';
 export { lowrankSubbands, type SubbandOptions, type SubbandBlock } from './subbands';

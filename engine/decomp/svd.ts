@@ -149,7 +149,7 @@ export function truncateSvd(full: Svd, opts: SvdOptions): { truncated: Svd; rank
     truncated: t,
     rank: k,
     result: {
-      value: { u: matTo32(t.u), s: new Tensor([k], Float32Array.from(t.s)), v: matTo32(t.v) },
+      value: { kind: 'svd', u: matTo32(t.u), s: new Tensor([k], Float32Array.from(t.s)), v: matTo32(t.v) },
       spectrum: full.s,
       rank: k,
       energyKept: total === 0 ? 1 : kept / total,

@@ -50,6 +50,11 @@ export class Tensor {
     this.values = deferred ? null : (data ?? new Float32Array(size));
   }
 
+  /** Its value kind (engine/values): the tag every value on an edge carries. */
+  get kind(): 'tensor' {
+    return 'tensor';
+  }
+
   /** A tensor whose values stay in `source` until `materialize()`. */
   static deferred(shape: Shape, source: DeferredValues): Tensor {
     return new Tensor(shape, source);

@@ -44,7 +44,7 @@ export const decomposeChebyshevTucker = defineNode({
       random: ctx.random,
       onIteration: sweepProgress(ctx, 'HOOI', 100),
     });
-    const value = { core: r.core, factors: r.factors };
-    return { tucker: value, expansion: { domain, coefficients: value }, info: decompositionInfo(value, r.relError) };
+    const value = { kind: 'tucker' as const, core: r.core, factors: r.factors };
+    return { tucker: value, expansion: { kind: 'chebyshev' as const, domain, coefficients: value }, info: decompositionInfo(value, r.relError) };
   },
 });

@@ -46,7 +46,7 @@ export const decomposeCp = defineNode({
       });
       if (!best || r.relError < best.relError) best = r;
     }
-    const value = { weights: best!.weights, factors: best!.factors };
+    const value = { kind: 'cp' as const, weights: best!.weights, factors: best!.factors };
     return {
       cp: value,
       trace: traceTensor(best!.trace),

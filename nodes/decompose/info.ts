@@ -1,7 +1,7 @@
 // Metrics every decomposition node reports, so results read the same across methods.
-import { Tensor, sizes, type Metrics, type PortTypes } from '../../engine';
+import { Tensor, sizes, type Decomposition, type Metrics } from '../../engine';
 
-export function decompositionInfo(value: PortTypes['svd' | 'tucker' | 'cp' | 'tt'], relError: number, extra: Metrics = {}): Metrics {
+export function decompositionInfo(value: Decomposition, relError: number, extra: Metrics = {}): Metrics {
   const { params, dense } = sizes(value);
   return {
     relError: { value: relError, unit: '', doc: '‖X − X̂‖F / ‖X‖F, from the reconstruction in float64' },

@@ -48,7 +48,7 @@ export const decomposeTt = defineNode({
       ...(p.eps !== undefined ? { eps: p.eps } : {}),
       onStep: (k, steps, rank) => ctx.progress(k + 1, steps, `TT-SVD step ${k + 1} of ${steps}: bond rank ${rank}`),
     });
-    const value = { cores: r.cores };
+    const value = { kind: 'tt' as const, cores: r.cores };
     return { tt: value, info: decompositionInfo(value, r.relError, { maxRank: { value: Math.max(...r.ranks), unit: '', doc: 'largest bond rank' } }) };
   },
 });

@@ -75,10 +75,11 @@ export const decomposeTucker = defineNode({
       random: ctx.random,
       onIteration: sweepProgress(ctx, 'HOOI', p.maxIter),
     });
+    const value = { kind: 'tucker' as const, core: r.core, factors: r.factors };
     return {
-      tucker: { core: r.core, factors: r.factors },
+      tucker: value,
       trace: traceTensor(r.trace),
-      info: decompositionInfo({ core: r.core, factors: r.factors }, r.relError, { iterations: { value: r.iterations, unit: '', doc: 'HOOI sweeps run' } }),
+      info: decompositionInfo(value, r.relError, { iterations: { value: r.iterations, unit: '', doc: 'HOOI sweeps run' } }),
     };
   },
 });

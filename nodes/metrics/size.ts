@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, sizes } from '../../engine';
+import { DECOMPOSITIONS, defineNode, sizes } from '../../engine';
 
 export const metricsSize = defineNode({
   type: 'metrics.size',
@@ -7,7 +7,7 @@ export const metricsSize = defineNode({
   category: 'metrics',
   description: 'How many numbers a tensor or decomposition stores, against the dense tensor it stands for.',
   typeVersion: 1,
-  inputs: [{ name: 'value', type: ['tensor', 'svd', 'tucker', 'cp', 'tt'], doc: 'a tensor or any decomposition' }],
+  inputs: [{ name: 'value', type: ['tensor', ...DECOMPOSITIONS], doc: 'a tensor or any decomposition' }],
   outputs: [{ name: 'metrics', type: 'metrics', doc: 'params, denseParams, compressionRatio' }],
   params: z.object({}),
   run({ value }) {

@@ -79,7 +79,7 @@ export const sourceFunction = defineNode({
       }
       out.data.set(values, i * row);
     }
-    return { tensor: out, function: { expr: p.expr, domain, sampleGrid: (grid: readonly Float64Array[]) => evaluateOnGrid(expr, grid, names) } };
+    return { tensor: out, function: { kind: 'function' as const, expr: p.expr, domain, sampleGrid: (grid: readonly Float64Array[]) => evaluateOnGrid(expr, grid, names) } };
   },
 });
 

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { defineNode, formatShape, reconstruct, relativeError, sizes, type PortTypes, type Tensor } from '../../engine';
-
-type Decomposition = PortTypes['svd' | 'tucker' | 'cp' | 'tt'];
+import { defineNode, formatShape, isDecomposition, reconstruct, relativeError, sizes, type Tensor } from '../../engine';
 
 export const sweepRank = defineNode({
   type: 'sweep.rank',
@@ -54,7 +52,7 @@ export const sweepRank = defineNode({
       ctx.progress(i, p.values.length, `${p.param} = ${JSON.stringify(v)}`);
       const { inputs, outputs } = await ctx.rerun(p.node, { [p.param]: v });
       const x = inputs.tensor as Tensor | undefined;
-      const d = Object.values(outputs).find((o): o is Decomposition => !!o && typeof o === 'object' && ('u' in o || 'core' in o || 'weights' in o || 'cores' in o));
+      const d = Object.values(outputs).find(isDecomposition);
       if (!x || !d) throw new Error(`node '${p.node}' gave no decomposition of a tensor input to measure`);
       const rec = reconstruct(d);
       if (rec.size !== x.size) throw new Error(`node '${p.node}' reconstructs ${formatShape(rec.shape)} from an input ${formatShape(x.shape)}; a sweep needs the decomposition of its input tensor`);
@@ -64,6 +62,6 @@ export const sweepRank = defineNode({
       rows.push([xValue, relativeError(x.data, rec.data), params, dense / params]);
       labels.push(Array.isArray(v) ? `(${v.map((r) => (r === null ? 'full' : String(r))).join(', ')})` : String(v));
     }
-    return { table: { columns: [p.param, 'relError', 'params', 'compressionRatio'], rows, labels } };
+    return { table: { kind: 'table' as const, columns: [p.param, 'relError', 'params', 'compressionRatio'], rows, labels } };
   },
 });

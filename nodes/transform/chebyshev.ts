@@ -20,6 +20,6 @@ export const transformChebyshev = defineNode({
   run({ function: fn, samples }, p) {
     const { coefficients, shape, domain } = coefficientsFrom(fn, samples, p.n, p.domain as [number, number][] | undefined);
     const c = new Tensor(shape, Float32Array.from(coefficients));
-    return { coefficients: c, expansion: { domain, coefficients: c } };
+    return { coefficients: c, expansion: { kind: 'chebyshev' as const, domain, coefficients: c } };
   },
 });

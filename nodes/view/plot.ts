@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Tensor, defineNode, type SvdValue } from '../../engine';
+import { defineNode, type SvdValue, type Tensor } from '../../engine';
 import { decimated, show } from './common';
 
 export const viewPlot = defineNode({
@@ -19,8 +19,8 @@ export const viewPlot = defineNode({
     title: z.string().max(200).optional().describe('plot title (default: the node id and what is plotted)'),
   }),
   async run({ data }, p, ctx) {
-    const isTensor = data instanceof Tensor;
-    const isTable = !isTensor && 'columns' in (data as object);
+    const isTensor = data.kind === 'tensor';
+    const isTable = data.kind === 'table';
     const kind = p.plot !== 'auto' ? p.plot : isTable ? 'rank-sweep' : !isTensor ? 'spectrum' : data.ndim === 1 ? 'convergence' : 'histogram';
     const title = (what: string) => p.title ?? `${ctx.nodeId}: ${what}`;
     if (kind === 'rank-sweep') {

@@ -12,8 +12,8 @@ export const viewTensor3d = defineNode({
   outputs: [],
   params: z.object({ title: z.string().max(200).optional().describe('title (default: the node id and shape)') }),
   async run({ data }, p, ctx) {
-    const t = data instanceof Tensor ? data : 'core' in data ? data.core : superdiagonal(data.weights, data.factors.length);
-    const factors = data instanceof Tensor ? [] : data.factors.map((f, m) => {
+    const t = data.kind === 'tensor' ? data : data.kind === 'tucker' ? data.core : superdiagonal(data.weights, data.factors.length);
+    const factors = data.kind === 'tensor' ? [] : data.factors.map((f, m) => {
       const shown = bounded(f, LIMITS.heatmap).t;
       return { name: `factor ${m} (${formatShape(f.shape)})`, rows: shown.shape[0]!, cols: shown.shape[1]!, values: Array.from(shown.data) };
     });

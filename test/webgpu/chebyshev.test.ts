@@ -27,7 +27,7 @@ describe.skipIf(!gpuAvailable)('Chebyshev evaluation on WebGPU', () => {
     const coefficients = npy(c, 'expected_coeffs.npy');
     const pts = npy(c, 'test_points.npy');
     const want = npy(c, 'test_interp_values.npy');
-    const got = await kernel.evaluate(ops, { domain, coefficients }, pts.data, want.size);
+    const got = await kernel.evaluate(ops, { kind: 'chebyshev', domain, coefficients }, pts.data, want.size);
     expect(got.length).toBe(want.size);
     const err = Array.from(got).reduce((m, v, i) => Math.max(m, Math.abs(v - want.data[i]!)), 0);
     expect(err).toBeLessThanOrEqual(1e-5 * maxAbs(want.data));
@@ -36,7 +36,7 @@ describe.skipIf(!gpuAvailable)('Chebyshev evaluation on WebGPU', () => {
   it('a Chebyshev-Tucker expansion (3-D, ranks 3×2×4) equals the CPU\'s float64 evaluation', async () => {
     const coeffs = gaussian([9, 7, 11], 4);
     const t = await tucker(coeffs, { ranks: [3, 2, 4], method: 'hooi', init: 'svd', maxIter: 10, tol: 1e-8, random: new RandomSource(1) });
-    const e: ChebyshevValue = { domain: [[0, 2], [-1, 1], [-3, 5]], coefficients: { core: t.core, factors: t.factors } };
+    const e: ChebyshevValue = { kind: 'chebyshev', domain: [[0, 2], [-1, 1], [-3, 5]], coefficients: { kind: 'tucker', core: t.core, factors: t.factors } };
     const m = 1000;
     const pts = new Tensor([m, 3]);
     const rnd = new RandomSource(8);
@@ -51,12 +51,12 @@ describe.skipIf(!gpuAvailable)('Chebyshev evaluation on WebGPU', () => {
     const small = new GpuOps(smallCtx);
     expect([...(await new ChebyshevKernel(smallCtx).evaluate(small, e, pts.data, m))]).toEqual([...got]);
     expect(small.stats.readbacks).toBe(Math.ceil(m / 320));
-    const dense: ChebyshevValue = { domain: [[-1, 1], [-1, 1]], coefficients: new Tensor([40, 40]) };
+    const dense: ChebyshevValue = { kind: 'chebyshev', domain: [[-1, 1], [-1, 1]], coefficients: new Tensor([40, 40]) };
     await expect(new ChebyshevKernel(smallCtx).evaluate(small, dense, new Float32Array(2), 1)).rejects.toThrow(/the Chebyshev evaluation \(the coefficients\) on the GPU reads all of \[40×40\] \(6400 bytes\) at once, above this device's storage binding limit of 4096 bytes/);
   });
 
   it('refuses expansions beyond its limits with a message', async () => {
-    const wide: ChebyshevValue = { domain: [[-1, 1], [-1, 1]], coefficients: new Tensor([200, 100]) };
+    const wide: ChebyshevValue = { kind: 'chebyshev', domain: [[-1, 1], [-1, 1]], coefficients: new Tensor([200, 100]) };
     await expect(kernel.evaluate(ops, wide, new Float32Array(2), 1)).rejects.toThrow(/Σ ranks ≤ 256, got \[200×100\]/);
   });
 });

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { View, parse } from 'vega';
 import { compile } from 'vega-lite';
-import type { ViewRequest } from '../engine/node-api';
-import { plotSpec } from './specs';
+import type { ViewRequest } from '../../engine/node-api';
+import { plotSpec } from './plot';
 
 type Plot = Extract<ViewRequest, { kind: 'plot' }>;
 const plot = (kind: Plot['plot'], n: number): Plot => ({ kind: 'plot', plot: kind, title: 't', x: Array.from({ length: n }, (_, i) => i), y: Array.from({ length: n }, (_, i) => 1 / (i + 1)), xLabel: 'iteration', yLabel: 'relative error', logY: true });
