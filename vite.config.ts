@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /** The test files that drive Debian's chromium: they share one build of the editor (their project's
  * global setup), so they form a project of their own. */
-const BROWSER = ['test/editor*.test.ts', 'test/viewer.test.ts', 'test/browser-webgpu.test.ts'];
+const BROWSER = ['test/editor/**/*.test.ts'];
 
 // Options both projects share. The CLI tests spawn child processes, and Dawn is a native module:
 // forks keep both out of worker threads. Every wait is bounded: a test, a hook (a browser launch, a

@@ -14,10 +14,10 @@ export async function webgpuSubjects() {
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
   const { WebGpuBackend } = await import('../engine/webgpu/backend');
-  const { FwhtKernel, fwhtLastAxis } = await import('../engine/webgpu/fwht');
+  const { FwhtKernel, fwhtLastAxis } = await import('../engine/webgpu/kernels/fwht');
   const { GpuTensor } = await import('../engine/webgpu/ops');
-  const { NaiveGemm } = await import('../engine/webgpu/gemm-naive');
-  const { DctFftKernel } = await import('../engine/webgpu/dct-fft');
-  const { DwtKernel } = await import('../engine/webgpu/dwt');
+  const { NaiveGemm } = await import('./gemm-naive');
+  const { DctFftKernel } = await import('../engine/webgpu/kernels/dct-fft');
+  const { DwtKernel } = await import('../engine/webgpu/kernels/dwt');
   return { backend: await WebGpuBackend.create(create([]), 'corespace bench'), FwhtKernel, fwhtLastAxis, GpuTensor, NaiveGemm, DctFftKernel, DwtKernel };
 }

@@ -6,12 +6,13 @@
 // line per row.
 import { create, globals } from 'webgpu';
 import { RandomSource, Tensor, matmul } from '../engine';
-import { acquireDevice } from '../engine/webgpu/device';
-import { GemmKernel } from '../engine/webgpu/gemm';
+import { acquireDevice } from '../engine/webgpu/runtime/device';
+import { GemmKernel } from '../engine/webgpu/kernels/gemm';
 import { GpuOps } from '../engine/webgpu/ops';
 import { gpuDenseOps } from '../engine/webgpu/dense-ops';
 import { randomizedSvdWith } from '../engine/decomp/svd';
 import { randomizedSvd, mat, syntheticTensor } from '../engine';
+import { gemmMatmul, gemmTimeDispatches } from './gemm-host';
 Object.assign(globalThis, globals);
 // QUICK=1: small sizes, to check the script itself on a software adapter before a device run.
 const quick = process.env.QUICK === '1';
@@ -23,12 +24,12 @@ for (const n of quick ? [256] : [256, 512, 1024, 2048, 4096]) {
   new RandomSource(9).fillNormal(a.data);
   const b = new Tensor([n, n]);
   new RandomSource(10).fillNormal(b.data);
-  await kernel.matmul(a, b);
+  await gemmMatmul(kernel, a, b);
   const runs: number[] = [];
   let c: Tensor | null = null;
   for (let r = 0; r < 3; r++) {
     const t0 = performance.now();
-    c = await kernel.matmul(a, b);
+    c = await gemmMatmul(kernel, a, b);
     runs.push(performance.now() - t0);
   }
   runs.sort((x, y) => x - y);
@@ -38,7 +39,7 @@ for (const n of quick ? [256] : [256, 512, 1024, 2048, 4096]) {
     const want = matmul(a, b);
     for (let i = 0; i < want.size; i++) worst = Math.max(worst, Math.abs(c!.data[i]! - want.data[i]!));
   }
-  const timed = await kernel.timeDispatches(a, b, n >= 2048 ? 10 : 50);
+  const timed = await gemmTimeDispatches(kernel, a, b, n >= 2048 ? 10 : 50);
   const kernelMs = timed.gpuMs ?? timed.wallMs;
   console.log(JSON.stringify({ n, medianMs: runs[1], gflopsIncludingTransfers: (2 * n ** 3) / (runs[1]! * 1e6), kernelMs, wallMs: timed.wallMs, timestamps: timed.gpuMs !== null, kernelGflops: (2 * n ** 3) / (kernelMs * 1e6), maxAbsDiffVsCpu: worst }));
 }

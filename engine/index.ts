@@ -40,4 +40,4 @@ export {
 } from './linalg';
 export { WebGpuBackend } from './webgpu/backend';
 export { chooseBackend, type BackendChoice, type BackendPreference } from './webgpu/choose';
-export type { AdapterFacts } from './webgpu/device';
+export type { AdapterFacts } from './webgpu/runtime/device';

@@ -5,9 +5,9 @@
 // Dawn device (files run in forks).
 import type { DenseOps } from '../engine/decomp/ops';
 import { cpuDenseOps } from '../engine/decomp/ops';
-import type { GpuContext } from '../engine/webgpu/device';
+import type { GpuContext } from '../engine/webgpu/runtime/device';
 import { gpuDenseOps } from '../engine/webgpu/dense-ops';
-import { MttkrpKernel } from '../engine/webgpu/mttkrp';
+import { MttkrpKernel } from '../engine/webgpu/kernels/mttkrp';
 import { GpuOps } from '../engine/webgpu/ops';
 import { gpuAvailable, withGpu } from './webgpu/gpu';
 

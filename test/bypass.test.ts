@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutputCache, cpuBackend, loadGraph, runGraph, validateGraph, type FileResolver, type GraphDoc, type RunEvent, type Tensor } from '../engine';
 import { registry } from '../nodes';
-import { cli } from './cli-harness';
+import { cli } from './cli/harness';
 import { tempDir } from './temp';
 
 type Edge = [string, string, string, string];

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_SECONDS, OutputCache, Tensor, cpuBackend, formatDuration, loadGraph, remainingSeconds, runGraph, validateGraph, writeNpy, type GraphDoc, type RunEvent } from '../engine';
 import { registry } from '../nodes';
-import { cli } from './cli-harness';
+import { cli } from './cli/harness';
 import { tempDir } from './temp';
 
 function graph(nodes: unknown[], edges: [string, string][] = []): GraphDoc {

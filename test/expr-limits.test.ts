@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from './cli-harness';
+import { cli } from './cli/harness';
 import { tempDir } from './temp';
 import { compileExpression, evaluateOnGrid } from '../engine';
 import { MAX_ARGS, MAX_DEPTH, MAX_LENGTH, MAX_NODES } from '../engine/expr';

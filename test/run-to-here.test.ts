@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GraphError, OutputCache, cpuBackend, loadGraph, runGraph, type GraphDoc } from '../engine';
 import { registry } from '../nodes';
-import { cli } from './cli-harness';
+import { cli } from './cli/harness';
 import { tempDir } from './temp';
 
 const raw = (extra: unknown[] = [], extraEdges: unknown[] = []) => ({

@@ -9,13 +9,13 @@ import { cpWith, truncatedSvdWith, ttWith, tuckerWith, type CpOptions, type SvdO
 import type { Tensor } from '../tensor';
 import type { DwtOptions } from '../transforms';
 import type { ChebyshevValue } from '../values';
-import { ChebyshevKernel } from './chebyshev';
-import { acquireDevice, isSoftwareAdapter, type GpuContext } from './device';
-import { DctFftKernel } from './dct-fft';
+import { ChebyshevKernel } from './kernels/chebyshev';
+import { acquireDevice, isSoftwareAdapter, type GpuContext } from './runtime/device';
+import { DctFftKernel } from './kernels/dct-fft';
 import { gpuDenseOps } from './dense-ops';
-import { DwtKernel } from './dwt';
-import { FwhtKernel } from './fwht';
-import { MttkrpKernel } from './mttkrp';
+import { DwtKernel } from './kernels/dwt';
+import { FwhtKernel } from './kernels/fwht';
+import { MttkrpKernel } from './kernels/mttkrp';
 import { GpuOps, type OpStats } from './ops';
 import { dctGpu, dwtGpu, whtGpu } from './transforms';
 

@@ -5,7 +5,7 @@
 // which each surface words for itself.
 import { cpuBackend, type Backend } from '../backend';
 import { WebGpuBackend } from './backend';
-import { SoftwareAdapterError, WebGpuUnavailableError, describeAdapter, type AdapterFacts } from './device';
+import { SoftwareAdapterError, WebGpuUnavailableError, describeAdapter, type AdapterFacts } from './runtime/device';
 
 export type BackendPreference = 'auto' | 'cpu' | 'webgpu';
 

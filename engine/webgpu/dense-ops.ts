@@ -14,7 +14,7 @@ import { leadingFromGram, leadingLeftOfUnfolding } from '../decomp/common';
 import { to64 } from '../decomp/dense64';
 import type { DenseOps } from '../decomp/ops';
 import { Tensor } from '../tensor';
-import { contractAllBut, type MttkrpKernel } from './mttkrp';
+import { contractAllBut, type MttkrpKernel } from './kernels/mttkrp';
 import { GpuTensor, HOST_SUBSPACE_WORK, type GpuOps } from './ops';
 
 export function gpuDenseOps(ops: GpuOps, mk?: MttkrpKernel): DenseOps<GpuTensor, GpuTensor> {

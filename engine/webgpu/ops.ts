@@ -4,12 +4,12 @@
 // while the encoder is open go back to the pool only after it is submitted: a later upload into a
 // reused buffer (queue.writeBuffer) is then ordered after the commands that read it.
 import { Tensor, formatShape, type DeferredValues } from '../tensor';
-import type { GpuContext } from './device';
-import { GemmKernel, type GemmJob } from './gemm';
-import { PermuteKernel } from './permute';
-import { BufferPool } from './pool';
-import { ReduceKernel, sumPartials } from './reduce';
-import { ResidentCache } from './resident';
+import type { GpuContext } from './runtime/device';
+import { GemmKernel, type GemmJob } from './kernels/gemm';
+import { PermuteKernel } from './kernels/permute';
+import { BufferPool } from './runtime/pool';
+import { ReduceKernel, sumPartials } from './kernels/reduce';
+import { ResidentCache } from './runtime/resident';
 
 /** Multiply-adds of a Gram matrix (rows² · cols) up to which the GPU algorithms read an unfolding
  * back and take its subspace on the host in float64 (~20 ms in the WebAssembly kernel); above it the

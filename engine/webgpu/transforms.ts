@@ -10,9 +10,9 @@
 import { Tensor } from '../tensor';
 import { dctMatrix, dctWith, dwtWith, whtWith, type DwtOptions, type LineOps } from '../transforms';
 import type { DctOptions, WhtOptions } from '../backend';
-import { DctFftKernel } from './dct-fft';
-import { encodeDwtLevel, type DwtKernel } from './dwt';
-import { fwhtLastAxis, type FwhtKernel } from './fwht';
+import { DctFftKernel } from './kernels/dct-fft';
+import { encodeDwtLevel, type DwtKernel } from './kernels/dwt';
+import { fwhtLastAxis, type FwhtKernel } from './kernels/fwht';
 import { GpuTensor, type GpuOps } from './ops';
 
 /** Axis length above which a power-of-two DCT takes the FFT kernel. */

@@ -1,4 +1,4 @@
-// The bindings and chunking of the partial-sum kernels (reduce.wgsl, reduce_subgroups.wgsl; the TS
+// The bindings and chunking of the partial-sum kernels (reduce.wgsl, reduce-subgroups.wgsl; the TS
 // side, engine/webgpu/reduce.ts, binds both the same way and uses the same CHUNK = WG × PER_THREAD).
 struct Params {
   n: u32,

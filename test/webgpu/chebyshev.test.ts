@@ -3,8 +3,8 @@
 // evaluation of a Chebyshev-Tucker expansion; float32 tolerance 1e-5 of the largest value.
 import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, evaluateChebyshev, tucker, type ChebyshevValue } from '../../engine';
-import { ChebyshevKernel } from '../../engine/webgpu/chebyshev';
-import type { GpuContext } from '../../engine/webgpu/device';
+import { ChebyshevKernel } from '../../engine/webgpu/kernels/chebyshev';
+import type { GpuContext } from '../../engine/webgpu/runtime/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { gaussian, gpuAvailable, refNpy as npy, withGpu } from './gpu';
 

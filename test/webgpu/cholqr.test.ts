@@ -2,7 +2,7 @@
 // Householder R (both with a positive diagonal), and the shifted pass on an ill-conditioned A.
 import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, matmul, mat, qr } from '../../engine';
-import type { GpuContext } from '../../engine/webgpu/device';
+import type { GpuContext } from '../../engine/webgpu/runtime/device';
 import { cholQR } from '../../engine/webgpu/cholqr';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { gpuAvailable, withGpu } from './gpu';

@@ -2,10 +2,10 @@
 // dct_3d_12x20x18, odd sizes) and the CPU transform on other axes, at the refs' 1e-5 × max|c|.
 import { describe, expect, it, vi } from 'vitest';
 import { Tensor, dct } from '../../engine';
-import type { GpuContext } from '../../engine/webgpu/device';
+import type { GpuContext } from '../../engine/webgpu/runtime/device';
 import { GpuOps } from '../../engine/webgpu/ops';
-import { DctFftKernel } from '../../engine/webgpu/dct-fft';
-import { bluesteinTables } from '../../engine/webgpu/dct-four-step';
+import { DctFftKernel } from '../../engine/webgpu/kernels/dct-fft';
+import { bluesteinTables } from '../../engine/webgpu/kernels/dct-four-step';
 import { dctGpu } from '../../engine/webgpu/transforms';
 import { gaussian, gpuAvailable, refNpy as npy, withGpu } from './gpu';
 

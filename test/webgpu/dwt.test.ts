@@ -3,8 +3,8 @@
 // (shorter than the filter), and the CPU transform.
 import { describe, expect, it } from 'vitest';
 import { Tensor, dwt, type Wavelet } from '../../engine';
-import type { GpuContext } from '../../engine/webgpu/device';
-import { DwtKernel } from '../../engine/webgpu/dwt';
+import type { GpuContext } from '../../engine/webgpu/runtime/device';
+import { DwtKernel } from '../../engine/webgpu/kernels/dwt';
 import { dwtGpu } from '../../engine/webgpu/transforms';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { gaussian, gpuAvailable, refExpected as expected, refNpy as npy, relMax, withGpu } from './gpu';

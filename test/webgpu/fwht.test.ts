@@ -2,8 +2,8 @@
 // hadamard(n)/√n, and the sequency order), at the refs' tolerance of 1e-5 × max|coefficient|.
 import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, wht } from '../../engine';
-import type { GpuContext } from '../../engine/webgpu/device';
-import { FwhtKernel } from '../../engine/webgpu/fwht';
+import type { GpuContext } from '../../engine/webgpu/runtime/device';
+import { FwhtKernel } from '../../engine/webgpu/kernels/fwht';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { whtGpu } from '../../engine/webgpu/transforms';
 import { gaussian, gpuAvailable, refNpy, withGpu } from './gpu';

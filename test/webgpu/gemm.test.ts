@@ -1,13 +1,12 @@
 // GEMM on WebGPU (Dawn over Vulkan; lavapipe on CPU-only machines) against the CPU backend, the
 // definition of the op. Tolerance: float32 sums in another order, so ~k·2⁻²⁴ of the entries' size.
 import { describe, expect, it } from 'vitest';
-import { shadersModuleText } from '../../scripts/build-shaders';
 import { Tensor, map, matmul } from '../../engine';
-import type { GpuContext } from '../../engine/webgpu/device';
-import { GemmKernel, splitKChunks } from '../../engine/webgpu/gemm';
-import { NaiveGemm } from '../../engine/webgpu/gemm-naive';
-import { readFileSync } from 'node:fs';
+import type { GpuContext } from '../../engine/webgpu/runtime/device';
+import { GemmKernel, splitKChunks } from '../../engine/webgpu/kernels/gemm';
+import { NaiveGemm } from '../../bench/gemm-naive';
 import { gaussian, gpuAvailable, withGpu } from './gpu';
+import { gemmMatmul, gemmTimeDispatches } from '../../bench/gemm-host';
 
 let gpu: GpuContext;
 let kernel: GemmKernel;
@@ -18,10 +17,6 @@ withGpu((g) => {
 });
 
 describe.skipIf(!gpuAvailable)('WebGPU GEMM', () => {
-  it('the engine reads the kernels in shaders/ (run npm run build:shaders after editing them)', () => {
-    expect(readFileSync(new URL('../../engine/webgpu/wgsl.generated.ts', import.meta.url), 'utf8')).toBe(shadersModuleText());
-  });
-
   it('the untiled reference product (the benchmark\'s baseline) equals the CPU and the tiled kernel', async () => {
     const naive = new NaiveGemm(gpu);
     for (const [m, k, n] of [[1, 1, 1], [37, 70, 19], [128, 64, 96]] as const) {
@@ -32,7 +27,7 @@ describe.skipIf(!gpuAvailable)('WebGPU GEMM', () => {
       const { c, ms } = await naive.run(a, b, 2);
       expect(ms).toBeGreaterThan(0);
       expect(Math.max(...c.data.map((v, i) => Math.abs(v - want.data[i]!))) / scale).toBeLessThan(1e-5);
-      const tiled = await kernel.matmul(a, b);
+      const tiled = await gemmMatmul(kernel, a, b);
       expect(Math.max(...c.data.map((v, i) => Math.abs(v - tiled.data[i]!))) / scale).toBeLessThan(1e-5);
     }
   });
@@ -56,7 +51,7 @@ describe.skipIf(!gpuAvailable)('WebGPU GEMM', () => {
         const a = gaussian(transA ? [k, m] : [m, k], m + k);
         const b = gaussian(transB ? [n, k] : [k, n], k + n + 1);
         const want = matmul(a, b, { transA, transB });
-        const got = await kernel.matmul(a, b, { transA, transB });
+        const got = await gemmMatmul(kernel, a, b, { transA, transB });
         expect(got.shape).toEqual([m, n]);
         // Float32 summation error bound: k·2⁻²⁴·Σ|a||b| per entry (Higham, Accuracy and Stability, §3.1).
         const bound = matmul(map(a, Math.abs), map(b, Math.abs), { transA, transB });
@@ -75,7 +70,7 @@ describe.skipIf(!gpuAvailable)('WebGPU GEMM', () => {
         const a = gaussian(transA ? [k, m] : [m, k], m + 3);
         const b = gaussian(transB ? [n, k] : [k, n], n + 5);
         const want = matmul(a, b, { transA, transB });
-        const got = await kernel.matmul(a, b, { transA, transB, alpha: 0.5 });
+        const got = await gemmMatmul(kernel, a, b, { transA, transB, alpha: 0.5 });
         const bound = matmul(map(a, Math.abs), map(b, Math.abs), { transA, transB });
         for (let i = 0; i < want.size; i++) expect(Math.abs(got.data[i]! - 0.5 * want.data[i]!)).toBeLessThanOrEqual(0.5 * k * 2 ** -24 * bound.data[i]!);
       }
@@ -84,18 +79,18 @@ describe.skipIf(!gpuAvailable)('WebGPU GEMM', () => {
   it('reuses its buffers: a second product of the same sizes allocates nothing', async () => {
     const a = gaussian([40, 30], 3);
     const b = gaussian([30, 20], 4);
-    await kernel.matmul(a, b);
+    await gemmMatmul(kernel, a, b);
     const created = kernel.pool.stats.created;
-    const again = await kernel.matmul(a, b);
+    const again = await gemmMatmul(kernel, a, b);
     expect(kernel.pool.stats.created).toBe(created);
     expect(kernel.pool.stats.reused).toBeGreaterThanOrEqual(5);
     // Reused (stale) buffers do not leak into the result: the same product, bit for bit.
-    const third = await kernel.matmul(a, b);
+    const third = await gemmMatmul(kernel, a, b);
     expect([...third.data]).toEqual([...again.data]);
   });
 
   it('times products on device-resident operands', async () => {
-    const { wallMs, gpuMs } = await kernel.timeDispatches(gaussian([64, 64], 1), gaussian([64, 64], 2), 4);
+    const { wallMs, gpuMs } = await gemmTimeDispatches(kernel, gaussian([64, 64], 1), gaussian([64, 64], 2), 4);
     expect(wallMs).toBeGreaterThan(0);
     expect(Number.isFinite(wallMs)).toBe(true);
     // Timestamp queries where the device has them: kernel time, within the wall time around it.
@@ -111,19 +106,19 @@ describe.skipIf(!gpuAvailable)('WebGPU GEMM', () => {
     const small = new GemmKernel({ ...gpu, limits: { ...gpu.limits, maxStorageBufferBindingSize: 8192 } });
     const a = gaussian([300, 20], 1);
     const b = gaussian([20, 8], 2);
-    const rows = await small.matmul(a, b);
-    expect([...rows.data]).toEqual([...(await kernel.matmul(a, b)).data]); // same sums, bit for bit
+    const rows = await gemmMatmul(small, a, b);
+    expect([...rows.data]).toEqual([...(await gemmMatmul(kernel, a, b)).data]); // same sums, bit for bit
     const at = gaussian([500, 9], 3); // A stored K × M with K = 500 rows: K blocks, C accumulated
     const bt = gaussian([500, 6], 4);
     const want = matmul(at, bt, { transA: true });
     const bound = matmul(map(at, Math.abs), map(bt, Math.abs), { transA: true });
-    const got = await small.matmul(at, bt, { transA: true });
+    const got = await gemmMatmul(small, at, bt, { transA: true });
     for (let i = 0; i < want.size; i++) expect(Math.abs(got.data[i]! - want.data[i]!)).toBeLessThanOrEqual(500 * 2 ** -24 * bound.data[i]!);
   });
 
   it('refuses mismatched shapes, and operands above the buffer size limit', async () => {
-    await expect(kernel.matmul(Tensor.zeros([2, 3]), Tensor.zeros([4, 2]))).rejects.toThrow(/inner sizes differ \(2×3 · 4×2\)/);
+    await expect(gemmMatmul(kernel, Tensor.zeros([2, 3]), Tensor.zeros([4, 2]))).rejects.toThrow(/inner sizes differ \(2×3 · 4×2\)/);
     const tiny = new GemmKernel({ ...gpu, limits: { ...gpu.limits, maxBufferSize: 64 } });
-    await expect(tiny.matmul(Tensor.zeros([8, 8]), Tensor.zeros([8, 8]))).rejects.toThrow(/A needs 256 bytes, above this device's buffer size limit of 64 bytes/);
+    await expect(gemmMatmul(tiny, Tensor.zeros([8, 8]), Tensor.zeros([8, 8]))).rejects.toThrow(/A needs 256 bytes, above this device's buffer size limit of 64 bytes/);
   });
 });

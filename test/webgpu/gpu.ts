@@ -6,7 +6,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { create, globals } from 'webgpu';
 import { RandomSource, Tensor } from '../../engine';
-import { acquireDevice, WebGpuUnavailableError, type GpuContext } from '../../engine/webgpu/device';
+import { acquireDevice, WebGpuUnavailableError, type GpuContext } from '../../engine/webgpu/runtime/device';
 
 export { refExpected, refInput, refNpy } from '../refs/refs';
 

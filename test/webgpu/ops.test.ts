@@ -3,7 +3,7 @@
 // matrices of unfoldings and the fused residual within float32 summation bounds.
 import { describe, expect, it } from 'vitest';
 import { Tensor, matmul, modeProduct, permute, unfold } from '../../engine';
-import type { GpuContext } from '../../engine/webgpu/device';
+import type { GpuContext } from '../../engine/webgpu/runtime/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { gaussian, gpuAvailable, relMax, withGpu } from './gpu';
 

@@ -2,8 +2,8 @@
 // random test matrices on every backend), including the Random123 known answer and 64-bit seeds.
 import { describe, expect, it } from 'vitest';
 import { RandomSource } from '../../engine';
-import type { GpuContext } from '../../engine/webgpu/device';
-import { PhiloxKernel } from '../../engine/webgpu/philox';
+import type { GpuContext } from '../../engine/webgpu/runtime/device';
+import { PhiloxKernel } from './philox-kernel';
 import { gpuAvailable, withGpu } from './gpu';
 
 let gpu: GpuContext;

@@ -2,8 +2,8 @@
 // give about 1e-6 relative error for sums of same-signed terms.
 import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, dot, frobeniusNorm } from '../../engine';
-import type { GpuContext } from '../../engine/webgpu/device';
-import { ReduceKernel } from '../../engine/webgpu/reduce';
+import type { GpuContext } from '../../engine/webgpu/runtime/device';
+import { ReduceKernel } from '../../engine/webgpu/kernels/reduce';
 import { gpuAvailable, withGpu } from './gpu';
 
 let gpu: GpuContext;

@@ -3,7 +3,7 @@
 // and the cache drops its least recently used copies past its cap.
 import { describe, expect, it } from 'vitest';
 import { RandomSource, dct, syntheticTensor, tucker, type TuckerOptions } from '../../engine';
-import type { GpuContext } from '../../engine/webgpu/device';
+import type { GpuContext } from '../../engine/webgpu/runtime/device';
 import { GpuOps } from '../../engine/webgpu/ops';
 import { dctGpu } from '../../engine/webgpu/transforms';
 import { gpuDenseOps } from '../../engine/webgpu/dense-ops';

@@ -1,0 +1,287 @@
+// The headless runner end to end: every example through the CLI, exit codes, run.json, --set,
+// --targets, --json, --seed, and the bad-input messages.
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decode as decodePng } from 'fast-png';
+import { describe, expect, it } from 'vitest';
+import { corespace } from '../child';
+import { cli } from './harness';
+import { tempDir } from '../temp';
+import { findNode, readNpy } from '../../engine';
+import { registry } from '../../nodes';
+
+const root = new URL('../../', import.meta.url).pathname;
+const examples = join(root, 'examples');
+
+const tmp = () => tempDir('cli');
+const runJson = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+
+function writeGraph(dir: string, nodes: unknown[], edges: unknown[] = []): string {
+  const file = join(dir, 'g.json');
+  writeFileSync(file, JSON.stringify({ format: 'corespace.graph', version: 1, name: 'g', nodes, edges }));
+  return file;
+}
+
+describe('examples', () => {
+  const files = readdirSync(examples).filter((f) => f.endsWith('.json'));
+
+  it('ships at least three examples', () => {
+    expect(files.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('no two nodes of an example show the same title (three "Plot"s could not be told apart)', () => {
+    for (const f of files) {
+      const doc = JSON.parse(readFileSync(join(examples, f), 'utf8')) as { nodes: { id: string; type: string; title?: string }[] };
+      const titles = doc.nodes.map((n) => n.title ?? findNode(registry, n.type)?.title ?? n.type);
+      expect([f, titles.filter((t, i) => titles.indexOf(t) !== i)]).toEqual([f, []]);
+    }
+  });
+
+  it.each(files)('%s runs green through the CLI', async (file) => {
+    const out = tmp();
+    const r = await cli('run', join(examples, file), '--out', out);
+    expect(r.err).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+    const run = runJson(out);
+    expect(run.status).toBe('success');
+    for (const [id, node] of Object.entries<{ status: string }>(run.nodes)) expect([id, node.status]).toEqual([id, 'done']);
+    for (const f of run.exports) expect(existsSync(f)).toBe(true);
+  });
+
+  it.for(files)('%s on --backend webgpu gives the CPU backend\'s metrics', async (file, ctx) => {
+    const [gpuOut, cpuOut] = [tmp(), tmp()];
+    const gpu = await cli('run', join(examples, file), '--backend', 'webgpu', '--out', gpuOut);
+    if (gpu.code === 2 && !process.env.CI) return ctx.skip(`no WebGPU adapter here: ${gpu.err}`);
+    expect(gpu.code).toBe(0);
+    expect((await cli('run', join(examples, file), '--backend', 'cpu', '--out', cpuOut)).code).toBe(0);
+    const [g, c] = [runJson(gpuOut), runJson(cpuOut)];
+    expect(g.backend.name).toBe('webgpu');
+    const t = g.backend.transfers;
+    expect(Object.keys(t).sort()).toEqual(['deferred', 'deferredRead', 'dispatches', 'readbackBytes', 'readbacks', 'submits', 'uploadBytes']);
+    // A graph whose nodes ran GPU kernels read something back (its metrics), one without none.
+    expect(t.readbacks > 0).toBe(t.dispatches > 0);
+    let compared = 0;
+    for (const [id, node] of Object.entries<{ metrics?: Record<string, { value: unknown }> }>(g.nodes)) {
+      for (const [name, { value }] of Object.entries(node.metrics ?? {})) {
+        const want = c.nodes[id].metrics[name].value;
+        if (typeof value !== 'number' || typeof want !== 'number') continue;
+        expect([id, name, Math.abs(value - want) <= 1e-4 * Math.abs(want) + 1e-7]).toEqual([id, name, true]);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
+
+  it('tucker-noise (the quick start) measures the noise it adds, decomposes, compresses, denoises and writes a view', async () => {
+    const out = tmp();
+    const r = await cli('run', join(examples, 'tucker-noise.json'), '--out', out);
+    expect(r.code).toBe(0);
+    const run = runJson(out);
+    expect(run.nodes.compare.metrics.relError.value).toBeCloseTo(0.01, 6);
+    // Tucker (5,5,5) fits the noisy tensor to within its noise, in 725 of 64 000 numbers, and its
+    // reconstruction is far closer to the clean tensor than the noisy one was (the noise is projected out).
+    const fit = run.nodes.tucker.metrics.relError.value;
+    expect(fit).toBeLessThan(0.01);
+    expect(fit).toBeGreaterThan(0.009);
+    expect(run.nodes.size.metrics.compressionRatio.value).toBeCloseTo(64000 / 725, 6);
+    expect(run.nodes.denoised.metrics.relError.value).toBeLessThan(0.002);
+    const view = decodePng(readFileSync(join(out, 'views', 'slice.png')));
+    expect(view.width).toBeGreaterThan(400);
+    expect(r.err).toMatch(/wrote {4}.*views\/slice\.png {2}\(view slice, heatmap\)/);
+    expect(run.nodes.compare.metrics.psnr.unit).toBe('dB');
+    const saved = readNpy(new Uint8Array(readFileSync(join(out, 'noisy.npy'))), 'noisy.npy');
+    expect(saved.shape).toEqual([40, 40, 40]);
+    expect(run.nodes.noisy.outputs.tensor).toMatchObject({ type: 'tensor', shape: [40, 40, 40] });
+    expect(run.backend.name).toBe('cpu');
+  });
+
+  it('function-grid: the separable form agrees to float32 rounding', async () => {
+    const out = tmp();
+    expect((await cli('run', join(examples, 'function-grid.json'), '--out', out)).code).toBe(0);
+    const rel = runJson(out).nodes.compare.metrics.relError.value;
+    expect(rel).toBeGreaterThanOrEqual(0);
+    expect(rel).toBeLessThan(3e-7);
+  });
+
+  it('image: JPEG quality 90 is close to the PNG but not equal', async () => {
+    const out = tmp();
+    expect((await cli('run', join(examples, 'image.json'), '--out', out)).code).toBe(0);
+    const m = runJson(out).nodes.compare.metrics;
+    expect(m.psnr.value).toBeGreaterThan(25);
+    expect(m.psnr.value).toBeLessThan(60);
+    expect(readNpy(new Uint8Array(readFileSync(join(out, 'rings-gray.npy'))), 'x').shape).toEqual([128, 128]);
+  });
+
+  it('views: heatmaps and plots become PNGs under views/ (listed in run.json), the 3-D view is listed as skipped', async () => {
+    const out = tmp();
+    const r = await cli('run', join(examples, 'views.json'), '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/skipped {2}view core \(tensor3d\): a 3-D view/);
+    const views = runJson(out).views as { node: string; kind: string; file?: string; skipped?: string }[];
+    expect(views.map((v) => v.node).sort()).toEqual(['conv', 'core', 'hist', 'hm', 'spec']);
+    for (const v of views.filter((v) => v.kind !== 'tensor3d')) {
+      const png = decodePng(readFileSync(v.file!));
+      expect([v.node, png.width > 400 && png.height > 300]).toEqual([v.node, true]);
+    }
+    expect(views.find((v) => v.node === 'core')).toMatchObject({ kind: 'tensor3d', skipped: expect.stringContaining('WebGL') });
+  });
+
+  it('the installed command runs the default example (npx corespace)', async () => {
+    const out = tmp();
+    const { code, stderr } = await corespace(['run', join(examples, 'tucker-noise.json'), '--out', out]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/^ok: 9 nodes, 9 ran, 0 failed/m);
+    // The first thing a user reads is the run: no driver's chatter (Dawn's warnings) before it.
+    expect(stderr.split('\n')[0]).toMatch(/^(corespace: using the CPU backend|done {5}clean)/);
+    expect(stderr).not.toMatch(/^Warning:/m);
+    expect(runJson(out).status).toBe('success');
+  });
+});
+
+describe('corespace run', () => {
+  it('--set changes a param, --seed changes the random stream, and the same seed repeats bit for bit', async () => {
+    const g = join(examples, 'tucker-noise.json');
+    const [a, b, c] = [tmp(), tmp(), tmp()];
+    await cli('run', g, '--out', a, '--set', 'noisy.noise=0.05', '--set', 'clean.seed=7');
+    expect(runJson(a).nodes.compare.metrics.relError.value).toBeCloseTo(0.05, 6);
+    await cli('run', g, '--out', b, '--seed', '3');
+    await cli('run', g, '--out', c, '--seed', '3');
+    const bytes = (d: string) => readFileSync(join(d, 'noisy.npy'));
+    expect(bytes(b).equals(bytes(c))).toBe(true);
+    expect(bytes(a).equals(bytes(b))).toBe(false);
+  });
+
+  it('--targets runs the targets and their ancestors only', async () => {
+    const out = tmp();
+    const r = await cli('run', join(examples, 'tucker-noise.json'), '--out', out, '--targets', 'save');
+    expect(r.code).toBe(0);
+    expect(Object.keys(runJson(out).nodes).sort()).toEqual(['noisy', 'save']);
+  });
+
+  it('--json prints one event per line', async () => {
+    const r = await cli('run', join(examples, 'tucker-noise.json'), '--out', tmp(), '--json');
+    const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0]).toMatchObject({ type: 'execution_start', backend: 'cpu' });
+    expect(events.at(-1)).toEqual({ type: 'execution_success' });
+    const executed = events.filter((e) => e.type === 'executed').map((e) => e.node);
+    expect(executed.sort()).toEqual(['approx', 'clean', 'compare', 'denoised', 'noisy', 'save', 'size', 'slice', 'tucker']);
+    expect(events.find((e) => e.type === 'executed' && e.node === 'compare').summary.metrics.metrics.relError.value).toBeCloseTo(0.01, 6);
+  });
+
+  it('exits 1 when a node fails, runs the independent branch, and still writes run.json', async () => {
+    const dir = tmp();
+    const g = writeGraph(
+      dir,
+      [
+        { id: 'missing', type: 'source.npy', params: { path: 'nowhere.npy' } },
+        { id: 'save1', type: 'export.npy', params: { name: 'a' } },
+        { id: 'syn', type: 'source.synthetic', params: { shape: [4, 5], ranks: [2, 2] } },
+        { id: 'save2', type: 'export.npy', params: { name: 'b' } },
+      ],
+      [
+        { id: 'e1', from: { node: 'missing', port: 'tensor' }, to: { node: 'save1', port: 'tensor' } },
+        { id: 'e2', from: { node: 'syn', port: 'tensor' }, to: { node: 'save2', port: 'tensor' } },
+      ],
+    );
+    const r = await cli('run', g, '--out', join(dir, 'out'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/node 'missing' \(source\.npy\): file 'nowhere\.npy' does not exist \(looked for .*nowhere\.npy/);
+    const run = runJson(join(dir, 'out'));
+    expect(run.nodes.missing.status).toBe('error');
+    expect(run.nodes.save1).toMatchObject({ status: 'blocked', blockedBy: 'missing' });
+    expect(run.nodes.save2.status).toBe('done');
+    expect(existsSync(join(dir, 'out', 'b.npy'))).toBe(true);
+  });
+
+  it('exits 2 on an invalid graph, listing every problem with its path and node', async () => {
+    const dir = tmp();
+    const g = writeGraph(dir, [
+      { id: 'syn', type: 'source.synthetic', params: { kind: 'tucker', shape: [4, 5], ranks: [2, 2, 2], noise: -1 } },
+      { id: 'cmp', type: 'metrics.compar' },
+    ]);
+    const r = await cli('run', g, '--out', join(dir, 'out'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/2 problems|3 problems/);
+    expect(r.err).toMatch(/\$\.nodes\[0\]\.params\.noise \(node 'syn'\): source\.synthetic param 'noise': .*got -1 \(allowed: 0 … 100/);
+    expect(r.err).toMatch(/\$\.nodes\[0\]\.params\.ranks \(node 'syn'\): .*one rank per mode: shape \[4×5\] needs 2 ranks, got 3/);
+    expect(r.err).toMatch(/\$\.nodes\[1\]\.type \(node 'cmp'\): unknown node type 'metrics\.compar' — near names: metrics\.compare/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('exits 2 on a bad --set, an unknown node in --set, malformed JSON and a missing file', async () => {
+    const g = join(examples, 'tucker-noise.json');
+    expect((await cli('run', g, '--set', 'noisy.noise')).err).toMatch(/write it as NODE\.PARAM=VALUE/);
+    expect((await cli('run', g, '--set', 'nosy.noise=1')).err).toMatch(/no node 'nosy'/);
+    const dir = tmp();
+    writeFileSync(join(dir, 'bad.json'), '{"format": "corespace.graph", "version": 1,,}');
+    const bad = await cli('run', join(dir, 'bad.json'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/malformed JSON at line 1, column 44: expected a double-quoted property name, found ','/);
+    const missing = await cli('validate', join(dir, 'none.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/cannot read graph file .*none\.json.*no such file/);
+  });
+
+  it('runs on --backend webgpu, records the adapter, and matches the CPU run', async (ctx) => {
+    const [gpuOut, cpuOut] = [tmp(), tmp()];
+    const gpu = await cli('run', join(examples, 'tucker-compress.json'), '--backend', 'webgpu', '--out', gpuOut);
+    if (gpu.code === 2 && !process.env.CI) return ctx.skip(`no WebGPU adapter here: ${gpu.err}`);
+    expect(gpu.code).toBe(0);
+    expect((await cli('run', join(examples, 'tucker-compress.json'), '--backend', 'cpu', '--out', cpuOut)).code).toBe(0);
+    const [g, c] = [runJson(gpuOut), runJson(cpuOut)];
+    expect(g.backend.name).toBe('webgpu');
+    expect(g.backend.adapter.length).toBeGreaterThan(0);
+    expect(c.backend.name).toBe('cpu');
+    for (const [node, metric] of [['tucker', 'relError'], ['vsClean', 'relError'], ['vsClean', 'psnr']]) {
+      const [a, b] = [g.nodes[node].metrics[metric].value, c.nodes[node].metrics[metric].value];
+      expect(Math.abs(a - b) / Math.abs(b)).toBeLessThan(1e-4);
+    }
+    expect(g.nodes.tucker.metrics.iterations.value).toBe(c.nodes.tucker.metrics.iterations.value);
+  });
+
+  it('--backend auto takes the CPU, with a one-line notice, when WebGPU would run in software', async () => {
+    const out = tmp();
+    const r = await cli('run', join(examples, 'tucker-noise.json'), '--out', out);
+    expect(r.code).toBe(0);
+    const notice = r.err.split('\n').filter((l) => l.startsWith('corespace: using the CPU backend'));
+    expect(runJson(out).backend.name).toBe(notice.length ? 'cpu' : 'webgpu');
+    expect(notice.length).toBeLessThanOrEqual(1);
+    if (process.env.CI) expect(notice[0]).toMatch(/software renderer and slower than it \(--backend webgpu uses it anyway\)/);
+  });
+
+  it('--backend webgpu without a Vulkan driver fails with exit 2, naming what to install', async () => {
+    const env = { ...process.env, VK_ICD_FILENAMES: '/nonexistent.json', VK_DRIVER_FILES: '/nonexistent.json' };
+    const { code, stderr: err } = await corespace(['run', join(examples, 'tucker-noise.json'), '--backend', 'webgpu', '--out', tmp()], { env });
+    const r = { code, err };
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--backend webgpu: WebGPU is not available: no adapter found .*mesa-vulkan-drivers ≥ 24 in bookworm-backports/);
+  });
+
+  it('usage errors exit with 2', async () => {
+    expect((await cli('run', 'x.json', '--backend', 'tpu')).code).toBe(2);
+    expect((await cli('run', 'x.json', '--seed', '1.5')).err).toMatch(/--seed must be an integer/);
+    expect((await cli('frobnicate')).err).toMatch(/unknown command 'frobnicate'/);
+    expect((await cli('run')).err).toMatch(/run takes one graph file/);
+  });
+});
+
+describe('corespace validate and nodes', () => {
+  it('validates the examples', async () => {
+    const r = await cli('validate', join(examples, 'tucker-noise.json'));
+    expect(r).toMatchObject({ code: 0, out: expect.stringMatching(/valid \(9 nodes, 9 edges\)/) });
+  });
+
+  it('lists the catalogue as JSON from the registry', async () => {
+    const r = await cli('nodes', '--json');
+    const list = JSON.parse(r.out) as { type: string; params: { name: string; default?: unknown; minimum?: number }[]; inputs: { name: string; type: string }[] }[];
+    const types = list.map((n) => n.type);
+    expect(types).toEqual(expect.arrayContaining(['source.npy', 'source.synthetic', 'source.function', 'source.image', 'metrics.compare', 'export.npy']));
+    const syn = list.find((n) => n.type === 'source.synthetic')!;
+    expect(syn.params.find((p) => p.name === 'noise')).toMatchObject({ default: 0, minimum: 0 });
+    expect(list.find((n) => n.type === 'metrics.compare')!.inputs).toEqual([
+      { name: 'reference', type: 'tensor', optional: false, doc: expect.any(String) },
+      { name: 'approx', type: 'tensor', optional: false, doc: expect.any(String) },
+    ]);
+    expect((await cli('nodes')).out).toMatch(/source\.synthetic {2}— Synthetic tensor/);
+  });
+});
