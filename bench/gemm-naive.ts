@@ -5,11 +5,14 @@ import { bindBuffers, kernel, type Kernel } from '../engine/webgpu/runtime/pipel
 import { GpuTimer, timedSubmit } from '../engine/webgpu/runtime/timer';
 import { packParams } from '../engine/webgpu/runtime/params';
 
+/** The workgroup is SIDE × SIDE threads, one per entry of C. */
+const SIDE = 16;
+
 export class NaiveGemm {
   private readonly kernel: Kernel;
 
   constructor(private readonly ctx: GpuContext) {
-    this.kernel = kernel(ctx.device, 'gemm-naive', ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
+    this.kernel = kernel(ctx.device, 'gemm-naive', ['uniform', 'read-only-storage', 'read-only-storage', 'storage'], { SIDE });
   }
 
   /** Runs C = A·B `repeats` times in one submission; the product and the milliseconds per run
@@ -37,7 +40,7 @@ export class NaiveGemm {
       const pass = encoder.beginComputePass(timer?.pass('gemm-naive pass') ?? { label: 'gemm-naive pass' });
       pass.setPipeline(this.kernel.pipeline);
       pass.setBindGroup(0, bind);
-      pass.dispatchWorkgroups(Math.ceil(n / 16), Math.ceil(m / 16));
+      pass.dispatchWorkgroups(Math.ceil(n / SIDE), Math.ceil(m / SIDE));
       pass.end();
     }
     encoder.copyBufferToBuffer(bc, 0, readback, 0, 4 * m * n);

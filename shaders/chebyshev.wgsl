@@ -4,8 +4,10 @@
 // three-term recurrence, w_a = U_aᵀ·T(t) (dense: w_a = T(t)), then Σ core[i₀, i₁, …]·Π_a w_a[i_a].
 // Float32 arithmetic; up to 8 dimensions and Σ_a r_a ≤ 256 (the TS side checks both).
 //
-// Work split (engine/webgpu/chebyshev.ts must match): 64 threads per workgroup, a 2-D grid of
+// Work split (WG from engine/webgpu/kernels/chebyshev.ts): WG = 64 threads per workgroup, a 2-D grid of
 // num_workgroups.x columns.
+
+// #include "entries"
 
 struct Params {
   m: u32,
@@ -28,9 +30,9 @@ struct Params {
 
 // #include "lanes"
 
-@compute @workgroup_size(64, 1, 1)
+@compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let p = (wg.y * grid.x + wg.x) * 64u + lid.x;
+  let p = entry_of(wg, grid, lid);
   if (p >= params.m) { return; }
   let d = params.d;
   var w: array<f32, 256>;

@@ -9,9 +9,11 @@
 // Twiddles exp(−2πij/n) and the rotations exp(−iπk/2n) come from tables computed in float64 on the
 // host (engine/webgpu/dct-fft.ts).
 //
-// Work split (engine/webgpu/dct-fft.ts must match): one workgroup of 256 threads per line, the
+// Work split (WG from engine/webgpu/kernels/dct-fft.ts): one workgroup of WG = 256 threads per line, the
 // workgroups in a 2-D grid of num_workgroups.x columns; each thread handles n / 256 entries (at least
 // one) and n / 2 / 256 butterflies per stage.
+
+// #include "lines"
 
 struct Params {
   n: u32,
@@ -25,19 +27,17 @@ struct Params {
 @group(0) @binding(2) var<storage, read> twiddle: array<vec2f>;  // n/2: exp(−2πij/n) as (cos, sin)
 @group(0) @binding(3) var<storage, read> rotate: array<vec2f>;   // n: exp(−iπk/2n) as (cos, sin)
 
-// #include "lines"
-var<workgroup> line: array<vec2f, 2048>;
+var<workgroup> line: array<vec2f, LINE>;
 
 // #include "complex"
 
-@compute @workgroup_size(256, 1, 1)
+@compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let index = line_of(wg, grid);
-  if (index >= params.lines) { return; } // the same for the whole workgroup: barriers stay uniform
-  let base = index * params.n;
+  let base = line_base(wg, grid);
+  if (base == NO_LINE) { return; } // the whole workgroup: its barriers stay uniform
+  let scale0 = sqrt(1.0 / f32(params.n));
+  let scale = sqrt(2.0 / f32(params.n));
   let n = params.n;
-  let scale0 = sqrt(1.0 / f32(n));
-  let scale = sqrt(2.0 / f32(n));
   for (var k = lid.x; k < n; k += WG) {
     var value: vec2f;
     if (params.inverse == 0u) {

@@ -22,7 +22,7 @@
 // conj(FFT(conj V))/n as in dct-fft.wgsl. One table serves every twiddle: w[t] = exp(−2πit/N) for
 // t < N (ω_m^j = w[j·N/m]); rotate[k] = exp(−iπk/2n), the chirp and its FFT: all float64 on the host.
 //
-// Work split (engine/webgpu/dct-four-step.ts must match): 256 threads per workgroup, each workgroup
+// Work split (WG from engine/webgpu/kernels/dct-four-step.ts): WG = 256 threads per workgroup, each workgroup
 // transforming `per` = min(2048 / m, q) consecutive sub-lines (all of workgroup memory, every thread
 // busy even for m = 64); workgroup index g = wg.y · num_workgroups.x + wg.x, l = g / (q / per), its first
 // sub-line (g % (q / per))·per; groups = (DCT lines bound) · q / per.
@@ -51,8 +51,9 @@ struct Params {
 @group(0) @binding(6) var<storage, read> chirp: array<vec2f>;     // Bluestein: n: c_j = exp(iπj²/n)
 @group(0) @binding(7) var<storage, read> chirpFft: array<vec2f>;  // Bluestein: N: FFT_N of c (c_j at j and N − j)
 
-const WG: u32 = 256u;
-var<workgroup> line: array<vec2f, 2048>;
+override WG: u32;   // threads per workgroup, set by the binder
+override LINE: u32; // the longest FFT of one workgroup (STEP_MAX)
+var<workgroup> line: array<vec2f, LINE>;
 
 // #include "complex"
 
@@ -137,7 +138,7 @@ fn bluesteinInWorkgroup(l: u32, tid: u32) {
   for (var k = tid; k < n; k += WG) { output(base, k, cmul(conj(chirp[k]), conj(line[k])) / f32(big)); }
 }
 
-@compute @workgroup_size(256, 1, 1)
+@compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let g = wg.y * grid.x + wg.x;
   if (g >= params.groups) { return; } // the same for the whole workgroup: barriers stay uniform

@@ -6,8 +6,10 @@
 //              k_j = ((i + j − F/2) mod n) / 2  (the transpose of the analysis, gathered).
 // Float32 taps and sums (engine/webgpu/dwt.ts rounds PyWavelets' float64 taps).
 //
-// Work split (engine/webgpu/dwt.ts must match): one thread per tensor entry, 256 per workgroup, in
+// Work split (WG from engine/webgpu/kernels/dwt.ts): one thread per tensor entry, WG = 256 per workgroup, in
 // a 2-D grid of num_workgroups.x columns.
+
+// #include "entries"
 
 struct Params {
   ndim: u32,
@@ -30,9 +32,9 @@ struct Params {
 
 // #include "lanes"
 
-@compute @workgroup_size(256, 1, 1)
+@compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let e = (wg.y * grid.x + wg.x) * 256u + lid.x;
+  let e = entry_of(wg, grid, lid);
   if (e >= params.total) { return; }
   // Multi-index of e: inside the block on every axis? And the stride of `axis`.
   var rest = e;

@@ -3,11 +3,13 @@
 // by a permutation applied on write-back (perm[k] = bitreverse(gray(k)), computed on the host), and
 // for the inverse in sequency order by the inverse permutation applied on load.
 //
-// Work split (engine/webgpu/fwht.ts must match): one workgroup of WG = 256 threads per line, the
+// Work split (WG from engine/webgpu/kernels/fwht.ts): one workgroup of WG = 256 threads per line, the
 // workgroups in a 2-D grid of num_workgroups.x columns (line = wg.y · columns + wg.x; one grid
 // dimension holds at most 65535); each thread loads and stores n / 256 entries (at least one) and
 // does n / 2 / 256 butterflies per stage, log2(n) stages separated by barriers. Longer lines are
 // transformed in two passes by the TS side (H_{n1·n2} = H_{n1} ⊗ H_{n2}).
+
+// #include "lines"
 
 struct Params {
   n: u32,        // line length (power of two)
@@ -21,14 +23,12 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> data: array<f32>;   // lines × n, row-major, in place
 @group(0) @binding(2) var<storage, read> perm: array<u32>;         // n entries (unused unless sequency)
 
-// #include "lines"
-var<workgroup> line: array<f32, 4096>;
+var<workgroup> line: array<f32, LINE>;
 
-@compute @workgroup_size(256, 1, 1)
+@compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let index = line_of(wg, grid);
-  if (index >= params.lines) { return; } // the same for the whole workgroup: barriers stay uniform
-  let base = index * params.n;
+  let base = line_base(wg, grid);
+  if (base == NO_LINE) { return; }
   let n = params.n;
   for (var i = lid.x; i < n; i += WG) {
     var dst = i;

@@ -13,7 +13,9 @@ struct Params {
 @group(0) @binding(2) var<storage, read> b: array<f32>;        // K × N
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;  // M × N
 
-@compute @workgroup_size(16, 16, 1)
+override SIDE: u32; // the workgroup is SIDE × SIDE threads, set by the binder
+
+@compute @workgroup_size(SIDE, SIDE, 1)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let row = id.y;
   let col = id.x;

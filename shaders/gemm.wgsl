@@ -1,13 +1,13 @@
 // Strided-batched GEMM: C[b] = alpha · op(A[b]) · op(B[b]) + beta · C[b], float32, row-major.
 //
-// Tiling (the TS side, engine/webgpu/gemm.ts, must match): a workgroup of 16 × 16 threads computes
-// a TILE_M × TILE_N = 64 × 64 block of C; each thread owns a 4 × 4 sub-block held in registers.
-// The K dimension is walked in steps of TILE_K = 16: each step stages a 64 × 16 slice of op(A) and
-// a 16 × 64 slice of op(B) in workgroup memory as vec4s (one vector of each per thread, 4 + 4
-// loads), then every thread does 16 × 16 multiply-adds from it, reading one vec4 of A and one of B
+// Tiling (TILE set by engine/webgpu/kernels/gemm.ts, 64 there): a workgroup of S × S threads
+// (S = TILE / 4) computes a TILE × TILE block of C; each thread owns a 4 × 4 sub-block held in
+// registers. The K dimension is walked in steps of S: each step stages a TILE × S slice of op(A) and
+// an S × TILE slice of op(B) in workgroup memory as vec4s (one vector of each per thread, 4 + 4
+// loads), then every thread does S × 16 multiply-adds from it, reading one vec4 of A and one of B
 // per k and updating its 4 × 4 block as four vec4 FMAs. Loads outside the matrices read 0 and stores
-// outside are skipped, so no size has to divide the tiles. Dispatch: (ceil(N / 64), ceil(M / 64), batches), with batch0
-// the first batch of the dispatch.
+// outside are skipped, so no size has to divide the tiles. Dispatch: (ceil(N / TILE),
+// ceil(M / TILE), batches), with batch0 the first batch of the dispatch.
 
 struct Params {
   m: u32, n: u32, k: u32,
@@ -31,12 +31,11 @@ struct Params {
 @group(0) @binding(2) var<storage, read> b: array<f32>;        // B, row-major, K × N (N × K if trans_b)
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;  // C, row-major, M × N
 
-const TILE_M: u32 = 64u;
-const TILE_N: u32 = 64u;
-const TILE_K: u32 = 16u;
+override TILE: u32;        // the block of C a workgroup computes is TILE × TILE (a multiple of 4)
+override S: u32 = TILE / 4u; // threads per side; also the K step
 
-var<workgroup> tile_a: array<vec4f, 256>; // [k][m / 4]: TILE_K × TILE_M, four rows per vector
-var<workgroup> tile_b: array<vec4f, 256>; // [k][n / 4]: TILE_K × TILE_N
+var<workgroup> tile_a: array<vec4f, S * S>; // [k][m / 4]: S × TILE, four rows per vector
+var<workgroup> tile_b: array<vec4f, S * S>; // [k][n / 4]: S × TILE
 
 fn load_a(base: u32, row: u32, col: u32) -> f32 {
   if (row >= params.m || col >= params.k) { return 0.0; }
@@ -50,33 +49,33 @@ fn load_b(base: u32, row: u32, col: u32) -> f32 {
   return b[base + row * params.ldb + col];
 }
 
-@compute @workgroup_size(16, 16, 1)
+@compute @workgroup_size(S, S, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let batch = params.batch0 + wg.z;
   let base_a = params.off_a + batch * params.stride_a;
   let base_b = params.off_b + batch * params.stride_b;
   let base_c = params.off_c + batch * params.stride_c;
-  let row0 = wg.y * TILE_M;
-  let col0 = wg.x * TILE_N;
-  let flat = lid.y * 16u + lid.x;
+  let row0 = wg.y * TILE;
+  let col0 = wg.x * TILE;
+  let flat = lid.y * S + lid.x;
 
   // acc[i] holds the thread's outputs (row 4·lid.y + i, columns 4·lid.x … 4·lid.x + 3).
   var acc: array<vec4f, 4>;
   for (var i = 0u; i < 4u; i++) { acc[i] = vec4f(0.0); }
 
-  for (var k0 = 0u; k0 < params.k; k0 += TILE_K) {
-    // Stage op(A)[row0 .. row0+63][k0 .. k0+15] and op(B)[k0 .. k0+15][col0 .. col0+63]: each
-    // thread writes one vector of four neighbouring rows of A and four neighbouring columns of B.
-    let kk = flat / 16u;        // 0 … 15
-    let mm = (flat % 16u) * 4u; // 0, 4, … 60
+  for (var k0 = 0u; k0 < params.k; k0 += S) {
+    // Stage op(A)[row0 .. row0+TILE−1][k0 .. k0+S−1] and op(B)[k0 .. k0+S−1][col0 .. col0+TILE−1]:
+    // each thread writes one vector of four neighbouring rows of A and four neighbouring columns of B.
+    let kk = flat / S;        // 0 … S − 1
+    let mm = (flat % S) * 4u; // 0, 4, … TILE − 4
     tile_a[flat] = vec4f(load_a(base_a, row0 + mm, k0 + kk), load_a(base_a, row0 + mm + 1u, k0 + kk),
                          load_a(base_a, row0 + mm + 2u, k0 + kk), load_a(base_a, row0 + mm + 3u, k0 + kk));
     tile_b[flat] = vec4f(load_b(base_b, k0 + kk, col0 + mm), load_b(base_b, k0 + kk, col0 + mm + 1u),
                          load_b(base_b, k0 + kk, col0 + mm + 2u), load_b(base_b, k0 + kk, col0 + mm + 3u));
     workgroupBarrier();
-    for (var k = 0u; k < TILE_K; k++) {
-      let av = tile_a[k * 16u + lid.y];
-      let bv = tile_b[k * 16u + lid.x];
+    for (var k = 0u; k < S; k++) {
+      let av = tile_a[k * S + lid.y];
+      let bv = tile_b[k * S + lid.x];
       acc[0] = fma(vec4f(av.x), bv, acc[0]);
       acc[1] = fma(vec4f(av.y), bv, acc[1]);
       acc[2] = fma(vec4f(av.z), bv, acc[2]);

@@ -8,9 +8,11 @@
 // P rows of whole slabs, or, where one slab is too large, a run of S with `accumulate` adding to
 // what the previous runs wrote.
 //
-// Work split (engine/webgpu/mttkrp.ts must match): one thread per output entry, 256 per workgroup,
+// Work split (WG from engine/webgpu/kernels/mttkrp.ts): one thread per output entry, WG = 256 per workgroup,
 // in a 2-D grid of num_workgroups.x columns; neighbouring threads take neighbouring r, so the
 // loads of T and A are coalesced along r.
+
+// #include "entries"
 
 struct Params {
   p: u32,
@@ -28,9 +30,9 @@ struct Params {
 @group(0) @binding(2) var<storage, read> a: array<f32>;          // S × R, row-major
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;  // P × Q × R, C order
 
-@compute @workgroup_size(256, 1, 1)
+@compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let e = (wg.y * grid.x + wg.x) * 256u + lid.x;
+  let e = entry_of(wg, grid, lid);
   let R = params.r;
   let Q = params.q;
   if (e >= params.p * Q * R) { return; }

@@ -6,9 +6,11 @@
 // loads); a block of a 2-D transpose (engine/webgpu/permute.ts, tensors beyond one binding) has
 // output strides of the whole matrix.
 //
-// Work split (engine/webgpu/permute.ts must match): one thread per entry, 256 threads per
+// Work split (WG from engine/webgpu/kernels/permute.ts): one thread per entry, WG = 256 threads per
 // workgroup, workgroups laid out in a 2-D grid of num_workgroups.x columns (one dimension holds at
 // most 65535).
+
+// #include "entries"
 
 struct Params {
   ndim: u32,
@@ -24,9 +26,9 @@ struct Params {
 @group(0) @binding(1) var<storage, read> src: array<f32>;        // input, C order
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;  // output
 
-@compute @workgroup_size(256, 1, 1)
+@compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) grid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let j = (wg.y * grid.x + wg.x) * 256u + lid.x;
+  let j = entry_of(wg, grid, lid);
   if (j >= params.total) { return; }
   var rest = j;
   var offset = params.src_off;

@@ -30,7 +30,9 @@ fn mulhi(a: u32, b: u32) -> u32 {
   return ah * bh + (p1 >> 16u) + (p2 >> 16u) + (mid >> 16u);
 }
 
-@compute @workgroup_size(64, 1, 1)
+override WG: u32; // threads per workgroup, set by the binder
+
+@compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x;
   if (i >= params.blocks) { return; }

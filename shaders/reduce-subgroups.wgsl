@@ -9,7 +9,7 @@ enable subgroups;
 // #include "reduce"
 var<workgroup> sums: array<f32, 256>; // one per subgroup (at most 256 of one thread)
 
-@compute @workgroup_size(256, 1, 1)
+@compute @workgroup_size(WG, 1, 1)
 fn main(
   @builtin(workgroup_id) wg: vec3u,
   @builtin(local_invocation_id) lid: vec3u,

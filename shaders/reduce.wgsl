@@ -4,9 +4,9 @@
 // Dispatch: ceil(n / 4096) workgroups (the TS side must use the same CHUNK).
 
 // #include "reduce"
-var<workgroup> sums: array<f32, 256>;
+var<workgroup> sums: array<f32, WG>;
 
-@compute @workgroup_size(256, 1, 1)
+@compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let start = wg.x * WG * PER_THREAD;
   var s = 0.0;

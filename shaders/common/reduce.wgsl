@@ -9,5 +9,5 @@ struct Params {
 @group(0) @binding(2) var<storage, read> y: array<f32>;           // n entries
 @group(0) @binding(3) var<storage, read_write> partial: array<f32>; // one per workgroup
 
-const WG: u32 = 256u;
-const PER_THREAD: u32 = 16u;
+override WG: u32;         // threads per workgroup (a power of two), set by the binder
+override PER_THREAD: u32; // products each thread adds

@@ -76,6 +76,19 @@ describe.skipIf(!gpuAvailable)('WebGPU GEMM', () => {
       }
   });
 
+  it.each([16, 32])('the tile is the binder\'s (WGSL override): tile %i gives the product within the same bound, in more workgroups', async (tile) => {
+    const small = new GemmKernel(gpu, undefined, tile);
+    const a = gaussian([97, 45], 11);
+    const b = gaussian([45, 70], 12);
+    const want = matmul(a, b);
+    const bound = matmul(map(a, Math.abs), map(b, Math.abs));
+    const got = await gemmMatmul(small, a, b);
+    for (let i = 0; i < want.size; i++) expect(Math.abs(got.data[i]! - want.data[i]!)).toBeLessThanOrEqual(45 * 2 ** -24 * bound.data[i]! + 1e-30);
+    // Splitting K is decided by output tiles of the kernel's size: smaller tiles, more of them.
+    expect(splitKChunks(60, 60, 200000, tile)).toBeLessThan(splitKChunks(60, 60, 200000));
+    expect(() => new GemmKernel(gpu, undefined, 30)).toThrow(/GEMM tile 30: a multiple of 4/);
+  });
+
   it('reuses its buffers: a second product of the same sizes allocates nothing', async () => {
     const a = gaussian([40, 30], 3);
     const b = gaussian([30, 20], 4);

@@ -12,7 +12,7 @@ export class PhiloxKernel {
     private readonly ctx: GpuContext,
     readonly pool = new BufferPool(ctx.device),
   ) {
-    this.kernel = kernel(ctx.device, 'philox', ['uniform', 'storage']);
+    this.kernel = kernel(ctx.device, 'philox', ['uniform', 'storage'], { WG: 64 });
   }
 
   /** Words [4·firstBlock, 4·(firstBlock + blocks)) of the stream of (seed, stream), read back. */

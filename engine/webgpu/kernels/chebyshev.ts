@@ -11,12 +11,14 @@ import { paramsBuffer, type ParamValues } from '../runtime/params';
 
 const MAX_DIMS = 8;
 const MAX_W = 256;
+/** Threads per workgroup, one per point. */
+const WG = 64;
 
 export class ChebyshevKernel {
   private readonly kernel: Kernel;
 
   constructor(private readonly ctx: GpuContext) {
-    this.kernel = kernel(ctx.device, 'chebyshev', ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage']);
+    this.kernel = kernel(ctx.device, 'chebyshev', ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'], { WG });
   }
 
   /** The expansion at the m points of `points` (m × d, row-major). */
@@ -73,7 +75,7 @@ export class ChebyshevKernel {
         const values = ops.alloc([count], 'chebyshev values');
         ops.encodeWith((encoder, temps) => {
           temps.push(uniform);
-          return dispatchGrid(encoder, this.ctx.device, this.kernel, 'chebyshev', [uniform, pts.buffer, coreGpu.buffer, factorsGpu.buffer, values.buffer], Math.ceil(count / 64));
+          return dispatchGrid(encoder, this.ctx.device, this.kernel, 'chebyshev', [uniform, pts.buffer, coreGpu.buffer, factorsGpu.buffer, values.buffer], Math.ceil(count / WG));
         });
         out.set((await ops.read(values)).data, p0);
         ops.release(pts, values);

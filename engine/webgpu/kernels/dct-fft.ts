@@ -22,7 +22,7 @@ export class DctFftKernel {
     private readonly ctx: GpuContext,
     private readonly ops: GpuOps,
   ) {
-    this.kernel = kernel(ctx.device, 'dct-fft', ['uniform', 'storage', 'read-only-storage', 'read-only-storage']);
+    this.kernel = kernel(ctx.device, 'dct-fft', ['uniform', 'storage', 'read-only-storage', 'read-only-storage'], { WG: 256, LINE: DCT_FFT_MAX });
     this.fourStep = new DctFourStepKernel(ctx, ops);
   }
 

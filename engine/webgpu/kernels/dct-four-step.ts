@@ -37,7 +37,7 @@ export class DctFourStepKernel {
   ) {
     const rw = 'storage' as const;
     const ro = 'read-only-storage' as const;
-    this.kernel = kernel(ctx.device, 'dct-four-step', ['uniform', rw, rw, ro, ro, rw, ro, ro]);
+    this.kernel = kernel(ctx.device, 'dct-four-step', ['uniform', rw, rw, ro, ro, rw, ro, ro], { WG: 256, LINE: STEP_MAX });
   }
 
   /** The complex FFT length for DCT lines of n: n itself (a power of two above 2048), or

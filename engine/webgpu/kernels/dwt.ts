@@ -10,6 +10,8 @@ import { paramsBuffer } from '../runtime/params';
 
 const MAX_AXES = 8;
 const MAX_TAPS = 8;
+/** Threads per workgroup, one per entry. */
+const WG = 256;
 
 export class DwtKernel {
   private readonly kernel: Kernel;
@@ -18,7 +20,7 @@ export class DwtKernel {
     private readonly ctx: GpuContext,
     private readonly pool: BufferPool,
   ) {
-    this.kernel = kernel(ctx.device, 'dwt', ['uniform', 'read-only-storage', 'storage']);
+    this.kernel = kernel(ctx.device, 'dwt', ['uniform', 'read-only-storage', 'storage'], { WG });
   }
 
   /** Records one level along `axis` inside the block [0, extent), src → dst. A tensor larger than
@@ -55,7 +57,7 @@ export class DwtKernel {
         hi: taps.hi,
       });
       temps.push(uniform);
-      dispatches += dispatchGrid(encoder, this.ctx.device, this.kernel, 'dwt', [uniform, a.binding, b.binding], Math.ceil((count * slab) / 256));
+      dispatches += dispatchGrid(encoder, this.ctx.device, this.kernel, 'dwt', [uniform, a.binding, b.binding], Math.ceil((count * slab) / WG));
     }
     return dispatches;
   }

@@ -20,7 +20,7 @@ export class FwhtKernel {
     private readonly ctx: GpuContext,
     readonly pool = new BufferPool(ctx.device),
   ) {
-    this.kernel = kernel(ctx.device, 'fwht', ['uniform', 'storage', 'read-only-storage']);
+    this.kernel = kernel(ctx.device, 'fwht', ['uniform', 'storage', 'read-only-storage'], { WG: 256, LINE: FWHT_ONE_PASS });
   }
 
   /** Records the in-place transform of `lines` contiguous lines of length n ≤ 4096 in `data`. */

@@ -7,8 +7,9 @@ import { bindBuffers, kernel, type Kernel } from '../runtime/pipeline';
 import type { GpuTimer } from '../runtime/timer';
 import { paramsBuffer } from '../runtime/params';
 
-const TILE_M = 64;
-const TILE_N = 64;
+/** Each workgroup computes a TILE × TILE block of C with (TILE / 4)² threads (shaders/gemm.wgsl):
+ * 64, 256 threads, unless a test asks for another. */
+const TILE = 64;
 const MAX_GRID = 65535;
 
 export interface GemmOptions {
@@ -48,8 +49,10 @@ export class GemmKernel {
   constructor(
     readonly ctx: GpuContext,
     readonly pool = new BufferPool(ctx.device),
+    readonly tile = TILE,
   ) {
-    this.kernel = kernel(ctx.device, 'gemm', ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
+    if (tile % 4 !== 0 || tile < 4 || (tile / 4) ** 2 > ctx.limits.maxComputeInvocationsPerWorkgroup) throw new Error(`GEMM tile ${tile}: a multiple of 4 with (tile / 4)² ≤ ${ctx.limits.maxComputeInvocationsPerWorkgroup} threads`);
+    this.kernel = kernel(ctx.device, 'gemm', ['uniform', 'read-only-storage', 'read-only-storage', 'storage'], { TILE: tile });
   }
 
   /**
@@ -73,7 +76,7 @@ export class GemmKernel {
     const whole = (buffer: GPUBuffer, elems: number): Window => ({ buffer, offset: 0, size: Math.max(16, 4 * elems), skip: 0 });
     const fits = (elems: number) => 4 * elems <= limit;
     if (fits(ea) && fits(eb) && fits(ec)) {
-      const chunks = batch === 1 && !job.lda && !job.ldb ? splitKChunks(m, n, k) : 1;
+      const chunks = batch === 1 && !job.lda && !job.ldb ? splitKChunks(m, n, k, this.tile) : 1;
       if (chunks > 1 && fits(chunks * m * n)) return this.splitK(encoder, job, chunks, whole(job.a, ea), whole(job.b, eb), whole(job.c, ec), temps);
       return this.dispatch(encoder, job, whole(job.a, ea), whole(job.b, eb), whole(job.c, ec), temps);
     }
@@ -201,7 +204,7 @@ export class GemmKernel {
       const pass = encoder.beginComputePass(this.timer?.pass('gemm pass') ?? { label: 'gemm pass' });
       pass.setPipeline(this.kernel.pipeline);
       pass.setBindGroup(0, bind);
-      pass.dispatchWorkgroups(Math.ceil(job.n / TILE_N), Math.ceil(job.m / TILE_M), Math.min(MAX_GRID, batch - b0));
+      pass.dispatchWorkgroups(Math.ceil(job.n / this.tile), Math.ceil(job.m / this.tile), Math.min(MAX_GRID, batch - b0));
       pass.end();
       dispatches++;
     }
@@ -221,8 +224,8 @@ export class GemmKernel {
 
 /** How many K-slices a product splits into: when its output has fewer than 32 tiles of 64 × 64 and
  * K is long, enough slices of ≥ 1024 to give the device ~128 workgroups (1: no split). */
-export function splitKChunks(m: number, n: number, k: number): number {
-  const tiles = Math.ceil(m / TILE_M) * Math.ceil(n / TILE_N);
+export function splitKChunks(m: number, n: number, k: number, tile = TILE): number {
+  const tiles = Math.ceil(m / tile) * Math.ceil(n / tile);
   if (tiles >= 32 || k < 8192) return 1;
   return Math.max(1, Math.min(Math.floor(k / 1024), Math.ceil(128 / tiles)));
 }

@@ -8,6 +8,9 @@ import type { BufferPool } from '../runtime/pool';
 import { dispatchGrid, kernel, windowAt, type Kernel } from '../runtime/pipeline';
 import { paramsBuffer } from '../runtime/params';
 
+/** Threads per workgroup, one per output entry. */
+const WG = 256;
+
 
 export class MttkrpKernel {
   private readonly kernel: Kernel;
@@ -16,7 +19,7 @@ export class MttkrpKernel {
     private readonly ctx: GpuContext,
     private readonly pool: BufferPool,
   ) {
-    this.kernel = kernel(ctx.device, 'mttkrp', ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
+    this.kernel = kernel(ctx.device, 'mttkrp', ['uniform', 'read-only-storage', 'read-only-storage', 'storage'], { WG });
   }
 
   /**
@@ -46,7 +49,7 @@ export class MttkrpKernel {
         const ow = windowAt(out, p0 * qr, rows * qr);
         const uniform = paramsBuffer(this.ctx.device, this.pool, 'mttkrp', { p: rows, s: run, q, r, off_t: tw.skip, off_a: s0 * r, off_out: ow.skip, accumulate: s0 > 0 ? 1 : 0 });
         temps.push(uniform);
-        dispatches += dispatchGrid(encoder, this.ctx.device, this.kernel, 'mttkrp', [uniform, tw.binding, a, ow.binding], Math.ceil((rows * qr) / 256));
+        dispatches += dispatchGrid(encoder, this.ctx.device, this.kernel, 'mttkrp', [uniform, tw.binding, a, ow.binding], Math.ceil((rows * qr) / WG));
       }
     }
     return dispatches;

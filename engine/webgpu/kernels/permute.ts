@@ -23,7 +23,7 @@ export class PermuteKernel {
     private readonly ctx: GpuContext,
     private readonly pool: BufferPool,
   ) {
-    this.kernel = kernel(ctx.device, 'permute', ['uniform', 'read-only-storage', 'storage']);
+    this.kernel = kernel(ctx.device, 'permute', ['uniform', 'read-only-storage', 'storage'], { WG });
   }
 
   /** Elements one binding holds, less the largest element offset a window may start with. */

@@ -7,7 +7,10 @@ import { BufferPool } from '../runtime/pool';
 import { bindBuffers, kernel, type Kernel } from '../runtime/pipeline';
 import { paramsBuffer } from '../runtime/params';
 
-const CHUNK = 256 * 16;
+/** Threads per workgroup and products per thread: each workgroup adds CHUNK = WG × PER_THREAD. */
+const WG = 256;
+const PER_THREAD = 16;
+const CHUNK = WG * PER_THREAD;
 
 export class ReduceKernel {
   private readonly kernel: Kernel;
@@ -21,7 +24,7 @@ export class ReduceKernel {
     readonly variant: 'tree' | 'subgroups' = ctx.features.subgroups ? 'subgroups' : 'tree',
   ) {
     this.name = variant === 'subgroups' ? 'reduce-subgroups' : 'reduce';
-    this.kernel = kernel(ctx.device, this.name, ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
+    this.kernel = kernel(ctx.device, this.name, ['uniform', 'read-only-storage', 'read-only-storage', 'storage'], { WG, PER_THREAD });
   }
 
   /** Records the partial sums of x·y over n entries into a new buffer (pushed onto `temps`, as are

@@ -1,6 +1,7 @@
 // The compute pipeline of each kernel, created once per device and cached: the bind-group layout
 // (one buffer binding per entry of `bindings`, in @binding order) and the pipeline of the WGSL
-// file's `main`. Every GPU object is labelled after the kernel.
+// file's `main` with its `override` constants (workgroup and tile sizes) set from the binder, the
+// one place those sizes are written. Every GPU object is labelled after the kernel.
 import { WGSL } from '../wgsl.generated';
 
 export type KernelName = keyof typeof WGSL;
@@ -10,12 +11,13 @@ export interface Kernel {
   pipeline: GPUComputePipeline;
 }
 
-const cache = new WeakMap<GPUDevice, Map<KernelName, Kernel>>();
+const cache = new WeakMap<GPUDevice, Map<string, Kernel>>();
 
-export function kernel(device: GPUDevice, name: KernelName, bindings: readonly GPUBufferBindingType[]): Kernel {
+export function kernel(device: GPUDevice, name: KernelName, bindings: readonly GPUBufferBindingType[], constants: Readonly<Record<string, number>> = {}): Kernel {
   let perDevice = cache.get(device);
   if (!perDevice) cache.set(device, (perDevice = new Map()));
-  const hit = perDevice.get(name);
+  const key = `${name} ${JSON.stringify(constants)}`;
+  const hit = perDevice.get(key);
   if (hit) return hit;
   const layout = device.createBindGroupLayout({
     label: `${name} bind group layout`,
@@ -24,10 +26,10 @@ export function kernel(device: GPUDevice, name: KernelName, bindings: readonly G
   const pipeline = device.createComputePipeline({
     label: `${name} pipeline`,
     layout: device.createPipelineLayout({ label: `${name} pipeline layout`, bindGroupLayouts: [layout] }),
-    compute: { module: device.createShaderModule({ label: `${name}.wgsl`, code: WGSL[name] }), entryPoint: 'main' },
+    compute: { module: device.createShaderModule({ label: `${name}.wgsl`, code: WGSL[name] }), entryPoint: 'main', constants: { ...constants } },
   });
   const k = { layout, pipeline };
-  perDevice.set(name, k);
+  perDevice.set(key, k);
   return k;
 }
 
