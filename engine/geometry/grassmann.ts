@@ -1,0 +1,134 @@
+// Subspaces as points of a Grassmannian, in float64: an orthonormal basis of a span (with its
+// numerical rank), principal angles between two spans by the sine–cosine method of Knyazev &
+// Argentati (SIAM J. Sci. Comput. 23(6), 2002; scipy.linalg.subspace_angles computes the same), the
+// distances built from them, LoRA's normalised subspace similarity (Hu et al. 2021, §7), and classical
+// multidimensional scaling to draw a set of subspaces in 3-D.
+import { eigh, mat, mul, svd, type Mat } from '../linalg';
+
+const EPS = 2 ** -52;
+
+/** An orthonormal basis of the column span of A (m × p): the left singular vectors whose singular
+ * values exceed max(m, p)·ε·σ₁ (numpy/scipy's default), so `rank` is the span's actual dimension. */
+export function orthonormalBasis(a: Mat): { q: Mat; rank: number } {
+  if (a.rows === 0 || a.cols === 0) return { q: mat(a.rows, 0), rank: 0 };
+  const d = svd(a);
+  const tol = Math.max(a.rows, a.cols) * EPS * (d.s[0] ?? 0);
+  let rank = 0;
+  while (rank < d.s.length && d.s[rank]! > tol) rank++;
+  const q = mat(a.rows, rank);
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < rank; j++) q.data[i * rank + j] = d.u.data[i * d.u.cols + j]!;
+  return { q, rank };
+}
+
+/**
+ * The principal angles between span(A) and span(B) (A m × p, B m × q, any bases), ascending, in
+ * radians: min(rank A, rank B) of them. Cosines are the singular values of QAᵀQB; where a cosine is
+ * near 1 (cos² ≥ ½, angles below π/4) the angle comes from the sines — the singular values of the
+ * part of QB outside span(A) — so angles down to ~1e-16 keep full relative accuracy, where arccos
+ * would lose every angle below ~1e-8 in float64.
+ */
+export function principalAngles(a: Mat, b: Mat): { angles: Float64Array; rankA: number; rankB: number } {
+  if (a.rows !== b.rows) throw new Error(`the two bases live in different spaces: ${a.rows} rows against ${b.rows}`);
+  let { q: qa, rank: rankA } = orthonormalBasis(a);
+  let { q: qb, rank: rankB } = orthonormalBasis(b);
+  const k = Math.min(rankA, rankB);
+  if (k === 0) return { angles: new Float64Array(0), rankA, rankB };
+  // Work with the larger span as A, so the residual B − QA·(QAᵀQB) has the smaller one's columns.
+  if (rankA < rankB) [qa, qb] = [qb, qa];
+  const c = mul(qa, qb, { transA: true }); // rank(A) × rank(B)
+  const cos = svd(c).s; // descending: the smallest angles first
+  const resid = mul(qa, c);
+  for (let i = 0; i < resid.data.length; i++) resid.data[i] = qb.data[i]! - resid.data[i]!;
+  const sin = svd(resid).s; // descending: the largest angles first
+  const angles = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const ci = Math.min(1, Math.max(-1, cos[i]!));
+    // The i-th smallest angle's sine is the i-th smallest singular value of the residual.
+    angles[i] = ci * ci >= 0.5 ? Math.asin(Math.min(1, sin[k - 1 - i]!)) : Math.acos(ci);
+  }
+  angles.sort();
+  return { angles, rankA, rankB };
+}
+
+export type GrassmannMetric = 'geodesic' | 'chordal' | 'projection';
+
+/** A distance between two subspaces from their principal angles: geodesic ‖θ‖₂, chordal ‖sin θ‖₂,
+ * projection sin θ_max (the 2-norm of the difference of the orthogonal projectors). */
+export function grassmannDistance(angles: ArrayLike<number>, metric: GrassmannMetric): number {
+  let s = 0;
+  let top = 0;
+  for (let i = 0; i < angles.length; i++) {
+    const t = angles[i]!;
+    if (metric === 'geodesic') s += t * t;
+    else if (metric === 'chordal') s += Math.sin(t) ** 2;
+    else top = Math.max(top, Math.sin(t));
+  }
+  return metric === 'projection' ? top : Math.sqrt(s);
+}
+
+/** LoRA's normalised subspace similarity φ(i, j) = ‖Ua[:, :i]ᵀ Ub[:, :j]‖²_F / min(i, j) for
+ * i, j = 1 … r, Ua and Ub the left singular vectors of A and B (r × r, row i − 1, column j − 1):
+ * 1 where one span contains the other, 0 where they are orthogonal. */
+export function subspaceSimilarity(a: Mat, b: Mat, r: number): Mat {
+  if (a.rows !== b.rows) throw new Error(`the two matrices live in different spaces: ${a.rows} rows against ${b.rows}`);
+  const ua = svd(a).u;
+  const ub = svd(b).u;
+  const ra = Math.min(r, ua.cols);
+  const rb = Math.min(r, ub.cols);
+  if (ra < r || rb < r) throw new Error(`r = ${r} exceeds the number of singular vectors (${ua.cols} and ${ub.cols})`);
+  // G = Ua[:, :r]ᵀ Ub[:, :r]; φ(i, j) sums G² over the leading i × j block: a 2-D prefix sum.
+  const g = mat(r, r);
+  for (let x = 0; x < a.rows; x++)
+    for (let i = 0; i < r; i++) {
+      const ai = ua.data[x * ua.cols + i]!;
+      if (ai === 0) continue;
+      for (let j = 0; j < r; j++) g.data[i * r + j] += ai * ub.data[x * ub.cols + j]!;
+    }
+  const phi = mat(r, r);
+  for (let i = 0; i < r; i++)
+    for (let j = 0; j < r; j++) {
+      const here = g.data[i * r + j]! ** 2;
+      const up = i > 0 ? phi.data[(i - 1) * r + j]! : 0;
+      const left = j > 0 ? phi.data[i * r + j - 1]! : 0;
+      const both = i > 0 && j > 0 ? phi.data[(i - 1) * r + j - 1]! : 0;
+      phi.data[i * r + j] = here + up + left - both;
+    }
+  for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) phi.data[i * r + j]! /= Math.min(i + 1, j + 1);
+  return phi;
+}
+
+/**
+ * Classical multidimensional scaling (Torgerson 1952): points in `dims` dimensions whose distances
+ * approximate the s × s matrix D — the top eigenvectors of B = −½·J·D²·J (J the centring matrix)
+ * scaled by √λ (negative eigenvalues, where D is not Euclidean, give 0). `stress` is Kruskal's
+ * stress-1, √(Σ (dᵢⱼ − d̂ᵢⱼ)² / Σ dᵢⱼ²): 0 when D is exactly Euclidean in `dims` dimensions.
+ */
+export function classicalMds(d: Mat, dims = 3): { points: Mat; stress: number; eigenvalues: Float64Array } {
+  const s = d.rows;
+  if (d.cols !== s) throw new Error(`a distance matrix is square, got ${d.rows}×${d.cols}`);
+  const b = mat(s, s);
+  for (let i = 0; i < s * s; i++) b.data[i] = -0.5 * d.data[i]! ** 2;
+  const rowMean = new Float64Array(s);
+  let all = 0;
+  for (let i = 0; i < s; i++) {
+    for (let j = 0; j < s; j++) rowMean[i]! += b.data[i * s + j]! / s;
+    all += rowMean[i]! / s;
+  }
+  for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) b.data[i * s + j] = b.data[i * s + j]! - rowMean[i]! - rowMean[j]! + all;
+  const e = eigh(b);
+  const points = mat(s, dims);
+  for (let k = 0; k < Math.min(dims, s); k++) {
+    const scale = Math.sqrt(Math.max(0, e.values[k]!));
+    for (let i = 0; i < s; i++) points.data[i * dims + k] = scale * e.vectors.data[i * s + k]!;
+  }
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < s; i++)
+    for (let j = i + 1; j < s; j++) {
+      let h = 0;
+      for (let k = 0; k < dims; k++) h += (points.data[i * dims + k]! - points.data[j * dims + k]!) ** 2;
+      num += (d.data[i * s + j]! - Math.sqrt(h)) ** 2;
+      den += d.data[i * s + j]! ** 2;
+    }
+  return { points, stress: den === 0 ? 0 : Math.sqrt(num / den), eigenvalues: e.values };
+}
