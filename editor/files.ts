@@ -60,7 +60,7 @@ export type ImportResult = { ok: true; doc: GraphDoc; warnings: string[] } | { o
 /** Problems a half-built graph has while the editor builds it (an input not yet connected, a param
  * not yet set or out of range): the graph opens, with them shown as warnings on the nodes. The
  * others (edges the editor cannot draw, duplicate ids, cycles) refuse the import. */
-const HALF_BUILT = new Set(['missing-input', 'invalid-param', 'unknown-param', 'newer-node-version', 'unsafe-id', 'unknown-type', 'too-costly']);
+const HALF_BUILT = new Set(['missing-input', 'invalid-param', 'unknown-param', 'newer-node-version', 'unsafe-id', 'unknown-type', 'too-costly', 'input-shape']);
 
 /** Parses and checks a graph file. Nodes of unknown type are kept (placeholders); problems of a
  * half-built graph come back as warnings; any other problem refuses the import, listing every one. */

@@ -136,7 +136,8 @@ export interface NodeDefinition<
 
 export interface ShapeCheck {
   outputs?: Record<string, Shape | undefined>;
-  problems?: { param: string; message: string }[];
+  /** What the shapes refuse: a param's value, or an input's shape (inputs that must agree). */
+  problems?: ({ param: string; message: string } | { input: string; message: string })[];
 }
 
 /** Identity with inference: keeps port names and param types precise inside the node file. */

@@ -9,9 +9,15 @@ import { decomposeLowrankSubbands } from './decompose/subbands';
 import { decomposeSvd } from './decompose/svd';
 import { decomposeTt } from './decompose/tt';
 import { decomposeTucker } from './decompose/tucker';
+import { embedPlucker } from './embed/plucker';
 import { exportNpy } from './export/npy';
+import { grassmannAngles } from './grassmann/angles';
+import { grassmannDistances } from './grassmann/distances';
+import { grassmannFlow } from './grassmann/flow';
+import { grassmannSimilarity } from './grassmann/similarity';
 import { metricsCompare } from './metrics/compare';
 import { metricsSize } from './metrics/size';
+import { pluckerLines } from './plucker/lines';
 import { sourceFunction } from './source/function';
 import { sourceImage } from './source/image';
 import { sourceNpy } from './source/npy';
@@ -38,6 +44,7 @@ export const registry: Registry = {
     transformDct, transformWht, transformDwt, selectCoefficientsNode,
     transformChebyshev, decomposeChebyshevTucker, evaluatePoints,
     tensorPad, tensorReshape, tensorPermute, tensorSlice,
+    grassmannAngles, grassmannSimilarity, grassmannDistances, grassmannFlow, embedPlucker, pluckerLines,
     metricsCompare, metricsSize, sweepRank, exportNpy, viewHeatmap, viewPlot, viewTensor3d, viewVolume,
   ] as unknown as AnyNodeDefinition[],
   renames: {},

@@ -5,14 +5,17 @@
 // multidimensional scaling to draw a set of subspaces in 3-D.
 import { eigh, mat, mul, svd, type Mat } from '../linalg';
 
-const EPS = 2 ** -52;
+/** Unit roundoff of float64, and of float32 (what a basis read from a float32 tensor can resolve). */
+export const EPS64 = 2 ** -52;
+export const EPS32 = 2 ** -24;
 
 /** An orthonormal basis of the column span of A (m × p): the left singular vectors whose singular
- * values exceed max(m, p)·ε·σ₁ (numpy/scipy's default), so `rank` is the span's actual dimension. */
-export function orthonormalBasis(a: Mat): { q: Mat; rank: number } {
+ * values exceed max(m, p)·ε·σ₁ (numpy/scipy's default, ε that of the data's precision), so `rank` is
+ * the span's actual dimension. */
+export function orthonormalBasis(a: Mat, eps = EPS64): { q: Mat; rank: number } {
   if (a.rows === 0 || a.cols === 0) return { q: mat(a.rows, 0), rank: 0 };
   const d = svd(a);
-  const tol = Math.max(a.rows, a.cols) * EPS * (d.s[0] ?? 0);
+  const tol = Math.max(a.rows, a.cols) * eps * (d.s[0] ?? 0);
   let rank = 0;
   while (rank < d.s.length && d.s[rank]! > tol) rank++;
   const q = mat(a.rows, rank);
@@ -27,14 +30,19 @@ export function orthonormalBasis(a: Mat): { q: Mat; rank: number } {
  * part of QB outside span(A) — so angles down to ~1e-16 keep full relative accuracy, where arccos
  * would lose every angle below ~1e-8 in float64.
  */
-export function principalAngles(a: Mat, b: Mat): { angles: Float64Array; rankA: number; rankB: number } {
+export function principalAngles(a: Mat, b: Mat, eps = EPS64): { angles: Float64Array; rankA: number; rankB: number } {
   if (a.rows !== b.rows) throw new Error(`the two bases live in different spaces: ${a.rows} rows against ${b.rows}`);
-  let { q: qa, rank: rankA } = orthonormalBasis(a);
-  let { q: qb, rank: rankB } = orthonormalBasis(b);
-  const k = Math.min(rankA, rankB);
-  if (k === 0) return { angles: new Float64Array(0), rankA, rankB };
+  const { q: qa, rank: rankA } = orthonormalBasis(a, eps);
+  const { q: qb, rank: rankB } = orthonormalBasis(b, eps);
+  return { angles: anglesBetween(qa, qb), rankA, rankB };
+}
+
+/** The principal angles between the spans of two orthonormal bases (orthonormalBasis), ascending. */
+export function anglesBetween(qa: Mat, qb: Mat): Float64Array {
+  const k = Math.min(qa.cols, qb.cols);
+  if (k === 0) return new Float64Array(0);
   // Work with the larger span as A, so the residual B − QA·(QAᵀQB) has the smaller one's columns.
-  if (rankA < rankB) [qa, qb] = [qb, qa];
+  if (qa.cols < qb.cols) [qa, qb] = [qb, qa];
   const c = mul(qa, qb, { transA: true }); // rank(A) × rank(B)
   const cos = svd(c).s; // descending: the smallest angles first
   const resid = mul(qa, c);
@@ -46,8 +54,7 @@ export function principalAngles(a: Mat, b: Mat): { angles: Float64Array; rankA: 
     // The i-th smallest angle's sine is the i-th smallest singular value of the residual.
     angles[i] = ci * ci >= 0.5 ? Math.asin(Math.min(1, sin[k - 1 - i]!)) : Math.acos(ci);
   }
-  angles.sort();
-  return { angles, rankA, rankB };
+  return angles.sort();
 }
 
 export type GrassmannMetric = 'geodesic' | 'chordal' | 'projection';

@@ -22,7 +22,8 @@ export type ProblemCode =
   | 'cycle'
   | 'bypassed-output'
   | 'unknown-target'
-  | 'too-costly';
+  | 'too-costly'
+  | 'input-shape';
 
 export interface Problem {
   code: ProblemCode;

@@ -155,7 +155,8 @@ function checkShapes(doc: GraphDoc, defs: Map<string, AnyNodeDefinition>, params
     }
     for (const [port, shape] of Object.entries(check.outputs ?? {})) if (shape) known.set(`${id}\0${port}`, shape);
     for (const f of check.problems ?? []) {
-      problems.push({ code: 'invalid-param', path: jsonPath(['nodes', index.get(id)!, 'params', f.param]), nodeId: id, message: `${def.type} param '${f.param}': ${f.message}` });
+      if ('input' in f) problems.push({ code: 'input-shape', path: jsonPath(['nodes', index.get(id)!]), nodeId: id, message: `${def.type} input '${f.input}': ${f.message}` });
+      else problems.push({ code: 'invalid-param', path: jsonPath(['nodes', index.get(id)!, 'params', f.param]), nodeId: id, message: `${def.type} param '${f.param}': ${f.message}` });
     }
   }
   return inputsOf;
