@@ -41,5 +41,5 @@ export {
 export { WebGpuBackend } from './webgpu/backend';
 export { chooseBackend, type BackendChoice, type BackendPreference } from './webgpu/choose';
 export type { AdapterFacts } from './webgpu/runtime/device';
-export { EPS32, anglesBetween, classicalMds, grassmannDistance, orthonormalBasis, principalAngles, subspaceSimilarity, type GrassmannMetric } from './geometry/grassmann';
+export { EPS32, anglesBetween, classicalMds, grassmannDistance, orderedDirections, orthonormalBasis, principalAngles, subspaceSimilarity, type GrassmannMetric } from './geometry/grassmann';
 export { kleinResidual, pluckerInto, pluckerLine, pluckerSize } from './geometry/plucker';

@@ -16,6 +16,9 @@ export interface SyntheticSpec {
   ranks: readonly number[];
   /** Relative noise level ρ ≥ 0. */
   noise: number;
+  /** Which noise draw (0, the default, is the original one): other values give independent noisy
+   * copies of the same clean tensor. */
+  noiseSeed?: number;
 }
 
 export interface SyntheticResult {
@@ -55,7 +58,8 @@ export function syntheticTensor(spec: SyntheticSpec, random: RandomSource): Synt
   const clean = buildClean(spec, structure);
   if (spec.noise === 0) return { tensor: clean, clean };
   const n = new Tensor(spec.shape);
-  random.fork(1).fillNormal(n.data);
+  // Draw 0 is fork 1 (graphs saved before noiseSeed existed keep their tensors); draw k, fork 1 + k.
+  random.fork(1 + (spec.noiseSeed ?? 0)).fillNormal(n.data);
   const nn = frobeniusNorm(n);
   const scale = nn === 0 ? 0 : (spec.noise * frobeniusNorm(clean)) / nn;
   return { tensor: axpy(scale, n, clean), clean };

@@ -33,7 +33,9 @@ import { transformDwt } from './transform/dwt';
 import { selectCoefficientsNode } from './select/coefficients';
 import { transformWht } from './transform/wht';
 import { viewHeatmap } from './view/heatmap';
+import { viewLines } from './view/lines';
 import { viewPlot } from './view/plot';
+import { viewPoints } from './view/points';
 import { viewTensor3d } from './view/tensor3d';
 import { viewVolume } from './view/volume';
 
@@ -45,7 +47,7 @@ export const registry: Registry = {
     transformChebyshev, decomposeChebyshevTucker, evaluatePoints,
     tensorPad, tensorReshape, tensorPermute, tensorSlice,
     grassmannAngles, grassmannSimilarity, grassmannDistances, grassmannFlow, embedPlucker, pluckerLines,
-    metricsCompare, metricsSize, sweepRank, exportNpy, viewHeatmap, viewPlot, viewTensor3d, viewVolume,
+    metricsCompare, metricsSize, sweepRank, exportNpy, viewHeatmap, viewPlot, viewTensor3d, viewVolume, viewPoints, viewLines,
   ] as unknown as AnyNodeDefinition[],
   renames: {},
 };

@@ -2,11 +2,11 @@
 // Tucker factor, LoRA similarity of one subspace in two bases, the distances of a stack and its MDS,
 // the Grassmann-flow features against their definition, and bad inputs refused by port with the fix.
 import { describe, expect, it } from 'vitest';
-import { RandomSource, Tensor, loadGraph, validateGraph, type AnyNodeDefinition, type Metrics, type RunContext, type TableValue } from '../engine';
+import { RandomSource, Tensor, cpuBackend, loadGraph, syntheticTensor, validateGraph, type AnyNodeDefinition, type Metrics, type RunContext, type TableValue, type ViewRequest } from '../engine';
 import { registry } from '../nodes';
 
 const node = (type: string) => registry.nodes.find((n) => n.type === type)! as AnyNodeDefinition;
-const ctx = { nodeId: 'n', progress: () => {} } as unknown as RunContext;
+const ctx = { nodeId: 'n', progress: () => {}, backend: cpuBackend, random: new RandomSource(0) } as unknown as RunContext;
 /** Runs one node on its inputs with its params parsed (defaults filled in). */
 const call = async (type: string, inputs: Record<string, unknown>, params: Record<string, unknown> = {}) =>
   (await node(type).run(inputs as never, node(type).params.parse(params), ctx)) as Record<string, unknown>;
@@ -127,6 +127,16 @@ describe('grassmann.angles and grassmann.similarity', () => {
     await expect(call('grassmann.similarity', { a: dup, b: gaussian([12, 4], 4) }, { r: 3 })).rejects.toThrow("input 'a' spans a subspace of dimension 2 (its 3 columns are rank deficient), so it has no 3 leading directions; use r ≤ 2");
   });
 
+  it('φ of the SVDs of two noisy copies keeps the singular order: their leading directions agree one by one', async () => {
+    const spec = { kind: 'tucker' as const, shape: [80, 60], ranks: [6, 6], noise: 0.05 };
+    const copies = [0, 1].map((noiseSeed) => syntheticTensor({ ...spec, noiseSeed }, new RandomSource(7)).tensor);
+    const svds = await Promise.all(copies.map(async (t) => (await call('decompose.svd', { tensor: t }, { rank: 6 })).svd));
+    const phi = (await call('grassmann.similarity', { a: svds[0], b: svds[1] }, { r: 6 })).tensor as Tensor;
+    // σ₁ … σ₅ are well apart (3.5, 2.8, 2.0, 1.8, 1.3): each leading i-space matches the other's.
+    for (let i = 0; i < 5; i++) expect(phi.data[i * 6 + i]).toBeGreaterThan(0.99);
+    // Re-running the SVD on U (its singular values all 1) would have scrambled this order.
+  });
+
   it('φ of a matrix against itself has φ(i, i) = 1; against an orthogonal one, 0', async () => {
     const { a, b } = planted(20, [Math.PI / 2, Math.PI / 2, Math.PI / 2], 9);
     const self = (await call('grassmann.similarity', { a, b: a }, { r: 3 })).tensor as Tensor;
@@ -156,6 +166,13 @@ describe('grassmann.distances and grassmann.flow', () => {
     expect(dist(0, 2)).toBeCloseTo(rad(75), 5);
     const chordal = (await call('grassmann.distances', { subspaces: stack }, { metric: 'chordal' })).distances as Tensor;
     expect(chordal.data[2]).toBeCloseTo(Math.sin(rad(75)), 6);
+    // Nested subspaces of growing dimension (zero-padded): a line, the plane holding it, a 3-space
+    // holding both. Their angles are all 0; the dimension gaps count as right angles.
+    const nested = new Tensor([3, 4, 3]);
+    for (let k = 0; k < 3; k++) for (let j = 0; j <= k; j++) nested.data[(k * 4 + j) * 3 + j] = 1;
+    const dn = (await call('grassmann.distances', { subspaces: nested })).distances as Tensor;
+    expect(dn.data[1]).toBeCloseTo(Math.PI / 2, 6);
+    expect(dn.data[2]).toBeCloseTo(Math.PI / Math.SQRT2, 6);
     await expect(call('grassmann.distances', { subspaces: new Tensor([1, 4, 2]) })).rejects.toThrow(/holds 1 subspace; distances need at least two/);
     await expect(call('grassmann.distances', { subspaces: new Tensor([2, 4, 2]) })).rejects.toThrow(/subspace 0 of input 'subspaces' spans nothing/);
   });
@@ -178,5 +195,38 @@ describe('grassmann.distances and grassmann.flow', () => {
     const want5 = [0, 1, 2].map((j) => (p(row(5), row(4))[j]! + p(row(5), row(3))[j]! + p(row(5), row(1))[j]!) / 3);
     for (let j = 0; j < 3; j++) expect(out.data[15 + j]).toBeCloseTo(want5[j]!, 6);
     await expect(call('grassmann.flow', { z: new Tensor([5, 1]) })).rejects.toThrow(/r = 1; Plücker features need vectors of length r ≥ 2/);
+  });
+});
+
+describe('view.points and view.lines', () => {
+  /** Runs a viewer node and returns the view it sent. */
+  async function shown(type: string, inputs: Record<string, unknown>, params: Record<string, unknown> = {}) {
+    const sent: ViewRequest[] = [];
+    const c = { nodeId: 'v', progress: () => {}, views: { show: async (_: string, v: ViewRequest) => (sent.push(v), {}) } } as unknown as RunContext;
+    await node(type).run(inputs as never, node(type).params.parse(params), c);
+    return sent[0]!;
+  }
+
+  it('points: [s, 3] as is, [s, 2] in the plane z = 0, labels and values passed on; mismatches refused', async () => {
+    const v = await shown('view.points', { points: Tensor.from([2, 2], [1, 2, 3, 4]), values: Tensor.from([2], [0.5, 1.5]) }, { labels: ['a', 'b'] });
+    expect(v).toEqual({ kind: 'points', title: 'v: 2 points', points: [1, 2, 0, 3, 4, 0], labels: ['a', 'b'], values: [0.5, 1.5] });
+    await expect(shown('view.points', { points: new Tensor([2, 4]) })).rejects.toThrow("input 'points' is [2×4]; give coordinates [s, 3] (or [s, 2])");
+    await expect(shown('view.points', { points: new Tensor([2, 3]), values: new Tensor([3]) })).rejects.toThrow("input 'values' has 3 entries for 2 points");
+    await expect(shown('view.points', { points: new Tensor([2, 3]) }, { labels: ['only one'] })).rejects.toThrow("param 'labels' has 1 labels for 2 points");
+  });
+
+  it('lines: drawn through their closest points, a line at infinity listed in the note, not drawn', async () => {
+    const u = Tensor.from([3, 4], [1, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0]);
+    const v = Tensor.from([3, 4], [1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 1, 0]);
+    const coords = (await call('embed.plucker', { u, v })).tensor as Tensor;
+    const table = (await call('plucker.lines', { coordinates: coords })).table as TableValue;
+    expect(table.rows.map((r) => r[9])).toEqual([0, 0, 1]); // (0,1,0,0) ∧ (0,0,1,0) has d = 0
+    const view = (await shown('view.lines', { lines: table, values: Tensor.from([3], [5, 6, 7]) })) as Extract<ViewRequest, { kind: 'lines' }>;
+    expect(view.lines.map((x) => x + 0)).toEqual([0, 1, 0, 1, 0, 0, 0, 0, -1, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    expect([...view.coordinates]).toEqual([...coords.data.subarray(0, 12)]);
+    expect(view.indices).toEqual([0, 1]);
+    expect(view.values).toEqual([5, 6]);
+    expect(view.note).toBe('1 line at infinity (d = 0) not drawn: 2');
+    await expect(shown('view.lines', { lines: { kind: 'table', columns: ['rank', 'relError'], rows: [] } })).rejects.toThrow(/connect the table of a plucker.lines node/);
   });
 });

@@ -129,6 +129,22 @@ describe('source.synthetic', () => {
     expect(m.relError!.value).toBeCloseTo(0.2, 6);
   });
 
+  it('noiseSeed draws independent noisy copies of one clean tensor; draw 0 is the default', () => {
+    const spec = { kind: 'tucker' as const, shape: [20, 30], ranks: [3, 3], noise: 0.1 };
+    const [a, b, c] = [0, 1, 0].map((noiseSeed, i) => syntheticTensor({ ...spec, ...(i < 2 ? { noiseSeed } : {}) }, new RandomSource(4)));
+    expect([...c!.tensor.data]).toEqual([...a!.tensor.data]);
+    expect([...b!.clean.data]).toEqual([...a!.clean.data]);
+    // The two noises N₁, N₂ (each 0.1·‖X0‖) are independent: ‖N₁ − N₂‖ ≈ √2 · 0.1 · ‖X0‖.
+    let diff = 0;
+    let x0 = 0;
+    for (let i = 0; i < a!.tensor.size; i++) {
+      diff += (a!.tensor.data[i]! - b!.tensor.data[i]!) ** 2;
+      x0 += a!.clean.data[i]! ** 2;
+    }
+    expect(Math.sqrt(diff / x0)).toBeGreaterThan(0.12);
+    expect(Math.sqrt(diff / x0)).toBeLessThan(0.16);
+  });
+
   it('refuses ranks that do not fit the kind and shape', () => {
     const problems = (params: object) => validateGraph(graph([{ id: 's', type: 'source.synthetic', params }]), registry).problems.map((p) => p.message).join('\n');
     expect(problems({ kind: 'tucker', shape: [4, 5], ranks: [6, 2] })).toMatch(/Tucker rank 6 on mode 0 exceeds that mode's size 4/);

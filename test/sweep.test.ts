@@ -1,7 +1,7 @@
 // sweep.rank re-runs a decomposition node per value and tabulates error against size; checked on
 // the refs' Tucker case, where TensorLy's HOOI errors for each rank are known.
 import { describe, expect, it } from 'vitest';
-import { OutputCache, cpuBackend, loadGraph, runGraph, setParam, validateGraph, type GraphDoc, type TableValue } from '../engine';
+import { OutputCache, cpuBackend, loadGraph, runGraph, setParam, validateGraph, type GraphDoc, type TableValue, type Tensor } from '../engine';
 import { registry } from '../nodes';
 import { refExpected, refFiles as files } from './refs/refs';
 
@@ -43,6 +43,19 @@ describe('sweep.rank', () => {
       expect(Math.abs(row[1]! - results[i]!.hooi_relative_error)).toBeLessThan(1e-4);
       expect(row[3]).toBeCloseTo((36 * 44 * 52) / row[2]!, 8);
     });
+    // The factors of each run, mode 0, side by side and zero-padded to the widest rank: run i's are
+    // orthonormal columns (HOOI's factors) and the rest zero.
+    const stack = run.outputs.get('sweep')!.subspaces as Tensor;
+    const widest = Math.max(...results.map((r) => r.rank[0]!));
+    expect(stack.shape).toEqual([results.length, 36, widest]);
+    results.forEach((r, k) => {
+      const col = (j: number) => Array.from({ length: 36 }, (_, i) => stack.data[(k * 36 + i) * widest + j]!);
+      for (let j = 0; j < widest; j++) expect(Math.hypot(...col(j))).toBeCloseTo(j < r.rank[0]! ? 1 : 0, 5);
+    });
+    const modeTwo = await runGraph(setParam(doc, 'sweep', 'mode', 2), opts);
+    expect((modeTwo.outputs.get('sweep')!.subspaces as Tensor).shape[1]).toBe(52);
+    const badMode = await runGraph(setParam(doc, 'sweep', 'mode', 3), opts);
+    expect(badMode.nodes.sweep!.error).toMatch(/param 'mode': this Tucker decomposition has modes 0 … 2, not 3/);
     const again = await runGraph(setParam(doc, 'sweep', 'values', [[2, 2, 2]]), opts);
     expect(again.executed).toEqual(['sweep']);
     // Changing the swept node re-runs the sweep too.

@@ -3,12 +3,13 @@
 // colour by value (viridis for magnitudes, the diverging map for signed data; a colour bar beside it), orbit and zoom, hover for the index and
 // value, a threshold that hides small entries, a slice plane along any mode. 4-D and larger: a grid
 // of 3-D slices along the extra modes. The node caps what arrives at 64³ entries (block means).
-import { Canvas, useThree, type ThreeEvent } from '@react-three/fiber';
+import { useThree, type ThreeEvent } from '@react-three/fiber';
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { BufferAttribute, BufferGeometry, Color, InstancedMesh, Matrix4, ShaderMaterial, Vector3 } from 'three';
+import { BufferAttribute, BufferGeometry, InstancedMesh, ShaderMaterial } from 'three';
 import type { ViewRequest } from '../engine/node-api';
-import { diverging, peakAbs, viridis } from './colormaps';
+import { VIRIDIS_CSS, diverging, peakAbs, viridis } from './colormaps';
 import { Orbit } from './orbit';
+import { SceneRow, useInstances, useScreenProject } from './scene';
 
 type View3d = Extract<ViewRequest, { kind: 'tensor3d' }>;
 interface Voxel {
@@ -40,34 +41,9 @@ export function layoutVoxels(shape: readonly number[], values: readonly number[]
 
 function Voxels({ items, peak, signed, onHover }: { items: Voxel[]; peak: number; signed: boolean; onHover: (v: Voxel | null) => void }) {
   const mesh = useRef<InstancedMesh>(null);
-  const { camera, size, gl, invalidate } = useThree();
-  useLayoutEffect(() => {
-    const m = mesh.current;
-    if (!m) return;
-    const mat = new Matrix4();
-    const color = new Color();
-    items.forEach((v, i) => {
-      const s = 0.25 + 0.7 * Math.sqrt(Math.abs(v.value) / peak);
-      mat.makeScale(s, s, s).setPosition(...v.pos);
-      m.setMatrixAt(i, mat);
-      const [r, g, b] = signed ? diverging(v.value / peak) : viridis(v.value / peak);
-      m.setColorAt(i, color.setRGB(r / 255, g / 255, b / 255, 'srgb'));
-    });
-    m.count = items.length;
-    m.instanceMatrix.needsUpdate = true;
-    if (m.instanceColor) m.instanceColor.needsUpdate = true;
-    m.computeBoundingSphere();
-    invalidate();
-  }, [items, peak, signed, invalidate]);
+  useInstances(mesh, items, (v) => ({ pos: v.pos, scale: 0.25 + 0.7 * Math.sqrt(Math.abs(v.value) / peak), rgb: signed ? diverging(v.value / peak) : viridis(v.value / peak) }), [peak, signed]);
   // For tests and tools: the canvas element can say where a voxel is drawn on screen.
-  useLayoutEffect(() => {
-    (gl.domElement as HTMLCanvasElement & { corespaceProject?: (index: number[]) => { x: number; y: number } | null }).corespaceProject = (index) => {
-      const v = items.find((it) => it.index.every((k, a) => k === index[a]));
-      if (!v) return null;
-      const p = new Vector3(...v.pos).project(camera);
-      return { x: ((p.x + 1) / 2) * size.width, y: ((1 - p.y) / 2) * size.height };
-    };
-  }, [items, camera, size, gl]);
+  useScreenProject((index: number[]) => items.find((it) => it.index.every((k, a) => k === index[a]))?.pos ?? null, [items]);
   const move = (e: ThreeEvent<PointerEvent>) => {
     e.stopPropagation();
     if (e.instanceId !== undefined) onHover(items[e.instanceId] ?? null);
@@ -157,16 +133,12 @@ export function Tensor3D({ view }: { view: View3d }) {
         </label>
         <span data-testid="voxel-hover">{hover ? `[${hover.index.join(', ')}] = ${hover.value.toPrecision(6)}` : `${items.length} of ${all.length} entries`}</span>
       </div>
-      <div className="cs-view-row">
-        <Canvas frameloop="demand" style={{ width: 'min(var(--cs-view-w, 420px), 720px)', height: 'var(--cs-view-h, 340px)' }} camera={{ position: [extent * 1.3, extent * 1.1, extent * 1.8], fov: 45 }} gl={{ preserveDrawingBuffer: true, antialias: true }} data-testid="tensor3d-canvas">
-          <color attach="background" args={['#ffffff']} />
-          <ambientLight intensity={0.7} />
-          <directionalLight position={[5, 8, 6]} intensity={1.2} />
-          {items.length > POINTS_ABOVE ? <VoxelPoints items={items} peak={peak} signed={signed} onHover={setHover} /> : <Voxels items={items} peak={peak} signed={signed} onHover={setHover} />}
-          <Orbit />
-        </Canvas>
-        {signed ? <ColorBar lo={-peak} hi={peak} /> : <ColorBar lo={0} hi={peak} css={`linear-gradient(to top, ${[0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${viridis(t).join(',')})`).join(', ')})`} />}
-      </div>
+      <SceneRow testId="tensor3d-canvas" camera={[extent * 1.3, extent * 1.1, extent * 1.8]} lo={signed ? -peak : 0} hi={peak} {...(signed ? {} : { css: VIRIDIS_CSS })}>
+        <ambientLight intensity={0.7} />
+        <directionalLight position={[5, 8, 6]} intensity={1.2} />
+        {items.length > POINTS_ABOVE ? <VoxelPoints items={items} peak={peak} signed={signed} onHover={setHover} /> : <Voxels items={items} peak={peak} signed={signed} onHover={setHover} />}
+        <Orbit />
+      </SceneRow>
       {view.factors && (
         <div className="cs-view-row cs-factors" data-testid="tensor3d-factors">
           {view.factors.map((f) => (
@@ -209,15 +181,5 @@ function FactorMap({ f }: { f: NonNullable<View3d['factors']>[number] }) {
       />
       <figcaption>{hover || f.name}</figcaption>
     </figure>
-  );
-}
-
-export function ColorBar({ lo, hi, css = `linear-gradient(to top, ${[0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${diverging(2 * t - 1).join(',')})`).join(', ')})` }: { lo: number; hi: number; css?: string }) {
-  return (
-    <div className="cs-colorbar" data-testid="colorbar">
-      <span>{hi.toPrecision(3)}</span>
-      <div style={{ background: css }} />
-      <span>{lo.toPrecision(3)}</span>
-    </div>
   );
 }

@@ -10,7 +10,7 @@ import { BackSide, Data3DTexture, DataTexture, GLSL3, LinearFilter, RedFormat, R
 import type { ViewRequest } from '../engine/node-api';
 import { diverging, viridis } from './colormaps';
 import { Orbit, type CameraLink } from './orbit';
-import { ColorBar } from './Tensor3D';
+import { ColorBar } from './scene';
 
 type VolumeView = Extract<ViewRequest, { kind: 'volume' }>;
 /** Opacity ramps from 0 at `lo` to 1 at `hi` (times σ); the colour map spans cLo … cHi. */

@@ -35,3 +35,6 @@ export function peakAbs(values: ArrayLike<number>, floor = 1e-30): number {
   }
   return m;
 }
+
+/** Viridis from bottom to top as a CSS gradient (colour bars). */
+export const VIRIDIS_CSS = `linear-gradient(to top, ${[0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${viridis(t).join(',')})`).join(', ')})`;

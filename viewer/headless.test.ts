@@ -100,13 +100,27 @@ describe('headless PNGs', () => {
     }
   });
 
+  it('points: a 2-D projection with its labels drawn, not blank', async () => {
+    const p = pixels(await renderPng({ kind: 'points', title: 'embedding', points: [0, 0, 0, 1, 1, 0, 2, 0.5, 1, -1, 2, 0], labels: ['a', 'b', 'c', 'd'] }));
+    let dark = 0;
+    const seen = new Set<string>();
+    for (let y = 0; y < p.height; y += 2) for (let x = 0; x < p.width; x += 2) {
+      const c = p.at(x, y);
+      seen.add(c.join(','));
+      if (c[0] + c[1] + c[2] < 200) dark++;
+    }
+    expect(seen.size).toBeGreaterThan(20);
+    expect(dark).toBeGreaterThan(200);
+  });
+
   it('3-D views are not rendered headless, with the reason', async () => {
     expect(await renderView({ kind: 'tensor3d', title: 't', shape: [2, 2, 2], values: [1, 2, 3, 4, 5, 6, 7, 8] })).toEqual({ skip: expect.stringMatching(/3-D view: it renders with WebGL in the editor/) });
     expect(await renderView({ kind: 'volume', title: 'v', shape: [2, 2, 2], values: [1, 2, 3, 4, 5, 6, 7, 8] })).toEqual({ skip: expect.stringMatching(/WebGL in the editor/) });
+    expect(await renderView({ kind: 'lines', title: 'l', lines: [0, 1, 0, 1, 0, 0, 0, 0, -1], coordinates: [1, 0, 0, -1, 0, 0] })).toEqual({ skip: expect.stringMatching(/WebGL in the editor/) });
   });
 
   it('a view of a kind no module defines is an error naming the kinds there are, not drawn as another', async () => {
     const odd = { kind: 'subspace', title: 's' } as unknown as ViewRequest;
-    await expect(renderView(odd)).rejects.toThrow("a view of kind 'subspace', which no viewer draws (view kinds: heatmap, plot, tensor3d, volume)");
+    await expect(renderView(odd)).rejects.toThrow("a view of kind 'subspace', which no viewer draws (view kinds: heatmap, plot, tensor3d, volume, points, lines)");
   });
 });

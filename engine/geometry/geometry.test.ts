@@ -104,6 +104,10 @@ describe('principal angles', () => {
     expect(grassmannDistance(theta, 'geodesic')).toBeCloseTo(Math.hypot(...theta), 15);
     expect(grassmannDistance(theta, 'chordal')).toBeCloseTo(Math.hypot(...theta.map(Math.sin)), 15);
     expect(grassmannDistance(theta, 'projection')).toBe(Math.sin(1.5));
+    // Dimensions 3 and 5: two more right angles (Ye & Lim 2016).
+    expect(grassmannDistance(theta, 'geodesic', 2)).toBeCloseTo(Math.hypot(...theta, Math.PI / 2, Math.PI / 2), 15);
+    expect(grassmannDistance(theta, 'chordal', 2)).toBeCloseTo(Math.hypot(...theta.map(Math.sin), 1, 1), 15);
+    expect(grassmannDistance([0], 'projection', 1)).toBe(1);
   });
 
   it('a rank-deficient basis counts its actual dimension; mismatched spaces are refused', () => {
@@ -134,6 +138,13 @@ describe('subspace similarity and MDS', () => {
     const same = subspaceSimilarity(left, left, 3);
     for (let i = 0; i < 3; i++) expect(same.data[i * 3 + i]).toBeCloseTo(1, 12);
     expect(() => subspaceSimilarity(left, right, 4)).toThrow(/r = 4 exceeds/);
+    // An orthonormal input keeps its column order (an SVD's U): φ(1, 1) compares the first columns.
+    // Swapping b's first two columns makes φ(1, 1) = 0 and φ(2, 2) = 1.
+    const swapped = mat(12, 3);
+    for (let i = 0; i < 12; i++) swapped.data.set([left.data[i * 3 + 1]!, left.data[i * 3]!, left.data[i * 3 + 2]!], i * 3);
+    const order = subspaceSimilarity(left, swapped, 3);
+    expect(order.data[0]).toBeLessThan(1e-24);
+    expect(order.data[4]).toBeCloseTo(1, 12);
   });
 
   it('MDS of points that are exactly Euclidean in 3-D recovers their distances (stress 0)', () => {

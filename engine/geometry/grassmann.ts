@@ -59,11 +59,16 @@ export function anglesBetween(qa: Mat, qb: Mat): Float64Array {
 
 export type GrassmannMetric = 'geodesic' | 'chordal' | 'projection';
 
-/** A distance between two subspaces from their principal angles: geodesic ‖θ‖₂, chordal ‖sin θ‖₂,
- * projection sin θ_max (the 2-norm of the difference of the orthogonal projectors). */
-export function grassmannDistance(angles: ArrayLike<number>, metric: GrassmannMetric): number {
-  let s = 0;
-  let top = 0;
+/**
+ * A distance between two subspaces from their principal angles: geodesic ‖θ‖₂, chordal ‖sin θ‖₂,
+ * projection sin θ_max (the 2-norm of the difference of the orthogonal projectors). Subspaces of
+ * dimensions k and l ≠ k are compared as Ye & Lim do (SIAM J. Matrix Anal. Appl. 37(3), 2016): the
+ * |k − l| directions one has beyond the other count as angles of π/2, so a line inside a plane is
+ * √(π²/4) apart from it, not 0, and nested subspaces of growing rank stay distinct.
+ */
+export function grassmannDistance(angles: ArrayLike<number>, metric: GrassmannMetric, dimensionGap = 0): number {
+  let s = dimensionGap * (metric === 'geodesic' ? (Math.PI / 2) ** 2 : 1);
+  let top = dimensionGap > 0 ? 1 : 0;
   for (let i = 0; i < angles.length; i++) {
     const t = angles[i]!;
     if (metric === 'geodesic') s += t * t;
@@ -73,13 +78,24 @@ export function grassmannDistance(angles: ArrayLike<number>, metric: GrassmannMe
   return metric === 'projection' ? top : Math.sqrt(s);
 }
 
+/** The columns as directions ordered by importance: the left singular vectors of A, or A itself when
+ * its columns are already orthonormal (an SVD's U, a HOOI factor: ordered by their singular values,
+ * an order a second SVD would lose, since an orthonormal matrix's singular values are all 1). */
+export function orderedDirections(a: Mat, tol = 1e-4): Mat {
+  const g = mul(a, a, { transA: true });
+  let off = 0;
+  for (let i = 0; i < g.rows; i++) for (let j = 0; j < g.cols; j++) off = Math.max(off, Math.abs(g.data[i * g.cols + j]! - (i === j ? 1 : 0)));
+  return off <= tol ? a : svd(a).u;
+}
+
 /** LoRA's normalised subspace similarity φ(i, j) = ‖Ua[:, :i]ᵀ Ub[:, :j]‖²_F / min(i, j) for
- * i, j = 1 … r, Ua and Ub the left singular vectors of A and B (r × r, row i − 1, column j − 1):
- * 1 where one span contains the other, 0 where they are orthogonal. */
+ * i, j = 1 … r, Ua and Ub the ordered directions of A and B (orderedDirections: left singular
+ * vectors), r × r with row i − 1 and column j − 1: 1 where one span contains the other, 0 where
+ * they are orthogonal. */
 export function subspaceSimilarity(a: Mat, b: Mat, r: number): Mat {
   if (a.rows !== b.rows) throw new Error(`the two matrices live in different spaces: ${a.rows} rows against ${b.rows}`);
-  const ua = svd(a).u;
-  const ub = svd(b).u;
+  const ua = orderedDirections(a);
+  const ub = orderedDirections(b);
   const ra = Math.min(r, ua.cols);
   const rb = Math.min(r, ub.cols);
   if (ra < r || rb < r) throw new Error(`r = ${r} exceeds the number of singular vectors (${ua.cols} and ${ub.cols})`);

@@ -19,6 +19,7 @@ export const cpKind = {
   tensors: (c) => [c.weights, ...c.factors],
   preview: (c, port) => tensorPreview(c.weights, `${port} weights`),
   sizes: (c) => ({ params: countOf([c.weights, ...c.factors]), dense: sizeOf(c.factors.map((f) => f.shape[0]!)) }),
+  subspace: (c, mode) => c.factors[mode] ?? `this CP decomposition has modes 0 … ${c.factors.length - 1}, not ${mode}`,
   // A CP tensor is a Tucker tensor with a superdiagonal core of the weights.
   reconstruct: ({ weights, factors }) => {
     const r = weights.size;

@@ -73,6 +73,14 @@ export function sizes(value: Tensor | Decomposition): { params: number; dense: n
   return valueKind(value instanceof Tensor ? 'tensor' : value.kind).sizes!(value);
 }
 
+/** The matrix [I_mode, r] whose columns span a decomposition's subspace of a mode; throws, saying
+ * which modes there are, for one it has none of. */
+export function subspaceOf(value: Decomposition, mode: number): Tensor {
+  const s = valueKind(value.kind).subspace!(value, mode);
+  if (typeof s === 'string') throw new Error(s);
+  return s;
+}
+
 export async function summarizeValue(type: PortType, value: unknown): Promise<ValueSummary> {
   return { type, ...(await valueKind(type as string).summary(value)) };
 }

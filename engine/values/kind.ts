@@ -42,6 +42,9 @@ export interface ValueKind<K extends string, T> {
   sizes?(v: T): { params: number; dense: number };
   /** The dense tensor a decomposition stands for (defined exactly for the decomposition kinds). */
   reconstruct?(v: T): Tensor;
+  /** A matrix [I_mode, r] whose columns span the decomposition's subspace of a mode (the Grassmann
+   * nodes, a rank sweep's subspaces); a message when the kind has none for that mode. */
+  subspace?(v: T, mode: number): Tensor | string;
 }
 
 /** Total elements of some tensors. */

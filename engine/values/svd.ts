@@ -23,6 +23,7 @@ export const svdKind = {
   tensors: (v) => [v.u, v.s, v.v, ...(v.spectrum ? [v.spectrum] : [])],
   preview: (v, port) => tensorPreview(v.spectrum ?? v.s, `${port} singular values`),
   sizes: (v) => ({ params: countOf([v.u, v.s, v.v]), dense: v.u.shape[0]! * v.v.shape[0]! }),
+  subspace: (v, mode) => (mode === 0 ? v.u : mode === 1 ? v.v : `an SVD has the column space (mode 0, U) and the row space (mode 1, V), not mode ${mode}`),
   reconstruct: ({ u, s, v }) => {
     const k = s.size;
     const us = new Tensor(u.shape, u.data.map((x, i) => x * s.data[i % k]!));

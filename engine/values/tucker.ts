@@ -20,4 +20,5 @@ export const tuckerKind = {
   preview: (t, port) => tensorPreview(t.core, `${port} core`),
   sizes: (t) => ({ params: countOf([t.core, ...t.factors]), dense: sizeOf(t.factors.map((f) => f.shape[0]!)) }),
   reconstruct: (t) => multiModeProduct(t.core, t.factors),
+  subspace: (t, mode) => t.factors[mode] ?? `this Tucker decomposition has modes 0 … ${t.factors.length - 1}, not ${mode}`,
 } satisfies ValueKind<'tucker', TuckerValue>;

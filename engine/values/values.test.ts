@@ -2,7 +2,7 @@
 // parts agree with each other on the kind's own example.
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../tensor';
-import { DECOMPOSITIONS, isDecomposition, kindOf, previewOf, reconstruct, sizes, summarizeValue, tensorsIn, valueKind, valueKinds, type Decomposition, type PortType } from '.';
+import { DECOMPOSITIONS, isDecomposition, kindOf, previewOf, reconstruct, sizes, subspaceOf, summarizeValue, tensorsIn, valueKind, valueKinds, type Decomposition, type PortType } from '.';
 
 describe.each(valueKinds.map((k) => [k.kind, k] as const))('value kind %s', (name, k) => {
   const kind = valueKind(name as string);
@@ -52,6 +52,10 @@ describe.each(valueKinds.map((k) => [k.kind, k] as const))('value kind %s', (nam
     expect(entries).toBe(dense.size);
     expect(params).toBe(s.parameters);
     expect(params).toBe(kind.tensors(v).filter((t) => t !== (v as { spectrum?: Tensor }).spectrum).reduce((n, t) => n + t.size, 0));
+    // Its mode-0 subspace is a matrix of the first mode's size; a mode it lacks is named.
+    const basis = subspaceOf(v, 0);
+    expect([basis.ndim, basis.shape[0]]).toEqual([2, s.shape![0]]);
+    expect(() => subspaceOf(v, 9)).toThrow(/not( mode)? 9/);
   });
 });
 

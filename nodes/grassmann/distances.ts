@@ -9,7 +9,7 @@ export const grassmannDistances = defineNode({
   type: 'grassmann.distances',
   title: 'Subspace distances',
   category: 'grassmann',
-  description: 'The distances between every two of a stack of subspaces (each the span of a matrix [m, p]; zero columns add nothing, so smaller subspaces can be stacked zero-padded) from their principal angles, and a 3-D embedding of the stack by classical multidimensional scaling, to see how subspaces move across layers, ranks or checkpoints (view.points).',
+  description: 'The distances between every two of a stack of subspaces (each the span of a matrix [m, p]; zero columns add nothing, so smaller subspaces can be stacked zero-padded) from their principal angles (subspaces of different dimensions as Ye & Lim 2016: the directions one has beyond the other count as right angles, so nested subspaces of growing rank stay apart), and a 3-D embedding of the stack by classical multidimensional scaling, to see how subspaces move across layers, ranks or checkpoints (view.points).',
   typeVersion: 1,
   inputs: [{ name: 'subspaces', type: 'tensor', doc: '[s, m, p]: s bases of subspaces of R^m' }],
   outputs: [
@@ -47,7 +47,7 @@ export const grassmannDistances = defineNode({
     for (let i = 0; i < s; i++) {
       ctx.progress(i, s, `distances from subspace ${i + 1} of ${s}`);
       for (let j = i + 1; j < s; j++) {
-        const v = grassmannDistance(anglesBetween(bases[i]!, bases[j]!), p.metric);
+        const v = grassmannDistance(anglesBetween(bases[i]!, bases[j]!), p.metric, Math.abs(bases[i]!.cols - bases[j]!.cols));
         d.data[i * s + j] = d.data[j * s + i] = v;
         largest = Math.max(largest, v);
       }

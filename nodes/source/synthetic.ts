@@ -11,6 +11,7 @@ const params = z
       .describe('tucker: one per mode; cp: [R]; tt: the d−1 bond ranks; ignored for gaussian'),
     noise: z.number().min(0).max(100).default(0).describe('relative noise ‖N‖F/‖X0‖F added as Gaussian noise'),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(0).describe('random seed; the same seed gives the same clean tensor at any noise level'),
+    noiseSeed: z.number().int().min(0).max(2 ** 20).default(0).describe('which noise draw: two nodes with the same seed and different noiseSeed are independent noisy copies of one clean tensor'),
   })
   .superRefine((p, ctx) => {
     const tooBig = sourceSizeProblem(p.shape);

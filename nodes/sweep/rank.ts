@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, formatShape, isDecomposition, reconstruct, relativeError, sizes, type Tensor } from '../../engine';
+import { Tensor, defineNode, formatShape, isDecomposition, reconstruct, relativeError, sizes, subspaceOf } from '../../engine';
 
 export const sweepRank = defineNode({
   type: 'sweep.rank',
@@ -8,11 +8,15 @@ export const sweepRank = defineNode({
   description: 'Re-runs a decomposition node with each value of one param (e.g. its rank) and tabulates error against size: the curve to pick a rank from.',
   typeVersion: 1,
   inputs: [],
-  outputs: [{ name: 'table', type: 'table', doc: 'value, relError, params, compressionRatio — one row per value' }],
+  outputs: [
+    { name: 'table', type: 'table', doc: 'value, relError, params, compressionRatio — one row per value' },
+    { name: 'subspaces', type: 'tensor', doc: '[values, I_mode, largest rank]: the basis each run found for mode `mode` (an SVD\'s U, a Tucker or CP factor, a train\'s end core), zero-padded — for grassmann.distances' },
+  ],
   params: z.object({
     node: z.string().min(1, 'name the decomposition node to sweep').describe('id of a decompose.* node in this graph'),
     param: z.string().min(1).default('rank').describe('the param of that node to vary (rank, ranks, maxRank, eps, energy, …)'),
     values: z.array(z.unknown()).min(1).max(1000).describe('the values to try, e.g. [2, 4, 8, 16] or [[4,4,4], [8,8,8]]'),
+    mode: z.number().int().min(0).default(0).describe('the mode whose subspaces the `subspaces` output stacks'),
   }),
   references: (p) => [p.node],
   checkGraph(p, graph) {
@@ -48,6 +52,7 @@ export const sweepRank = defineNode({
   async run(_inputs, p, ctx) {
     const rows: number[][] = [];
     const labels: string[] = [];
+    const bases: Tensor[] = [];
     for (const [i, v] of p.values.entries()) {
       ctx.progress(i, p.values.length, `${p.param} = ${JSON.stringify(v)}`);
       const { inputs, outputs } = await ctx.rerun(p.node, { [p.param]: v });
@@ -57,11 +62,27 @@ export const sweepRank = defineNode({
       const rec = reconstruct(d);
       if (rec.size !== x.size) throw new Error(`node '${p.node}' reconstructs ${formatShape(rec.shape)} from an input ${formatShape(x.shape)}; a sweep needs the decomposition of its input tensor`);
       const { params, dense } = sizes(d);
+      let basis: Tensor;
+      try {
+        basis = subspaceOf(d, p.mode);
+      } catch (e) {
+        throw new Error(`param 'mode': ${(e as Error).message}`);
+      }
+      await basis.materialize();
+      bases.push(basis);
       // A scalar value is its own x coordinate; a list (per-mode ranks) is summarised by its product.
       const xValue = Array.isArray(v) ? v.reduce((a: number, b) => a * (typeof b === 'number' ? b : 1), 1) : Number(v);
       rows.push([xValue, relativeError(x.data, rec.data), params, dense / params]);
       labels.push(Array.isArray(v) ? `(${v.map((r) => (r === null ? 'full' : String(r))).join(', ')})` : String(v));
     }
-    return { table: { kind: 'table' as const, columns: [p.param, 'relError', 'params', 'compressionRatio'], rows, labels } };
+    // The bases side by side, each zero-padded to the widest (zero columns span nothing).
+    const m = bases[0]!.shape[0]!;
+    const width = Math.max(...bases.map((b) => b.shape[1]!));
+    const stack = new Tensor([bases.length, m, width]);
+    bases.forEach((b, k) => {
+      const r = b.shape[1]!;
+      for (let i = 0; i < m; i++) for (let j = 0; j < r; j++) stack.data[(k * m + i) * width + j] = b.data[i * r + j]!;
+    });
+    return { table: { kind: 'table' as const, columns: [p.param, 'relError', 'params', 'compressionRatio'], rows, labels }, subspaces: stack };
   },
 });

@@ -14,6 +14,9 @@ export const viewHeatmap = defineNode({
     index: z.array(z.number().int().min(0)).optional().describe('for 3-D and larger tensors: the index along each leading axis (default: the middle)'),
     colormap: z.enum(['auto', 'viridis', 'diverging']).default('auto').describe('auto: diverging when the data has both signs, else viridis'),
     title: z.string().max(200).optional().describe('plot title (default: the node id and shape)'),
+    xLabel: z.string().max(80).optional().describe('the column axis title (default "column"), e.g. "j: directions of b" for a subspace similarity'),
+    yLabel: z.string().max(80).optional().describe('the row axis title (default "row")'),
+    origin: z.number().int().min(0).max(1).default(0).describe('the index of the first row and column on the axes: 0, or 1 (φ(i, j) counts directions from 1)'),
   }),
   async run({ tensor }, p, ctx) {
     if (tensor.ndim === 0) throw new Error('a heatmap needs at least one axis, got a scalar');
@@ -35,6 +38,6 @@ export const viewHeatmap = defineNode({
       if (v > hi) hi = v;
     }
     const signed = p.colormap === 'diverging' || (p.colormap === 'auto' && lo < 0 && hi > 0);
-    return show(ctx, { kind: 'heatmap', title: p.title ?? `${ctx.nodeId} ${formatShape(tensor.shape)}`, rows: t.shape[0]!, cols: t.shape[1]!, values: Array.from(t.data), signed, ...(note ? { note } : {}) });
+    return show(ctx, { kind: 'heatmap', title: p.title ?? `${ctx.nodeId} ${formatShape(tensor.shape)}`, rows: t.shape[0]!, cols: t.shape[1]!, values: Array.from(t.data), signed, ...(note ? { note } : {}), ...(p.xLabel ? { xLabel: p.xLabel } : {}), ...(p.yLabel ? { yLabel: p.yLabel } : {}), ...(p.origin ? { origin: p.origin } : {}) });
   },
 });

@@ -13,6 +13,10 @@ export interface HeatmapView {
   values: number[];
   /** Whether the values have both signs (then the map diverges around 0). */
   signed: boolean;
+  /** Axis titles (default: "row", "column") and the index of the first row and column (0). */
+  xLabel?: string;
+  yLabel?: string;
+  origin?: number;
   note?: string;
 }
 
@@ -29,8 +33,9 @@ export const heatmapView: ViewKind<HeatmapView> = {
 };
 
 export function heatmapSpec(v: HeatmapView): TopLevelSpec {
+  const o = v.origin ?? 0;
   const values: { r: number; c: number; v: number }[] = [];
-  for (let r = 0; r < v.rows; r++) for (let c = 0; c < v.cols; c++) values.push({ r, c, v: v.values[r * v.cols + c]! });
+  for (let r = 0; r < v.rows; r++) for (let c = 0; c < v.cols; c++) values.push({ r: r + o, c: c + o, v: v.values[r * v.cols + c]! });
   const peak = peakAbs(v.values);
   const aspect = v.rows / v.cols;
   return {
@@ -40,8 +45,8 @@ export function heatmapSpec(v: HeatmapView): TopLevelSpec {
     data: { values },
     mark: { type: 'rect', tooltip: true },
     encoding: {
-      x: { field: 'c', type: 'ordinal', title: `column (${v.cols})`, axis: { labelOverlap: true, labelAngle: 0, values: ticks(v.cols) } },
-      y: { field: 'r', type: 'ordinal', title: `row (${v.rows})`, axis: { labelOverlap: true, values: ticks(v.rows) } },
+      x: { field: 'c', type: 'ordinal', title: `${v.xLabel ?? 'column'} (${v.cols})`, axis: { labelOverlap: true, labelAngle: 0, values: ticks(v.cols, o) } },
+      y: { field: 'r', type: 'ordinal', title: `${v.yLabel ?? 'row'} (${v.rows})`, axis: { labelOverlap: true, values: ticks(v.rows, o) } },
       color: v.signed
         ? { field: 'v', type: 'quantitative', title: 'value', scale: { scheme: 'redblue', reverse: true, domain: [-peak, peak] } }
         : { field: 'v', type: 'quantitative', title: 'value', scale: { scheme: 'viridis' } },
@@ -50,8 +55,8 @@ export function heatmapSpec(v: HeatmapView): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** About six evenly spaced integer ticks over 0 … n−1. */
-function ticks(n: number): number[] {
+/** About six evenly spaced integer ticks over origin … origin + n − 1. */
+function ticks(n: number, origin: number): number[] {
   const step = Math.max(1, Math.ceil(n / 6));
-  return Array.from({ length: Math.ceil(n / step) }, (_, i) => i * step);
+  return Array.from({ length: Math.ceil(n / step) }, (_, i) => origin + i * step);
 }

@@ -4,8 +4,10 @@
 // something else.
 import type { ViewRequest } from '../../engine/node-api';
 import { heatmapView } from './heatmap';
+import { linesView } from './lines';
 import type { ViewKind } from './kind';
 import { plotView } from './plot';
+import { pointsView } from './points';
 import { tensor3dView } from './tensor3d';
 import { volumeView } from './volume';
 
@@ -13,7 +15,7 @@ export { NEEDS_WEBGL, type Headless, type ViewKind } from './kind';
 
 /** Each kind once, its module's entry: a kind's request type is checked against its own module. */
 type Entries = { [K in ViewRequest['kind']]: ViewKind<Extract<ViewRequest, { kind: K }>> };
-const entries: Entries = { heatmap: heatmapView, plot: plotView, tensor3d: tensor3dView, volume: volumeView };
+const entries: Entries = { heatmap: heatmapView, plot: plotView, tensor3d: tensor3dView, volume: volumeView, points: pointsView, lines: linesView };
 
 export const viewKinds: readonly ViewKind<ViewRequest>[] = Object.values(entries) as ViewKind<ViewRequest>[];
 
