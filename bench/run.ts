@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-  RandomSource, Tensor, cp, dctMatrix, filters, matmul, randomizedSvdOfTensor, syntheticTensor, tt, tucker, webgpuSubjects,
+  RandomSource, Tensor, cp, dctMatrix, filters, grassmannFlowFeatures, matmul, randomizedSvdOfTensor, syntheticTensor, tt, tucker, webgpuSubjects,
 } from './subjects';
 import { gemmMatmul, gemmTimeDispatches } from './gemm-host';
 
@@ -261,6 +261,21 @@ async function webgpuRows(): Promise<void> {
     });
   });
   withRatio(`webgpu_randomized_svd_rank64_${svdN}^2`, `randomized_svd_rank64_${svdN}^2`);
+  // Grassmann-flow features of a long sequence (r = 32: 496 coordinates a step, 6 lags), on the host
+  // in float64 and on the device.
+  const flowT = values.quick ? 2048 : 16384;
+  const z = new Tensor([flowT, 32]);
+  new RandomSource(8).fillNormal(z.data);
+  const lags = [1, 2, 4, 8, 12, 16];
+  await bench(`grassmann_flow_${flowT}x32`, 'Grassmann-flow features of a sequence, 6 lags, CPU (float64)', null, () => () => ({ last: grassmannFlowFeatures(z, lags).data[flowT * 496 - 1]! }));
+  await bench(`webgpu_grassmann_flow_${flowT}x32`, `the flow row above on ${adapter}`, null, () => () =>
+    counted(async () => {
+      const f = await backend.grassmannFlow(z, lags);
+      await f.materialize();
+      return { last: f.data[flowT * 496 - 1]! };
+    }),
+  );
+  withRatio(`webgpu_grassmann_flow_${flowT}x32`, `grassmann_flow_${flowT}x32`);
   backend.destroy();
 }
 

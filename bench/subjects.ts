@@ -1,7 +1,7 @@
 // What the benchmark measures, from the engine's public API.
 import { RandomSource, Tensor, mat, randomizedSvd } from '../engine';
 
-export { RandomSource, Tensor, cp, dctMatrix, filters, matmul, syntheticTensor, tt, tucker } from '../engine';
+export { RandomSource, Tensor, cp, dctMatrix, filters, grassmannFlowFeatures, matmul, syntheticTensor, tt, tucker } from '../engine';
 
 export function randomizedSvdOfTensor(x: Tensor, rank: number, random: RandomSource) {
   const [m, n] = x.shape as [number, number];

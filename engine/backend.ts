@@ -8,6 +8,7 @@ import {
   type CpOptions, type CpResult, type SvdOptions, type SvdResult, type TtOptions, type TtResult, type TuckerOptions, type TuckerResult,
 } from './decomp';
 import { evaluateChebyshev } from './chebyshev';
+import { grassmannFlowFeatures } from './geometry/flow';
 import type { Tensor } from './tensor';
 import type { ChebyshevValue } from './values';
 import { dct, dwt, wht, type DwtOptions, type WhtOrder } from './transforms';
@@ -36,6 +37,9 @@ export interface Backend {
   dwt(x: Tensor, opts: DwtOptions): Promise<Tensor>;
   /** The expansion at m points (m × d, row-major). */
   evaluateChebyshev(e: ChebyshevValue, points: Float32Array, m: number): Promise<Float32Array>;
+  /** The Grassmann-flow features of a sequence z [T, r] (engine/geometry/flow.ts), [T, r(r−1)/2];
+   * `progress` is called between steps (it may throw to cancel). */
+  grassmannFlow(z: Tensor, lags: readonly number[], progress?: (t: number, steps: number) => void): Promise<Tensor>;
 }
 
 export const cpuBackend: Backend = {
@@ -49,4 +53,8 @@ export const cpuBackend: Backend = {
   wht: (x, opts) => wht(x, opts),
   dwt: (x, opts) => dwt(x, opts),
   evaluateChebyshev: async (e, points, m) => Float32Array.from(evaluateChebyshev(e, Float64Array.from(points), m)),
+  grassmannFlow: async (z, lags, progress) => {
+    await z.materialize();
+    return grassmannFlowFeatures(z, lags, progress);
+  },
 };

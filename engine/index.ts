@@ -43,3 +43,4 @@ export { chooseBackend, type BackendChoice, type BackendPreference } from './web
 export type { AdapterFacts } from './webgpu/runtime/device';
 export { EPS32, anglesBetween, classicalMds, grassmannDistance, orderedDirections, orthonormalBasis, principalAngles, subspaceSimilarity, type GrassmannMetric } from './geometry/grassmann';
 export { kleinResidual, pluckerInto, pluckerLine, pluckerSize } from './geometry/plucker';
+export { grassmannFlowFeatures } from './geometry/flow';

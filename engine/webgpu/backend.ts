@@ -10,6 +10,7 @@ import type { Tensor } from '../tensor';
 import type { DwtOptions } from '../transforms';
 import type { ChebyshevValue } from '../values';
 import { ChebyshevKernel } from './kernels/chebyshev';
+import { PluckerFlowKernel } from './kernels/plucker-flow';
 import { acquireDevice, isSoftwareAdapter, type GpuContext } from './runtime/device';
 import { DctFftKernel } from './kernels/dct-fft';
 import { gpuDenseOps } from './dense-ops';
@@ -26,6 +27,7 @@ interface Session {
   dwt: DwtKernel;
   mttkrp: MttkrpKernel;
   chebyshev: ChebyshevKernel;
+  flow: PluckerFlowKernel;
   dctFft: DctFftKernel;
   /** Set when the device is lost (reason and message); the next call starts a fresh session. */
   lost: string | null;
@@ -56,7 +58,7 @@ export class WebGpuBackend implements Backend {
   private static open(ctx: GpuContext): Session {
     const ops = new GpuOps(ctx);
     ops.defer = true; // results stay on the device until something reads them
-    const s: Session = { ctx, ops, fwht: new FwhtKernel(ctx, ops.pool), dwt: new DwtKernel(ctx, ops.pool), mttkrp: new MttkrpKernel(ctx, ops.pool), chebyshev: new ChebyshevKernel(ctx), dctFft: new DctFftKernel(ctx, ops), lost: null, closing: false };
+    const s: Session = { ctx, ops, fwht: new FwhtKernel(ctx, ops.pool), dwt: new DwtKernel(ctx, ops.pool), mttkrp: new MttkrpKernel(ctx, ops.pool), chebyshev: new ChebyshevKernel(ctx), flow: new PluckerFlowKernel(ctx), dctFft: new DctFftKernel(ctx, ops), lost: null, closing: false };
     void ctx.device.lost.then((info) => {
       if (!s.closing) s.lost = `${info.reason === 'destroyed' ? 'destroyed' : 'lost'}: ${info.message || 'no message'}`;
       ops.lost = s.lost ?? 'destroyed';
@@ -115,6 +117,10 @@ export class WebGpuBackend implements Backend {
 
   evaluateChebyshev(e: ChebyshevValue, points: Float32Array, m: number) {
     return this.run('Chebyshev evaluation', (s) => s.chebyshev.evaluate(s.ops, e, points, m));
+  }
+
+  grassmannFlow(z: Tensor, lags: readonly number[]) {
+    return this.run('Grassmann flow features', (s) => s.flow.compute(s.ops, z, lags));
   }
 
   destroy(): void {

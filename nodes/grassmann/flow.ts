@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RATES, Tensor, checkFinite, defineNode, formatShape, pluckerInto, pluckerSize, sourceSizeProblem } from '../../engine';
+import { RATES, checkFinite, defineNode, formatShape, pluckerSize, sourceSizeProblem } from '../../engine';
 
 export const grassmannFlow = defineNode({
   type: 'grassmann.flow',
@@ -25,7 +25,7 @@ export const grassmannFlow = defineNode({
     const [t, r] = x as [number, number];
     return { seconds: (t * p.lags.length * 3 * pluckerSize(r)) / RATES.scalar, what: `${t} steps × ${p.lags.length} lags × ${pluckerSize(r)} coordinates`, fix: { param: 'lags', hint: 'use fewer lags, or a shorter or narrower sequence' } };
   },
-  run({ z: x }, p, ctx) {
+  async run({ z: x }, p, ctx) {
     if (x.ndim !== 2) throw new Error(`input 'z' is ${formatShape(x.shape)}; give a sequence [T, r] (one step per row)`);
     const [steps, r] = x.shape as [number, number];
     if (r < 2) throw new Error(`input 'z' has r = ${r}; Plücker features need vectors of length r ≥ 2`);
@@ -33,24 +33,7 @@ export const grassmannFlow = defineNode({
     const big = sourceSizeProblem([steps, width]);
     if (big) throw new Error(`the features of ${formatShape(x.shape)} would be ${big}`);
     checkFinite(x, "input 'z'");
-    const out = new Tensor([steps, width]);
-    const acc = new Float64Array(width);
-    const pair = new Float64Array(width);
-    const lags = [...new Set(p.lags)];
-    for (let t = 0; t < steps; t++) {
-      if (t % 1024 === 0) ctx.progress(t, steps, `step ${t + 1} of ${steps}`);
-      acc.fill(0);
-      let used = 0;
-      const zt = x.data.subarray(t * r, (t + 1) * r);
-      for (const lag of lags) {
-        if (t - lag < 0) continue;
-        const norm = pluckerInto(zt, x.data.subarray((t - lag) * r, (t - lag + 1) * r), r, pair);
-        const scale = 1 / Math.max(norm, 1e-8);
-        for (let j = 0; j < width; j++) acc[j]! += pair[j]! * scale;
-        used++;
-      }
-      if (used) for (let j = 0; j < width; j++) out.data[t * width + j] = acc[j]! / used;
-    }
+    const out = await ctx.backend.grassmannFlow(x, p.lags, (t, steps) => ctx.progress(t, steps, `step ${t + 1} of ${steps}`));
     return { tensor: out };
   },
 });

@@ -11,7 +11,6 @@ import { paramsBuffer } from '../runtime/params';
 /** Threads per workgroup, one per output entry. */
 const WG = 256;
 
-
 export class MttkrpKernel {
   private readonly kernel: Kernel;
 
