@@ -44,3 +44,4 @@ export type { AdapterFacts } from './webgpu/runtime/device';
 export { EPS32, anglesBetween, classicalMds, grassmannDistance, orderedDirections, orthonormalBasis, principalAngles, subspaceSimilarity, type GrassmannMetric } from './geometry/grassmann';
 export { kleinResidual, pluckerInto, pluckerLine, pluckerSize } from './geometry/plucker';
 export { grassmannFlowFeatures } from './geometry/flow';
+export { SAFETENSORS_DTYPES, SafetensorsError, entryTensor, readSafetensors, tensorEntry, writeSafetensors, type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile } from './io/safetensors';

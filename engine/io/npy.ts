@@ -2,6 +2,7 @@
 // so it runs in a browser worker and in Node alike. Every tensor is float32 in memory; wider or
 // integer dtypes are converted on read.
 import { Tensor, formatCount, sizeOf, sizeProblem } from '../tensor';
+import { halfToFloat } from './half';
 
 export class NpyError extends Error {
   constructor(
@@ -132,15 +133,6 @@ function parseHeader(text: string, fail: (p: string) => never): { descr: string;
 }
 
 /** IEEE half → number (float16 .npy files). */
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
-
 /** Writes format 1.0 (2.0 if the header needs it), C order, data aligned to 64 bytes like numpy. */
 export function writeNpy(t: Tensor, dtype: '<f4' | '<f8' = '<f4'): Uint8Array {
   const shape = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`;
