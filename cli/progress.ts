@@ -18,7 +18,7 @@ export function describeSummary(summary: Record<string, ValueSummary>): string {
   return Object.entries(summary)
     .map(([port, s]) => {
       if (s.metrics) return Object.entries(s.metrics).map(([k, m]) => `${k}=${formatNumber(m.value)}${m.unit ? ` ${m.unit}` : ''}`).join(', ');
-      const parts = [s.shape ? `[${s.shape.join('×')}]` : '', s.ranks ? `ranks (${s.ranks.join(',')})` : '', s.norm !== undefined ? `‖·‖F=${formatNumber(s.norm)}` : ''];
+      const parts = [s.shape ? `[${s.shape.join('×')}]` : '', s.ranks ? `ranks (${s.ranks.join(',')})` : '', s.norm !== undefined ? `‖·‖F=${formatNumber(s.norm)}` : '', s.about ?? ''];
       return `${port} ${parts.filter(Boolean).join(' ')}`;
     })
     .join('; ');

@@ -11,16 +11,20 @@ import { decomposeTt } from './decompose/tt';
 import { decomposeTucker } from './decompose/tucker';
 import { embedPlucker } from './embed/plucker';
 import { exportNpy } from './export/npy';
+import { exportOnnx } from './export/onnx';
 import { grassmannAngles } from './grassmann/angles';
 import { grassmannDistances } from './grassmann/distances';
 import { grassmannFlow } from './grassmann/flow';
 import { grassmannSimilarity } from './grassmann/similarity';
 import { metricsCompare } from './metrics/compare';
 import { metricsSize } from './metrics/size';
+import { modelLayers } from './model/layers';
+import { modelWeight } from './model/weight';
 import { pluckerLines } from './plucker/lines';
 import { sourceFunction } from './source/function';
 import { sourceImage } from './source/image';
 import { sourceNpy } from './source/npy';
+import { sourceOnnx } from './source/onnx';
 import { sourceSynthetic } from './source/synthetic';
 import { sweepRank } from './sweep/rank';
 import { tensorPad } from './tensor/pad';
@@ -41,13 +45,13 @@ import { viewVolume } from './view/volume';
 
 export const registry: Registry = {
   nodes: [
-    sourceNpy, sourceSynthetic, sourceFunction, sourceImage,
+    sourceNpy, sourceSynthetic, sourceFunction, sourceImage, sourceOnnx, modelLayers, modelWeight,
     decomposeSvd, decomposeTucker, decomposeCp, decomposeTt, decomposeLowrankSubbands, tensorReconstruct,
     transformDct, transformWht, transformDwt, selectCoefficientsNode,
     transformChebyshev, decomposeChebyshevTucker, evaluatePoints,
     tensorPad, tensorReshape, tensorPermute, tensorSlice,
     grassmannAngles, grassmannSimilarity, grassmannDistances, grassmannFlow, embedPlucker, pluckerLines,
-    metricsCompare, metricsSize, sweepRank, exportNpy, viewHeatmap, viewPlot, viewTensor3d, viewVolume, viewPoints, viewLines,
+    metricsCompare, metricsSize, sweepRank, exportNpy, exportOnnx, viewHeatmap, viewPlot, viewTensor3d, viewVolume, viewPoints, viewLines,
   ] as unknown as AnyNodeDefinition[],
   renames: {},
 };

@@ -28,6 +28,7 @@ export const formatNumber = (v: number): string => {
 function SummaryLines({ port, s }: { port: string; s: ValueSummary }) {
   const parts: string[] = [];
   if (s.shape) parts.push(s.shape.join('×'));
+  if (s.about) parts.push(s.about);
   if (s.ranks) parts.push(`ranks ${s.ranks.join(',')}`);
   if (s.parameters !== undefined) parts.push(`${s.parameters.toLocaleString('en-US')} params`);
   if (s.norm !== undefined) parts.push(`‖·‖ ${formatNumber(s.norm)}`);

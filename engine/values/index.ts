@@ -10,6 +10,7 @@ import { cpKind } from './cp';
 import { functionKind } from './function';
 import type { Preview, ValueKind, ValueSummary } from './kind';
 import { metricsKind } from './metrics';
+import { modelKind } from './model';
 import { svdKind } from './svd';
 import { tableKind } from './table';
 import { tensorKind } from './tensor';
@@ -21,12 +22,13 @@ export type { CpValue } from './cp';
 export type { FunctionValue } from './function';
 export { countOf, type Preview, type ValueKind, type ValueSummary } from './kind';
 export type { Metric, Metrics } from './metrics';
+export type { ModelValue } from './model';
 export type { SvdValue } from './svd';
 export type { TableValue } from './table';
 export type { TtValue } from './tt';
 export type { TuckerValue } from './tucker';
 
-export const valueKinds = [tensorKind, tableKind, functionKind, chebyshevKind, metricsKind, svdKind, tuckerKind, cpKind, ttKind] as const;
+export const valueKinds = [tensorKind, tableKind, functionKind, chebyshevKind, metricsKind, svdKind, tuckerKind, cpKind, ttKind, modelKind] as const;
 
 type AnyKind = (typeof valueKinds)[number];
 export type PortType = AnyKind['kind'];

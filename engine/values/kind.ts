@@ -15,6 +15,8 @@ export interface ValueSummary {
   ranks?: number[];
   metrics?: Record<string, { value: number; unit: string }>;
   table?: { columns: string[]; rows: number[][]; labels?: string[] };
+  /** What the value is, in words, where numbers would not say it (a model: its file, nodes, opset). */
+  about?: string;
 }
 
 /** A node's thumbnail of one output (made where the value is, small enough to post anywhere). */

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { defineNode, layerNamed, weightTensor } from '../../engine';
+import { externalReader } from '../source/onnx';
+
+export const modelWeight = defineNode({
+  type: 'model.weight',
+  title: 'Layer weight',
+  category: 'model',
+  description: 'One layer\'s weight as a tensor, as stored (MatMul K × N, Gemm as stored, Conv O × I/g × kh × kw), for any decomposition or view node.',
+  typeVersion: 1,
+  inputs: [{ name: 'model', type: 'model', doc: 'an ONNX model' }],
+  outputs: [{ name: 'tensor', type: 'tensor', doc: 'the weight, float32' }],
+  params: z.object({
+    layer: z.string().min(1, 'name a layer (model.layers lists them)').describe('the layer\'s node name (or its weight\'s name), as model.layers lists it'),
+  }),
+  async run({ model }, p, ctx) {
+    let layer;
+    try {
+      layer = layerNamed(model.proto, p.layer);
+    } catch (e) {
+      throw new Error(`param 'layer': ${(e as Error).message}`);
+    }
+    return { tensor: await weightTensor(layer.tensor, externalReader(ctx, model.name)) };
+  },
+});

