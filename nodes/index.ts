@@ -10,6 +10,7 @@ import { decomposeSvd } from './decompose/svd';
 import { decomposeTt } from './decompose/tt';
 import { decomposeTucker } from './decompose/tucker';
 import { embedPlucker } from './embed/plucker';
+import { compressModel } from './compress/model';
 import { exportNpy } from './export/npy';
 import { exportOnnx } from './export/onnx';
 import { grassmannAngles } from './grassmann/angles';
@@ -45,7 +46,7 @@ import { viewVolume } from './view/volume';
 
 export const registry: Registry = {
   nodes: [
-    sourceNpy, sourceSynthetic, sourceFunction, sourceImage, sourceOnnx, modelLayers, modelWeight,
+    sourceNpy, sourceSynthetic, sourceFunction, sourceImage, sourceOnnx, modelLayers, modelWeight, compressModel,
     decomposeSvd, decomposeTucker, decomposeCp, decomposeTt, decomposeLowrankSubbands, tensorReconstruct,
     transformDct, transformWht, transformDwt, selectCoefficientsNode,
     transformChebyshev, decomposeChebyshevTucker, evaluatePoints,

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { AttributeProtoSchema, AttributeProto_AttributeType, GraphProtoSchema, ModelProtoSchema, NodeProtoSchema, TensorProtoSchema, TensorProto_DataType, ValueInfoProtoSchema, type ModelProto } from 'onnx-buf';
 import { describe, expect, it } from 'vitest';
-import { RandomSource, Tensor, cpuBackend, layersOf, readOnnx, setWeight, writeOnnx } from '../engine';
+import { RandomSource, Tensor, cpuBackend, layersOf, readOnnx, setWeight, writeOnnx, type AnyNodeDefinition, type Metrics, type ModelValue, type RunContext, type TableValue } from '../engine';
+import { registry } from '../nodes';
 import { factorizeConv, factorizeMatMul } from '../engine/model/compress';
 
 ort.env.wasm.numThreads = 1;
@@ -106,5 +107,51 @@ describe('low-rank rewrites in onnxruntime-web', () => {
     const conv = layers.find((l) => l.op === 'Conv' && l.shape[2] === 3 && Number(l.node.attribute.find((a) => a.name === 'group')?.i ?? 1n) === 1)!;
     await factorizeConv(model, conv, [conv.shape[0]!, conv.shape[1]!], cpuBackend);
     expect(rel(await run(model, x), want)).toBeLessThan(1e-4);
+  });
+});
+
+describe('compress.model', () => {
+  const node = registry.nodes.find((n) => n.type === 'compress.model')! as AnyNodeDefinition;
+  const ctx = { nodeId: 'c', progress: () => {}, backend: cpuBackend, random: new RandomSource(0), files: { read: async () => new Uint8Array() } } as unknown as RunContext;
+  const rec = (): ModelValue => ({ kind: 'model', name: 'rec.onnx', proto: readOnnx(new Uint8Array(readFileSync(models.recognitionPath)), 'rec.onnx') });
+  const compress = async (model: ModelValue, params: Record<string, unknown>) => (await node.run({ model } as never, node.params.parse(params), ctx)) as { model: ModelValue; table: TableValue; info: Metrics };
+
+  it('at ratio 0.5 every rewritten layer keeps at most half its params, the input model is untouched, and the smaller model runs', async () => {
+    const original = rec();
+    const before = writeOnnx(original.proto);
+    const out = await compress(original, { ratio: 0.5, exclude: ['p2o.MatMul.*'] });
+    expect(Buffer.from(writeOnnx(original.proto)).equals(Buffer.from(before))).toBe(true);
+    const rewritten = out.table.rows.filter((r) => r[3]! > 0);
+    expect(rewritten.length).toBeGreaterThan(10);
+    for (const [params, after] of rewritten) expect(after!).toBeLessThanOrEqual(0.5 * params! + 1);
+    // Left layers say why: grouped (depthwise) convs and the excluded MatMuls.
+    expect(out.table.labels!.some((l) => /left: a grouped convolution/.test(l))).toBe(true);
+    expect(out.table.labels!.some((l) => /p2o\.MatMul\.\d+ · left: not included/.test(l))).toBe(true);
+    expect(out.info.kept!.value).toBeLessThan(1);
+    // The file is smaller by what the table says (float32: 4 bytes a param).
+    const saved = out.table.rows.reduce((s, r) => s + r[0]! - r[1]!, 0);
+    expect(before.length - writeOnnx(out.model.proto).length).toBeGreaterThan(3.9 * saved);
+    const x = gaussian([1, 3, 48, 160], 12);
+    const y = await run(out.model.proto, x);
+    expect(y.length).toBe((await run(original.proto, x)).length);
+    expect(y.every(Number.isFinite)).toBe(true);
+  });
+
+  it('named ranks override the policy (the head at full rank gives the original outputs); bad names, patterns and ranks are refused by param', async () => {
+    const layers = layersOf(rec().proto);
+    const head = layers.find((l) => l.shape.join('×') === '120×6625')!;
+    const out = await compress(rec(), { ranks: { [head.name]: 120 }, include: [head.name] });
+    expect(out.table.rows.filter((r) => r[3]! > 0)).toEqual([[120 * 6625, 120 * 6745, expect.any(Number), 120, 120]]);
+    const x = gaussian([1, 3, 48, 160], 13);
+    expect(rel(await run(out.model.proto, x), await run(rec().proto, x))).toBeLessThan(1e-4);
+    // energy 0.9 gives the head the rank model.layers lists as its rank90.
+    const listed = (await (registry.nodes.find((n) => n.type === 'model.layers') as AnyNodeDefinition).run({ model: rec() } as never, { spectrum: true } as never, ctx)) as { table: TableValue };
+    const row = listed.table.rows[listed.table.labels!.findIndex((l) => l.startsWith(`${head.name} ·`))]!;
+    const byEnergy = await compress(rec(), { energy: 0.9, include: [head.name] });
+    expect(byEnergy.table.rows.find((r) => r[3]! > 0)![3]).toBe(row[5]);
+    await expect(compress(rec(), { ranks: { nope: 3 } })).rejects.toThrow("param 'ranks': no compressible layer named 'nope'");
+    await expect(compress(rec(), { include: ['zz*'] })).rejects.toThrow("param 'include': the pattern 'zz*' matches no layer");
+    await expect(compress(rec(), { ranks: { [head.name]: 121 } })).rejects.toThrow(`param 'ranks': layer '${head.name}': rank 121 is outside 1 … 120`);
+    await expect(compress(rec(), { ratio: 0.5, energy: 0.9 })).rejects.toThrow("params 'ratio' and 'energy' are both set");
   });
 });

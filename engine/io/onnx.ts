@@ -4,7 +4,7 @@
 // (PaddleOCR's and Silero's models keep theirs there). Tensor data is read from raw_data at any byte
 // offset (copied, never viewed unaligned) or from the typed fields; external data (models over 2 GB)
 // through a resolver that reads the named file's byte range.
-import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { clone, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema, TensorProto_DataLocation, TensorProto_DataType, type ModelProto, type NodeProto, type TensorProto } from 'onnx-buf';
 import { Tensor, formatCount, formatShape, sizeOf, sizeProblem } from '../tensor';
 import { bf16ToFloat, floatToHalf, halfToFloat } from './half';
@@ -37,6 +37,9 @@ export function readOnnx(bytes: Uint8Array, file: string): ModelProto {
   if (!model.opsetImport.length) throw new OnnxError(file, 'names no opset (opset_import is empty): not a valid ONNX model');
   return model;
 }
+
+/** A deep copy to edit (a node's input model is shared, cached, and never changed). */
+export const cloneModel = (model: ModelProto): ModelProto => clone(ModelProtoSchema, model);
 
 export function writeOnnx(model: ModelProto): Uint8Array {
   return toBinary(ModelProtoSchema, model);

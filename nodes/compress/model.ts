@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { cloneModel, defineNode, factorizeConv, factorizeMatMul, layersOf, patternMatches, rankForEnergy, ranksForRatio, rewriteParams, singularValuesOf, weightTensor, type Layer, type TableValue } from '../../engine';
+import { externalReader } from '../source/onnx';
+
+const rankSpec = z.union([z.number().int().min(1), z.tuple([z.number().int().min(1), z.number().int().min(1)])]);
+
+/** What the node does to a layer with a method, or why it leaves it. */
+function eligibility(l: Layer, method: 'svd' | 'tucker2' | 'auto'): { kind: 'matmul' | 'pointwise' | 'tucker2' } | { skip: string } {
+  if (l.op === 'Gemm' || l.op === 'ConvTranspose') return { skip: `${l.op} layers are not rewritten yet` };
+  if (l.op === 'MatMul') return l.shape.length === 2 ? { kind: 'matmul' } : { skip: `a ${l.shape.length}-D MatMul weight` };
+  const group = Number(l.node.attribute.find((a) => a.name === 'group')?.i ?? 1n);
+  if (group !== 1) return { skip: `a grouped convolution (group ${group})` };
+  if (l.shape.length !== 4) return { skip: `a ${l.shape.length - 2}-D convolution` };
+  if (l.shape[2]! * l.shape[3]! === 1) return { kind: 'pointwise' };
+  return method === 'svd' ? { skip: `a ${l.shape[2]}×${l.shape[3]} convolution: method svd takes MatMuls and 1×1 convs (use tucker2 or auto)` } : { kind: 'tucker2' };
+}
+
+export const compressModel = defineNode({
+  type: 'compress.model',
+  title: 'Compress model',
+  category: 'compress',
+  description: 'Low-rank factorisation of a model\'s layers, rewritten into its graph so any ONNX runtime runs the result: a MatMul W (K × N) becomes two MatMuls of rank r (truncated SVD), a convolution becomes Tucker-2 — a 1×1 conv in, the kh×kw core with the layer\'s strides, pads and dilations, a 1×1 conv out with the bias (a 1×1 conv: its SVD as two convs). Ranks per layer by name, or for all by a ratio of params kept or an energy threshold; layers by name pattern in or out; by default only where the layer gets smaller.',
+  typeVersion: 1,
+  inputs: [{ name: 'model', type: 'model', doc: 'the ONNX model to compress' }],
+  outputs: [
+    { name: 'model', type: 'model', doc: 'the compressed model' },
+    { name: 'table', type: 'table', doc: 'one row per compressible layer: params before and after, relative weight error, ranks (0 where it was left, with the reason in its label)' },
+    { name: 'info', type: 'metrics', doc: 'params of the compressible layers before and after, and their ratio' },
+  ],
+  params: z.object({
+    method: z.enum(['svd', 'tucker2', 'auto']).default('auto').describe('auto: SVD for MatMul and 1×1 convs, Tucker-2 for larger convs; svd: MatMuls and 1×1 convs only; tucker2: convolutions'),
+    ranks: z.record(z.string(), rankSpec).default({}).describe('a rank per layer name (a conv\'s Tucker-2: [out, in]); these layers take no other policy'),
+    ratio: z.number().gt(0).max(1).optional().describe('keep about this fraction of each layer\'s params (default 0.5 when energy is not given)'),
+    energy: z.number().gt(0).max(1).optional().describe('the smallest ranks whose singular values hold this fraction of ‖W‖² (per channel mode for a conv)'),
+    include: z.array(z.string().min(1)).default(['*']).describe('layer-name patterns to compress (* matches any run of characters)'),
+    exclude: z.array(z.string().min(1)).default([]).describe('layer-name patterns to leave as they are'),
+    onlyIfSmaller: z.boolean().default(true).describe('leave a layer whose rewrite would not have fewer params'),
+  }),
+  async run({ model }, p, ctx) {
+    if (p.ratio !== undefined && p.energy !== undefined) throw new Error(`params 'ratio' and 'energy' are both set; give one policy for the layers not named in 'ranks'`);
+    const proto = cloneModel(model.proto);
+    const read = externalReader(ctx, model.name);
+    const layers = layersOf(proto);
+    const names = new Set(layers.map((l) => l.name));
+    for (const name of Object.keys(p.ranks)) {
+      if (!names.has(name)) throw new Error(`param 'ranks': no compressible layer named '${name}' (model.layers lists them, e.g. ${layers.slice(0, 3).map((l) => l.name).join(', ')})`);
+    }
+    for (const pattern of p.include) {
+      if (!layers.some((l) => patternMatches(pattern, l.name))) throw new Error(`param 'include': the pattern '${pattern}' matches no layer (model.layers lists them)`);
+    }
+    const rows: number[][] = [];
+    const labels: string[] = [];
+    let before = 0;
+    let after = 0;
+    for (const [i, l] of layers.entries()) {
+      ctx.progress(i, layers.length, l.name);
+      const params = l.rows * l.cols;
+      before += params;
+      const leave = (why: string) => {
+        after += params;
+        rows.push([params, params, 0, 0, 0]);
+        labels.push(`${l.name} · left: ${why}`);
+      };
+      const asked = p.ranks[l.name];
+      if (asked === undefined && (!p.include.some((q) => patternMatches(q, l.name)) || p.exclude.some((q) => patternMatches(q, l.name)))) {
+        leave('not included');
+        continue;
+      }
+      const how = eligibility(l, p.method);
+      if ('skip' in how) {
+        if (asked !== undefined) throw new Error(`param 'ranks' names layer '${l.name}', which cannot be rewritten: ${how.skip}`);
+        leave(how.skip);
+        continue;
+      }
+      let rank: number[];
+      if (asked !== undefined) rank = typeof asked === 'number' ? (how.kind === 'tucker2' ? [asked, asked] : [asked]) : how.kind === 'tucker2' ? [...asked] : [Math.min(...asked)];
+      else if (p.energy !== undefined) {
+        const w = await weightTensor(l.tensor, read);
+        if (how.kind === 'tucker2') {
+          const [o, ci, kh, kw] = l.shape as [number, number, number, number];
+          const mode1 = new Float32Array(w.size); // I × (O·kh·kw)
+          for (let a = 0; a < o; a++) for (let b = 0; b < ci; b++) for (let s = 0; s < kh * kw; s++) mode1[b * o * kh * kw + a * kh * kw + s] = w.data[(a * ci + b) * kh * kw + s]!;
+          rank = [rankForEnergy(singularValuesOf(w.data, o, ci * kh * kw), p.energy), rankForEnergy(singularValuesOf(mode1, ci, o * kh * kw), p.energy)];
+        } else rank = [rankForEnergy(singularValuesOf(w.data, l.rows, l.cols), p.energy)];
+      } else rank = ranksForRatio(l, p.ratio ?? 0.5);
+      const newParams = rewriteParams(l, rank);
+      if (p.onlyIfSmaller && newParams >= params && asked === undefined) {
+        leave(`ranks (${rank.join(', ')}) would store ${newParams} ≥ ${params} params`);
+        continue;
+      }
+      let r;
+      try {
+        r = how.kind === 'matmul' ? await factorizeMatMul(proto, l, rank[0]!, ctx.backend, read) : await factorizeConv(proto, l, how.kind === 'pointwise' ? [rank[0]!, rank[0]!] : (rank as [number, number]), ctx.backend, read);
+      } catch (e) {
+        throw new Error(`param 'ranks': ${(e as Error).message}`);
+      }
+      after += r.paramsAfter;
+      rows.push([r.paramsBefore, r.paramsAfter, r.relError, r.rank[0]!, r.rank[1] ?? r.rank[0]!]);
+      labels.push(`${l.name} · ${how.kind === 'tucker2' ? 'Tucker-2' : 'SVD'}`);
+    }
+    const table: TableValue = { kind: 'table', columns: ['params', 'paramsAfter', 'relError', 'rankOut', 'rankIn'], rows, labels };
+    return {
+      model: { kind: 'model' as const, name: model.name, proto },
+      table,
+      info: {
+        paramsBefore: { value: before, unit: 'values', doc: 'params of the compressible layers before' },
+        paramsAfter: { value: after, unit: 'values', doc: 'and after' },
+        kept: { value: before === 0 ? 1 : after / before, unit: '', doc: 'paramsAfter / paramsBefore' },
+      },
+    };
+  },
+});
