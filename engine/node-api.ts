@@ -4,7 +4,8 @@ import type { z } from 'zod';
 import type { Backend } from './backend';
 import type { CostEstimate } from './cost';
 import type { RandomSource } from './random';
-import type { Shape } from './tensor';
+import type { Shape, Tensor } from './tensor';
+import type { ModelProto } from './io/onnx';
 import type { PortType, PortTypes } from './values';
 
 export interface OutputSpec {
@@ -58,6 +59,13 @@ export interface OutputSink {
 export interface ViewRequests {}
 export type ViewRequest = ViewRequests[keyof ViewRequests];
 
+/** Runs ONNX models (evaluate.model): provided by the host — the CLI runs them in onnxruntime-web's
+ * WebAssembly backend (engine/model/runtime.ts) — so the engine's bundle carries no model runtime. */
+export interface ModelRuntime {
+  /** The model's first output on one input tensor; `what` names the model in messages. */
+  run(model: ModelProto, input: Tensor, what: string): Promise<Tensor>;
+}
+
 /** Where viewer nodes send their views. Returns what became of one (a file written, or why not). */
 export interface ViewSink {
   show(nodeId: string, view: ViewRequest): Promise<{ file?: string; skipped?: string }>;
@@ -73,6 +81,8 @@ export interface RunContext {
   readonly output: OutputSink;
   /** Where viewer nodes show their views (none: they are listed as skipped). */
   readonly views?: ViewSink;
+  /** Where model nodes run models (none: this host runs no ONNX models). */
+  readonly models?: ModelRuntime;
   /** Reports progress (value of max, with a message) and throws if the run was cancelled, so an
    * iterative node that reports once per iteration is cancellable within one iteration. */
   progress(value: number, max: number, message?: string): void;

@@ -1,6 +1,7 @@
 // The node registry: an explicit list (no registration by side effect), the single source for
 // validation, the CLI's catalogue and the editor's palette.
 import type { AnyNodeDefinition, Registry } from '../engine';
+import { evaluateModel } from './evaluate/model';
 import { evaluatePoints } from './evaluate/points';
 import { transformChebyshev } from './transform/chebyshev';
 import { decomposeChebyshevTucker } from './decompose/chebyshev-tucker';
@@ -46,7 +47,7 @@ import { viewVolume } from './view/volume';
 
 export const registry: Registry = {
   nodes: [
-    sourceNpy, sourceSynthetic, sourceFunction, sourceImage, sourceOnnx, modelLayers, modelWeight, compressModel,
+    sourceNpy, sourceSynthetic, sourceFunction, sourceImage, sourceOnnx, modelLayers, modelWeight, compressModel, evaluateModel,
     decomposeSvd, decomposeTucker, decomposeCp, decomposeTt, decomposeLowrankSubbands, tensorReconstruct,
     transformDct, transformWht, transformDwt, selectCoefficientsNode,
     transformChebyshev, decomposeChebyshevTucker, evaluatePoints,

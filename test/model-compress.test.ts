@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, cpuBackend, layersOf, readOnnx, setWeight, writeOnnx, type AnyNodeDefinition, type Metrics, type ModelValue, type RunContext, type TableValue } from '../engine';
 import { registry } from '../nodes';
 import { factorizeConv, factorizeMatMul } from '../engine/model/compress';
+import { runModel } from '../engine/model/runtime';
 
 ort.env.wasm.numThreads = 1;
 
@@ -153,5 +154,41 @@ describe('compress.model', () => {
     await expect(compress(rec(), { include: ['zz*'] })).rejects.toThrow("param 'include': the pattern 'zz*' matches no layer");
     await expect(compress(rec(), { ranks: { [head.name]: 121 } })).rejects.toThrow(`param 'ranks': layer '${head.name}': rank 121 is outside 1 … 120`);
     await expect(compress(rec(), { ratio: 0.5, energy: 0.9 })).rejects.toThrow("params 'ratio' and 'energy' are both set");
+  });
+});
+
+describe('evaluate.model', () => {
+  const node = registry.nodes.find((n) => n.type === 'evaluate.model')! as AnyNodeDefinition;
+  const ctx = { nodeId: 'e', progress: () => {}, backend: cpuBackend, models: { run: runModel } } as unknown as RunContext;
+  const rec = (): ModelValue => ({ kind: 'model', name: 'rec.onnx', proto: readOnnx(new Uint8Array(readFileSync(models.recognitionPath)), 'rec.onnx') });
+  const evaluate = async (inputs: Record<string, unknown>) => (await node.run(inputs as never, {} as never, ctx)) as { output: Tensor; metrics: Metrics };
+
+  it('a model against itself agrees exactly; a compressed one by how much it changed; labels give accuracies', async () => {
+    const x = gaussian([2, 3, 48, 160], 21);
+    const same = await evaluate({ model: rec(), reference: rec(), inputs: x });
+    expect(same.output.shape).toEqual([2, 20, 6625]);
+    expect([same.metrics.relError!.value, same.metrics.cosine!.value, same.metrics.top1Agreement!.value]).toEqual([0, 1, 1]);
+    // Labels: the reference's own argmax, so its accuracy is 1 by construction; the model's is its agreement.
+    const labels = new Tensor([2, 20]);
+    for (let r = 0; r < 40; r++) {
+      let best = 0;
+      for (let j = 1; j < 6625; j++) if (same.output.data[r * 6625 + j]! > same.output.data[r * 6625 + best]!) best = j;
+      labels.data[r] = best;
+    }
+    const compressed = (await (registry.nodes.find((n) => n.type === 'compress.model') as AnyNodeDefinition).run({ model: rec() } as never, (registry.nodes.find((n) => n.type === 'compress.model') as AnyNodeDefinition).params.parse({ ratio: 0.3, include: ['p2o.Conv.1*'] }), { ...ctx, random: new RandomSource(0), files: { read: async () => new Uint8Array() } } as unknown as RunContext)) as { model: ModelValue };
+    const m = await evaluate({ model: compressed.model, reference: rec(), inputs: x, labels });
+    expect(m.metrics.relError!.value).toBeGreaterThan(1e-4);
+    expect(m.metrics.cosine!.value).toBeLessThan(1);
+    expect(m.metrics.referenceAccuracy!.value).toBe(1);
+    expect(m.metrics.accuracy!.value).toBe(m.metrics.top1Agreement!.value);
+    await expect(evaluate({ model: rec(), inputs: x, labels: new Tensor([3]) })).rejects.toThrow("input 'labels' has 3 entries for 40 output positions (the output is [2×20×6625])");
+  });
+
+  it('a host without a model runtime says so; a model that does not load, or an input it cannot take, is named', async () => {
+    await expect(node.run({ model: rec(), inputs: gaussian([1, 3, 48, 160], 1) } as never, {} as never, { ...ctx, models: undefined } as unknown as RunContext)).rejects.toThrow(/this host runs no ONNX models yet .*corespace run GRAPH\.json/);
+    const broken = rec();
+    broken.proto.graph!.node.splice(10, 1); // a node gone: its output feeds nothing
+    await expect(evaluate({ model: broken, inputs: gaussian([1, 3, 48, 160], 1) })).rejects.toThrow(/input 'model' \(rec\.onnx\) does not load in onnxruntime-web/);
+    await expect(evaluate({ model: rec(), inputs: gaussian([1, 5, 48, 160], 1) })).rejects.toThrow(/input 'model' \(rec\.onnx\) did not run on an input of \[1×5×48×160\]/);
   });
 });

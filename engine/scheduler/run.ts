@@ -9,7 +9,7 @@ import { resolveParams } from '../graph/params';
 import { validateGraph, type ValidateOptions, type ValidatedGraph } from '../graph/validate';
 import { nodeCost, overCeiling } from '../graph/cost-check';
 import { DEFAULT_MAX_SECONDS, remainingSeconds } from '../cost';
-import type { AnyNodeDefinition, FileResolver, OutputSink, Registry, RunContext, ViewSink } from '../node-api';
+import type { AnyNodeDefinition, FileResolver, ModelRuntime, OutputSink, Registry, RunContext, ViewSink } from '../node-api';
 import { findNode } from '../node-api';
 import { RandomSource } from '../random';
 import { Tensor, type Shape } from '../tensor';
@@ -25,6 +25,8 @@ export interface RunOptions {
   output: OutputSink;
   /** Where viewer nodes show their views (the editor's panel, headless PNGs). */
   views?: ViewSink;
+  /** Where model nodes run ONNX models (the CLI's onnxruntime-web). */
+  models?: ModelRuntime;
   /** Run only these nodes and their ancestors (default: every node). */
   targets?: readonly string[];
   /** Mixed into every node's random source; the same graph and seed give bit-identical outputs. */
@@ -199,6 +201,7 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
       files: opts.files,
       output: opts.output,
       ...(opts.views ? { views: opts.views } : {}),
+      ...(opts.models ? { models: opts.models } : {}),
       async rerun(refId, overrides) {
         if (!(refsInto.get(id) ?? []).includes(refId)) throw new Error(`node '${refId}' is not one this node references`);
         const refNode = nodeById.get(refId)!;

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { checkFinite, defineNode, formatShape, type Metrics, type Tensor } from '../../engine';
+
+/** Argmax over the last axis for each leading position. */
+function argmaxRows(t: Tensor): Int32Array {
+  const c = t.shape[t.ndim - 1] ?? 1;
+  const out = new Int32Array(t.size / c);
+  for (let r = 0; r < out.length; r++) {
+    let best = 0;
+    for (let j = 1; j < c; j++) if (t.data[r * c + j]! > t.data[r * c + best]!) best = j;
+    out[r] = best;
+  }
+  return out;
+}
+
+export const evaluateModel = defineNode({
+  type: 'evaluate.model',
+  title: 'Evaluate model',
+  category: 'evaluate',
+  description: 'Runs a model (and a reference model) on the same inputs in onnxruntime-web (WebAssembly, in Node and in the browser) and reports how closely the outputs agree: relative error, cosine and the agreement of their top-1 classes (argmax over the last axis); with labels, each model\'s top-1 accuracy.',
+  typeVersion: 1,
+  inputs: [
+    { name: 'model', type: 'model', doc: 'the model to evaluate (e.g. a compressed one)' },
+    { name: 'reference', type: 'model', doc: 'the model to compare with (e.g. the original)', optional: true },
+    { name: 'inputs', type: 'tensor', doc: 'a batch for the model\'s first input' },
+    { name: 'labels', type: 'tensor', doc: 'the class of each output position (the output\'s shape without its last axis)', optional: true },
+  ],
+  outputs: [
+    { name: 'output', type: 'tensor', doc: 'the model\'s first output' },
+    { name: 'metrics', type: 'metrics', doc: 'relError, cosine, top1Agreement (with a reference); accuracy, referenceAccuracy (with labels)' },
+  ],
+  params: z.object({}),
+  async run({ model, reference, inputs, labels }, _p, ctx) {
+    const runtime = ctx.models;
+    if (!runtime) throw new Error('this host runs no ONNX models yet (the editor will); run the graph headless: corespace run GRAPH.json');
+    checkFinite(inputs, "input 'inputs'");
+    ctx.progress(0, reference ? 2 : 1, `running ${model.name}`);
+    const y = await runtime.run(model.proto, inputs, `input 'model' (${model.name})`);
+    const metrics: Metrics = {};
+    let yRef: Tensor | undefined;
+    if (reference) {
+      ctx.progress(1, 2, `running ${reference.name}`);
+      yRef = await runtime.run(reference.proto, inputs, `input 'reference' (${reference.name})`);
+      if (formatShape(y.shape) !== formatShape(yRef.shape)) throw new Error(`the outputs differ in shape: ${formatShape(y.shape)} from 'model', ${formatShape(yRef.shape)} from 'reference'; compare models of the same task`);
+      let e = 0;
+      let dot = 0;
+      let n1 = 0;
+      let n2 = 0;
+      for (let i = 0; i < y.size; i++) {
+        const [a, b] = [y.data[i]!, yRef.data[i]!];
+        e += (a - b) ** 2;
+        dot += a * b;
+        n1 += a * a;
+        n2 += b * b;
+      }
+      const [am, ar] = [argmaxRows(y), argmaxRows(yRef)];
+      const agree = am.reduce((s, v, i) => s + (v === ar[i] ? 1 : 0), 0);
+      metrics.relError = { value: n2 === 0 ? (e === 0 ? 0 : Infinity) : Math.sqrt(e / n2), unit: '', doc: '‖y − y_ref‖ / ‖y_ref‖ over the whole output' };
+      metrics.cosine = { value: n1 === 0 || n2 === 0 ? (n1 === n2 ? 1 : 0) : dot / Math.sqrt(n1 * n2), unit: '', doc: 'cosine between the two outputs' };
+      metrics.top1Agreement = { value: agree / am.length, unit: '', doc: `fraction of the ${am.length} output positions whose argmax (last axis) agree` };
+    }
+    if (labels) {
+      const am = argmaxRows(y);
+      if (labels.size !== am.length) throw new Error(`input 'labels' has ${labels.size} entries for ${am.length} output positions (the output is ${formatShape(y.shape)}); give one class per position`);
+      const acc = (pred: Int32Array) => pred.reduce((s, v, i) => s + (v === labels.data[i] ? 1 : 0), 0) / pred.length;
+      metrics.accuracy = { value: acc(am), unit: '', doc: 'top-1 accuracy of the model on the labels' };
+      if (yRef) metrics.referenceAccuracy = { value: acc(argmaxRows(yRef)), unit: '', doc: 'top-1 accuracy of the reference' };
+    }
+    return { output: y, metrics };
+  },
+});
