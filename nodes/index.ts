@@ -14,6 +14,8 @@ import { embedPlucker } from './embed/plucker';
 import { compressModel } from './compress/model';
 import { exportNpy } from './export/npy';
 import { exportOnnx } from './export/onnx';
+import { exportSafetensors } from './export/safetensors';
+import { adapterPissa } from './adapter/pissa';
 import { grassmannAngles } from './grassmann/angles';
 import { grassmannDistances } from './grassmann/distances';
 import { grassmannFlow } from './grassmann/flow';
@@ -27,6 +29,7 @@ import { sourceFunction } from './source/function';
 import { sourceImage } from './source/image';
 import { sourceNpy } from './source/npy';
 import { sourceOnnx } from './source/onnx';
+import { sourceSafetensors } from './source/safetensors';
 import { sourceSynthetic } from './source/synthetic';
 import { sweepRank } from './sweep/rank';
 import { tensorPad } from './tensor/pad';
@@ -47,13 +50,13 @@ import { viewVolume } from './view/volume';
 
 export const registry: Registry = {
   nodes: [
-    sourceNpy, sourceSynthetic, sourceFunction, sourceImage, sourceOnnx, modelLayers, modelWeight, compressModel, evaluateModel,
+    sourceNpy, sourceSynthetic, sourceFunction, sourceImage, sourceOnnx, sourceSafetensors, modelLayers, modelWeight, compressModel, evaluateModel, adapterPissa,
     decomposeSvd, decomposeTucker, decomposeCp, decomposeTt, decomposeLowrankSubbands, tensorReconstruct,
     transformDct, transformWht, transformDwt, selectCoefficientsNode,
     transformChebyshev, decomposeChebyshevTucker, evaluatePoints,
     tensorPad, tensorReshape, tensorPermute, tensorSlice,
     grassmannAngles, grassmannSimilarity, grassmannDistances, grassmannFlow, embedPlucker, pluckerLines,
-    metricsCompare, metricsSize, sweepRank, exportNpy, exportOnnx, viewHeatmap, viewPlot, viewTensor3d, viewVolume, viewPoints, viewLines,
+    metricsCompare, metricsSize, sweepRank, exportNpy, exportOnnx, exportSafetensors, viewHeatmap, viewPlot, viewTensor3d, viewVolume, viewPoints, viewLines,
   ] as unknown as AnyNodeDefinition[],
   renames: {},
 };

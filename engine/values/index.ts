@@ -11,6 +11,7 @@ import { functionKind } from './function';
 import type { Preview, ValueKind, ValueSummary } from './kind';
 import { metricsKind } from './metrics';
 import { modelKind } from './model';
+import { weightsKind } from './weights';
 import { svdKind } from './svd';
 import { tableKind } from './table';
 import { tensorKind } from './tensor';
@@ -23,12 +24,13 @@ export type { FunctionValue } from './function';
 export { countOf, type Preview, type ValueKind, type ValueSummary } from './kind';
 export type { Metric, Metrics } from './metrics';
 export type { ModelValue } from './model';
+export type { WeightsValue } from './weights';
 export type { SvdValue } from './svd';
 export type { TableValue } from './table';
 export type { TtValue } from './tt';
 export type { TuckerValue } from './tucker';
 
-export const valueKinds = [tensorKind, tableKind, functionKind, chebyshevKind, metricsKind, svdKind, tuckerKind, cpKind, ttKind, modelKind] as const;
+export const valueKinds = [tensorKind, tableKind, functionKind, chebyshevKind, metricsKind, svdKind, tuckerKind, cpKind, ttKind, modelKind, weightsKind] as const;
 
 type AnyKind = (typeof valueKinds)[number];
 export type PortType = AnyKind['kind'];
