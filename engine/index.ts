@@ -48,4 +48,4 @@ export { SAFETENSORS_DTYPES, SafetensorsError, entryTensor, readSafetensors, ten
 export { OnnxError, cloneModel, readOnnx, setWeight, weightCount, weightTensor, weightsOf, writeOnnx, type ExternalReader, type ModelProto, type NodeProto, type TensorProto } from './io/onnx';
 export { layerNamed, layersOf, singularValuesOf, type Layer, type LayerOp } from './model/layers';
 export { patternMatches, rankForEnergy, ranksForRatio, rewriteParams } from './model/plan';
-export { factorizeConv, factorizeMatMul, type RewriteResult } from './model/compress';
+export { factorizeConv, factorizeMatMul, splitSvd, type RewriteResult } from './model/compress';

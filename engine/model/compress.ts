@@ -21,6 +21,19 @@ export interface RewriteResult {
   rank: number[];
 }
 
+/** A truncated SVD (U m × r, S r, V n × r) split with √S on both sides: left = U√S (m × r) and
+ * right = √S Vᵀ (r × n), left·right = U S Vᵀ (each factor carries half of every singular value). */
+export async function splitSvd(u: Tensor, s: Tensor, v: Tensor): Promise<{ left: Tensor; right: Tensor }> {
+  await Promise.all([u.materialize(), s.materialize(), v.materialize()]);
+  const [m, r] = u.shape as [number, number];
+  const n = v.shape[0]!;
+  const left = new Tensor([m, r]);
+  const right = new Tensor([r, n]);
+  for (let i = 0; i < m; i++) for (let j = 0; j < r; j++) left.data[i * r + j] = u.data[i * r + j]! * Math.sqrt(s.data[j]!);
+  for (let i = 0; i < r; i++) for (let j = 0; j < n; j++) right.data[i * n + j] = Math.sqrt(s.data[i]!) * v.data[j * r + i]!;
+  return { left, right };
+}
+
 /** A new float32 initializer of the model. */
 function addInitializer(model: ModelProto, name: string, t: Tensor): void {
   const proto = create(TensorProtoSchema, { name, dataType: TensorProto_DataType.FLOAT });
@@ -66,12 +79,7 @@ export async function factorizeMatMul(model: ModelProto, layer: Layer, rank: num
   // Activation-aware: factorize S·W (S K × K), then A = S⁻¹·U_r √S_r, so x·A·B = x·S⁻¹·(S·W)_r.
   const target = scaling ? matmul64(scaling.s, k, w) : w;
   const svd = await backend.truncatedSvd(target, { rank, method: 'exact', oversample: 0, powerIters: 0, random: new RandomSource(0) });
-  const { u, s, v } = svd.value;
-  await Promise.all([u.materialize(), s.materialize(), v.materialize()]);
-  const a = new Tensor([k, rank]);
-  const b = new Tensor([rank, n]);
-  for (let i = 0; i < k; i++) for (let j = 0; j < rank; j++) a.data[i * rank + j] = u.data[i * rank + j]! * Math.sqrt(s.data[j]!);
-  for (let i = 0; i < rank; i++) for (let j = 0; j < n; j++) b.data[i * n + j] = Math.sqrt(s.data[i]!) * v.data[j * rank + i]!;
+  const { left: a, right: b } = await splitSvd(svd.value.u, svd.value.s, svd.value.v);
   const aFinal = scaling ? matmul64(scaling.inverse, k, a) : a;
   const nameA = fresh(model, `${layer.weight}.lowrank_a`);
   addInitializer(model, nameA, aFinal);
@@ -136,12 +144,9 @@ export async function factorizeConv(model: ModelProto, layer: Layer, ranks: [num
     // A 1×1 conv is a matrix O × I: its SVD as two 1×1 convs (I → r → O), r = min(ro, ri).
     const r = Math.min(ro, ri);
     const svd = await backend.truncatedSvd(new Tensor([o, i], w.data), { rank: r, method: 'exact', oversample: 0, powerIters: 0, random: new RandomSource(0) });
-    const { u, s, v } = svd.value;
-    await Promise.all([u.materialize(), s.materialize(), v.materialize()]);
-    const first = new Tensor([r, i, 1, 1]); // √S Vᵀ
-    const second = new Tensor([o, r, 1, 1]); // U √S
-    for (let t = 0; t < r; t++) for (let c = 0; c < i; c++) first.data[t * i + c] = Math.sqrt(s.data[t]!) * v.data[c * r + t]!;
-    for (let c = 0; c < o; c++) for (let t = 0; t < r; t++) second.data[c * r + t] = u.data[c * r + t]! * Math.sqrt(s.data[t]!);
+    const { left, right } = await splitSvd(svd.value.u, svd.value.s, svd.value.v);
+    const first = right.reshaped([r, i, 1, 1]); // √S Vᵀ
+    const second = left.reshaped([o, r, 1, 1]); // U √S
     const n1 = fresh(model, `${layer.weight}.lowrank_in`);
     addInitializer(model, n1, first);
     const n2b = fresh(model, `${layer.weight}.lowrank_out`);

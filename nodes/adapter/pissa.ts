@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RandomSource, Tensor, defineNode, formatShape, tensorEntry, type WeightsValue } from '../../engine';
+import { RandomSource, Tensor, defineNode, formatShape, splitSvd, tensorEntry, type WeightsValue } from '../../engine';
 
 export const adapterPissa = defineNode({
   type: 'adapter.pissa',
@@ -22,13 +22,8 @@ export const adapterPissa = defineNode({
     const [out, inn] = weight.shape as [number, number];
     if (p.rank > Math.min(out, inn)) throw new Error(`param 'rank' is ${p.rank}, above min(out, in) = ${Math.min(out, inn)} for a weight of ${formatShape(weight.shape)}`);
     const svd = await ctx.backend.truncatedSvd(weight, { rank: p.rank, method: 'exact', oversample: 0, powerIters: 0, random: new RandomSource(0) });
-    const { u, s, v } = svd.value;
-    await Promise.all([u.materialize(), s.materialize(), v.materialize()]);
     const r = p.rank;
-    const b = new Tensor([out, r]);
-    const a = new Tensor([r, inn]);
-    for (let i = 0; i < out; i++) for (let j = 0; j < r; j++) b.data[i * r + j] = u.data[i * r + j]! * Math.sqrt(s.data[j]!);
-    for (let i = 0; i < r; i++) for (let j = 0; j < inn; j++) a.data[i * inn + j] = Math.sqrt(s.data[i]!) * v.data[j * r + i]!;
+    const { left: b, right: a } = await splitSvd(svd.value.u, svd.value.s, svd.value.v);
     const residual = new Tensor([out, inn]);
     let w2 = 0;
     let r2 = 0;
