@@ -49,3 +49,4 @@ export { OnnxError, cloneModel, readOnnx, setWeight, weightCount, weightTensor, 
 export { layerNamed, layersOf, singularValuesOf, type Layer, type LayerOp } from './model/layers';
 export { patternMatches, rankForEnergy, ranksForRatio, rewriteParams } from './model/plan';
 export { factorizeConv, factorizeMatMul, splitSvd, type RewriteResult } from './model/compress';
+export { ctcClasses, ctcGreedy, editDistance, readingScores } from './model/ctc';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkFinite, defineNode, formatShape, type Metrics, type Tensor } from '../../engine';
+import { checkFinite, ctcClasses, ctcGreedy, defineNode, formatShape, readingScores, type Metrics, type Tensor } from '../../engine';
 
 /** Argmax over the last axis for each leading position. */
 function argmaxRows(t: Tensor): Int32Array {
@@ -29,8 +29,14 @@ export const evaluateModel = defineNode({
     { name: 'output', type: 'tensor', doc: 'the model\'s first output' },
     { name: 'metrics', type: 'metrics', doc: 'relError, cosine, top1Agreement (with a reference); accuracy, referenceAccuracy (with labels)' },
   ],
-  params: z.object({}),
-  async run({ model, reference, inputs, labels }, _p, ctx) {
+  params: z
+    .object({
+      dictionary: z.string().min(1).optional().describe('a CTC text recogniser\'s character dictionary (PaddleOCR\'s ppocr_keys_v1.txt: one character a line), relative to the graph file'),
+      texts: z.array(z.string()).max(100_000).optional().describe('the true text of each input line, for exactLines and cer (needs dictionary)'),
+    })
+    .refine((p) => !p.texts || p.dictionary, { path: ['texts'], message: 'texts are read through a dictionary: set dictionary too' }),
+  files: (p) => (p.dictionary ? [p.dictionary] : []),
+  async run({ model, reference, inputs, labels }, p, ctx) {
     const runtime = ctx.models;
     if (!runtime) throw new Error('this host runs no ONNX models yet (the editor will); run the graph headless: corespace run GRAPH.json');
     checkFinite(inputs, "input 'inputs'");
@@ -65,6 +71,19 @@ export const evaluateModel = defineNode({
       const acc = (pred: Int32Array) => pred.reduce((s, v, i) => s + (v === labels.data[i] ? 1 : 0), 0) / pred.length;
       metrics.accuracy = { value: acc(am), unit: '', doc: 'top-1 accuracy of the model on the labels' };
       if (yRef) metrics.referenceAccuracy = { value: acc(argmaxRows(yRef)), unit: '', doc: 'top-1 accuracy of the reference' };
+    }
+    if (p.texts && p.dictionary) {
+      const classes = ctcClasses(new TextDecoder().decode(await ctx.files.read(p.dictionary)));
+      if (y.ndim !== 3 || y.shape[0] !== p.texts.length) throw new Error(`param 'texts' has ${p.texts.length} lines but the output is ${formatShape(y.shape)}; give the text of each input line ([lines, steps, classes])`);
+      const read = ctcGreedy(y, classes);
+      const s = readingScores(read, p.texts);
+      metrics.exactLines = { value: s.exactLines, unit: '', doc: `lines read exactly, of ${p.texts.length} (greedy CTC decoding)` };
+      metrics.cer = { value: s.cer, unit: '', doc: 'character error rate: Σ edit distance / Σ characters of the truth' };
+      if (yRef) {
+        const r = readingScores(ctcGreedy(yRef, classes), p.texts);
+        metrics.referenceExactLines = { value: r.exactLines, unit: '', doc: 'the reference\'s exact lines' };
+        metrics.referenceCer = { value: r.cer, unit: '', doc: 'the reference\'s character error rate' };
+      }
     }
     return { output: y, metrics };
   },
