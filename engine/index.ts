@@ -47,6 +47,6 @@ export { grassmannFlowFeatures } from './geometry/flow';
 export { SAFETENSORS_DTYPES, SafetensorsError, entryTensor, readSafetensors, tensorEntry, writeSafetensors, type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile } from './io/safetensors';
 export { OnnxError, cloneModel, readOnnx, setWeight, weightCount, weightTensor, weightsOf, writeOnnx, type ExternalReader, type ModelProto, type NodeProto, type TensorProto } from './io/onnx';
 export { layerNamed, layersOf, singularValuesOf, type Layer, type LayerOp } from './model/layers';
-export { patternMatches, rankForEnergy, ranksForRatio, rewriteParams } from './model/plan';
+export { allocateBudget, patternMatches, rankForEnergy, ranksForRatio, rewriteParams, tailShares, type BudgetLayer } from './model/plan';
 export { factorizeConv, factorizeMatMul, splitSvd, type RewriteResult } from './model/compress';
 export { ctcClasses, ctcGreedy, editDistance, readingScores } from './model/ctc';

@@ -153,7 +153,24 @@ describe('compress.model', () => {
     await expect(compress(rec(), { ranks: { nope: 3 } })).rejects.toThrow("param 'ranks': no compressible layer named 'nope'");
     await expect(compress(rec(), { include: ['zz*'] })).rejects.toThrow("param 'include': the pattern 'zz*' matches no layer");
     await expect(compress(rec(), { ranks: { [head.name]: 121 } })).rejects.toThrow(`param 'ranks': layer '${head.name}': rank 121 is outside 1 … 120`);
-    await expect(compress(rec(), { ratio: 0.5, energy: 0.9 })).rejects.toThrow("params 'ratio' and 'energy' are both set");
+    await expect(compress(rec(), { ratio: 0.5, energy: 0.9 })).rejects.toThrow("more than one of params 'ratio', 'energy' and 'budget' is set");
+  });
+});
+
+describe('compress.model with a budget', () => {
+  const node = registry.nodes.find((n) => n.type === 'compress.model')! as AnyNodeDefinition;
+  const ctx = { nodeId: 'c', progress: () => {}, backend: cpuBackend, random: new RandomSource(0), files: { read: async () => new Uint8Array() } } as unknown as RunContext;
+  const rec = (): ModelValue => ({ kind: 'model', name: 'rec.onnx', proto: readOnnx(new Uint8Array(readFileSync(models.recognitionPath)), 'rec.onnx') });
+
+  it('keeps at most the budget\'s share of the compressible params, filling it; an impossible budget is refused with the numbers', async () => {
+    const out = (await node.run({ model: rec() } as never, node.params.parse({ budget: 0.7, include: ['p2o.MatMul.*'] }), ctx)) as { table: TableValue; info: Metrics };
+    // Only the MatMuls take part: the others count whole, so the MatMuls carry all of the cut.
+    expect(out.info.kept!.value).toBeLessThanOrEqual(0.7);
+    expect(out.info.kept!.value).toBeGreaterThan(0.69);
+    const rewritten = out.table.rows.filter((r) => r[3]! > 0);
+    expect(rewritten.length).toBeGreaterThan(0);
+    for (const [params, after] of rewritten) expect(after!).toBeLessThan(params!);
+    await expect(node.run({ model: rec() } as never, node.params.parse({ budget: 0.5, include: ['p2o.MatMul.*'] }), ctx)).rejects.toThrow(/param 'budget' 0\.5 \(\d+ of \d+ params, \d+ of them taken by the layers left or named in 'ranks'\) cannot be met: rank 1 in every layer already keeps/);
   });
 });
 

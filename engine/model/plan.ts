@@ -44,3 +44,64 @@ export function rankForEnergy(s: ArrayLike<number>, energy: number): number {
   for (let i = 0; i < s.length; i++) if ((acc += s[i]! ** 2) >= energy * total) return i + 1;
   return Math.max(1, s.length);
 }
+
+/** A layer as the budget sees it: its params, and for each of its rank modes (one for an SVD, two
+ * for Tucker-2) the share of ‖W‖² left out at each rank (tails[m][r − 1], decreasing to 0). */
+export interface BudgetLayer {
+  params: number;
+  tails: Float64Array[];
+  /** Params of its rewrite at these ranks. */
+  paramsAt(rank: readonly number[]): number;
+}
+
+/** The part of ‖W‖² left out at each rank 1 … n: Σ_{k ≥ r} σ_k² / Σ σ². */
+export function tailShares(s: ArrayLike<number>): Float64Array {
+  let total = 0;
+  for (let i = 0; i < s.length; i++) total += s[i]! ** 2;
+  const out = new Float64Array(s.length);
+  let left = total;
+  for (let r = 1; r <= s.length; r++) {
+    left -= s[r - 1]! ** 2;
+    out[r - 1] = total === 0 ? 0 : Math.max(0, left / total);
+  }
+  return out;
+}
+
+/**
+ * Ranks for the layers within `available` params in all: every layer starts at rank 1 in each mode;
+ * then, greedily, the step with the largest drop in relative error (the share of ‖W‖² left out; for
+ * Tucker-2 the sum over its two modes, HOSVD's bound) per param added is taken while it fits, a layer
+ * being kept whole (null: exact, its own params) once that beats growing its rank further. Throws when
+ * rank 1 everywhere does not fit.
+ */
+export function allocateBudget(layers: readonly BudgetLayer[], available: number): (number[] | null)[] {
+  const ranks = layers.map((l) => l.tails.map(() => 1));
+  const whole = layers.map(() => false);
+  const cost = (i: number) => (whole[i] ? layers[i]!.params : layers[i]!.paramsAt(ranks[i]!));
+  const err = (i: number, r: readonly number[]) => layers[i]!.tails.reduce((e, t, m) => e + t[r[m]! - 1]!, 0);
+  let used = layers.reduce((n, _, i) => n + cost(i), 0);
+  if (used > available) throw new Error(`rank 1 in every layer already keeps ${Math.round(used)} params, above the ${Math.round(available)} allowed`);
+  for (;;) {
+    let best: { i: number; rank: number[] | null; gain: number; extra: number } | null = null;
+    layers.forEach((l, i) => {
+      if (whole[i]) return;
+      const here = cost(i);
+      const e0 = err(i, ranks[i]!);
+      const options: (number[] | null)[] = l.tails.map((t, m) => (ranks[i]![m]! < t.length ? ranks[i]!.map((r, k) => (k === m ? r + 1 : r)) : null)).filter((r) => r !== null);
+      options.push(null); // keep it whole
+      for (const rank of options) {
+        const extra = (rank ? l.paramsAt(rank) : l.params) - here;
+        if (extra <= 0 || used + extra > available) continue;
+        if (rank && l.paramsAt(rank) >= l.params) continue; // never store more than the layer itself
+        const gain = (e0 - (rank ? err(i, rank) : 0)) / extra;
+        if (gain > 0 && (!best || gain > best.gain)) best = { i, rank, gain, extra };
+      }
+    });
+    if (!best) break;
+    const b = best as { i: number; rank: number[] | null; extra: number };
+    if (b.rank) ranks[b.i] = b.rank;
+    else whole[b.i] = true;
+    used += b.extra;
+  }
+  return layers.map((_, i) => (whole[i] ? null : ranks[i]!));
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cloneModel, defineNode, factorizeConv, factorizeMatMul, layersOf, patternMatches, rankForEnergy, ranksForRatio, rewriteParams, singularValuesOf, weightTensor, type Layer, type TableValue } from '../../engine';
+import { allocateBudget, cloneModel, defineNode, factorizeConv, factorizeMatMul, layersOf, patternMatches, rankForEnergy, ranksForRatio, rewriteParams, singularValuesOf, tailShares, weightTensor, type Layer, type TableValue } from '../../engine';
 import { externalReader } from '../source/onnx';
 
 const rankSpec = z.union([z.number().int().min(1), z.tuple([z.number().int().min(1), z.number().int().min(1)])]);
@@ -32,12 +32,13 @@ export const compressModel = defineNode({
     ranks: z.record(z.string(), rankSpec).default({}).describe('a rank per layer name (a conv\'s Tucker-2: [out, in]); these layers take no other policy'),
     ratio: z.number().gt(0).max(1).optional().describe('keep about this fraction of each layer\'s params (default 0.5 when energy is not given)'),
     energy: z.number().gt(0).max(1).optional().describe('the smallest ranks whose singular values hold this fraction of ‖W‖² (per channel mode for a conv)'),
+    budget: z.number().gt(0).max(1).optional().describe('keep this fraction of all compressible params, allocated across the layers greedily by the drop in relative weight error per param (a layer may stay whole)'),
     include: z.array(z.string().min(1)).default(['*']).describe('layer-name patterns to compress (* matches any run of characters)'),
     exclude: z.array(z.string().min(1)).default([]).describe('layer-name patterns to leave as they are'),
     onlyIfSmaller: z.boolean().default(true).describe('leave a layer whose rewrite would not have fewer params'),
   }),
   async run({ model }, p, ctx) {
-    if (p.ratio !== undefined && p.energy !== undefined) throw new Error(`params 'ratio' and 'energy' are both set; give one policy for the layers not named in 'ranks'`);
+    if ([p.ratio, p.energy, p.budget].filter((x) => x !== undefined).length > 1) throw new Error(`more than one of params 'ratio', 'energy' and 'budget' is set; give one policy for the layers not named in 'ranks'`);
     const proto = cloneModel(model.proto);
     const read = externalReader(ctx, model.name);
     const layers = layersOf(proto);
@@ -47,6 +48,45 @@ export const compressModel = defineNode({
     }
     for (const pattern of p.include) {
       if (!layers.some((l) => patternMatches(pattern, l.name))) throw new Error(`param 'include': the pattern '${pattern}' matches no layer (model.layers lists them)`);
+    }
+    const included = (l: Layer) => p.ranks[l.name] !== undefined || (p.include.some((q) => patternMatches(q, l.name)) && !p.exclude.some((q) => patternMatches(q, l.name)));
+    /** Each rank mode's singular values: the matrix's, or for Tucker-2 the two channel unfoldings'. */
+    const spectra = async (l: Layer, kind: 'matmul' | 'pointwise' | 'tucker2'): Promise<Float64Array[]> => {
+      const w = await weightTensor(l.tensor, read);
+      if (kind !== 'tucker2') return [singularValuesOf(w.data, l.rows, l.cols)];
+      const [o, ci, kh, kw] = l.shape as [number, number, number, number];
+      const mode1 = new Float32Array(w.size); // I × (O·kh·kw)
+      for (let a = 0; a < o; a++) for (let b = 0; b < ci; b++) for (let s = 0; s < kh * kw; s++) mode1[b * o * kh * kw + a * kh * kw + s] = w.data[(a * ci + b) * kh * kw + s]!;
+      return [singularValuesOf(w.data, o, ci * kh * kw), singularValuesOf(mode1, ci, o * kh * kw)];
+    };
+    // A budget: the ranks of every layer the policy decides, allocated together before any rewrite.
+    const allocated = new Map<string, number[] | null>();
+    if (p.budget !== undefined) {
+      let fixed = 0;
+      let total = 0;
+      const pool: { l: Layer; kind: 'matmul' | 'pointwise' | 'tucker2' }[] = [];
+      for (const l of layers) {
+        total += l.rows * l.cols;
+        const how = eligibility(l, p.method);
+        const asked = p.ranks[l.name];
+        if (asked !== undefined && !('skip' in how)) fixed += rewriteParams(l, typeof asked === 'number' ? (how.kind === 'tucker2' ? [asked, asked] : [asked]) : how.kind === 'tucker2' ? [...asked] : [Math.min(...asked)]);
+        else if ('skip' in how || !included(l)) fixed += l.rows * l.cols;
+        else pool.push({ l, kind: how.kind });
+      }
+      const budgetLayers = await Promise.all(
+        pool.map(async ({ l, kind }) => {
+          const tails = (await spectra(l, kind)).map(tailShares);
+          const paramsAt = (r: readonly number[]) => rewriteParams(l, kind === 'tucker2' ? r : [r[0]!]);
+          return { params: l.rows * l.cols, tails: kind === 'tucker2' ? tails : [tails[0]!], paramsAt };
+        }),
+      );
+      let ranksOut;
+      try {
+        ranksOut = allocateBudget(budgetLayers, p.budget * total - fixed);
+      } catch (e) {
+        throw new Error(`param 'budget' ${p.budget} (${Math.round(p.budget * total)} of ${total} params, ${fixed} of them taken by the layers left or named in 'ranks') cannot be met: ${(e as Error).message}; raise the budget or exclude fewer layers`);
+      }
+      pool.forEach(({ l }, k) => allocated.set(l.name, ranksOut[k]!));
     }
     const rows: number[][] = [];
     const labels: string[] = [];
@@ -62,7 +102,7 @@ export const compressModel = defineNode({
         labels.push(`${l.name} · left: ${why}`);
       };
       const asked = p.ranks[l.name];
-      if (asked === undefined && (!p.include.some((q) => patternMatches(q, l.name)) || p.exclude.some((q) => patternMatches(q, l.name)))) {
+      if (!included(l)) {
         leave('not included');
         continue;
       }
@@ -74,14 +114,16 @@ export const compressModel = defineNode({
       }
       let rank: number[];
       if (asked !== undefined) rank = typeof asked === 'number' ? (how.kind === 'tucker2' ? [asked, asked] : [asked]) : how.kind === 'tucker2' ? [...asked] : [Math.min(...asked)];
-      else if (p.energy !== undefined) {
-        const w = await weightTensor(l.tensor, read);
-        if (how.kind === 'tucker2') {
-          const [o, ci, kh, kw] = l.shape as [number, number, number, number];
-          const mode1 = new Float32Array(w.size); // I × (O·kh·kw)
-          for (let a = 0; a < o; a++) for (let b = 0; b < ci; b++) for (let s = 0; s < kh * kw; s++) mode1[b * o * kh * kw + a * kh * kw + s] = w.data[(a * ci + b) * kh * kw + s]!;
-          rank = [rankForEnergy(singularValuesOf(w.data, o, ci * kh * kw), p.energy), rankForEnergy(singularValuesOf(mode1, ci, o * kh * kw), p.energy)];
-        } else rank = [rankForEnergy(singularValuesOf(w.data, l.rows, l.cols), p.energy)];
+      else if (p.budget !== undefined) {
+        const given = allocated.get(l.name);
+        if (given === null || given === undefined) {
+          leave('kept whole by the budget');
+          continue;
+        }
+        rank = given;
+      } else if (p.energy !== undefined) {
+        const energy = p.energy;
+        rank = (await spectra(l, how.kind)).map((s) => rankForEnergy(s, energy));
       } else rank = ranksForRatio(l, p.ratio ?? 0.5);
       const newParams = rewriteParams(l, rank);
       if (p.onlyIfSmaller && newParams >= params && asked === undefined) {
