@@ -11,6 +11,7 @@ import { RandomSource } from '../random';
 import { Tensor, formatShape } from '../tensor';
 import { setWeight, weightTensor, type ExternalReader } from '../io/onnx';
 import type { Layer } from './layers';
+import { relError64 } from '../decomp/dense64';
 
 export interface RewriteResult {
   /** Numbers stored before and after (the layer's weight only; a bias is kept as it is). */
@@ -96,21 +97,17 @@ export async function factorizeMatMul(model: ModelProto, layer: Layer, rank: num
   return { paramsBefore: k * n, paramsAfter: rank * (k + n), relError: relErrorOf(w, aFinal, b), rank: [rank] };
 }
 
-/** ‖W − A·B‖F / ‖W‖F in float64. */
+/** ‖W − A·B‖F / ‖W‖F, the product formed in float64 (relError64 the ratio). */
 function relErrorOf(w: Tensor, a: Tensor, b: Tensor): number {
   const [k, n] = w.shape as [number, number];
   const r = a.shape[1]!;
-  let e = 0;
-  let nw = 0;
+  const ab = new Float64Array(k * n);
   for (let i = 0; i < k; i++)
-    for (let j = 0; j < n; j++) {
-      let x = 0;
-      for (let t = 0; t < r; t++) x += a.data[i * r + t]! * b.data[t * n + j]!;
-      const d = w.data[i * n + j]!;
-      e += (d - x) ** 2;
-      nw += d * d;
+    for (let t = 0; t < r; t++) {
+      const x = a.data[i * r + t]!;
+      for (let j = 0; j < n; j++) ab[i * n + j]! += x * b.data[t * n + j]!;
     }
-  return nw === 0 ? 0 : Math.sqrt(e / nw);
+  return relError64(w.data, ab);
 }
 
 /** S (k × k, row-major float64) times a k × c tensor. */

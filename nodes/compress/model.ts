@@ -4,6 +4,10 @@ import { externalReader } from '../source/onnx';
 
 const rankSpec = z.union([z.number().int().min(1), z.tuple([z.number().int().min(1), z.number().int().min(1)])]);
 
+/** A rank the user named, in the rewrite's modes: two for Tucker-2, one otherwise. */
+const namedRank = (asked: number | [number, number], kind: 'matmul' | 'pointwise' | 'tucker2'): number[] =>
+  typeof asked === 'number' ? (kind === 'tucker2' ? [asked, asked] : [asked]) : kind === 'tucker2' ? [...asked] : [Math.min(...asked)];
+
 /** What the node does to a layer with a method, or why it leaves it. */
 function eligibility(l: Layer, method: 'svd' | 'tucker2' | 'auto'): { kind: 'matmul' | 'pointwise' | 'tucker2' } | { skip: string } {
   if (l.op === 'Gemm' || l.op === 'ConvTranspose') return { skip: `${l.op} layers are not rewritten yet` };
@@ -69,7 +73,7 @@ export const compressModel = defineNode({
         total += l.rows * l.cols;
         const how = eligibility(l, p.method);
         const asked = p.ranks[l.name];
-        if (asked !== undefined && !('skip' in how)) fixed += rewriteParams(l, typeof asked === 'number' ? (how.kind === 'tucker2' ? [asked, asked] : [asked]) : how.kind === 'tucker2' ? [...asked] : [Math.min(...asked)]);
+        if (asked !== undefined && !('skip' in how)) fixed += rewriteParams(l, namedRank(asked, how.kind));
         else if ('skip' in how || !included(l)) fixed += l.rows * l.cols;
         else pool.push({ l, kind: how.kind });
       }
@@ -113,7 +117,7 @@ export const compressModel = defineNode({
         continue;
       }
       let rank: number[];
-      if (asked !== undefined) rank = typeof asked === 'number' ? (how.kind === 'tucker2' ? [asked, asked] : [asked]) : how.kind === 'tucker2' ? [...asked] : [Math.min(...asked)];
+      if (asked !== undefined) rank = namedRank(asked, how.kind);
       else if (p.budget !== undefined) {
         const given = allocated.get(l.name);
         if (given === null || given === undefined) {
