@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { runGraph, withEmbeddedFiles, type Backend, type GraphDoc, type NodeRecord, type Registry, type RunEvent, type ViewSink } from '../engine';
 import { renderView } from '../viewer/headless';
 import { folderSink, fsResolver } from './node-io';
-import { runModel } from '../engine/model/runtime';
+import { wasmModelRuntime } from '../engine/model/runtime';
 
 export interface ExecuteSpec {
   doc: GraphDoc;
@@ -63,7 +63,7 @@ export async function execute(spec: ExecuteSpec, registry: Registry, backend: Ba
     files: withEmbeddedFiles(spec.doc, fsResolver(dirname(spec.graphFile), { allow: spec.allowRead })),
     output,
     views,
-    models: { run: runModel },
+    models: wasmModelRuntime,
     ...(spec.targets ? { targets: spec.targets } : {}),
     ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
     ...(spec.maxSeconds !== undefined ? { maxSeconds: spec.maxSeconds } : {}),

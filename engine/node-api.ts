@@ -64,6 +64,9 @@ export type ViewRequest = ViewRequests[keyof ViewRequests];
 export interface ModelRuntime {
   /** The model's first output on one input tensor; `what` names the model in messages. */
   run(model: ModelProto, input: Tensor, what: string): Promise<Tensor>;
+  /** The values of the named edges of the graph (layer inputs and outputs, float32) on one input to
+   * the model's first input: calibration activations and the shapes MACs are counted from. */
+  capture(model: ModelProto, input: Tensor, names: readonly string[], what: string): Promise<Map<string, Tensor>>;
 }
 
 /** Where viewer nodes send their views. Returns what became of one (a file written, or why not). */

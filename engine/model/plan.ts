@@ -8,31 +8,38 @@ export function patternMatches(pattern: string, name: string): boolean {
   return re.test(name);
 }
 
-/** Params of a layer's rewrite at these ranks: MatMul and 1×1 conv r·(m + n); Tucker-2 r_i·I + r_o·r_i·kh·kw + O·r_o. */
-export function rewriteParams(l: Layer, rank: readonly number[]): number {
-  if (l.op === 'Conv' && l.shape.length === 4 && l.shape[2]! * l.shape[3]! > 1) {
-    const [o, i, kh, kw] = l.shape as [number, number, number, number];
-    const [ro, ri] = rank as [number, number];
-    return ri * i + ro * ri * kh * kw + o * ro;
-  }
-  return rank[0]! * (l.rows + l.cols);
+/** How a layer is rewritten: two matrices (MatMul, Gemm, 1×1 conv), Tucker-2 or CP (larger convs). */
+export type RewriteForm = 'matrix' | 'tucker2' | 'cp';
+
+/** The form a layer takes by default: Tucker-2 for a conv larger than 1×1, else two matrices. */
+export const defaultForm = (l: Layer): RewriteForm => (l.op === 'Conv' && l.shape.length === 4 && l.shape[2]! * l.shape[3]! > 1 ? 'tucker2' : 'matrix');
+
+/** Params of a layer's rewrite at these ranks: two matrices r·(m + n); Tucker-2 r_i·I + r_o·r_i·kh·kw + O·r_o;
+ * CP R·(I + kh + kw + O). */
+export function rewriteParams(l: Layer, rank: readonly number[], form: RewriteForm = defaultForm(l)): number {
+  if (form === 'matrix') return rank[0]! * (l.rows + l.cols);
+  const [o, i, kh, kw] = l.shape as [number, number, number, number];
+  if (form === 'cp') return rank[0]! * (i + kh + kw + o);
+  const [ro, ri] = rank as [number, number];
+  return ri * i + ro * ri * kh * kw + o * ro;
 }
 
 /** The ranks that keep about `ratio` of the layer's params (at least 1 each). */
-export function ranksForRatio(l: Layer, ratio: number): number[] {
+export function ranksForRatio(l: Layer, ratio: number, form: RewriteForm = defaultForm(l)): number[] {
   const target = ratio * l.rows * l.cols;
-  if (l.op === 'Conv' && l.shape.length === 4 && l.shape[2]! * l.shape[3]! > 1) {
+  if (form === 'tucker2') {
     // The same fraction a of both channel modes: the largest a whose rewrite fits the target.
     const [o, i] = l.shape as [number, number];
     let lo = 0;
     let hi = 1;
     for (let k = 0; k < 50; k++) {
       const a = (lo + hi) / 2;
-      if (rewriteParams(l, [Math.max(1, Math.round(a * o)), Math.max(1, Math.round(a * i))]) <= target) lo = a;
+      if (rewriteParams(l, [Math.max(1, Math.round(a * o)), Math.max(1, Math.round(a * i))], form) <= target) lo = a;
       else hi = a;
     }
     return [Math.max(1, Math.round(lo * o)), Math.max(1, Math.round(lo * i))];
   }
+  if (form === 'cp') return [Math.max(1, Math.floor(target / rewriteParams(l, [1], 'cp')))];
   return [Math.max(1, Math.min(Math.min(l.rows, l.cols), Math.floor(target / (l.rows + l.cols))))];
 }
 

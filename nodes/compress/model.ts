@@ -1,48 +1,65 @@
 import { z } from 'zod';
-import { allocateBudget, cloneModel, defineNode, factorizeConv, factorizeMatMul, layersOf, patternMatches, rankForEnergy, ranksForRatio, rewriteParams, singularValuesOf, tailShares, weightTensor, type Layer, type TableValue } from '../../engine';
+import {
+  allocateBudget, calibrationBytes, checkFinite, cloneModel, collectActivations, defineNode, factorizeConv, factorizeConvCp, factorizeMatrix, formatShape, isMatrixLayer, layerMacs, layerShapes, layersOf,
+  modelInputShape, patternMatches, rankForEnergy, ranksForRatio, rewriteMacs, rewriteParams, singularValuesOf, tailShares, weightTensor, xSideMatrix,
+  type Layer, type LayerActivations, type LayerShapes, type Metrics, type RewriteForm, type RewriteResult, type Scaling, type TableValue,
+} from '../../engine';
 import { externalReader } from '../source/onnx';
 
 const rankSpec = z.union([z.number().int().min(1), z.tuple([z.number().int().min(1), z.number().int().min(1)])]);
+type Method = 'svd' | 'asvd' | 'svd-llm' | 'tucker2' | 'cp' | 'auto';
+type Plan = { form: RewriteForm; aware: 'asvd' | 'svd-llm' | null };
 
 /** A rank the user named, in the rewrite's modes: two for Tucker-2, one otherwise. */
-const namedRank = (asked: number | [number, number], kind: 'matmul' | 'pointwise' | 'tucker2'): number[] =>
-  typeof asked === 'number' ? (kind === 'tucker2' ? [asked, asked] : [asked]) : kind === 'tucker2' ? [...asked] : [Math.min(...asked)];
+const namedRank = (asked: number | [number, number], form: RewriteForm): number[] =>
+  typeof asked === 'number' ? (form === 'tucker2' ? [asked, asked] : [asked]) : form === 'tucker2' ? [...asked] : [Math.min(...asked)];
 
-/** What the node does to a layer with a method, or why it leaves it. */
-function eligibility(l: Layer, method: 'svd' | 'tucker2' | 'auto'): { kind: 'matmul' | 'pointwise' | 'tucker2' } | { skip: string } {
-  if (l.op === 'Gemm' || l.op === 'ConvTranspose') return { skip: `${l.op} layers are not rewritten yet` };
-  if (l.op === 'MatMul') return l.shape.length === 2 ? { kind: 'matmul' } : { skip: `a ${l.shape.length}-D MatMul weight` };
-  const group = Number(l.node.attribute.find((a) => a.name === 'group')?.i ?? 1n);
-  if (group !== 1) return { skip: `a grouped convolution (group ${group})` };
+/** How the node rewrites a layer under a method, or why it leaves it. */
+function planFor(l: Layer, method: Method): Plan | { skip: string } {
+  if (l.op === 'ConvTranspose') return { skip: 'ConvTranspose layers are not rewritten yet' };
+  const attr = (name: string) => Number(l.node.attribute.find((a) => a.name === name)?.i ?? (name === 'group' ? 1n : 0n));
+  const aware = method === 'asvd' || method === 'svd-llm' ? method : null;
+  if (l.op === 'MatMul') return l.shape.length === 2 ? { form: 'matrix', aware } : { skip: `a ${l.shape.length}-D MatMul weight` };
+  if (l.op === 'Gemm') return attr('transA') ? { skip: 'a Gemm with transA (its input transposed)' } : { form: 'matrix', aware };
+  if (attr('group') !== 1) return { skip: `a grouped convolution (group ${attr('group')})` };
   if (l.shape.length !== 4) return { skip: `a ${l.shape.length - 2}-D convolution` };
-  if (l.shape[2]! * l.shape[3]! === 1) return { kind: 'pointwise' };
-  return method === 'svd' ? { skip: `a ${l.shape[2]}×${l.shape[3]} convolution: method svd takes MatMuls and 1×1 convs (use tucker2 or auto)` } : { kind: 'tucker2' };
+  if (isMatrixLayer(l)) return { form: 'matrix', aware };
+  if (method === 'svd') return { skip: `a ${l.shape[2]}×${l.shape[3]} convolution: method svd takes MatMul, Gemm and 1×1 convs (use tucker2, cp or auto)` };
+  return { form: method === 'cp' ? 'cp' : 'tucker2', aware: null };
 }
 
 export const compressModel = defineNode({
   type: 'compress.model',
   title: 'Compress model',
   category: 'compress',
-  description: 'Low-rank factorisation of a model\'s layers, rewritten into its graph so any ONNX runtime runs the result: a MatMul W (K × N) becomes two MatMuls of rank r (truncated SVD), a convolution becomes Tucker-2 — a 1×1 conv in, the kh×kw core with the layer\'s strides, pads and dilations, a 1×1 conv out with the bias (a 1×1 conv: its SVD as two convs). Ranks per layer by name, or for all by a ratio of params kept or an energy threshold; layers by name pattern in or out; by default only where the layer gets smaller.',
+  description:
+    'Low-rank factorisation of a model\'s layers, rewritten into its graph so any ONNX runtime runs the result. MatMul, Gemm and 1×1 convs become two of their kind at rank r: truncated SVD, or activation-aware with calibration inputs — ASVD (the SVD of diag(mean |x|^½)·W) or SVD-LLM (of R·W, R the Cholesky factor of the activations\' Gram XᵀX, so the rank-r cut is the best for ‖X·(W − Ŵ)‖). Larger convs become Tucker-2 (a 1×1 conv in, the kh×kw core with the layer\'s strides, pads and dilations, a 1×1 conv out with the bias) or CP as four convs (Lebedev et al. 2015). Ranks per layer by name, or for the rest a ratio of params kept, an energy threshold, or a budget of all params allocated across layers; layers by name pattern in or out; by default only where params (and MACs, when the shapes are known) drop.',
   typeVersion: 1,
-  inputs: [{ name: 'model', type: 'model', doc: 'the ONNX model to compress' }],
+  inputs: [
+    { name: 'model', type: 'model', doc: 'the ONNX model to compress' },
+    { name: 'calibration', type: 'tensor', doc: 'a batch for the model\'s first input (axis 0: items): each layer\'s input is captured on it for asvd and svd-llm, the output error column and the MACs', optional: true },
+  ],
   outputs: [
     { name: 'model', type: 'model', doc: 'the compressed model' },
-    { name: 'table', type: 'table', doc: 'one row per compressible layer: params before and after, relative weight error, ranks (0 where it was left, with the reason in its label)' },
-    { name: 'info', type: 'metrics', doc: 'params of the compressible layers before and after, and their ratio' },
+    { name: 'table', type: 'table', doc: 'one row per compressible layer: params and paramsAfter, relError (weight), rankOut, rankIn (0 where it was left, with the reason in its label), macs and macsAfter (per input item; NaN where the shapes are not known), outputError ‖X(W − Ŵ)‖/‖XW‖ on the calibration (NaN without it)' },
+    { name: 'info', type: 'metrics', doc: 'params (and MACs) of the compressible layers before and after, and their ratio' },
   ],
   params: z.object({
-    method: z.enum(['svd', 'tucker2', 'auto']).default('auto').describe('auto: SVD for MatMul and 1×1 convs, Tucker-2 for larger convs; svd: MatMuls and 1×1 convs only; tucker2: convolutions'),
+    method: z.enum(['svd', 'asvd', 'svd-llm', 'tucker2', 'cp', 'auto']).default('auto').describe('auto: SVD for MatMul, Gemm and 1×1 convs, Tucker-2 for larger convs; svd: the matrix layers only; asvd, svd-llm: activation-aware SVD of the matrix layers (needs calibration), Tucker-2 for larger convs; tucker2: as auto; cp: CP for larger convs (ranks or ratio only)'),
     ranks: z.record(z.string(), rankSpec).default({}).describe('a rank per layer name (a conv\'s Tucker-2: [out, in]); these layers take no other policy'),
-    ratio: z.number().gt(0).max(1).optional().describe('keep about this fraction of each layer\'s params (default 0.5 when energy is not given)'),
-    energy: z.number().gt(0).max(1).optional().describe('the smallest ranks whose singular values hold this fraction of ‖W‖² (per channel mode for a conv)'),
-    budget: z.number().gt(0).max(1).optional().describe('keep this fraction of all compressible params, allocated across the layers greedily by the drop in relative weight error per param (a layer may stay whole)'),
+    ratio: z.number().gt(0).max(1).optional().describe('keep about this fraction of each layer\'s params (default 0.5 when neither energy nor budget is given)'),
+    energy: z.number().gt(0).max(1).optional().describe('the smallest ranks whose singular values hold this fraction of ‖W‖² (of ‖S·W‖² for asvd and svd-llm; per channel mode for Tucker-2)'),
+    budget: z.number().gt(0).max(1).optional().describe('keep this fraction of all compressible params, allocated across the layers greedily by the drop in relative error per param (weight error; for svd-llm the output error on the calibration); a layer may stay whole'),
     include: z.array(z.string().min(1)).default(['*']).describe('layer-name patterns to compress (* matches any run of characters)'),
     exclude: z.array(z.string().min(1)).default([]).describe('layer-name patterns to leave as they are'),
-    onlyIfSmaller: z.boolean().default(true).describe('leave a layer whose rewrite would not have fewer params'),
+    onlyIfSmaller: z.boolean().default(true).describe('leave a layer whose rewrite would not have fewer params, or (shapes known) not fewer MACs'),
+    dims: z.record(z.string(), z.number().int().min(1)).default({}).describe('sizes of the model input\'s symbolic dims (e.g. {"batch": 1, "width": 320}) for MACs without calibration'),
+    chunk: z.number().int().min(1).max(1024).default(8).describe('calibration items run through the model at a time'),
   }),
-  async run({ model }, p, ctx) {
+  async run({ model, calibration }, p, ctx) {
     if ([p.ratio, p.energy, p.budget].filter((x) => x !== undefined).length > 1) throw new Error(`more than one of params 'ratio', 'energy' and 'budget' is set; give one policy for the layers not named in 'ranks'`);
+    if (p.method === 'cp' && (p.energy !== undefined || p.budget !== undefined)) throw new Error(`method 'cp' takes 'ranks' or 'ratio': 'energy' and 'budget' read a spectrum, which a CP rank does not have (use method tucker2 for those)`);
+    if ((p.method === 'asvd' || p.method === 'svd-llm') && !calibration) throw new Error(`method '${p.method}' is activation-aware: wire a batch of the model's inputs into input 'calibration' (or use method svd)`);
     const proto = cloneModel(model.proto);
     const read = externalReader(ctx, model.name);
     const layers = layersOf(proto);
@@ -54,34 +71,81 @@ export const compressModel = defineNode({
       if (!layers.some((l) => patternMatches(pattern, l.name))) throw new Error(`param 'include': the pattern '${pattern}' matches no layer (model.layers lists them)`);
     }
     const included = (l: Layer) => p.ranks[l.name] !== undefined || (p.include.some((q) => patternMatches(q, l.name)) && !p.exclude.some((q) => patternMatches(q, l.name)));
-    /** Each rank mode's singular values: the matrix's, or for Tucker-2 the two channel unfoldings'. */
-    const spectra = async (l: Layer, kind: 'matmul' | 'pointwise' | 'tucker2'): Promise<Float64Array[]> => {
+    const plans = new Map(layers.map((l) => [l.name, planFor(l, p.method)]));
+    const working = layers.filter((l) => included(l) && !('skip' in plans.get(l.name)!));
+
+    // Calibration: each working layer's input on the batch (and the shapes of one item).
+    let stats = new Map<string, LayerActivations>();
+    let shapes: LayerShapes | null = null;
+    let items = 1; // MACs are per item of the input's first axis
+    if (calibration) {
+      checkFinite(calibration, "input 'calibration'");
+      if (!ctx.models) throw new Error("input 'calibration' is run through the model, and this host runs no ONNX models yet; run the graph headless: corespace run GRAPH.json");
+      const bytes = calibrationBytes(working);
+      if (bytes > 2 ** 31) throw new Error(`input 'calibration': the activation statistics of ${working.length} layers would take ${(bytes / 2 ** 30).toFixed(1)} GiB; compress fewer layers at a time (param 'include')`);
+      const got = await collectActivations(ctx.models, model.proto, working, calibration, { chunk: p.chunk, what: `input 'model' (${model.name})`, progress: (d, of) => ctx.progress(d, of, 'running the calibration'), shapesOf: layers });
+      stats = got.stats;
+      shapes = got.shapes;
+      items = got.items;
+    } else if (ctx.models && working.length) {
+      const input = modelInputShape(model.proto, p.dims);
+      if (input.missing.length === 0) {
+        shapes = await layerShapes(ctx.models, model.proto, layers, input.shape, `input 'model' (${model.name})`);
+        items = input.shape[0] ?? 1;
+      }
+      else if (Object.keys(p.dims).length) throw new Error(`param 'dims': give the model input's symbolic dims ${input.missing.map((d) => `'${d}'`).join(', ')} too (its input '${input.name}' is ${input.shape.map((d, k) => (Number.isNaN(d) ? input.missing[k] ?? '?' : d)).join(' × ')})`);
+    }
+    const scalings = new Map<string, Scaling>();
+    const scalingOf = (l: Layer): Scaling | undefined => {
+      const plan = plans.get(l.name)!;
+      if ('skip' in plan || !plan.aware) return undefined;
+      if (!scalings.has(l.name)) scalings.set(l.name, plan.aware === 'asvd' ? stats.get(l.name)!.asvdScaling() : stats.get(l.name)!.whitening());
+      return scalings.get(l.name);
+    };
+
+    /** Each rank mode's singular values: the matrix's (scaled when activation-aware), or Tucker-2's two channel unfoldings'. */
+    const spectra = async (l: Layer, form: RewriteForm): Promise<Float64Array[]> => {
       const w = await weightTensor(l.tensor, read);
-      if (kind !== 'tucker2') return [singularValuesOf(w.data, l.rows, l.cols)];
+      if (form === 'matrix') {
+        const m = xSideMatrix(l, w);
+        const s = scalingOf(l);
+        const [k, n] = m.shape as [number, number];
+        let data: ArrayLike<number> = m.data;
+        if (s) {
+          const sm = new Float64Array(k * n);
+          for (let i = 0; i < k; i++) for (let t = 0; t < k; t++) {
+            const v = s.s.data[i * k + t]!;
+            if (v !== 0) for (let j = 0; j < n; j++) sm[i * n + j]! += v * m.data[t * n + j]!;
+          }
+          data = sm;
+        }
+        return [singularValuesOf(data, k, n)];
+      }
       const [o, ci, kh, kw] = l.shape as [number, number, number, number];
       const mode1 = new Float32Array(w.size); // I × (O·kh·kw)
       for (let a = 0; a < o; a++) for (let b = 0; b < ci; b++) for (let s = 0; s < kh * kw; s++) mode1[b * o * kh * kw + a * kh * kw + s] = w.data[(a * ci + b) * kh * kw + s]!;
       return [singularValuesOf(w.data, o, ci * kh * kw), singularValuesOf(mode1, ci, o * kh * kw)];
     };
+
     // A budget: the ranks of every layer the policy decides, allocated together before any rewrite.
     const allocated = new Map<string, number[] | null>();
     if (p.budget !== undefined) {
       let fixed = 0;
       let total = 0;
-      const pool: { l: Layer; kind: 'matmul' | 'pointwise' | 'tucker2' }[] = [];
+      const pool: { l: Layer; form: RewriteForm }[] = [];
       for (const l of layers) {
         total += l.rows * l.cols;
-        const how = eligibility(l, p.method);
+        const plan = plans.get(l.name)!;
         const asked = p.ranks[l.name];
-        if (asked !== undefined && !('skip' in how)) fixed += rewriteParams(l, namedRank(asked, how.kind));
-        else if ('skip' in how || !included(l)) fixed += l.rows * l.cols;
-        else pool.push({ l, kind: how.kind });
+        if (asked !== undefined && !('skip' in plan)) fixed += rewriteParams(l, namedRank(asked, plan.form), plan.form);
+        else if ('skip' in plan || !included(l)) fixed += l.rows * l.cols;
+        else pool.push({ l, form: plan.form });
       }
       const budgetLayers = await Promise.all(
-        pool.map(async ({ l, kind }) => {
-          const tails = (await spectra(l, kind)).map(tailShares);
-          const paramsAt = (r: readonly number[]) => rewriteParams(l, kind === 'tucker2' ? r : [r[0]!]);
-          return { params: l.rows * l.cols, tails: kind === 'tucker2' ? tails : [tails[0]!], paramsAt };
+        pool.map(async ({ l, form }) => {
+          const tails = (await spectra(l, form)).map(tailShares);
+          const paramsAt = (r: readonly number[]) => rewriteParams(l, form === 'tucker2' ? r : [r[0]!], form);
+          return { params: l.rows * l.cols, tails: form === 'tucker2' ? tails : [tails[0]!], paramsAt };
         }),
       );
       let ranksOut;
@@ -92,17 +156,21 @@ export const compressModel = defineNode({
       }
       pool.forEach(({ l }, k) => allocated.set(l.name, ranksOut[k]!));
     }
+
     const rows: number[][] = [];
     const labels: string[] = [];
-    let before = 0;
-    let after = 0;
+    const sums = { before: 0, after: 0, macs: 0, macsAfter: 0 };
     for (const [i, l] of layers.entries()) {
       ctx.progress(i, layers.length, l.name);
       const params = l.rows * l.cols;
-      before += params;
+      const shape = shapes?.get(l.name);
+      const macs = shape ? layerMacs(l, shape.x, shape.y) / items : NaN;
+      sums.before += params;
+      sums.macs += macs;
       const leave = (why: string) => {
-        after += params;
-        rows.push([params, params, 0, 0, 0]);
+        sums.after += params;
+        sums.macsAfter += macs;
+        rows.push([params, params, 0, 0, 0, macs, macs, NaN]);
         labels.push(`${l.name} · left: ${why}`);
       };
       const asked = p.ranks[l.name];
@@ -110,14 +178,14 @@ export const compressModel = defineNode({
         leave('not included');
         continue;
       }
-      const how = eligibility(l, p.method);
-      if ('skip' in how) {
-        if (asked !== undefined) throw new Error(`param 'ranks' names layer '${l.name}', which cannot be rewritten: ${how.skip}`);
-        leave(how.skip);
+      const plan = plans.get(l.name)!;
+      if ('skip' in plan) {
+        if (asked !== undefined) throw new Error(`param 'ranks' names layer '${l.name}', which cannot be rewritten: ${plan.skip}`);
+        leave(plan.skip);
         continue;
       }
       let rank: number[];
-      if (asked !== undefined) rank = namedRank(asked, how.kind);
+      if (asked !== undefined) rank = namedRank(asked, plan.form);
       else if (p.budget !== undefined) {
         const given = allocated.get(l.name);
         if (given === null || given === undefined) {
@@ -127,32 +195,38 @@ export const compressModel = defineNode({
         rank = given;
       } else if (p.energy !== undefined) {
         const energy = p.energy;
-        rank = (await spectra(l, how.kind)).map((s) => rankForEnergy(s, energy));
-      } else rank = ranksForRatio(l, p.ratio ?? 0.5);
-      const newParams = rewriteParams(l, rank);
-      if (p.onlyIfSmaller && newParams >= params && asked === undefined) {
-        leave(`ranks (${rank.join(', ')}) would store ${newParams} ≥ ${params} params`);
+        rank = (await spectra(l, plan.form)).map((s) => rankForEnergy(s, energy));
+      } else rank = ranksForRatio(l, p.ratio ?? 0.5, plan.form);
+      const newParams = rewriteParams(l, rank, plan.form);
+      const newMacs = shape ? rewriteMacs(l, plan.form, rank, shape.x, shape.y) / items : NaN;
+      if (p.onlyIfSmaller && asked === undefined && (newParams >= params || newMacs >= macs)) {
+        leave(newParams >= params ? `ranks (${rank.join(', ')}) would store ${newParams} ≥ ${params} params` : `ranks (${rank.join(', ')}) would take ${newMacs} ≥ ${macs} MACs`);
         continue;
       }
-      let r;
+      const layerStats = stats.get(l.name);
+      let r: RewriteResult;
       try {
-        r = how.kind === 'matmul' ? await factorizeMatMul(proto, l, rank[0]!, ctx.backend, read) : await factorizeConv(proto, l, how.kind === 'pointwise' ? [rank[0]!, rank[0]!] : (rank as [number, number]), ctx.backend, read);
+        if (plan.form === 'matrix') r = await factorizeMatrix(proto, l, rank[0]!, ctx.backend, read, scalingOf(l), layerStats);
+        else if (plan.form === 'cp') r = await factorizeConvCp(proto, l, rank[0]!, ctx.backend, read, layerStats);
+        else r = await factorizeConv(proto, l, rank as [number, number], ctx.backend, read, layerStats);
       } catch (e) {
         throw new Error(`param 'ranks': ${(e as Error).message}`);
       }
-      after += r.paramsAfter;
-      rows.push([r.paramsBefore, r.paramsAfter, r.relError, r.rank[0]!, r.rank[1] ?? r.rank[0]!]);
-      labels.push(`${l.name} · ${how.kind === 'tucker2' ? 'Tucker-2' : 'SVD'}`);
+      sums.after += r.paramsAfter;
+      sums.macsAfter += newMacs;
+      rows.push([r.paramsBefore, r.paramsAfter, r.relError, r.rank[0]!, r.rank[1] ?? r.rank[0]!, macs, newMacs, r.outputError ?? NaN]);
+      labels.push(`${l.name} · ${plan.form === 'tucker2' ? 'Tucker-2' : plan.form === 'cp' ? 'CP' : plan.aware === 'asvd' ? 'ASVD' : plan.aware === 'svd-llm' ? 'SVD-LLM' : 'SVD'}`);
     }
-    const table: TableValue = { kind: 'table', columns: ['params', 'paramsAfter', 'relError', 'rankOut', 'rankIn'], rows, labels };
-    return {
-      model: { kind: 'model' as const, name: model.name, proto },
-      table,
-      info: {
-        paramsBefore: { value: before, unit: 'values', doc: 'params of the compressible layers before' },
-        paramsAfter: { value: after, unit: 'values', doc: 'and after' },
-        kept: { value: before === 0 ? 1 : after / before, unit: '', doc: 'paramsAfter / paramsBefore' },
-      },
+    const table: TableValue = { kind: 'table', columns: ['params', 'paramsAfter', 'relError', 'rankOut', 'rankIn', 'macs', 'macsAfter', 'outputError'], rows, labels };
+    const info: Metrics = {
+      paramsBefore: { value: sums.before, unit: 'values', doc: 'params of the compressible layers before' },
+      paramsAfter: { value: sums.after, unit: 'values', doc: 'and after' },
+      kept: { value: sums.before === 0 ? 1 : sums.after / sums.before, unit: '', doc: 'paramsAfter / paramsBefore' },
     };
+    if (shapes) {
+      info.macsBefore = { value: sums.macs, unit: 'MACs', doc: `multiply–accumulates of the compressible layers per item of the input's first axis${calibration ? ` (of ${formatShape([1, ...calibration.shape.slice(1)])})` : ''}` };
+      info.macsAfter = { value: sums.macsAfter, unit: 'MACs', doc: 'and after' };
+    }
+    return { model: { kind: 'model' as const, name: model.name, proto }, table, info };
   },
 });
