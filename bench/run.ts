@@ -9,6 +9,7 @@ import {
   RandomSource, Tensor, cp, dctMatrix, filters, grassmannFlowFeatures, matmul, randomizedSvdOfTensor, syntheticTensor, tt, tucker, webgpuSubjects,
 } from './subjects';
 import { gemmMatmul, gemmTimeDispatches } from './gemm-host';
+import { modelRows } from './model';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, backend: { type: 'string', default: 'cpu' } },
@@ -97,6 +98,8 @@ await bench('matmul_1024', 'C = A·B, 1024² float32 (float64 accumulation)', nu
     return { gflops: (2 * 1024 ** 3) / ((performance.now() - t0) * 1e6) };
   };
 });
+
+await modelRows(bench);
 
 if (values.backend === 'webgpu') await webgpuRows();
 

@@ -90,8 +90,9 @@ export interface RunContext {
    * iterative node that reports once per iteration is cancellable within one iteration. */
   progress(value: number, max: number, message?: string): void;
   /** Runs a node this one references (see NodeDefinition.references) again on the same inputs with
-   * some params changed; returns its inputs and outputs. */
-  rerun(nodeId: string, params: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; outputs: Record<string, unknown> }>;
+   * some params changed; returns its inputs and outputs. With `replace`, the inputs it takes from node
+   * `replace.node` come from `replace.outputs` instead (a downstream node measuring each rerun). */
+  rerun(nodeId: string, params: Record<string, unknown>, replace?: { node: string; outputs: Record<string, unknown> }): Promise<{ inputs: Record<string, unknown>; outputs: Record<string, unknown> }>;
 }
 
 /** What a cost estimate may ask of the rest of the graph: another node's estimate with some of its

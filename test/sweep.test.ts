@@ -71,4 +71,27 @@ describe('sweep.rank', () => {
     expect(problems({ node: 'tucker', param: 'ranks', values: [[4, 5, 6], 'big'] })[0]).toMatch(/params\.values .*value 1 \("big"\) is not a number or a list of numbers/);
     expect(problems({ node: 'tucker', param: 'ranks', values: [[4, 5, 6], [0, 0, 0]] })[0]).toMatch(/params\.values .*value 1 \(\[0,0,0\]\) is not a valid 'ranks'/);
   });
+
+  it('with measure, a node reading the swept node runs again on each result and its metrics become columns', async () => {
+    const base = graph({ node: 'tucker', param: 'ranks', values: [[2, 2, 2], [4, 5, 6]], measure: 'size' });
+    const doc: GraphDoc = {
+      ...base,
+      nodes: [...base.nodes, { id: 'size', type: 'metrics.size', typeVersion: 1, params: {} }, { id: 'lone', type: 'metrics.size', typeVersion: 1, params: {} }],
+      edges: [...base.edges, { id: 'm', from: { node: 'tucker', port: 'tucker' }, to: { node: 'size', port: 'value' } }, { id: 'n', from: { node: 'x', port: 'tensor' }, to: { node: 'lone', port: 'value' } }],
+    };
+    const opts = { registry, backend: cpuBackend, files, output: { write: async (n: string) => n } };
+    const run = await runGraph(doc, opts);
+    const table = run.outputs.get('sweep')!.table as TableValue;
+    // params and compressionRatio are the sweep's own columns; denseParams is the measure's, per run.
+    expect(table.columns).toEqual(['ranks', 'relError', 'params', 'compressionRatio', 'denseParams']);
+    expect(table.rows.map((r) => r[4])).toEqual([36 * 44 * 52, 36 * 44 * 52]);
+    // The measured node read each run's decomposition, not the one wired in: the params differ per row.
+    expect(table.rows[0]![2]).toBeLessThan(table.rows[1]![2]!);
+    const unwired = await runGraph(setParam(doc, 'sweep', 'measure', 'lone'), opts);
+    expect(unwired.nodes.sweep!.error).toMatch(/node 'lone' reads nothing from node 'tucker'/);
+    const problems = validateGraph(setParam(doc, 'sweep', 'measure', 'nope'), registry).problems.map((p) => p.message);
+    expect(problems.some((m) => /param 'measure': there is no node 'nope'/.test(m))).toBe(true);
+    const notMetrics = validateGraph(setParam(doc, 'sweep', 'measure', 'x'), registry).problems.map((p) => p.message);
+    expect(notMetrics.some((m) => /node 'x' is a source\.npy, which reports no metrics/.test(m))).toBe(true);
+  });
 });

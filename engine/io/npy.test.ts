@@ -37,6 +37,13 @@ describe('readNpy / writeNpy', () => {
     expect(new TextDecoder().decode(writeNpy(Tensor.zeros([5])).subarray(10, 70))).toContain("'shape': (5,)");
   });
 
+  it('writes <f2 (float16) that reads back within half precision, rounding ties to even', () => {
+    const t = Tensor.from([5], [1, -0.5, 1 / 3, 65504, 1 + 2 ** -11]);
+    const back = readNpy(writeNpy(t, '<f2'), 'h.npy');
+    expect(back.shape).toEqual([5]);
+    expect([...back.data]).toEqual([1, -0.5, 0.333251953125, 65504, 1]); // 1 + 2⁻¹¹ is a tie: to even, 1
+  });
+
   it('writes <f8 that holds the float32 values exactly', () => {
     const t = Tensor.from([3], [0.1, 1 / 3, -2.5e-8]);
     const bytes = writeNpy(t, '<f8');

@@ -2,7 +2,7 @@
 // so it runs in a browser worker and in Node alike. Every tensor is float32 in memory; wider or
 // integer dtypes are converted on read.
 import { Tensor, formatCount, sizeOf, sizeProblem } from '../tensor';
-import { halfToFloat } from './half';
+import { floatToHalf, halfToFloat } from './half';
 
 export class NpyError extends Error {
   constructor(
@@ -134,14 +134,14 @@ function parseHeader(text: string, fail: (p: string) => never): { descr: string;
 
 /** IEEE half → number (float16 .npy files). */
 /** Writes format 1.0 (2.0 if the header needs it), C order, data aligned to 64 bytes like numpy. */
-export function writeNpy(t: Tensor, dtype: '<f4' | '<f8' = '<f4'): Uint8Array {
+export function writeNpy(t: Tensor, dtype: '<f2' | '<f4' | '<f8' = '<f4'): Uint8Array {
   const shape = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`;
   const dict = `{'descr': '${dtype}', 'fortran_order': False, 'shape': ${shape}, }`;
   const v2 = dict.length + 11 > 65535;
   const prefix = v2 ? 12 : 10;
   const total = Math.ceil((prefix + dict.length + 1) / 64) * 64;
   const header = `${dict}${' '.repeat(total - prefix - dict.length - 1)}\n`;
-  const itemSize = dtype === '<f8' ? 8 : 4;
+  const itemSize = dtype === '<f8' ? 8 : dtype === '<f2' ? 2 : 4;
   const out = new Uint8Array(total + t.size * itemSize);
   out.set(MAGIC);
   out[6] = v2 ? 2 : 1;
@@ -151,6 +151,7 @@ export function writeNpy(t: Tensor, dtype: '<f4' | '<f8' = '<f4'): Uint8Array {
   else view.setUint16(8, header.length, true);
   for (let i = 0; i < header.length; i++) out[prefix + i] = header.charCodeAt(i);
   if (dtype === '<f4') new Float32Array(out.buffer, total, t.size).set(t.data);
+  else if (dtype === '<f2') for (let i = 0; i < t.size; i++) view.setUint16(total + i * 2, floatToHalf(t.data[i]!), true);
   else for (let i = 0; i < t.size; i++) view.setFloat64(total + i * 8, t.data[i]!, true);
   return out;
 }

@@ -202,13 +202,18 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
       output: opts.output,
       ...(opts.views ? { views: opts.views } : {}),
       ...(opts.models ? { models: opts.models } : {}),
-      async rerun(refId, overrides) {
+      async rerun(refId, overrides, replace) {
         if (!(refsInto.get(id) ?? []).includes(refId)) throw new Error(`node '${refId}' is not one this node references`);
         const refNode = nodeById.get(refId)!;
         const refDef = findNode(registry, refNode.type)!;
         const merged = resolveParams(refDef, { ...refNode.params, ...overrides }, refId, []);
         if (!merged.ok) throw new Error(merged.problems.map((p) => p.message).join('; '));
         const refInputs = inputsOf(refId);
+        if (replace) {
+          const fed = (edgesInto.get(refId) ?? []).filter((e) => e.from.node === replace.node);
+          if (!fed.length) throw new Error(`node '${refId}' reads nothing from node '${replace.node}'; wire its input to that node's output`);
+          for (const e of fed) refInputs[e.to.port] = replace.outputs[e.from.port];
+        }
         if (!refDef.deviceInputs) await materializeValues(...Object.values(refInputs));
         const outputs = (await refDef.run(refInputs as never, merged.params as never, { ...ctx, nodeId: refId, random: new RandomSource(typeof merged.params.seed === 'number' ? merged.params.seed : fnv1a32(refId), seed) })) as NodeOutputs;
         return { inputs: refInputs, outputs };

@@ -28,6 +28,22 @@ function planFor(l: Layer, method: Method): Plan | { skip: string } {
   return { form: method === 'cp' ? 'cp' : 'tucker2', aware: null };
 }
 
+/** What one run learns about a model that the next run on the same model and calibration reuses (a
+ * sweep reruns this node on the same input objects): calibration statistics and shapes, activation-
+ * aware scalings, spectra. Held weakly by those objects, so it goes when they do. */
+interface Memo {
+  calibrated: Map<string, { stats: Map<string, LayerActivations>; shapes: LayerShapes; items: number }>;
+  scalings: Map<string, Scaling>;
+  spectra: Map<string, Float64Array[]>;
+}
+const memos = new WeakMap<object, WeakMap<object, Memo>>();
+const UNCALIBRATED = {};
+function memoFor(model: object, calibration: object | undefined): Memo {
+  const byModel = memos.get(model) ?? memos.set(model, new WeakMap()).get(model)!;
+  const key = calibration ?? UNCALIBRATED;
+  return byModel.get(key) ?? byModel.set(key, { calibrated: new Map(), scalings: new Map(), spectra: new Map() }).get(key)!;
+}
+
 export const compressModel = defineNode({
   type: 'compress.model',
   title: 'Compress model',
@@ -78,7 +94,11 @@ export const compressModel = defineNode({
     let stats = new Map<string, LayerActivations>();
     let shapes: LayerShapes | null = null;
     let items = 1; // MACs are per item of the input's first axis
-    if (calibration) {
+    const memo = memoFor(model.proto, calibration);
+    const calKey = `${p.chunk}|${working.map((l) => l.name).join(',')}`;
+    const known = memo.calibrated.get(calKey);
+    if (calibration && known) ({ stats, shapes, items } = known);
+    else if (calibration) {
       checkFinite(calibration, "input 'calibration'");
       if (!ctx.models) throw new Error("input 'calibration' is run through the model, and this host runs no ONNX models yet; run the graph headless: corespace run GRAPH.json");
       const bytes = calibrationBytes(working);
@@ -87,6 +107,7 @@ export const compressModel = defineNode({
       stats = got.stats;
       shapes = got.shapes;
       items = got.items;
+      memo.calibrated.set(calKey, got);
     } else if (ctx.models && working.length) {
       const input = modelInputShape(model.proto, p.dims);
       if (input.missing.length === 0) {
@@ -95,16 +116,22 @@ export const compressModel = defineNode({
       }
       else if (Object.keys(p.dims).length) throw new Error(`param 'dims': give the model input's symbolic dims ${input.missing.map((d) => `'${d}'`).join(', ')} too (its input '${input.name}' is ${input.shape.map((d, k) => (Number.isNaN(d) ? input.missing[k] ?? '?' : d)).join(' × ')})`);
     }
-    const scalings = new Map<string, Scaling>();
     const scalingOf = (l: Layer): Scaling | undefined => {
       const plan = plans.get(l.name)!;
       if ('skip' in plan || !plan.aware) return undefined;
-      if (!scalings.has(l.name)) scalings.set(l.name, plan.aware === 'asvd' ? stats.get(l.name)!.asvdScaling() : stats.get(l.name)!.whitening());
-      return scalings.get(l.name);
+      const key = `${calKey}|${plan.aware}|${l.name}`;
+      if (!memo.scalings.has(key)) memo.scalings.set(key, plan.aware === 'asvd' ? stats.get(l.name)!.asvdScaling() : stats.get(l.name)!.whitening());
+      return memo.scalings.get(key);
     };
 
     /** Each rank mode's singular values: the matrix's (scaled when activation-aware), or Tucker-2's two channel unfoldings'. */
     const spectra = async (l: Layer, form: RewriteForm): Promise<Float64Array[]> => {
+      const plan = plans.get(l.name)!;
+      const key = `${calKey}|${'skip' in plan ? '' : plan.aware}|${form}|${l.name}`;
+      if (!memo.spectra.has(key)) memo.spectra.set(key, await spectraOf(l, form));
+      return memo.spectra.get(key)!;
+    };
+    const spectraOf = async (l: Layer, form: RewriteForm): Promise<Float64Array[]> => {
       const w = await weightTensor(l.tensor, read);
       if (form === 'matrix') {
         const m = xSideMatrix(l, w);

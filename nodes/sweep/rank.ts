@@ -1,28 +1,34 @@
 import { z } from 'zod';
-import { Tensor, defineNode, formatShape, isDecomposition, reconstruct, relativeError, sizes, subspaceOf } from '../../engine';
+import { Tensor, defineNode, formatShape, isDecomposition, reconstruct, relativeError, sizes, subspaceOf, type Metrics, type ModelValue } from '../../engine';
 
 export const sweepRank = defineNode({
   type: 'sweep.rank',
   title: 'Rank sweep',
   category: 'sweep',
-  description: 'Re-runs a decomposition node with each value of one param (e.g. its rank) and tabulates error against size: the curve to pick a rank from.',
+  description: 'Re-runs a decomposition node (or compress.model) with each value of one param (e.g. its rank, or a model\'s budget) and tabulates error against size: the curve to pick a rank from. With `measure`, a node downstream of it (e.g. evaluate.model) runs again on each result and its metrics become columns: a model\'s params against its accuracy.',
   typeVersion: 1,
   inputs: [],
   outputs: [
-    { name: 'table', type: 'table', doc: 'value, relError, params, compressionRatio — one row per value' },
-    { name: 'subspaces', type: 'tensor', doc: '[values, I_mode, largest rank]: the basis each run found for mode `mode` (an SVD\'s U, a Tucker or CP factor, a train\'s end core), zero-padded — for grassmann.distances' },
+    { name: 'table', type: 'table', doc: 'one row per value: value, relError, params, compressionRatio (a decomposition) or value, paramsAfter, kept, macsAfter (compress.model), then the measure node\'s metrics' },
+    { name: 'subspaces', type: 'tensor', doc: '[values, I_mode, largest rank]: the basis each run found for mode `mode` (an SVD\'s U, a Tucker or CP factor, a train\'s end core), zero-padded — for grassmann.distances (a model sweep: [values, 1, 1] of zeros)' },
   ],
   params: z.object({
-    node: z.string().min(1, 'name the decomposition node to sweep').describe('id of a decompose.* node in this graph'),
+    node: z.string().min(1, 'name the decomposition node to sweep').describe('id of a decompose.* or compress.model node in this graph'),
     param: z.string().min(1).default('rank').describe('the param of that node to vary (rank, ranks, maxRank, eps, energy, …)'),
     values: z.array(z.unknown()).min(1).max(1000).describe('the values to try, e.g. [2, 4, 8, 16] or [[4,4,4], [8,8,8]]'),
     mode: z.number().int().min(0).default(0).describe('the mode whose subspaces the `subspaces` output stacks'),
+    measure: z.string().min(1).optional().describe('id of a node that reads the swept node\'s output and reports metrics (e.g. evaluate.model): run again on each result, its metrics become columns'),
   }),
-  references: (p) => [p.node],
+  references: (p) => (p.measure ? [p.node, p.measure] : [p.node]),
   checkGraph(p, graph) {
     const target = graph.node(p.node);
     if (!target) return [{ param: 'node', message: `there is no node '${p.node}' in this graph` }];
-    if (!target.def || target.def.category !== 'decompose') return [{ param: 'node', message: `node '${p.node}' is a ${target.type}, not a decomposition (decompose.*)` }];
+    if (!target.def || (target.def.category !== 'decompose' && target.type !== 'compress.model')) return [{ param: 'node', message: `node '${p.node}' is a ${target.type}, not a decomposition (decompose.*) or compress.model` }];
+    if (p.measure !== undefined) {
+      const m = graph.node(p.measure);
+      if (!m) return [{ param: 'measure', message: `there is no node '${p.measure}' in this graph` }];
+      if (!m.def?.outputs.some((o) => o.type === 'metrics')) return [{ param: 'measure', message: `node '${p.measure}' is a ${m.type}, which reports no metrics (use an evaluate.* or metrics.* node)` }];
+    }
     if (!(p.param in target.def.params.shape)) {
       return [{ param: 'param', message: `${target.type} has no param '${p.param}' (params: ${Object.keys(target.def.params.shape).join(', ')})` }];
     }
@@ -53,29 +59,47 @@ export const sweepRank = defineNode({
     const rows: number[][] = [];
     const labels: string[] = [];
     const bases: Tensor[] = [];
+    let columns: string[] = [];
+    let measured: string[] = [];
     for (const [i, v] of p.values.entries()) {
       ctx.progress(i, p.values.length, `${p.param} = ${JSON.stringify(v)}`);
       const { inputs, outputs } = await ctx.rerun(p.node, { [p.param]: v });
-      const x = inputs.tensor as Tensor | undefined;
-      const d = Object.values(outputs).find(isDecomposition);
-      if (!x || !d) throw new Error(`node '${p.node}' gave no decomposition of a tensor input to measure`);
-      const rec = reconstruct(d);
-      if (rec.size !== x.size) throw new Error(`node '${p.node}' reconstructs ${formatShape(rec.shape)} from an input ${formatShape(x.shape)}; a sweep needs the decomposition of its input tensor`);
-      const { params, dense } = sizes(d);
-      let basis: Tensor;
-      try {
-        basis = subspaceOf(d, p.mode);
-      } catch (e) {
-        throw new Error(`param 'mode': ${(e as Error).message}`);
-      }
-      await basis.materialize();
-      bases.push(basis);
       // A scalar value is its own x coordinate; a list (per-mode ranks) is summarised by its product.
       const xValue = Array.isArray(v) ? v.reduce((a: number, b) => a * (typeof b === 'number' ? b : 1), 1) : Number(v);
-      rows.push([xValue, relativeError(x.data, rec.data), params, dense / params]);
+      const model = outputs.model as ModelValue | undefined;
+      if (model?.kind === 'model') {
+        const info = outputs.info as Metrics;
+        columns = [p.param, 'paramsAfter', 'kept', 'macsAfter'];
+        rows.push([xValue, info.paramsAfter!.value, info.kept!.value, info.macsAfter?.value ?? NaN]);
+      } else {
+        const x = inputs.tensor as Tensor | undefined;
+        const d = Object.values(outputs).find(isDecomposition);
+        if (!x || !d) throw new Error(`node '${p.node}' gave no decomposition of a tensor input to measure`);
+        const rec = reconstruct(d);
+        if (rec.size !== x.size) throw new Error(`node '${p.node}' reconstructs ${formatShape(rec.shape)} from an input ${formatShape(x.shape)}; a sweep needs the decomposition of its input tensor`);
+        const { params, dense } = sizes(d);
+        let basis: Tensor;
+        try {
+          basis = subspaceOf(d, p.mode);
+        } catch (e) {
+          throw new Error(`param 'mode': ${(e as Error).message}`);
+        }
+        await basis.materialize();
+        bases.push(basis);
+        columns = [p.param, 'relError', 'params', 'compressionRatio'];
+        rows.push([xValue, relativeError(x.data, rec.data), params, dense / params]);
+      }
+      if (p.measure !== undefined) {
+        const m = await ctx.rerun(p.measure, {}, { node: p.node, outputs });
+        const metrics = Object.values(m.outputs).find(isMetrics);
+        if (!metrics) throw new Error(`param 'measure': node '${p.measure}' reported no metrics`);
+        if (i === 0) measured = Object.keys(metrics).filter((k) => !columns.includes(k));
+        rows[rows.length - 1]!.push(...measured.map((k) => metrics[k]?.value ?? NaN));
+      }
       labels.push(Array.isArray(v) ? `(${v.map((r) => (r === null ? 'full' : String(r))).join(', ')})` : String(v));
     }
     // The bases side by side, each zero-padded to the widest (zero columns span nothing).
+    if (!bases.length) bases.push(...p.values.map(() => new Tensor([1, 1])));
     const m = bases[0]!.shape[0]!;
     const width = Math.max(...bases.map((b) => b.shape[1]!));
     const stack = new Tensor([bases.length, m, width]);
@@ -83,6 +107,13 @@ export const sweepRank = defineNode({
       const r = b.shape[1]!;
       for (let i = 0; i < m; i++) for (let j = 0; j < r; j++) stack.data[(k * m + i) * width + j] = b.data[i * r + j]!;
     });
-    return { table: { kind: 'table' as const, columns: [p.param, 'relError', 'params', 'compressionRatio'], rows, labels }, subspaces: stack };
+    return { table: { kind: 'table' as const, columns: [...columns, ...measured], rows, labels }, subspaces: stack };
   },
 });
+
+/** A metrics record: plain entries of { value: number }, no value kind. */
+function isMetrics(v: unknown): v is Metrics {
+  if (typeof v !== 'object' || v === null || 'kind' in v || v instanceof Tensor) return false;
+  const entries = Object.values(v);
+  return entries.length > 0 && entries.every((e) => typeof e === 'object' && e !== null && typeof (e as { value?: unknown }).value === 'number');
+}

