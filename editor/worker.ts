@@ -2,15 +2,24 @@
 // hardware adapter and the CPU backend otherwise. It keeps the output cache between runs, so only
 // nodes whose inputs or params changed run again. Cancel: a shared flag the scheduler's progress
 // events check (within one iteration), or a 'cancel' message between nodes.
-import { GraphError, OutputCache, chooseBackend, cpuBackend, previewOf, runGraph, withEmbeddedFiles, type Backend, type FileResolver, type Preview } from '../engine';
+import { GraphError, OutputCache, chooseBackend, cpuBackend, onnxModelRuntime, previewOf, runGraph, withEmbeddedFiles, type Backend, type FileResolver, type Preview } from '../engine';
 import { registry } from '../nodes';
 import { viewKind } from '../viewer/views';
 import type { FromWorker, RunFile, ToWorker } from './protocol';
+// onnxruntime-web's WebAssembly build, served as an asset and fetched on the first model run only.
+import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
 const cache = new OutputCache();
 let backend: Backend = cpuBackend;
 const running = new Map<number, AbortController>();
+// Model nodes (evaluate.model, compress.model's calibration, MACs) run ONNX models here, in this worker.
+const models = onnxModelRuntime(async () => {
+  const ort = await import('onnxruntime-web/wasm');
+  ort.env.wasm.wasmPaths = { wasm: new URL(ortWasm, self.location.href).href };
+  ort.env.wasm.proxy = false;
+  return ort;
+});
 
 async function pick(prefer: 'auto' | 'cpu'): Promise<{ backend: Backend; notice?: string }> {
   const { backend, fallback } = await chooseBackend(prefer, { gpu: async () => (navigator as Navigator & { gpu?: GPU }).gpu, label: 'corespace editor' });
@@ -54,6 +63,7 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
       backend,
       cache,
       files: withEmbeddedFiles(graph, resolver(data.files)),
+      models,
       views: {
         async show(node, view) {
           viewKind(view.kind); // a kind the results panel cannot draw fails the node, naming the kinds

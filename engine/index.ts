@@ -52,3 +52,4 @@ export { factorizeConv, factorizeConvCp, factorizeMatMul, factorizeMatrix, lowRa
 export { LayerActivations, calibrationBytes, collectActivations, isMatrixLayer, layerShapes, xSideMatrix, type LayerShapes } from './model/calibration';
 export { convGeometry, layerMacs, modelInputShape, rewriteMacs } from './model/shapes';
 export { ctcClasses, ctcGreedy, editDistance, readingScores } from './model/ctc';
+export { onnxModelRuntime, type Ort } from './model/runtime';

@@ -11,7 +11,7 @@ import * as ort from 'onnxruntime-web';
 import { NodeProtoSchema, type ModelProto } from 'onnx-buf';
 import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, collectActivations, readOnnx, type AnyNodeDefinition, type Metrics, type TableValue, convGeometry, cpuBackend, factorizeConv, factorizeConvCp, factorizeMatrix, layerMacs, layerShapes, layersOf, modelInputShape, rewriteMacs, writeOnnx } from '../engine';
-import { wasmModelRuntime } from '../engine/model/runtime';
+import { wasmModelRuntime } from '../engine/model/node-runtime';
 import { registry } from '../nodes';
 import { float, gaussian, int, ints, modelOf, text } from './onnx-build';
 

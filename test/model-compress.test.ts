@@ -12,7 +12,7 @@ import { RandomSource, Tensor, cpuBackend, layersOf, readOnnx, writeOnnx, type A
 import { registry } from '../nodes';
 import { gaussian, input, ints, weight } from './onnx-build';
 import { factorizeConv, factorizeMatMul } from '../engine/model/compress';
-import { wasmModelRuntime } from '../engine/model/runtime';
+import { wasmModelRuntime } from '../engine/model/node-runtime';
 
 ort.env.wasm.numThreads = 1;
 
@@ -190,7 +190,7 @@ describe('evaluate.model', () => {
   });
 
   it('a host without a model runtime says so; a model that does not load, or an input it cannot take, is named', async () => {
-    await expect(node.run({ model: rec(), inputs: gaussian([1, 3, 48, 160], 1) } as never, {} as never, { ...ctx, models: undefined } as unknown as RunContext)).rejects.toThrow(/this host runs no ONNX models yet .*corespace run GRAPH\.json/);
+    await expect(node.run({ model: rec(), inputs: gaussian([1, 3, 48, 160], 1) } as never, {} as never, { ...ctx, models: undefined } as unknown as RunContext)).rejects.toThrow(/this host runs no ONNX models; run the graph in the editor or headless: corespace run GRAPH\.json/);
     const broken = rec();
     broken.proto.graph!.node.splice(10, 1); // a node gone: its output feeds nothing
     await expect(evaluate({ model: broken, inputs: gaussian([1, 3, 48, 160], 1) })).rejects.toThrow(/input 'model' \(rec\.onnx\) does not load in onnxruntime-web/);

@@ -20,6 +20,7 @@ const ctxWith = (files: Record<string, Uint8Array>) =>
   ({
     nodeId: 'n',
     progress: () => {},
+    backend: cpuBackend,
     random: new RandomSource(0),
     files: { read: async (p: string) => files[p] ?? Promise.reject(new Error(`no file ${p}`)) },
     output: { write: async (n: string, b: Uint8Array) => ((files[`out/${n}`] = b), n) },
@@ -103,8 +104,16 @@ describe('model nodes', () => {
     const w = (await call('model.weight', { model }, { layer: name }, ctx)).tensor as Tensor;
     expect(w.shape).toEqual([120, 6625]);
     await expect(call('model.weight', { model }, { layer: 'nope' }, ctx)).rejects.toThrow(/param 'layer': no compressible layer named 'nope' \(this model has \d+: /);
-    await call('export.onnx', { model }, { name: 'copy' }, ctx);
+    const copy = (await call('export.onnx', { model, reference: model }, { name: 'copy' }, ctx)).info as Metrics;
     expect(Buffer.from(files['out/copy.onnx']!).equals(Buffer.from(files['models/rec.onnx']!))).toBe(true);
+    expect([copy.bytes!.value, copy.paramsSaved!.value, copy.bytesSaved!.value]).toEqual([files['models/rec.onnx']!.length, 0, 0]);
+    // The head at rank 20: the file is smaller by 4 bytes a param saved (and a little protobuf).
+    const { model: small } = await call('compress.model', { model }, { ranks: { [name]: 20 }, include: [name] }, ctx);
+    const saved = (await call('export.onnx', { model: small, reference: model }, { name: 'small' }, ctx)).info as Metrics;
+    expect(saved.paramsSaved!.value).toBe(120 * 6625 - 20 * (120 + 6625));
+    expect(saved.bytesSaved!.value).toBeGreaterThan(4 * saved.paramsSaved!.value - 1000);
+    expect(saved.bytesSaved!.value).toBeLessThan(4 * saved.paramsSaved!.value + 1000);
+    expect(saved.bytes!.value).toBe(files['out/small.onnx']!.length);
     expect((model as ModelValue).kind).toBe('model');
   });
 });

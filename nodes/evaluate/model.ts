@@ -20,7 +20,7 @@ export const evaluateModel = defineNode({
   type: 'evaluate.model',
   title: 'Evaluate model',
   category: 'evaluate',
-  description: 'Runs a model (and a reference model) on the same inputs in onnxruntime-web (WebAssembly, in Node and in the browser) and reports how closely the outputs agree: relative error, cosine and the agreement of their top-1 classes (argmax over the last axis); with labels, each model\'s top-1 accuracy.',
+  description: 'Runs a model (and a reference model) on the same inputs in onnxruntime-web (WebAssembly, in Node and in the editor\'s engine worker) and reports how closely the outputs agree: relative error, cosine and the agreement of their top-1 classes (argmax over the last axis); with labels, each model\'s top-1 accuracy.',
   typeVersion: 1,
   inputs: [
     { name: 'model', type: 'model', doc: 'the model to evaluate (e.g. a compressed one)' },
@@ -41,7 +41,7 @@ export const evaluateModel = defineNode({
   files: (p) => (p.dictionary ? [p.dictionary] : []),
   async run({ model, reference, inputs, labels }, p, ctx) {
     const runtime = ctx.models;
-    if (!runtime) throw new Error('this host runs no ONNX models yet (the editor will); run the graph headless: corespace run GRAPH.json');
+    if (!runtime) throw new Error('this host runs no ONNX models; run the graph in the editor or headless: corespace run GRAPH.json');
     checkFinite(inputs, "input 'inputs'");
     ctx.progress(0, reference ? 2 : 1, `running ${model.name}`);
     const y = await runtime.run(model.proto, inputs, `input 'model' (${model.name})`);

