@@ -6,20 +6,38 @@ import { GraphError, OutputCache, chooseBackend, cpuBackend, onnxModelRuntime, p
 import { registry } from '../nodes';
 import { viewKind } from '../viewer/views';
 import type { FromWorker, RunFile, ToWorker } from './protocol';
-// onnxruntime-web's WebAssembly build, served as an asset and fetched on the first model run only.
+// onnxruntime-web's WebAssembly build and its WebGPU build (whose .wasm is the asyncify one), served
+// as assets and fetched on the first model run of each only.
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import ortWebgpuWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
 const cache = new OutputCache();
 let backend: Backend = cpuBackend;
 const running = new Map<number, AbortController>();
 // Model nodes (evaluate.model, compress.model's calibration, MACs) run ONNX models here, in this worker.
-const models = onnxModelRuntime(async () => {
-  const ort = await import('onnxruntime-web/wasm');
-  ort.env.wasm.wasmPaths = { wasm: new URL(ortWasm, self.location.href).href };
-  ort.env.wasm.proxy = false;
-  return ort;
-});
+const models = onnxModelRuntime(
+  async () => {
+    const ort = await import('onnxruntime-web/wasm');
+    ort.env.wasm.wasmPaths = { wasm: new URL(ortWasm, self.location.href).href };
+    ort.env.wasm.proxy = false;
+    return ort;
+  },
+  {
+    ...('gpu' in navigator
+      ? {
+          webgpu: async () => {
+            const ort = await import('onnxruntime-web/webgpu');
+            ort.env.wasm.wasmPaths = { wasm: new URL(ortWebgpuWasm, self.location.href).href };
+            ort.env.wasm.proxy = false;
+            return ort;
+          },
+        }
+      : {}),
+    // auto: the GPU where the engine runs on a hardware adapter (a software one is slower than wasm).
+    preferred: () => (backend.name === 'webgpu' ? 'webgpu' : 'wasm'),
+  },
+);
 
 async function pick(prefer: 'auto' | 'cpu'): Promise<{ backend: Backend; notice?: string }> {
   const { backend, fallback } = await chooseBackend(prefer, { gpu: async () => (navigator as Navigator & { gpu?: GPU }).gpu, label: 'corespace editor' });

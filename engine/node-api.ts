@@ -62,12 +62,19 @@ export type ViewRequest = ViewRequests[keyof ViewRequests];
 /** Runs ONNX models (evaluate.model): provided by the host — the CLI runs them in onnxruntime-web's
  * WebAssembly backend (engine/model/runtime.ts) — so the engine's bundle carries no model runtime. */
 export interface ModelRuntime {
+  /** Where this host runs models: onnxruntime-web's WebAssembly backend everywhere, its WebGPU
+   * execution provider where the host has WebGPU (the editor in a browser that offers it). */
+  readonly providers: readonly ModelProvider[];
+  /** The provider `auto` means here: WebGPU where the engine itself runs on a hardware GPU adapter. */
+  readonly preferred: ModelProvider;
   /** The model's first output on one input tensor; `what` names the model in messages. */
-  run(model: ModelProto, input: Tensor, what: string): Promise<Tensor>;
+  run(model: ModelProto, input: Tensor, what: string, provider?: ModelProvider): Promise<Tensor>;
   /** The values of the named edges of the graph (layer inputs and outputs, float32) on one input to
    * the model's first input: calibration activations and the shapes MACs are counted from. */
   capture(model: ModelProto, input: Tensor, names: readonly string[], what: string): Promise<Map<string, Tensor>>;
 }
+
+export type ModelProvider = 'wasm' | 'webgpu';
 
 /** Where viewer nodes send their views. Returns what became of one (a file written, or why not). */
 export interface ViewSink {

@@ -142,6 +142,8 @@ describe('compress.model', () => {
     await expect(compress(rec(), { include: ['zz*'] })).rejects.toThrow("param 'include': the pattern 'zz*' matches no layer");
     await expect(compress(rec(), { ranks: { [head.name]: 121 } })).rejects.toThrow(`param 'ranks': layer '${head.name}': rank 121 is outside 1 … 120`);
     await expect(compress(rec(), { ratio: 0.5, energy: 0.9 })).rejects.toThrow("more than one of params 'ratio', 'energy' and 'budget' is set");
+    // A layer the rewrites cannot take, asked for by name (a depthwise conv).
+    await expect(compress(rec(), { ranks: { 'p2o.Conv.3': 4 } })).rejects.toThrow("param 'ranks' names layer 'p2o.Conv.3', which cannot be rewritten: a grouped convolution (group 32)");
   });
 });
 
@@ -166,7 +168,7 @@ describe('evaluate.model', () => {
   const node = registry.nodes.find((n) => n.type === 'evaluate.model')! as AnyNodeDefinition;
   const ctx = { nodeId: 'e', progress: () => {}, backend: cpuBackend, models: wasmModelRuntime } as unknown as RunContext;
   const rec = (): ModelValue => ({ kind: 'model', name: 'rec.onnx', proto: readOnnx(new Uint8Array(readFileSync(models.recognitionPath)), 'rec.onnx') });
-  const evaluate = async (inputs: Record<string, unknown>) => (await node.run(inputs as never, {} as never, ctx)) as { output: Tensor; metrics: Metrics };
+  const evaluate = async (inputs: Record<string, unknown>, params: Record<string, unknown> = {}) => (await node.run(inputs as never, node.params.parse(params), ctx)) as { output: Tensor; metrics: Metrics };
 
   it('a model against itself agrees exactly; a compressed one by how much it changed; labels give accuracies', async () => {
     const x = gaussian([2, 3, 48, 160], 21);
@@ -195,5 +197,7 @@ describe('evaluate.model', () => {
     broken.proto.graph!.node.splice(10, 1); // a node gone: its output feeds nothing
     await expect(evaluate({ model: broken, inputs: gaussian([1, 3, 48, 160], 1) })).rejects.toThrow(/input 'model' \(rec\.onnx\) does not load in onnxruntime-web/);
     await expect(evaluate({ model: rec(), inputs: gaussian([1, 5, 48, 160], 1) })).rejects.toThrow(/input 'model' \(rec\.onnx\) did not run on an input of \[1×5×48×160\]/);
+    // Node has onnxruntime-web's WebAssembly backend only; the WebGPU provider is the editor's.
+    await expect(evaluate({ model: rec(), inputs: gaussian([1, 3, 48, 160], 1) }, { provider: 'webgpu' })).rejects.toThrow("param 'provider': this host runs models on wasm only, not webgpu");
   });
 });

@@ -128,8 +128,9 @@ describe('checkpoints and adapters', () => {
     const w = (await call('model.weight', { model: weights }, { layer: 'layer.weight' }, ctx)).tensor as Tensor;
     expect([...w.data]).toEqual([1, 2, 3, 4, 5, 6]);
     await expect(call('model.weight', { model: weights }, { layer: 'nope' }, ctx)).rejects.toThrow("param 'layer': ckpt.safetensors has no tensor named 'nope' (it has 2: layer.weight, layer.bias)");
-    await call('export.safetensors', { weights }, { name: 'again' }, ctx);
+    const info = (await call('export.safetensors', { weights, reference: weights }, { name: 'again' }, ctx)).info as Metrics;
     expect(Buffer.from(files['out/again.safetensors']!).equals(Buffer.from(file))).toBe(true);
+    expect([info.params!.value, info.bytes!.value, info.paramsSaved!.value, info.bytesSaved!.value]).toEqual([8, file.length, 0, 0]);
   });
 
   it('adapter.pissa: B·A is the rank-r principal part, residual + B·A = W, under PEFT\'s names', async () => {

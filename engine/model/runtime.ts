@@ -6,28 +6,40 @@ import { create } from '@bufbuild/protobuf';
 import { ValueInfoProtoSchema } from 'onnx-buf';
 import { cloneModel, writeOnnx, type ModelProto } from '../io/onnx';
 import { Tensor, formatShape } from '../tensor';
-import type { ModelRuntime } from '../node-api';
+import type { ModelProvider, ModelRuntime } from '../node-api';
 
 export type Ort = typeof import('onnxruntime-web');
 
-/** A model runtime over onnxruntime-web as `load` provides it (loaded on the first model run, once). */
-export function onnxModelRuntime(load: () => Promise<Ort>): ModelRuntime {
-  let loading: Promise<Ort> | null = null;
-  const ort = () =>
-    (loading ??= load().then((m) => {
-      // One thread: the engine's own work shares the cores, and threads need cross-origin isolation.
-      m.env.wasm.numThreads = 1;
-      return m;
-    }));
+/**
+ * A model runtime over onnxruntime-web as `load` provides it, and with `webgpu` its WebGPU build (each
+ * loaded on its first model run, once). `preferred()` says which provider `auto` takes at the time.
+ */
+export function onnxModelRuntime(load: () => Promise<Ort>, opts: { webgpu?: () => Promise<Ort>; preferred?: () => ModelProvider } = {}): ModelRuntime {
+  const loading = new Map<ModelProvider, Promise<Ort>>();
+  const ort = (provider: ModelProvider) => {
+    if (!loading.has(provider)) {
+      const loader = provider === 'webgpu' ? opts.webgpu! : load;
+      loading.set(
+        provider,
+        loader().then((m) => {
+          // One thread: the engine's own work shares the cores, and threads need cross-origin isolation.
+          m.env.wasm.numThreads = 1;
+          return m;
+        }),
+      );
+    }
+    return loading.get(provider)!;
+  };
 
   /** Runs the model once on `input` (its first input) and returns the fetched outputs as float32 tensors. */
-  async function runOnce(model: ModelProto, input: Tensor, fetch: (names: readonly string[]) => string[], what: string): Promise<Map<string, Tensor>> {
-    const m = await ort();
+  async function runOnce(model: ModelProto, input: Tensor, fetch: (names: readonly string[]) => string[], what: string, provider: ModelProvider = 'wasm'): Promise<Map<string, Tensor>> {
+    if (provider === 'webgpu' && !opts.webgpu) throw new Error(`this host runs models on WebAssembly only (no WebGPU execution provider here)`);
+    const m = await ort(provider);
     let session;
     try {
-      session = await m.InferenceSession.create(writeOnnx(model), { executionProviders: ['wasm'] });
+      session = await m.InferenceSession.create(writeOnnx(model), { executionProviders: [provider] });
     } catch (e) {
-      throw new Error(`${what} does not load in onnxruntime-web: ${(e as Error).message}`);
+      throw new Error(`${what} does not load in onnxruntime-web (${provider}): ${(e as Error).message}`);
     }
     try {
       const feeds = { [session.inputNames[0]!]: new m.Tensor('float32', input.data, [...input.shape]) };
@@ -51,8 +63,12 @@ export function onnxModelRuntime(load: () => Promise<Ort>): ModelRuntime {
   }
 
   return {
-    async run(model, input, what) {
-      const out = await runOnce(model, input, (names) => [names[0]!], what);
+    providers: opts.webgpu ? ['wasm', 'webgpu'] : ['wasm'],
+    get preferred() {
+      return opts.preferred?.() ?? 'wasm';
+    },
+    async run(model, input, what, provider) {
+      const out = await runOnce(model, input, (names) => [names[0]!], what, provider);
       return [...out.values()][0]!;
     },
     // Each named edge made an extra graph output for this run (of a copy: the model given is unchanged).

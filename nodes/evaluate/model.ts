@@ -14,13 +14,13 @@ function argmaxRows(t: Tensor): Int32Array {
 }
 
 /** The reference model's output on an input, held weakly by both objects. */
-const referenceOutputs = new WeakMap<object, WeakMap<object, Tensor>>();
+const referenceOutputs = new WeakMap<object, WeakMap<object, { provider: string; output: Tensor }>>();
 
 export const evaluateModel = defineNode({
   type: 'evaluate.model',
   title: 'Evaluate model',
   category: 'evaluate',
-  description: 'Runs a model (and a reference model) on the same inputs in onnxruntime-web (WebAssembly, in Node and in the editor\'s engine worker) and reports how closely the outputs agree: relative error, cosine and the agreement of their top-1 classes (argmax over the last axis); with labels, each model\'s top-1 accuracy.',
+  description: 'Runs a model (and a reference model) on the same inputs in onnxruntime-web (WebAssembly in Node and in the editor\'s engine worker; its WebGPU execution provider in the editor where the browser has WebGPU) and reports how closely the outputs agree: relative error, cosine and the agreement of their top-1 classes (argmax over the last axis); with labels, each model\'s top-1 accuracy.',
   typeVersion: 1,
   inputs: [
     { name: 'model', type: 'model', doc: 'the model to evaluate (e.g. a compressed one)' },
@@ -36,6 +36,7 @@ export const evaluateModel = defineNode({
     .object({
       dictionary: z.string().min(1).optional().describe('a CTC text recogniser\'s character dictionary (PaddleOCR\'s ppocr_keys_v1.txt: one character a line), relative to the graph file'),
       texts: z.array(z.string()).max(100_000).optional().describe('the true text of each input line, for exactLines and cer (needs dictionary)'),
+      provider: z.enum(['auto', 'wasm', 'webgpu']).default('auto').describe('onnxruntime-web\'s execution provider: wasm (everywhere), webgpu (the editor, in a browser with WebGPU); auto: webgpu where the engine runs on a hardware GPU, else wasm'),
     })
     .refine((p) => !p.texts || p.dictionary, { path: ['texts'], message: 'texts are read through a dictionary: set dictionary too' }),
   files: (p) => (p.dictionary ? [p.dictionary] : []),
@@ -43,16 +44,19 @@ export const evaluateModel = defineNode({
     const runtime = ctx.models;
     if (!runtime) throw new Error('this host runs no ONNX models; run the graph in the editor or headless: corespace run GRAPH.json');
     checkFinite(inputs, "input 'inputs'");
-    ctx.progress(0, reference ? 2 : 1, `running ${model.name}`);
-    const y = await runtime.run(model.proto, inputs, `input 'model' (${model.name})`);
+    const provider = p.provider === 'auto' ? runtime.preferred : p.provider;
+    if (!runtime.providers.includes(provider)) throw new Error(`param 'provider': this host runs models on ${runtime.providers.join(' and ')} only, not ${provider} (use auto or wasm; webgpu runs in the editor, in a browser with WebGPU)`);
+    ctx.progress(0, reference ? 2 : 1, `running ${model.name} (${provider})`);
+    const y = await runtime.run(model.proto, inputs, `input 'model' (${model.name})`, provider);
     const metrics: Metrics = {};
     let yRef: Tensor | undefined;
     if (reference) {
       ctx.progress(1, 2, `running ${reference.name}`);
       // A sweep measuring each compressed model reruns this node on the same reference and inputs.
       const byRef = referenceOutputs.get(reference.proto) ?? referenceOutputs.set(reference.proto, new WeakMap()).get(reference.proto)!;
-      yRef = byRef.get(inputs) ?? (await runtime.run(reference.proto, inputs, `input 'reference' (${reference.name})`));
-      byRef.set(inputs, yRef);
+      const known = byRef.get(inputs);
+      yRef = known?.provider === provider ? known.output : await runtime.run(reference.proto, inputs, `input 'reference' (${reference.name})`, provider);
+      byRef.set(inputs, { provider, output: yRef });
       if (formatShape(y.shape) !== formatShape(yRef.shape)) throw new Error(`the outputs differ in shape: ${formatShape(y.shape)} from 'model', ${formatShape(yRef.shape)} from 'reference'; compare models of the same task`);
       let e = 0;
       let dot = 0;

