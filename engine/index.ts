@@ -45,7 +45,7 @@ export { EPS32, anglesBetween, classicalMds, grassmannDistance, orderedDirection
 export { kleinResidual, pluckerInto, pluckerLine, pluckerSize } from './geometry/plucker';
 export { grassmannFlowFeatures } from './geometry/flow';
 export { SAFETENSORS_DTYPES, SafetensorsError, entryTensor, readSafetensors, tensorEntry, writeSafetensors, type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile } from './io/safetensors';
-export { OnnxError, cloneModel, readOnnx, setWeight, weightCount, weightTensor, weightsOf, writeOnnx, type ExternalReader, type ModelProto, type NodeProto, type TensorProto } from './io/onnx';
+export { OnnxError, cloneModel, externalBytes, hasExternalData, readOnnx, resolveExternalData, setWeight, weightBytes, weightCount, weightTensor, weightsOf, writeOnnx, type ExternalReader, type ModelProto, type NodeProto, type TensorProto } from './io/onnx';
 export { layerNamed, layersOf, singularValuesOf, type Layer, type LayerOp } from './model/layers';
 export { allocateBudget, defaultForm, patternMatches, rankForEnergy, ranksForRatio, rewriteParams, tailShares, type BudgetLayer, type RewriteForm } from './model/plan';
 export { factorizeConv, factorizeConvCp, factorizeMatMul, factorizeMatrix, lowRankFactors, splitSvd, type RewriteResult, type Scaling } from './model/compress';

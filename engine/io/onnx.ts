@@ -4,8 +4,8 @@
 // (PaddleOCR's and Silero's models keep theirs there). Tensor data is read from raw_data at any byte
 // offset (copied, never viewed unaligned) or from the typed fields; external data (models over 2 GB)
 // through a resolver that reads the named file's byte range.
-import { clone, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { ModelProtoSchema, TensorProto_DataLocation, TensorProto_DataType, type ModelProto, type NodeProto, type TensorProto } from 'onnx-buf';
+import { clone, create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { ModelProtoSchema, StringStringEntryProtoSchema, TensorProto_DataLocation, TensorProto_DataType, type ModelProto, type NodeProto, type TensorProto } from 'onnx-buf';
 import { Tensor, formatCount, formatShape, sizeOf, sizeProblem } from '../tensor';
 import { bf16ToFloat, floatToHalf, halfToFloat } from './half';
 
@@ -163,5 +163,70 @@ export function setWeight(t: TensorProto, values: Tensor): void {
 export function weightCount(model: ModelProto): number {
   let n = 0;
   for (const t of weightsOf(model).values()) n += sizeOf(dimsOf(t));
+  return n;
+}
+
+/** Whether any weight of the model is stored in an external file. */
+export const hasExternalData = (model: ModelProto): boolean => [...weightsOf(model).values()].some((t) => t.dataLocation === TensorProto_DataLocation.EXTERNAL);
+
+/** Bytes of the model's weights as raw data (external ones included): what an inline file would hold. */
+export function weightBytes(model: ModelProto): number {
+  let n = 0;
+  for (const t of weightsOf(model).values()) n += sizeOf(dimsOf(t)) * (SIZE[t.dataType] ?? 4);
+  return n;
+}
+
+/**
+ * A copy of the model with every externally stored weight resolved through `read`: written inline
+ * (`into` null), or — with `into` a file name — every initializer of at least `threshold` bytes moved
+ * into one data file of that name (ONNX external data: location, offset, length; each tensor's offset
+ * aligned to 64 bytes), the model then naming that file only.
+ */
+export async function resolveExternalData(model: ModelProto, read: ExternalReader | undefined, into: string | null, threshold = 1024): Promise<{ model: ModelProto; data: Uint8Array | null }> {
+  const copy = cloneModel(model);
+  const parts: { t: TensorProto; bytes: Uint8Array }[] = [];
+  const inline = (t: TensorProto, bytes: Uint8Array) => {
+    t.rawData = new Uint8Array(bytes);
+    t.dataLocation = TensorProto_DataLocation.DEFAULT;
+    t.externalData = [];
+  };
+  for (const t of weightsOf(copy).values()) {
+    const external = t.dataLocation === TensorProto_DataLocation.EXTERNAL;
+    const isInitializer = copy.graph!.initializer.includes(t);
+    if (into !== null && isInitializer) {
+      const bytes = await rawBytes(t, read);
+      if (bytes && bytes.length >= threshold) {
+        parts.push({ t, bytes });
+        continue;
+      }
+      if (external) inline(t, bytes ?? new Uint8Array());
+      continue;
+    }
+    if (external) inline(t, (await rawBytes(t, read)) ?? new Uint8Array());
+  }
+  if (into === null || !parts.length) return { model: copy, data: null };
+  const align = (n: number) => Math.ceil(n / 64) * 64;
+  const total = parts.reduce((n, p) => align(n) + p.bytes.length, 0);
+  const data = new Uint8Array(total);
+  let at = 0;
+  for (const { t, bytes } of parts) {
+    at = align(at);
+    data.set(bytes, at);
+    t.rawData = new Uint8Array();
+    t.dataLocation = TensorProto_DataLocation.EXTERNAL;
+    t.externalData = [create(StringStringEntryProtoSchema, { key: 'location', value: into }), create(StringStringEntryProtoSchema, { key: 'offset', value: String(at) }), create(StringStringEntryProtoSchema, { key: 'length', value: String(bytes.length) })];
+    at += bytes.length;
+  }
+  return { model: copy, data };
+}
+
+/** Bytes of the weights stored in external files (their `length` entries, else their dims × dtype). */
+export function externalBytes(model: ModelProto): number {
+  let n = 0;
+  for (const t of weightsOf(model).values()) {
+    if (t.dataLocation !== TensorProto_DataLocation.EXTERNAL) continue;
+    const length = t.externalData.find((e) => e.key === 'length')?.value;
+    n += length !== undefined ? Number(length) : sizeOf(dimsOf(t)) * (SIZE[t.dataType] ?? 4);
+  }
   return n;
 }

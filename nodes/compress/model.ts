@@ -4,7 +4,7 @@ import {
   modelInputShape, patternMatches, rankForEnergy, ranksForRatio, rewriteMacs, rewriteParams, singularValuesOf, tailShares, weightTensor, xSideMatrix,
   type Layer, type LayerActivations, type LayerShapes, type Metrics, type RewriteForm, type RewriteResult, type Scaling, type TableValue,
 } from '../../engine';
-import { externalReader } from '../source/onnx';
+import { externalReader, runnableModel } from '../source/onnx';
 
 const rankSpec = z.union([z.number().int().min(1), z.tuple([z.number().int().min(1), z.number().int().min(1)])]);
 type Method = 'svd' | 'asvd' | 'svd-llm' | 'tucker2' | 'cp' | 'auto';
@@ -103,7 +103,7 @@ export const compressModel = defineNode({
       if (!ctx.models) throw new Error("input 'calibration' is run through the model, and this host runs no ONNX models; run the graph in the editor or headless: corespace run GRAPH.json");
       const bytes = calibrationBytes(working);
       if (bytes > 2 ** 31) throw new Error(`input 'calibration': the activation statistics of ${working.length} layers would take ${(bytes / 2 ** 30).toFixed(1)} GiB; compress fewer layers at a time (param 'include')`);
-      const got = await collectActivations(ctx.models, model.proto, working, calibration, { chunk: p.chunk, what: `input 'model' (${model.name})`, progress: (d, of) => ctx.progress(d, of, 'running the calibration'), shapesOf: layers });
+      const got = await collectActivations(ctx.models, await runnableModel(ctx, model), working, calibration, { chunk: p.chunk, what: `input 'model' (${model.name})`, progress: (d, of) => ctx.progress(d, of, 'running the calibration'), shapesOf: layers });
       stats = got.stats;
       shapes = got.shapes;
       items = got.items;
@@ -111,7 +111,7 @@ export const compressModel = defineNode({
     } else if (ctx.models && working.length) {
       const input = modelInputShape(model.proto, p.dims);
       if (input.missing.length === 0) {
-        shapes = await layerShapes(ctx.models, model.proto, layers, input.shape, `input 'model' (${model.name})`);
+        shapes = await layerShapes(ctx.models, await runnableModel(ctx, model), layers, input.shape, `input 'model' (${model.name})`);
         items = input.shape[0] ?? 1;
       }
       else if (Object.keys(p.dims).length) throw new Error(`param 'dims': give the model input's symbolic dims ${input.missing.map((d) => `'${d}'`).join(', ')} too (its input '${input.name}' is ${input.shape.map((d, k) => (Number.isNaN(d) ? input.missing[k] ?? '?' : d)).join(' × ')})`);

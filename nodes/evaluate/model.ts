@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkFinite, ctcClasses, ctcGreedy, defineNode, formatShape, readingScores, type Metrics, type Tensor } from '../../engine';
+import { runnableModel } from '../source/onnx';
 
 /** Argmax over the last axis for each leading position. */
 function argmaxRows(t: Tensor): Int32Array {
@@ -47,7 +48,7 @@ export const evaluateModel = defineNode({
     const provider = p.provider === 'auto' ? runtime.preferred : p.provider;
     if (!runtime.providers.includes(provider)) throw new Error(`param 'provider': this host runs models on ${runtime.providers.join(' and ')} only, not ${provider} (use auto or wasm; webgpu runs in the editor, in a browser with WebGPU)`);
     ctx.progress(0, reference ? 2 : 1, `running ${model.name} (${provider})`);
-    const y = await runtime.run(model.proto, inputs, `input 'model' (${model.name})`, provider);
+    const y = await runtime.run(await runnableModel(ctx, model), inputs, `input 'model' (${model.name})`, provider);
     const metrics: Metrics = {};
     let yRef: Tensor | undefined;
     if (reference) {
@@ -55,7 +56,7 @@ export const evaluateModel = defineNode({
       // A sweep measuring each compressed model reruns this node on the same reference and inputs.
       const byRef = referenceOutputs.get(reference.proto) ?? referenceOutputs.set(reference.proto, new WeakMap()).get(reference.proto)!;
       const known = byRef.get(inputs);
-      yRef = known?.provider === provider ? known.output : await runtime.run(reference.proto, inputs, `input 'reference' (${reference.name})`, provider);
+      yRef = known?.provider === provider ? known.output : await runtime.run(await runnableModel(ctx, reference), inputs, `input 'reference' (${reference.name})`, provider);
       byRef.set(inputs, { provider, output: yRef });
       if (formatShape(y.shape) !== formatShape(yRef.shape)) throw new Error(`the outputs differ in shape: ${formatShape(y.shape)} from 'model', ${formatShape(yRef.shape)} from 'reference'; compare models of the same task`);
       let e = 0;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode, layerMacs, layerShapes, layersOf, modelInputShape, singularValuesOf, weightTensor, type LayerShapes, type TableValue } from '../../engine';
-import { externalReader } from '../source/onnx';
+import { externalReader, runnableModel } from '../source/onnx';
 
 export const modelLayers = defineNode({
   type: 'model.layers',
@@ -20,7 +20,7 @@ export const modelLayers = defineNode({
     // MACs: the shapes of one run on zeros, where the input shape is known and the host runs models.
     const input = modelInputShape(model.proto, p.dims);
     if (input.missing.length && Object.keys(p.dims).length) throw new Error(`param 'dims': give the model input's symbolic dims ${input.missing.map((d) => `'${d}'`).join(', ')} too`);
-    const shapes: LayerShapes | null = ctx.models && !input.missing.length && layers.length ? await layerShapes(ctx.models, model.proto, layers, input.shape, `input 'model' (${model.name})`) : null;
+    const shapes: LayerShapes | null = ctx.models && !input.missing.length && layers.length ? await layerShapes(ctx.models, await runnableModel(ctx, model), layers, input.shape, `input 'model' (${model.name})`) : null;
     const items = input.shape[0] ?? 1;
     const rows: number[][] = [];
     const labels: string[] = [];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, readOnnx, type ExternalReader } from '../../engine';
+import { defineNode, readOnnx, type ExternalReader, hasExternalData, resolveExternalData, weightBytes, type ModelProto, type ModelValue } from '../../engine';
 
 /** The folder part of a path ('' for a bare name). */
 const folderOf = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '');
@@ -30,4 +30,20 @@ export function externalReader(ctx: { files: { read(path: string): Promise<Uint8
     if (end > bytes.length) throw new Error(`external data '${location}' holds ${bytes.length} bytes, but a weight reads bytes ${offset}–${end}`);
     return bytes.subarray(offset, end);
   };
+}
+
+const runnable = new WeakMap<ModelProto, Promise<ModelProto>>();
+
+/** The model as onnxruntime-web takes it (one buffer): weights stored in external files read through
+ * the graph's file access and written inline, once per model. Refused above protobuf's 2 GiB. */
+export function runnableModel(ctx: { files: { read(path: string): Promise<Uint8Array> } }, model: ModelValue): Promise<ModelProto> {
+  if (!hasExternalData(model.proto)) return Promise.resolve(model.proto);
+  let made = runnable.get(model.proto);
+  if (!made) {
+    const bytes = weightBytes(model.proto);
+    if (bytes > 2 ** 31 - 2 ** 24) return Promise.reject(new Error(`${model.name} holds ${(bytes / 2 ** 30).toFixed(2)} GiB of weights, more than one ONNX buffer takes (2 GiB); onnxruntime-web cannot run it inline here`));
+    made = resolveExternalData(model.proto, externalReader(ctx, model.name), null).then((r) => r.model);
+    runnable.set(model.proto, made);
+  }
+  return made;
 }
