@@ -16,6 +16,7 @@ import type { Mat } from '../linalg';
 import type { Layer } from './layers';
 import { relError64 } from '../decomp/dense64';
 import { xSideMatrix, type LayerActivations } from './calibration';
+import { coefficientParams, forwardTransform, inverseTransform, largest, type TransformSpec } from './transform';
 
 export interface RewriteResult {
   /** Numbers stored before and after (the layer's weight only; a bias is kept as it is). */
@@ -300,5 +301,36 @@ export async function factorizeConvCp(model: ModelProto, layer: Layer, rank: num
   }
   const result: RewriteResult = { paramsBefore: w.size, paramsAfter: r * (i + kh + kw + o), relError: relError64(w.data, approx), rank: [r] };
   if (stats) result.outputError = convOutputError(layer, w, approx, stats);
+  return result;
+}
+
+/**
+ * A layer's weight kept as its k largest coefficients in a transform domain (engine/model/transform.ts)
+ * and replaced by their inverse transform: the graph keeps its structure and dense weights (a runtime
+ * cannot use the compact form without a custom op); paramsAfter counts the compact form, values and
+ * positions. Works on any layer's weight as its rows × cols matrix (a conv's O × (I/g·kh·kw)).
+ */
+export async function transformWeight(model: ModelProto, layer: Layer, k: number, spec: TransformSpec, read?: ExternalReader, stats?: LayerActivations): Promise<RewriteResult & { positions: Uint32Array; values: Float32Array }> {
+  const w = await weightTensor(layer.tensor, read);
+  const [rows, cols] = [layer.rows, layer.cols];
+  const c = await forwardTransform(w.data, rows, cols, spec);
+  if (!Number.isInteger(k) || k < 1 || k > c.size) throw new Error(`layer '${layer.name}': ${k} coefficients are outside 1 … ${c.size} (its ${spec.kind} grid is ${c.shape.join(' × ')})`);
+  const positions = largest(c.data, k);
+  const kept = new Tensor(c.shape);
+  const values = new Float32Array(k);
+  positions.forEach((p, i) => {
+    kept.data[p] = c.data[p]!;
+    values[i] = c.data[p]!;
+  });
+  const approx = await inverseTransform(kept, rows, cols, spec);
+  const name = addInitializer(model, `${layer.weight}.${spec.kind}`, new Tensor(w.shape, Float32Array.from(approx)));
+  layer.node.input[1] = name;
+  dropIfUnused(model, layer.weight);
+  const result = { paramsBefore: rows * cols, paramsAfter: coefficientParams(k, c.size), relError: relError64(w.data, approx), rank: [k], positions, values };
+  if (stats) {
+    const m = xSideMatrix(layer, w);
+    const mh = xSideMatrix(layer, new Tensor(w.shape, Float32Array.from(approx)));
+    return { ...result, outputError: stats.outputError(m.data, Float64Array.from(mh.data)) };
+  }
   return result;
 }

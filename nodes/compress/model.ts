@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import {
-  allocateBudget, calibrationBytes, checkFinite, cloneModel, collectActivations, defineNode, factorizeConv, factorizeConvCp, factorizeMatrix, formatShape, isMatrixLayer, layerMacs, layerShapes, layersOf,
+  allocateBudget, calibrationBytes, coefficientParams, coefficientTails, forwardTransform, transformWeight, checkFinite, cloneModel, collectActivations, defineNode, factorizeConv, factorizeConvCp, factorizeMatrix, formatShape, isMatrixLayer, layerMacs, layerShapes, layersOf,
   modelInputShape, patternMatches, rankForEnergy, ranksForRatio, rewriteMacs, rewriteParams, singularValuesOf, tailShares, weightTensor, xSideMatrix,
   type Layer, type LayerActivations, type LayerShapes, type Metrics, type RewriteForm, type RewriteResult, type Scaling, type TableValue,
 } from '../../engine';
 import { externalReader, runnableModel } from '../source/onnx';
+import type { ExternalReader, ModelProto, Tensor, TransformSpec } from '../../engine';
 
 const rankSpec = z.union([z.number().int().min(1), z.tuple([z.number().int().min(1), z.number().int().min(1)])]);
-type Method = 'svd' | 'asvd' | 'svd-llm' | 'tucker2' | 'cp' | 'auto';
+type Method = 'svd' | 'asvd' | 'svd-llm' | 'tucker2' | 'cp' | 'auto' | 'dct' | 'wht' | 'dwt';
+const TRANSFORMS: readonly string[] = ['dct', 'wht', 'dwt'];
 type Plan = { form: RewriteForm; aware: 'asvd' | 'svd-llm' | null };
 
 /** A rank the user named, in the rewrite's modes: two for Tucker-2, one otherwise. */
@@ -44,6 +46,115 @@ function memoFor(model: object, calibration: object | undefined): Memo {
   return byModel.get(key) ?? byModel.set(key, { calibrated: new Map(), scalings: new Map(), spectra: new Map() }).get(key)!;
 }
 
+/**
+ * The transform-domain methods: each included layer's weight as its k largest coefficients. k from
+ * 'ranks' (a count), 'ratio' (the largest k whose values and positions fit), 'energy' (the smallest k
+ * holding that share of Σc², Parseval's ‖W‖²), or 'budget': one global pick of the coefficients with
+ * the largest c²/‖W_l‖² (each charged what it adds: its value, and its index until the layer's bitmask is cheaper; every layer keeps at least one).
+ */
+async function transformLayers(
+  proto: ModelProto,
+  layers: readonly Layer[],
+  included: (l: Layer) => boolean,
+  spec: TransformSpec,
+  p: { ranks: Record<string, number | [number, number]>; ratio?: number; energy?: number; budget?: number; onlyIfSmaller: boolean },
+  read: ExternalReader,
+  progress: (v: number, max: number, message?: string) => void,
+): Promise<{ table: TableValue; info: Metrics }> {
+  const chosen = layers.filter(included);
+  const coefficients = new Map<string, Tensor>();
+  for (const [i, l] of chosen.entries()) {
+    progress(i, chosen.length, `${spec.kind} of ${l.name}`);
+    coefficients.set(l.name, await forwardTransform((await weightTensor(l.tensor, read)).data, l.rows, l.cols, spec));
+  }
+  const counts = new Map<string, number>();
+  if (p.budget !== undefined) {
+    const total = layers.reduce((n, l) => n + l.rows * l.cols, 0);
+    let available = p.budget * total - layers.filter((l) => !included(l)).reduce((n, l) => n + l.rows * l.cols, 0) - 2 * chosen.length;
+    if (available < 0) throw new Error(`param 'budget' ${p.budget} cannot be met: one coefficient in every included layer already passes it; raise the budget or exclude fewer layers`);
+    // Every coefficient past each layer's first, by its share of its layer's energy.
+    const entries: { layer: number; share: number }[] = [];
+    chosen.forEach((l, li) => {
+      const c = coefficients.get(l.name)!.data;
+      const e = Float64Array.from(c, (v) => v * v).sort().reverse();
+      const norm = e.reduce((a, b) => a + b, 0) || 1;
+      for (let k = 1; k < e.length; k++) entries.push({ layer: li, share: e[k]! / norm });
+      counts.set(l.name, 1);
+    });
+    entries.sort((a, b) => b.share - a.share);
+    // Each is charged what it adds to its layer's coefficientParams: 2 (value and index) until the
+    // layer's bitmask is the cheaper position store, 1 (its value) after.
+    for (const e of entries) {
+      if (available < 1) break;
+      const l = chosen[e.layer]!;
+      const k = counts.get(l.name)!;
+      const size = coefficients.get(l.name)!.size;
+      const cost = coefficientParams(k + 1, size) - coefficientParams(k, size);
+      if (cost > available || coefficientParams(k + 1, size) >= l.rows * l.cols) continue; // never more than the layer whole
+      counts.set(l.name, k + 1);
+      available -= cost;
+    }
+  }
+  const rows: number[][] = [];
+  const labels: string[] = [];
+  let [before, after] = [0, 0];
+  for (const l of layers) {
+    const params = l.rows * l.cols;
+    before += params;
+    const leave = (why: string) => {
+      after += params;
+      rows.push([params, params, 0, 0, 0, NaN, NaN, NaN]);
+      labels.push(`${l.name} · left: ${why}`);
+    };
+    if (!included(l)) {
+      leave('not included');
+      continue;
+    }
+    const c = coefficients.get(l.name)!;
+    const asked = p.ranks[l.name];
+    if (Array.isArray(asked)) throw new Error(`param 'ranks': layer '${l.name}' takes a count of ${spec.kind} coefficients (one number), not ${JSON.stringify(asked)}`);
+    let k: number;
+    if (asked !== undefined) k = asked;
+    else if (p.budget !== undefined) k = counts.get(l.name)!;
+    else if (p.energy !== undefined) {
+      const tails = coefficientTails(c.data);
+      const at = tails.findIndex((t) => t <= 1 - p.energy! + 1e-12);
+      k = at < 0 ? c.size : at + 1;
+    } else {
+      k = 1;
+      const target = (p.ratio ?? 0.5) * params;
+      let [lo, hi] = [1, c.size];
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (coefficientParams(mid, c.size) <= target) lo = mid;
+        else hi = mid - 1;
+      }
+      k = lo;
+    }
+    if (p.onlyIfSmaller && asked === undefined && coefficientParams(k, c.size) >= params) {
+      leave(`${k} coefficients with their positions would store ${coefficientParams(k, c.size)} ≥ ${params} params`);
+      continue;
+    }
+    let r;
+    try {
+      r = await transformWeight(proto, l, k, spec, read);
+    } catch (e) {
+      throw new Error(`param 'ranks': ${(e as Error).message}`);
+    }
+    after += r.paramsAfter;
+    rows.push([r.paramsBefore, r.paramsAfter, r.relError, k, k, NaN, NaN, NaN]);
+    labels.push(`${l.name} · ${spec.kind.toUpperCase()} ${k} coefficients (dense in the .onnx)`);
+  }
+  return {
+    table: { kind: 'table', columns: ['params', 'paramsAfter', 'relError', 'rankOut', 'rankIn', 'macs', 'macsAfter', 'outputError'], rows, labels },
+    info: {
+      paramsBefore: { value: before, unit: 'values', doc: 'params of the compressible layers before' },
+      paramsAfter: { value: after, unit: 'values', doc: 'and after, counting each kept coefficient\'s value and position' },
+      kept: { value: before === 0 ? 1 : after / before, unit: '', doc: 'paramsAfter / paramsBefore' },
+    },
+  };
+}
+
 export const compressModel = defineNode({
   type: 'compress.model',
   title: 'Compress model',
@@ -61,7 +172,9 @@ export const compressModel = defineNode({
     { name: 'info', type: 'metrics', doc: 'params (and MACs) of the compressible layers before and after, and their ratio' },
   ],
   params: z.object({
-    method: z.enum(['svd', 'asvd', 'svd-llm', 'tucker2', 'cp', 'auto']).default('auto').describe('auto: SVD for MatMul, Gemm and 1×1 convs, Tucker-2 for larger convs; svd: the matrix layers only; asvd, svd-llm: activation-aware SVD of the matrix layers (needs calibration), Tucker-2 for larger convs; tucker2: as auto; cp: CP for larger convs (ranks or ratio only)'),
+    method: z.enum(['svd', 'asvd', 'svd-llm', 'tucker2', 'cp', 'auto', 'dct', 'wht', 'dwt']).default('auto').describe('auto: SVD for MatMul, Gemm and 1×1 convs, Tucker-2 for larger convs; svd: the matrix layers only; asvd, svd-llm: activation-aware SVD of the matrix layers (needs calibration), Tucker-2 for larger convs; tucker2: as auto; cp: CP for larger convs (ranks or ratio only); dct, wht, dwt: every layer\'s weight (a conv\'s as O × I/g·kh·kw) kept as its largest coefficients in that 2-D orthonormal transform, a coefficient costing its value and its position (an index, or a bitmask once cheaper); the .onnx keeps dense weights, and ranks name coefficient counts'),
+    wavelet: z.enum(['haar', 'db2', 'db4', 'sym4']).default('db4').describe('dwt: the orthogonal wavelet'),
+    levels: z.number().int().min(1).max(8).default(1).describe('dwt: levels of the 2-D transform'),
     ranks: z.record(z.string(), rankSpec).default({}).describe('a rank per layer name (a conv\'s Tucker-2: [out, in]); these layers take no other policy'),
     ratio: z.number().gt(0).max(1).optional().describe('keep about this fraction of each layer\'s params (default 0.5 when neither energy nor budget is given)'),
     energy: z.number().gt(0).max(1).optional().describe('the smallest ranks whose singular values hold this fraction of ‖W‖² (of ‖S·W‖² for asvd and svd-llm; per channel mode for Tucker-2)'),
@@ -87,6 +200,12 @@ export const compressModel = defineNode({
       if (!layers.some((l) => patternMatches(pattern, l.name))) throw new Error(`param 'include': the pattern '${pattern}' matches no layer (model.layers lists them)`);
     }
     const included = (l: Layer) => p.ranks[l.name] !== undefined || (p.include.some((q) => patternMatches(q, l.name)) && !p.exclude.some((q) => patternMatches(q, l.name)));
+    if (TRANSFORMS.includes(p.method)) {
+      if (calibration) throw new Error(`input 'calibration': method '${p.method}' keeps transform coefficients by their magnitude and reads no activations; unwire it (or use svd-llm)`);
+      const spec: TransformSpec = { kind: p.method as TransformSpec['kind'], wavelet: p.wavelet, levels: p.levels };
+      const out = await transformLayers(proto, layers, included, spec, p, read, ctx.progress);
+      return { model: { kind: 'model' as const, name: model.name, proto }, ...out };
+    }
     const plans = new Map(layers.map((l) => [l.name, planFor(l, p.method)]));
     const working = layers.filter((l) => included(l) && !('skip' in plans.get(l.name)!));
 
