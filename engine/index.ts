@@ -35,7 +35,7 @@ export { errorRatio, relError64 as relativeError } from './decomp/dense64';
 export { dct, dctMatrix, wht, dwt, filters, sequencyPermutation, resolveAxes, WAVELETS, type Wavelet, type WhtOrder, type DwtOptions } from './transforms';
 export { chebyshevNodes, chebyshevCoefficients, chebyshevSizeProblem, evaluateChebyshev } from './chebyshev';
 export {
-  mat, qr, eigh, svd, chooseRank, khatriRao, kronecker, pinv, lstsq, cholesky, invertUpper,
+  mat, mul, qr, eigh, svd, chooseRank, khatriRao, kronecker, pinv, lstsq, cholesky, invertUpper,
   type Mat, type Svd, type RankChoice,
 } from './linalg';
 export { WebGpuBackend } from './webgpu/backend';

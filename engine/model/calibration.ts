@@ -7,8 +7,9 @@
 //   - the mean |x| per feature, ASVD's scaling;
 //   - for larger convolutions an even sample of patches (at most PATCH_SAMPLES), for their output error.
 import { syrkRows, Tensor, formatShape } from '../tensor';
-import { cholesky, invertUpper, mat, type Mat } from '../linalg';
-import { convGeometry } from './shapes';
+import { cholesky, invertUpper, mat, mul, type Mat } from '../linalg';
+import { errorRatio } from '../decomp/dense64';
+import { convGeometry, modelInputShape } from './shapes';
 import type { Layer } from './layers';
 import type { ModelProto } from '../io/onnx';
 import type { ModelRuntime } from '../node-api';
@@ -18,8 +19,7 @@ export const PATCH_SAMPLES = 4096;
 /** The weight as the matrix M (K × N) with y = x·M: MatMul W, Gemm W or Wᵀ (transB), a conv's
  * O × (I·kh·kw) weight transposed. */
 export function xSideMatrix(l: Layer, w: Tensor): Tensor {
-  const transposed = l.op === 'Conv' || (l.op === 'Gemm' && Number(l.node.attribute.find((a) => a.name === 'transB')?.i ?? 0n) !== 0);
-  if (!transposed) return new Tensor([l.rows, l.cols], w.data);
+  if (!storedTransposed(l)) return new Tensor([l.rows, l.cols], w.data);
   const out = new Tensor([l.cols, l.rows]);
   for (let i = 0; i < l.rows; i++) for (let j = 0; j < l.cols; j++) out.data[j * l.rows + i] = w.data[i * l.cols + j]!;
   return out;
@@ -110,46 +110,32 @@ export class LayerActivations {
     let err = 0;
     let ref = 0;
     if (this.gram) {
-      // Σ_j d_jᵀ G d_j over the columns of D = M − M̂, and the same for M.
-      const d = Float64Array.from(m, (v, i) => v - approx[i]!);
-      for (const [target, add] of [[d, (v: number) => (err += v)], [m, (v: number) => (ref += v)]] as const) {
-        for (let j = 0; j < n; j++) {
-          let q = 0;
-          for (let a = 0; a < k; a++) {
-            const da = target[a * n + j]!;
-            if (da === 0) continue;
-            let row = 0;
-            for (let b = 0; b < k; b++) row += this.gram[a * k + b]! * target[b * n + j]!;
-            q += da * row;
-          }
-          add(q);
+      // Σ_j d_jᵀ G d_j over the columns of D = M − M̂: the sum of D ∘ (G·D), and the same for M.
+      const g = mat(k, k, this.gram);
+      const quadratic = (d: Float64Array) => mul(g, mat(k, n, d)).data.reduce((acc, v, i) => acc + v * d[i]!, 0);
+      err = quadratic(Float64Array.from(m, (v, i) => v - approx[i]!));
+      ref = quadratic(Float64Array.from(m));
+    } else {
+      const [mm, mh] = [mat(k, n, Float64Array.from(m)), mat(k, n, Float64Array.from(approx))];
+      for (const rows of this.patches) {
+        const x = mat(rows.length / k, k, Float64Array.from(rows));
+        const [y, yh] = [mul(x, mm).data, mul(x, mh).data];
+        for (let i = 0; i < y.length; i++) {
+          err += (y[i]! - yh[i]!) ** 2;
+          ref += y[i]! ** 2;
         }
       }
-    } else {
-      for (const rows of this.patches) {
-        const p = rows.length / k;
-        for (let t = 0; t < p; t++)
-          for (let j = 0; j < n; j++) {
-            let y = 0;
-            let yh = 0;
-            for (let f = 0; f < k; f++) {
-              const x = rows[t * k + f]!;
-              y += x * m[f * n + j]!;
-              yh += x * approx[f * n + j]!;
-            }
-            err += (y - yh) ** 2;
-            ref += y * y;
-          }
-      }
     }
-    return ref > 0 ? Math.sqrt(Math.max(0, err) / ref) : err > 0 ? Infinity : 0;
+    return errorRatio(Math.sqrt(Math.max(0, err)), Math.sqrt(ref));
   }
 }
 
 /** MatMul, Gemm and 1×1 convolutions: the layers an SVD factorizes. */
 export const isMatrixLayer = (l: Layer): boolean => l.op === 'MatMul' || l.op === 'Gemm' || (l.op === 'Conv' && l.shape.length === 4 && l.shape[2]! * l.shape[3]! === 1);
 
-const xSideK = (l: Layer) => (l.op === 'Conv' || (l.op === 'Gemm' && Number(l.node.attribute.find((a) => a.name === 'transB')?.i ?? 0n) !== 0) ? l.cols : l.rows);
+/** Whether the stored weight is M transposed (y = x·Mᵀ): a conv's, and a Gemm's with transB. */
+const storedTransposed = (l: Layer) => l.op === 'Conv' || (l.op === 'Gemm' && Number(l.node.attribute.find((a) => a.name === 'transB')?.i ?? 0n) !== 0);
+const xSideK = (l: Layer) => (storedTransposed(l) ? l.cols : l.rows);
 
 /** The layer's input as samples, transposed: k × P row-major (feature f's values in row f). */
 function samplesOf(l: Layer, x: Tensor, k: number): Float64Array {
@@ -234,10 +220,8 @@ export async function collectActivations(
 
 /** The model's first input's first dim when it is fixed (a number, not a symbolic dim), else null. */
 function fixedBatch(model: ModelProto): number | null {
-  const input = model.graph!.input.find((i) => !model.graph!.initializer.some((t) => t.name === i.name));
-  const type = input?.type?.value;
-  const d = type?.case === 'tensorType' ? type.value.shape?.dim[0]?.value : undefined;
-  return d?.case === 'dimValue' ? Number(d.value) : null;
+  const first = modelInputShape(model, {}).shape[0];
+  return first === undefined || Number.isNaN(first) ? null : first;
 }
 
 /** Each layer's input and output shapes on one run of the model on zeros of `inputShape`. */

@@ -12,7 +12,7 @@ import type { Backend } from '../backend';
 import { RandomSource } from '../random';
 import { Tensor, formatShape } from '../tensor';
 import { setWeight, weightTensor, type ExternalReader } from '../io/onnx';
-import type { Mat } from '../linalg';
+import { fromTensor, mul, toTensor, type Mat } from '../linalg';
 import type { Layer } from './layers';
 import { relError64 } from '../decomp/dense64';
 import { xSideMatrix, type LayerActivations } from './calibration';
@@ -87,11 +87,10 @@ export interface Scaling {
 
 /** M (K × N) ≈ A·B at rank r: the truncated SVD of M (or of S·M, A then S⁻¹·U_r√S_r), √S on both sides. */
 export async function lowRankFactors(m: Tensor, rank: number, backend: Backend, scaling?: Scaling): Promise<{ a: Tensor; b: Tensor }> {
-  const k = m.shape[0]!;
-  const target = scaling ? matmul64(scaling.s.data, k, m) : m;
+  const target = scaling ? toTensor(mul(scaling.s, fromTensor(m))) : m;
   const svd = await backend.truncatedSvd(target, { rank, method: 'exact', oversample: 0, powerIters: 0, random: new RandomSource(0) });
   const { left, right } = await splitSvd(svd.value.u, svd.value.s, svd.value.v);
-  return { a: scaling ? matmul64(scaling.inverse.data, k, left) : left, b: right };
+  return { a: scaling ? toTensor(mul(scaling.inverse, fromTensor(left))) : left, b: right };
 }
 
 /**
@@ -144,42 +143,12 @@ export async function factorizeMatrix(model: ModelProto, layer: Layer, rank: num
   }
   replaceNode(model, layer.node, nodes);
   dropIfUnused(model, layer.weight);
-  const approx = product64(a, b);
+  const approx = mul(fromTensor(a), fromTensor(b)).data;
   return { paramsBefore: k * n, paramsAfter: rank * (k + n), relError: relError64(m.data, approx), rank: [rank], ...(stats ? { outputError: stats.outputError(m.data, approx) } : {}) };
 }
 
 /** MatMul with weight W (K × N) → two MatMuls of rank r (see factorizeMatrix). */
 export const factorizeMatMul = (model: ModelProto, layer: Layer, rank: number, backend: Backend, read?: ExternalReader, scaling?: Scaling): Promise<RewriteResult> => factorizeMatrix(model, layer, rank, backend, read, scaling);
-
-/** A·B (K × r times r × N) in float64. */
-function product64(a: Tensor, b: Tensor): Float64Array {
-  const [k, r] = a.shape as [number, number];
-  const n = b.shape[1]!;
-  const ab = new Float64Array(k * n);
-  for (let i = 0; i < k; i++)
-    for (let t = 0; t < r; t++) {
-      const x = a.data[i * r + t]!;
-      for (let j = 0; j < n; j++) ab[i * n + j]! += x * b.data[t * n + j]!;
-    }
-  return ab;
-}
-
-/** S (k × k, row-major float64) times a k × c tensor. */
-function matmul64(s: Float64Array, k: number, x: Tensor): Tensor {
-  const c = x.size / k;
-  const out = new Tensor([k, c]);
-  const row = new Float64Array(c);
-  for (let i = 0; i < k; i++) {
-    row.fill(0);
-    for (let t = 0; t < k; t++) {
-      const st = s[i * k + t]!;
-      if (st === 0) continue;
-      for (let j = 0; j < c; j++) row[j]! += st * x.data[t * c + j]!;
-    }
-    out.data.set(row, i * c);
-  }
-  return out;
-}
 
 /** The weight of a group-1 2-D convolution, checked; the layer's spatial attributes. */
 async function convWeight(layer: Layer, what: string, read?: ExternalReader): Promise<Tensor> {

@@ -7,6 +7,7 @@
 import { Tensor } from '../tensor';
 import { dct, dwt, wht } from '../transforms';
 import type { Wavelet } from '../transforms';
+import { tailShares } from './plan';
 
 export type TransformKind = 'dct' | 'wht' | 'dwt';
 
@@ -57,15 +58,6 @@ export function largest(c: ArrayLike<number>, k: number): Uint32Array {
   return order.subarray(0, Math.max(0, Math.min(k, c.length))).sort();
 }
 
-/** The share of Σc² each count of largest coefficients leaves out: tails[k − 1] for k kept. */
-export function coefficientTails(c: ArrayLike<number>): Float64Array {
-  const e = Float64Array.from(c, (v) => v * v).sort().reverse();
-  const total = e.reduce((a, b) => a + b, 0);
-  const out = new Float64Array(e.length);
-  let left = total;
-  for (let k = 0; k < e.length; k++) {
-    left -= e[k]!;
-    out[k] = total === 0 ? 0 : Math.max(0, left / total);
-  }
-  return out;
-}
+/** The share of Σc² each count of largest coefficients leaves out: tails[k − 1] for k kept (an SVD's
+ * tail shares, over the coefficient magnitudes sorted). */
+export const coefficientTails = (c: ArrayLike<number>): Float64Array => tailShares(Float64Array.from(c, Math.abs).sort().reverse());

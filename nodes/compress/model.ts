@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  allocateBudget, calibrationBytes, coefficientParams, coefficientTails, forwardTransform, transformWeight, checkFinite, cloneModel, collectActivations, defineNode, factorizeConv, factorizeConvCp, factorizeMatrix, formatShape, isMatrixLayer, layerMacs, layerShapes, layersOf,
+  allocateBudget, calibrationBytes, mat, mul, coefficientParams, coefficientTails, forwardTransform, transformWeight, checkFinite, cloneModel, collectActivations, defineNode, factorizeConv, factorizeConvCp, factorizeMatrix, formatShape, isMatrixLayer, layerMacs, layerShapes, layersOf,
   modelInputShape, patternMatches, rankForEnergy, ranksForRatio, rewriteMacs, rewriteParams, singularValuesOf, tailShares, weightTensor, xSideMatrix,
   type Layer, type LayerActivations, type LayerShapes, type Metrics, type RewriteForm, type RewriteResult, type Scaling, type TableValue,
 } from '../../engine';
@@ -256,15 +256,7 @@ export const compressModel = defineNode({
         const m = xSideMatrix(l, w);
         const s = scalingOf(l);
         const [k, n] = m.shape as [number, number];
-        let data: ArrayLike<number> = m.data;
-        if (s) {
-          const sm = new Float64Array(k * n);
-          for (let i = 0; i < k; i++) for (let t = 0; t < k; t++) {
-            const v = s.s.data[i * k + t]!;
-            if (v !== 0) for (let j = 0; j < n; j++) sm[i * n + j]! += v * m.data[t * n + j]!;
-          }
-          data = sm;
-        }
+        const data: ArrayLike<number> = s ? mul(s.s, mat(k, n, Float64Array.from(m.data))).data : m.data;
         return [singularValuesOf(data, k, n)];
       }
       const [o, ci, kh, kw] = l.shape as [number, number, number, number];
@@ -287,13 +279,13 @@ export const compressModel = defineNode({
         else if ('skip' in plan || !included(l)) fixed += l.rows * l.cols;
         else pool.push({ l, form: plan.form });
       }
-      const budgetLayers = await Promise.all(
-        pool.map(async ({ l, form }) => {
-          const tails = (await spectra(l, form)).map(tailShares);
-          const paramsAt = (r: readonly number[]) => rewriteParams(l, form === 'tucker2' ? r : [r[0]!], form);
-          return { params: l.rows * l.cols, tails: form === 'tucker2' ? tails : [tails[0]!], paramsAt };
-        }),
-      );
+      const budgetLayers = [];
+      for (const [i, { l, form }] of pool.entries()) {
+        ctx.progress(i, pool.length, `spectrum of ${l.name} (budget)`);
+        const tails = (await spectra(l, form)).map(tailShares);
+        const paramsAt = (r: readonly number[]) => rewriteParams(l, form === 'tucker2' ? r : [r[0]!], form);
+        budgetLayers.push({ params: l.rows * l.cols, tails: form === 'tucker2' ? tails : [tails[0]!], paramsAt });
+      }
       let ranksOut;
       try {
         ranksOut = allocateBudget(budgetLayers, p.budget * total - fixed);

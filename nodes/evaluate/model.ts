@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkFinite, ctcClasses, ctcGreedy, defineNode, formatShape, readingScores, type Metrics, type Tensor } from '../../engine';
+import { checkFinite, ctcClasses, ctcGreedy, defineNode, formatShape, readingScores, relativeError, type Metrics, type Tensor } from '../../engine';
 import { runnableModel } from '../source/onnx';
 
 /** Argmax over the last axis for each leading position. */
@@ -59,20 +59,18 @@ export const evaluateModel = defineNode({
       yRef = known?.provider === provider ? known.output : await runtime.run(await runnableModel(ctx, reference), inputs, `input 'reference' (${reference.name})`, provider);
       byRef.set(inputs, { provider, output: yRef });
       if (formatShape(y.shape) !== formatShape(yRef.shape)) throw new Error(`the outputs differ in shape: ${formatShape(y.shape)} from 'model', ${formatShape(yRef.shape)} from 'reference'; compare models of the same task`);
-      let e = 0;
       let dot = 0;
       let n1 = 0;
       let n2 = 0;
       for (let i = 0; i < y.size; i++) {
         const [a, b] = [y.data[i]!, yRef.data[i]!];
-        e += (a - b) ** 2;
         dot += a * b;
         n1 += a * a;
         n2 += b * b;
       }
       const [am, ar] = [argmaxRows(y), argmaxRows(yRef)];
       const agree = am.reduce((s, v, i) => s + (v === ar[i] ? 1 : 0), 0);
-      metrics.relError = { value: n2 === 0 ? (e === 0 ? 0 : Infinity) : Math.sqrt(e / n2), unit: '', doc: '‖y − y_ref‖ / ‖y_ref‖ over the whole output' };
+      metrics.relError = { value: relativeError(yRef.data, y.data), unit: '', doc: '‖y − y_ref‖ / ‖y_ref‖ over the whole output' };
       metrics.cosine = { value: n1 === 0 || n2 === 0 ? (n1 === n2 ? 1 : 0) : dot / Math.sqrt(n1 * n2), unit: '', doc: 'cosine between the two outputs' };
       metrics.top1Agreement = { value: agree / am.length, unit: '', doc: `fraction of the ${am.length} output positions whose argmax (last axis) agree` };
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fileNameParam, withExtension } from './common';
 import { defineNode, writeNpy } from '../../engine';
 
 export const exportNpy = defineNode({
@@ -10,15 +11,11 @@ export const exportNpy = defineNode({
   inputs: [{ name: 'tensor', type: 'tensor', doc: 'the tensor to save' }],
   outputs: [],
   params: z.object({
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'use letters, digits, ".", "_" and "-" only (no folders)')
-      .default('output')
-      .describe('file name; ".npy" is added if missing'),
+    name: fileNameParam('output', '.npy'),
     dtype: z.enum(['float32', 'float64']).default('float32').describe('dtype written to the file'),
   }),
   async run({ tensor }, params, ctx) {
-    const file = params.name.endsWith('.npy') ? params.name : `${params.name}.npy`;
+    const file = withExtension(params.name, '.npy');
     await ctx.output.write(file, writeNpy(tensor, params.dtype === 'float64' ? '<f8' : '<f4'));
     return {};
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fileNameParam, withExtension } from './common';
 import { defineNode, externalBytes, hasExternalData, resolveExternalData, weightBytes, weightCount, writeOnnx, type Metrics } from '../../engine';
 import { externalReader } from '../source/onnx';
 
@@ -17,15 +18,11 @@ export const exportOnnx = defineNode({
   ],
   outputs: [{ name: 'info', type: 'metrics', doc: 'params and bytes of the file; with a reference, paramsSaved, bytesSaved and their ratio' }],
   params: z.object({
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'use letters, digits, ".", "_" and "-" only (no folders)')
-      .default('model')
-      .describe('file name; ".onnx" is added if missing'),
+    name: fileNameParam('model', '.onnx'),
     externalData: z.enum(['auto', 'always', 'never']).default('auto').describe('weights of 1 KiB or more in <name>.onnx.data: auto when the model read had external data or its weights pass 2 GiB; never: one file (weights read from external files are written inline)'),
   }),
   async run({ model, reference }, p, ctx) {
-    const file = p.name.endsWith('.onnx') ? p.name : `${p.name}.onnx`;
+    const file = withExtension(p.name, '.onnx');
     const big = weightBytes(model.proto) > INLINE_LIMIT;
     const external = p.externalData === 'always' || (p.externalData === 'auto' && (hasExternalData(model.proto) || big));
     if (!external && big) throw new Error(`param 'externalData': ${model.name} holds ${(weightBytes(model.proto) / 2 ** 30).toFixed(2)} GiB of weights, more than one .onnx file can (2 GiB); set it to auto or always`);

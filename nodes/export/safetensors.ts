@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fileNameParam, withExtension } from './common';
 import { defineNode, writeSafetensors, type Metrics, type WeightsValue } from '../../engine';
 
 /** Numbers stored in a file's tensors. */
@@ -16,15 +17,11 @@ export const exportSafetensors = defineNode({
   ],
   outputs: [{ name: 'info', type: 'metrics', doc: 'params and bytes of the file; with a reference, paramsSaved and bytesSaved' }],
   params: z.object({
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'use letters, digits, ".", "_" and "-" only (no folders)')
-      .default('weights')
-      .describe('file name; ".safetensors" is added if missing'),
+    name: fileNameParam('weights', '.safetensors'),
   }),
   async run({ weights, reference }, p, ctx) {
     const bytes = writeSafetensors(weights.file);
-    await ctx.output.write(p.name.endsWith('.safetensors') ? p.name : `${p.name}.safetensors`, bytes);
+    await ctx.output.write(withExtension(p.name, '.safetensors'), bytes);
     const info: Metrics = {
       params: { value: paramsOf(weights), unit: 'values', doc: 'numbers in the file\'s tensors' },
       bytes: { value: bytes.length, unit: 'B', doc: 'size of the .safetensors file' },

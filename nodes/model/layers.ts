@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, layerMacs, layerShapes, layersOf, modelInputShape, singularValuesOf, weightTensor, type LayerShapes, type TableValue } from '../../engine';
+import { defineNode, layerMacs, rankForEnergy, layerShapes, layersOf, modelInputShape, singularValuesOf, weightTensor, type LayerShapes, type TableValue } from '../../engine';
 import { externalReader, runnableModel } from '../source/onnx';
 
 export const modelLayers = defineNode({
@@ -31,12 +31,7 @@ export const modelLayers = defineNode({
       if (p.spectrum) {
         const s = singularValuesOf((await weightTensor(l.tensor, read)).data, l.rows, l.cols);
         const e2 = s.reduce((a, x) => a + x * x, 0);
-        const keep = (f: number) => {
-          let acc = 0;
-          for (let k = 0; k < s.length; k++) if ((acc += s[k]! ** 2) >= f * e2) return k + 1;
-          return s.length;
-        };
-        summary = [s[0]! > 0 ? e2 / s[0]! ** 2 : 0, keep(0.9), keep(0.99)];
+        summary = [s[0]! > 0 ? e2 / s[0]! ** 2 : 0, rankForEnergy(s, 0.9), rankForEnergy(s, 0.99)];
       }
       const shape = shapes?.get(l.name);
       rows.push([params, l.rows, l.cols, Math.min(l.rows, l.cols), ...summary, shape ? layerMacs(l, shape.x, shape.y) / items : NaN]);

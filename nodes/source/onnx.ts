@@ -22,10 +22,15 @@ export const sourceOnnx = defineNode({
   },
 });
 
-/** Reads external weight data beside the model through the graph's file access (same folder rules). */
+/** Reads external weight data beside the model through the graph's file access (same folder rules),
+ * each data file once. */
 export function externalReader(ctx: { files: { read(path: string): Promise<Uint8Array> } }, modelPath: string): ExternalReader {
+  // One read of each data file per reader, however many weights it holds.
+  const files = new Map<string, Promise<Uint8Array>>();
   return async (location, offset, length) => {
-    const bytes = await ctx.files.read(folderOf(modelPath) + location);
+    const path = folderOf(modelPath) + location;
+    if (!files.has(path)) files.set(path, ctx.files.read(path));
+    const bytes = await files.get(path)!;
     const end = length === undefined ? bytes.length : offset + length;
     if (end > bytes.length) throw new Error(`external data '${location}' holds ${bytes.length} bytes, but a weight reads bytes ${offset}–${end}`);
     return bytes.subarray(offset, end);
