@@ -48,9 +48,10 @@ export { SAFETENSORS_DTYPES, SafetensorsError, entryTensor, readSafetensors, ten
 export { OnnxError, cloneModel, externalBytes, hasExternalData, readOnnx, resolveExternalData, setWeight, weightBytes, weightCount, weightTensor, weightsOf, writeOnnx, type ExternalReader, type ModelProto, type NodeProto, type TensorProto } from './io/onnx';
 export { layerNamed, layersOf, singularValuesOf, type Layer, type LayerOp } from './model/layers';
 export { allocateBudget, defaultForm, patternMatches, rankForEnergy, ranksForRatio, rewriteParams, tailShares, type BudgetLayer, type RewriteForm } from './model/plan';
-export { factorizeConv, factorizeConvCp, factorizeMatMul, factorizeMatrix, lowRankFactors, splitSvd, transformWeight, type RewriteResult, type Scaling } from './model/compress';
+export { factorizeConv, factorizeConvCp, factorizeMatMul, factorizeMatrix, lowRankFactors, splitSvd, subbandWeight, transformWeight, type RewriteResult, type Scaling } from './model/compress';
 export { LayerActivations, calibrationBytes, collectActivations, isMatrixLayer, layerShapes, xSideMatrix, type LayerShapes } from './model/calibration';
 export { convGeometry, layerMacs, modelInputShape, rewriteMacs } from './model/shapes';
 export { coefficientParams, coefficientTails, forwardTransform, gridOf, inverseTransform, largest, type TransformKind, type TransformSpec } from './model/transform';
+export { blockParams, layerSubbands, ranksOfSteps, subbandApproximation, subbandParams, subbandSteps, type LayerSubbands, type SubbandStep } from './model/subbands';
 export { ctcClasses, ctcGreedy, editDistance, readingScores } from './model/ctc';
 export { onnxModelRuntime, type Ort } from './model/runtime';

@@ -7,14 +7,14 @@ import { readFileSync } from 'node:fs';
 import { NodeProtoSchema } from 'onnx-buf';
 import { create } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
-import { RandomSource, Tensor, cpuBackend, inverseTransform, readOnnx, type AnyNodeDefinition, type Metrics, type ModelProto, type ModelValue, type RunContext, type TableValue } from '../engine';
+import { RandomSource, Tensor, cpuBackend, inverseTransform, readOnnx, type AnyNodeDefinition, type Metrics, type ModelProto, type ModelValue, type RunContext, type TableValue, type WeightsValue, dwt, entryTensor } from '../engine';
 import { wasmModelRuntime } from '../engine/model/node-runtime';
 import { registry } from '../nodes';
 import { gaussian, modelOf } from './onnx-build';
 
 const node = registry.nodes.find((n) => n.type === 'compress.model')! as AnyNodeDefinition;
 const ctx = { nodeId: 'c', progress: () => {}, backend: cpuBackend, random: new RandomSource(0), models: wasmModelRuntime, files: { read: async () => new Uint8Array() } } as unknown as RunContext;
-const compress = async (model: ModelValue, params: Record<string, unknown>) => (await node.run({ model } as never, node.params.parse(params), ctx)) as { model: ModelValue; table: TableValue; info: Metrics };
+const compress = async (model: ModelValue, params: Record<string, unknown>, calibration?: Tensor) => (await node.run({ model, calibration } as never, node.params.parse(params), ctx)) as { model: ModelValue; table: TableValue; info: Metrics; weights: WeightsValue };
 const rel = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let [e, n] = [0, 0];
   for (let i = 0; i < a.length; i++) (e += (a[i]! - b[i]!) ** 2), (n += b[i]! ** 2);
@@ -43,12 +43,66 @@ describe('compress.model in a transform domain', () => {
     await expect(compress(make(), { method: 'dct', ranks: { mm: 513 } })).rejects.toThrow("layer 'mm': 513 coefficients are outside 1 … 512");
   });
 
-  it.each(['wht', 'dwt'])('the recognizer under %s keeps its outputs at every coefficient, and a 70 % budget is filled, not passed', async (method) => {
+  it('a weight whose 4 haar subbands are each of rank 1 is reproduced by lowrank-subbands at rank 1 (96 params), not by an SVD of those params; its factors and the output error on a calibration come out', async () => {
+    const c = new Tensor([16, 32]);
+    const r = new RandomSource(8);
+    for (const [r0, c0] of [[0, 0], [8, 0], [0, 16], [8, 16]] as const) {
+      const [u, v] = [Array.from({ length: 8 }, () => r.normal()), Array.from({ length: 16 }, () => r.normal())];
+      for (let i = 0; i < 8; i++) for (let j = 0; j < 16; j++) c.data[(r0 + i) * 32 + c0 + j] = u[i]! * v[j]!;
+    }
+    const w = await dwt(c, { wavelet: 'haar', levels: 1, inverse: true });
+    const make = (): ModelValue => ({ kind: 'model', name: 'mm.onnx', proto: modelOf(['n', 16], [['W', w]], [create(NodeProtoSchema, { name: 'mm', opType: 'MatMul', input: ['x', 'W'], output: ['y'] })]) });
+    const x = gaussian([64, 16], 9);
+    const want = await run(make().proto, x);
+    const sub = await compress(make(), { method: 'lowrank-subbands', wavelet: 'haar', ranks: { mm: 1 } }, x);
+    expect(sub.table.rows[0]!.slice(0, 2)).toEqual([512, 96]);
+    expect(sub.table.rows[0]![2]!).toBeLessThan(1e-6);
+    expect(sub.table.labels![0]).toBe('mm · haar subbands at ranks 1/1/1/1 (dense in the .onnx)');
+    expect(rel(await run(sub.model.proto, x), want)).toBeLessThan(1e-5);
+    // The compact form: each subband's two factors, which give the block back.
+    expect(sub.weights.file.entries.map((e) => `${e.name} ${e.shape.join('×')}`)).toEqual(['mm.cA1.left 8×1', 'mm.cA1.right 1×16', 'mm.da1.left 8×1', 'mm.da1.right 1×16', 'mm.ad1.left 8×1', 'mm.ad1.right 1×16', 'mm.dd1.left 8×1', 'mm.dd1.right 1×16']);
+    const [left, right] = [entryTensor(sub.weights.file.entries[2]!), entryTensor(sub.weights.file.entries[3]!)];
+    for (let i = 0; i < 8; i++) for (let j = 0; j < 16; j++) expect(left.data[i]! * right.data[j]!).toBeCloseTo(c.data[(8 + i) * 32 + j]!, 4);
+    expect(JSON.parse(sub.weights.file.metadata.corespace!)).toMatchObject({ method: 'lowrank-subbands', transform: 'dwt2', wavelet: 'haar', levels: 1, mode: 'periodization', layers: { mm: { grid: [16, 32], subbands: [{ name: 'cA1', rows: [0, 8], cols: [0, 16], rank: 1 }, { name: 'da1', rows: [8, 16], cols: [0, 16] }, { name: 'ad1', rows: [0, 8], cols: [16, 32] }, { name: 'dd1' }] } } });
+    // The same 96 params as an SVD (rank 2 of 16 + 32) leave error: the weight has rank 4.
+    const svd = await compress(make(), { method: 'svd', ranks: { mm: 2 } }, x);
+    expect(svd.table.rows[0]!.slice(0, 2)).toEqual([512, 96]);
+    expect(svd.table.rows[0]![2]!).toBeGreaterThan(0.05);
+    // At rank 0 in two subbands the output error on the calibration is what onnxruntime measures.
+    const half = await compress(make(), { method: 'lowrank-subbands', wavelet: 'haar', ratio: 0.1 }, x);
+    expect(half.table.rows[0]![1]!).toBeLessThanOrEqual(51);
+    const measured = rel(await run(half.model.proto, x), want);
+    expect(measured).toBeGreaterThan(0.01);
+    expect(half.table.rows[0]![7]!).toBeCloseTo(measured, 4);
+  });
+
+  it('dct keeps each layer\'s values and indices (a bitmask once smaller) in its compact form, which expand to the dense weight of the .onnx', async () => {
+    const w = gaussian([24, 40], 11);
+    const make = (): ModelValue => ({ kind: 'model', name: 'mm.onnx', proto: modelOf(['n', 24], [['W', w]], [create(NodeProtoSchema, { name: 'mm', opType: 'MatMul', input: ['x', 'W'], output: ['y'] })]) });
+    for (const [k, store] of [[20, 'indices'], [200, 'mask']] as const) {
+      const out = await compress(make(), { method: 'dct', ranks: { mm: k } });
+      const meta = JSON.parse(out.weights.file.metadata.corespace!);
+      expect(meta).toMatchObject({ method: 'dct', transform: 'dct2', norm: 'ortho', layers: { mm: { grid: [24, 40], positions: store, weight: 'W' } } });
+      const [values, where] = out.weights.file.entries;
+      expect(values!.name).toBe('mm.values');
+      expect(where!.name).toBe(`mm.${store === 'mask' ? 'mask' : 'indices'}`);
+      const positions = store === 'indices' ? Array.from(entryTensor(where!).data) : Array.from({ length: 960 }, (_, i) => i).filter((i) => (where!.bytes[i >> 3]! >> (i & 7)) & 1);
+      expect(positions.length).toBe(k);
+      const grid = new Tensor([24, 40]);
+      positions.forEach((p, i) => (grid.data[p] = entryTensor(values!).data[i]!));
+      const dense = await inverseTransform(grid, 24, 40, { kind: 'dct' });
+      const inOnnx = out.model.proto.graph!.initializer.find((t) => t.name === 'W.dct')!;
+      expect(rel(dense, new Float32Array(inOnnx.rawData.buffer.slice(inOnnx.rawData.byteOffset, inOnnx.rawData.byteOffset + inOnnx.rawData.byteLength)))).toBeLessThan(1e-6);
+      expect(out.table.rows[0]![1]!).toBe(k + Math.min(k, 30));
+    }
+  });
+
+  it.each(['wht', 'dwt', 'lowrank-subbands', 'dct'])('the recognizer under %s keeps its outputs at every coefficient, and a 70 % budget is filled, not passed', async (method) => {
     const rec = (): ModelValue => ({ kind: 'model', name: 'rec.onnx', proto: readOnnx(new Uint8Array(readFileSync(models.recognitionPath)), 'rec.onnx') });
     const x = gaussian([1, 3, 48, 160], 7);
     const all = await compress(rec(), { method, energy: 1, onlyIfSmaller: false });
     // Every layer is kept whole in its domain, grouped convs too (the graph's structure is unchanged).
-    expect(all.table.labels!.every((l) => / coefficients \(dense in the \.onnx\)$/.test(l))).toBe(true);
+    expect(all.table.labels!.filter((l) => !/ (coefficients|subbands at ranks [\d/]+) \(dense in the \.onnx\)$/.test(l))).toEqual([]);
     expect(rel(await run(all.model.proto, x), await run(rec().proto, x))).toBeLessThan(2e-5);
     const budget = await compress(rec(), { method, budget: 0.7 });
     expect(budget.info.kept!.value).toBeLessThanOrEqual(0.7);

@@ -5,4 +5,4 @@ export { mttkrp } from './cp-mttkrp';
 export { tt, ttWith, ttReconstruct, type TtOptions, type TtResult } from './tt';
 export { type IterationHook } from './common';
 export { randomizedSvd, randomizedSvdWith, truncatedSvd, truncatedSvdWith, type SvdOptions, type SvdResult } from './svd';
-export { lowrankSubbands, type SubbandOptions, type SubbandBlock } from './subbands';
+export { lowrankSubbands, subbandBlocks, type SubbandOptions, type SubbandBlock } from './subbands';

@@ -26,6 +26,22 @@ export interface SubbandBlock {
  * default. The subbands' SVDs are small and taken on the host in float64. */
 export type DwtOf = (x: Tensor, opts: DwtOptions) => Promise<Tensor>;
 
+/** The subbands of an m × n matrix's L-level 2-D DWT in the packed layout (m, n divisible by 2^L):
+ * the approximation cA_L at the top left, then for each level j from L down to 1 the blocks highpass
+ * along rows (da_j, pywt's cH), along columns (ad_j, cV) and along both (dd_j, cD). */
+export function subbandBlocks(m: number, n: number, levels: number): SubbandBlock[] {
+  const blocks: SubbandBlock[] = [];
+  const add = (name: string, r0: number, r1: number, c0: number, c1: number) => blocks.push({ name, rows: [r0, r1], cols: [c0, c1], rank: 0 });
+  add(`cA${levels}`, 0, m >> levels, 0, n >> levels);
+  for (let j = levels; j >= 1; j--) {
+    const [bm, bn] = [m >> j, n >> j];
+    add(`da${j}`, bm, 2 * bm, 0, bn);
+    add(`ad${j}`, 0, bm, bn, 2 * bn);
+    add(`dd${j}`, bm, 2 * bm, bn, 2 * bn);
+  }
+  return blocks;
+}
+
 export async function lowrankSubbands(x: Tensor, opts: SubbandOptions, transform: DwtOf = dwt): Promise<{ tensor: Tensor; params: number; relError: number; blocks: SubbandBlock[] }> {
   await x.materialize();
   checkFinite(x);
@@ -34,16 +50,7 @@ export async function lowrankSubbands(x: Tensor, opts: SubbandOptions, transform
   const [m, n] = x.shape as [number, number];
   // A copy: the transform's result may be kept by its backend (a device's resident copy).
   const coeffs = (await (await transform(x, { wavelet: opts.wavelet, levels: opts.levels })).materialize()).clone();
-  const blocks: SubbandBlock[] = [];
-  const add = (name: string, r0: number, r1: number, c0: number, c1: number) => blocks.push({ name, rows: [r0, r1], cols: [c0, c1], rank: 0 });
-  const L = opts.levels;
-  add(`cA${L}`, 0, m >> L, 0, n >> L);
-  for (let j = L; j >= 1; j--) {
-    const [bm, bn] = [m >> j, n >> j];
-    add(`da${j}`, bm, 2 * bm, 0, bn); // highpass along rows (pywt cH)
-    add(`ad${j}`, 0, bm, bn, 2 * bn); // highpass along columns (cV)
-    add(`dd${j}`, bm, 2 * bm, bn, 2 * bn);
-  }
+  const blocks = subbandBlocks(m, n, opts.levels);
   let params = 0;
   for (const b of blocks) {
     const rows = b.rows[1] - b.rows[0];

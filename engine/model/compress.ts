@@ -17,6 +17,7 @@ import type { Layer } from './layers';
 import { relError64 } from '../decomp/dense64';
 import { xSideMatrix, type LayerActivations } from './calibration';
 import { coefficientParams, forwardTransform, inverseTransform, largest, type TransformSpec } from './transform';
+import { subbandApproximation, subbandParams, type LayerSubbands } from './subbands';
 
 export interface RewriteResult {
   /** Numbers stored before and after (the layer's weight only; a bias is kept as it is). */
@@ -292,14 +293,27 @@ export async function transformWeight(model: ModelProto, layer: Layer, k: number
     values[i] = c.data[p]!;
   });
   const approx = await inverseTransform(kept, rows, cols, spec);
-  const name = addInitializer(model, `${layer.weight}.${spec.kind}`, new Tensor(w.shape, Float32Array.from(approx)));
-  layer.node.input[1] = name;
+  return { ...denseReplacement(model, layer, w, approx, spec.kind, coefficientParams(k, c.size), [k], stats), positions, values };
+}
+
+/** The layer's weight replaced by a dense approximation (in the weight's own shape) under the name
+ * `<weight>.<suffix>`, with its weight error and, given the layer's calibration, its output error. */
+function denseReplacement(model: ModelProto, layer: Layer, w: Tensor, approx: Float64Array, suffix: string, paramsAfter: number, rank: number[], stats?: LayerActivations): RewriteResult {
+  const dense = new Tensor(w.shape, Float32Array.from(approx));
+  layer.node.input[1] = addInitializer(model, `${layer.weight}.${suffix}`, dense);
   dropIfUnused(model, layer.weight);
-  const result = { paramsBefore: rows * cols, paramsAfter: coefficientParams(k, c.size), relError: relError64(w.data, approx), rank: [k], positions, values };
-  if (stats) {
-    const m = xSideMatrix(layer, w);
-    const mh = xSideMatrix(layer, new Tensor(w.shape, Float32Array.from(approx)));
-    return { ...result, outputError: stats.outputError(m.data, Float64Array.from(mh.data)) };
-  }
+  const result: RewriteResult = { paramsBefore: layer.rows * layer.cols, paramsAfter, relError: relError64(w.data, approx), rank };
+  if (stats) result.outputError = stats.outputError(xSideMatrix(layer, w).data, Float64Array.from(xSideMatrix(layer, dense).data));
   return result;
+}
+
+/**
+ * A layer's weight as WaRA-style low-rank wavelet subbands (engine/model/subbands.ts): each subband of
+ * its DWT at its own rank, replaced by the inverse DWT (dense in the graph, as transformWeight);
+ * paramsAfter counts the subbands' factors.
+ */
+export async function subbandWeight(model: ModelProto, layer: Layer, ls: LayerSubbands, ranks: readonly number[], read?: ExternalReader, stats?: LayerActivations): Promise<RewriteResult & { factors: { name: string; left: Tensor; right: Tensor }[] }> {
+  const w = await weightTensor(layer.tensor, read);
+  const { weight, factors } = await subbandApproximation(ls, ranks);
+  return { ...denseReplacement(model, layer, w, weight, 'subbands', subbandParams(ls, ranks), [...ranks], stats), factors };
 }

@@ -1,15 +1,18 @@
 import { z } from 'zod';
 import {
-  allocateBudget, calibrationBytes, mat, mul, coefficientParams, coefficientTails, forwardTransform, transformWeight, checkFinite, cloneModel, collectActivations, defineNode, factorizeConv, factorizeConvCp, factorizeMatrix, formatShape, isMatrixLayer, layerMacs, layerShapes, layersOf,
+  allocateBudget, calibrationBytes, mat, mul, coefficientParams, forwardTransform, transformWeight, checkFinite, cloneModel, collectActivations, defineNode, factorizeConv, factorizeConvCp, factorizeMatrix, formatShape, isMatrixLayer, layerMacs, layerShapes, layersOf,
   modelInputShape, patternMatches, rankForEnergy, ranksForRatio, rewriteMacs, rewriteParams, singularValuesOf, tailShares, weightTensor, xSideMatrix,
-  type Layer, type LayerActivations, type LayerShapes, type Metrics, type RewriteForm, type RewriteResult, type Scaling, type TableValue,
+  layerSubbands, ranksOfSteps, subbandParams, subbandSteps, subbandWeight, tensorEntry, Tensor,
+  type Layer, type LayerActivations, type LayerShapes, type LayerSubbands, type Metrics, type RewriteForm, type RewriteResult, type SafetensorsEntry, type Scaling, type SubbandStep, type TableValue, type WeightsValue,
 } from '../../engine';
 import { externalReader, runnableModel } from '../source/onnx';
-import type { ExternalReader, ModelProto, Tensor, TransformSpec } from '../../engine';
+import type { ExternalReader, ModelProto, TransformSpec } from '../../engine';
 
 const rankSpec = z.union([z.number().int().min(1), z.tuple([z.number().int().min(1), z.number().int().min(1)])]);
-type Method = 'svd' | 'asvd' | 'svd-llm' | 'tucker2' | 'cp' | 'auto' | 'dct' | 'wht' | 'dwt';
-const TRANSFORMS: readonly string[] = ['dct', 'wht', 'dwt'];
+/** compress.model's methods (compare.methods runs a list of them). */
+export const METHODS = ['svd', 'asvd', 'svd-llm', 'tucker2', 'cp', 'auto', 'dct', 'wht', 'dwt', 'lowrank-subbands'] as const;
+type Method = (typeof METHODS)[number];
+const TRANSFORMS: readonly string[] = ['dct', 'wht', 'dwt', 'lowrank-subbands'];
 type Plan = { form: RewriteForm; aware: 'asvd' | 'svd-llm' | null };
 
 /** A rank the user named, in the rewrite's modes: two for Tucker-2, one otherwise. */
@@ -46,57 +49,97 @@ function memoFor(model: object, calibration: object | undefined): Memo {
   return byModel.get(key) ?? byModel.set(key, { calibrated: new Map(), scalings: new Map(), spectra: new Map() }).get(key)!;
 }
 
+/** What a transform-domain method keeps of one layer, counted in steps: its k largest coefficients,
+ * or (lowrank-subbands) the first t ranks of its subbands in the order of σ² per param. */
+interface Kept {
+  size: number;
+  /** The share of the layer's ‖W‖² each step adds, in the order they are taken. */
+  shares: Float64Array;
+  /** Params of the first `count` steps. */
+  paramsAt(count: number): number;
+  subbands?: LayerSubbands;
+  steps?: SubbandStep[];
+  coefficients?: Tensor;
+}
+
+async function keptOf(w: Tensor, l: Layer, spec: TransformSpec, subbands: boolean): Promise<Kept> {
+  if (subbands) {
+    const ls = await layerSubbands(w.data, l.rows, l.cols, spec);
+    const steps = subbandSteps(ls);
+    const cost = new Float64Array(steps.length + 1);
+    steps.forEach((st, i) => (cost[i + 1] = cost[i]! + st.cost));
+    return { size: steps.length, shares: Float64Array.from(steps, (st) => st.gain / (ls.energy || 1)), paramsAt: (t) => cost[t]!, subbands: ls, steps };
+  }
+  const c = await forwardTransform(w.data, l.rows, l.cols, spec);
+  const e = Float64Array.from(c.data, (v) => v * v).sort().reverse();
+  const norm = e.reduce((a, b) => a + b, 0) || 1;
+  return { size: c.size, shares: e.map((v) => v / norm), paramsAt: (k) => coefficientParams(k, c.size), coefficients: c };
+}
+
+/** A position set as a bitmask of the grid (bit i of byte i >> 3, least significant first: numpy's
+ * unpackbits(…, bitorder='little')). */
+function bitmask(positions: Uint32Array, n: number): Uint8Array {
+  const mask = new Uint8Array(Math.ceil(n / 8));
+  for (const p of positions) mask[p >> 3]! |= 1 << (p & 7);
+  return mask;
+}
+
+const intEntry = (name: string, values: Uint32Array): SafetensorsEntry => ({ name, dtype: 'I32', shape: [values.length], bytes: new Uint8Array(Int32Array.from(values).buffer) });
+
 /**
- * The transform-domain methods: each included layer's weight as its k largest coefficients. k from
- * 'ranks' (a count), 'ratio' (the largest k whose values and positions fit), 'energy' (the smallest k
- * holding that share of Σc², Parseval's ‖W‖²), or 'budget': one global pick of the coefficients with
- * the largest c²/‖W_l‖² (each charged what it adds: its value, and its index until the layer's bitmask is cheaper; every layer keeps at least one).
+ * The transform-domain methods: each included layer's weight kept as steps of its transform — its k
+ * largest coefficients (dct, wht, dwt) or the ranks of its wavelet subbands (lowrank-subbands). The
+ * count from 'ranks' (coefficients; for subbands the rank of every subband), 'ratio' (the most that
+ * fit), 'energy' (the fewest holding that share of ‖W‖², Parseval) or 'budget': one global pick of the
+ * steps with the largest share of their layer's ‖W‖² per param (each charged what it adds; every
+ * layer keeps one; none past its own size).
  */
 async function transformLayers(
   proto: ModelProto,
   layers: readonly Layer[],
   included: (l: Layer) => boolean,
   spec: TransformSpec,
+  subbands: boolean,
   p: { ranks: Record<string, number | [number, number]>; ratio?: number; energy?: number; budget?: number; onlyIfSmaller: boolean },
   read: ExternalReader,
+  stats: Map<string, LayerActivations>,
   progress: (v: number, max: number, message?: string) => void,
-): Promise<{ table: TableValue; info: Metrics }> {
+): Promise<{ table: TableValue; info: Metrics; weights: WeightsValue }> {
+  const method = subbands ? 'lowrank-subbands' : spec.kind;
   const chosen = layers.filter(included);
-  const coefficients = new Map<string, Tensor>();
+  const kept = new Map<string, Kept>();
   for (const [i, l] of chosen.entries()) {
-    progress(i, chosen.length, `${spec.kind} of ${l.name}`);
-    coefficients.set(l.name, await forwardTransform((await weightTensor(l.tensor, read)).data, l.rows, l.cols, spec));
+    progress(i, chosen.length, `${method} of ${l.name}`);
+    kept.set(l.name, await keptOf(await weightTensor(l.tensor, read), l, spec, subbands));
   }
   const counts = new Map<string, number>();
   if (p.budget !== undefined) {
     const total = layers.reduce((n, l) => n + l.rows * l.cols, 0);
-    let available = p.budget * total - layers.filter((l) => !included(l)).reduce((n, l) => n + l.rows * l.cols, 0) - 2 * chosen.length;
-    if (available < 0) throw new Error(`param 'budget' ${p.budget} cannot be met: one coefficient in every included layer already passes it; raise the budget or exclude fewer layers`);
-    // Every coefficient past each layer's first, by its share of its layer's energy.
-    const entries: { layer: number; share: number }[] = [];
+    let available = p.budget * total - layers.filter((l) => !included(l)).reduce((n, l) => n + l.rows * l.cols, 0) - chosen.reduce((n, l) => n + kept.get(l.name)!.paramsAt(1), 0);
+    if (available < 0) throw new Error(`param 'budget' ${p.budget} cannot be met: one ${subbands ? 'rank' : 'coefficient'} in every included layer already passes it; raise the budget or exclude fewer layers`);
+    // Every step past each layer's first, by its share of its layer's energy per param it costs.
+    const entries: { layer: number; key: number }[] = [];
     chosen.forEach((l, li) => {
-      const c = coefficients.get(l.name)!.data;
-      const e = Float64Array.from(c, (v) => v * v).sort().reverse();
-      const norm = e.reduce((a, b) => a + b, 0) || 1;
-      for (let k = 1; k < e.length; k++) entries.push({ layer: li, share: e[k]! / norm });
+      const k = kept.get(l.name)!;
+      for (let t = 1; t < k.size; t++) entries.push({ layer: li, key: k.shares[t]! / (k.steps ? k.steps[t]!.cost : 1) });
       counts.set(l.name, 1);
     });
-    entries.sort((a, b) => b.share - a.share);
-    // Each is charged what it adds to its layer's coefficientParams: 2 (value and index) until the
-    // layer's bitmask is the cheaper position store, 1 (its value) after.
+    entries.sort((a, b) => b.key - a.key);
     for (const e of entries) {
       if (available < 1) break;
       const l = chosen[e.layer]!;
-      const k = counts.get(l.name)!;
-      const size = coefficients.get(l.name)!.size;
-      const cost = coefficientParams(k + 1, size) - coefficientParams(k, size);
-      if (cost > available || coefficientParams(k + 1, size) >= l.rows * l.cols) continue; // never more than the layer whole
-      counts.set(l.name, k + 1);
+      const k = kept.get(l.name)!;
+      const t = counts.get(l.name)!;
+      const cost = k.paramsAt(t + 1) - k.paramsAt(t);
+      if (cost > available || k.paramsAt(t + 1) >= l.rows * l.cols) continue; // never more than the layer whole
+      counts.set(l.name, t + 1);
       available -= cost;
     }
   }
   const rows: number[][] = [];
   const labels: string[] = [];
+  const entries: SafetensorsEntry[] = [];
+  const header: Record<string, object> = {};
   let [before, after] = [0, 0];
   for (const l of layers) {
     const params = l.rows * l.cols;
@@ -110,46 +153,72 @@ async function transformLayers(
       leave('not included');
       continue;
     }
-    const c = coefficients.get(l.name)!;
+    const k = kept.get(l.name)!;
     const asked = p.ranks[l.name];
-    if (Array.isArray(asked)) throw new Error(`param 'ranks': layer '${l.name}' takes a count of ${spec.kind} coefficients (one number), not ${JSON.stringify(asked)}`);
-    let k: number;
-    if (asked !== undefined) k = asked;
-    else if (p.budget !== undefined) k = counts.get(l.name)!;
+    if (Array.isArray(asked)) throw new Error(`param 'ranks': layer '${l.name}' takes ${subbands ? 'a rank for every subband' : `a count of ${spec.kind} coefficients`} (one number), not ${JSON.stringify(asked)}`);
+    let count: number;
+    let ranks: number[] | null = null;
+    if (asked !== undefined && subbands) {
+      ranks = k.subbands!.blocks.map((b) => Math.min(asked, b.svd.s.length));
+      count = NaN;
+    } else if (asked !== undefined) count = asked;
+    else if (p.budget !== undefined) count = counts.get(l.name)!;
     else if (p.energy !== undefined) {
-      const tails = coefficientTails(c.data);
-      const at = tails.findIndex((t) => t <= 1 - p.energy! + 1e-12);
-      k = at < 0 ? c.size : at + 1;
+      let [t, e] = [0, 0];
+      while (t < k.size && e < p.energy - 1e-12) e += k.shares[t++]!;
+      count = Math.max(1, t);
     } else {
-      k = 1;
       const target = (p.ratio ?? 0.5) * params;
-      let [lo, hi] = [1, c.size];
+      let [lo, hi] = [1, k.size];
       while (lo < hi) {
         const mid = Math.ceil((lo + hi) / 2);
-        if (coefficientParams(mid, c.size) <= target) lo = mid;
+        if (k.paramsAt(mid) <= target) lo = mid;
         else hi = mid - 1;
       }
-      k = lo;
+      count = lo;
     }
-    if (p.onlyIfSmaller && asked === undefined && coefficientParams(k, c.size) >= params) {
-      leave(`${k} coefficients with their positions would store ${coefficientParams(k, c.size)} ≥ ${params} params`);
+    if (subbands && !ranks) ranks = ranksOfSteps(k.subbands!, k.steps!, count);
+    const newParams = ranks ? subbandParams(k.subbands!, ranks) : k.paramsAt(count);
+    const what = ranks ? `subband ranks (${ranks.join(', ')})` : `${count} coefficients with their positions`;
+    if (p.onlyIfSmaller && asked === undefined && newParams >= params) {
+      leave(`${what} would store ${newParams} ≥ ${params} params`);
       continue;
     }
-    let r;
+    let r: RewriteResult;
     try {
-      r = await transformWeight(proto, l, k, spec, read);
+      if (ranks) {
+        const out = await subbandWeight(proto, l, k.subbands!, ranks, read, stats.get(l.name));
+        r = out;
+        for (const f of out.factors) entries.push(tensorEntry(`${l.name}.${f.name}.left`, f.left), tensorEntry(`${l.name}.${f.name}.right`, f.right));
+        header[l.name] = { weight: l.weight, shape: l.shape, rows: l.rows, cols: l.cols, grid: k.subbands!.grid, subbands: k.subbands!.blocks.map((b, i) => ({ name: b.name, rows: b.rows, cols: b.cols, rank: ranks![i] })) };
+      } else {
+        const out = await transformWeight(proto, l, count, spec, read, stats.get(l.name));
+        r = out;
+        const n = k.coefficients!.size;
+        const byMask = Math.ceil(n / 32) < count;
+        entries.push(tensorEntry(`${l.name}.values`, new Tensor([count], out.values)));
+        entries.push(byMask ? { name: `${l.name}.mask`, dtype: 'U8', shape: [Math.ceil(n / 8)], bytes: bitmask(out.positions, n) } : intEntry(`${l.name}.indices`, out.positions));
+        header[l.name] = { weight: l.weight, shape: l.shape, rows: l.rows, cols: l.cols, grid: k.coefficients!.shape, positions: byMask ? 'mask' : 'indices' };
+      }
     } catch (e) {
       throw new Error(`param 'ranks': ${(e as Error).message}`);
     }
     after += r.paramsAfter;
-    rows.push([r.paramsBefore, r.paramsAfter, r.relError, k, k, NaN, NaN, NaN]);
-    labels.push(`${l.name} · ${spec.kind.toUpperCase()} ${k} coefficients (dense in the .onnx)`);
+    rows.push([r.paramsBefore, r.paramsAfter, r.relError, ranks ? Math.max(...ranks) : count, ranks ? ranks.reduce((a, b) => a + b, 0) : count, NaN, NaN, r.outputError ?? NaN]);
+    labels.push(`${l.name} · ${ranks ? `${spec.wavelet} subbands at ranks ${ranks.join('/')}` : `${spec.kind.toUpperCase()} ${count} coefficients`} (dense in the .onnx)`);
   }
+  const transform = subbands || spec.kind === 'dwt' ? { transform: 'dwt2', wavelet: spec.wavelet, levels: spec.levels, mode: 'periodization', layout: 'pywt.coeffs_to_array(pywt.wavedec2(W, wavelet, mode, level))' } : spec.kind === 'dct' ? { transform: 'dct2', type: 2, norm: 'ortho' } : { transform: 'wht2', order: 'natural (Sylvester: scipy.linalg.hadamard)', norm: 'ortho (H / sqrt(n))' };
+  const weights: WeightsValue = {
+    kind: 'weights',
+    name: `${method}.safetensors`,
+    file: { entries, metadata: { format: 'pt', corespace: JSON.stringify({ method, ...transform, positions: 'row-major in the padded grid (rows × cols, the weight as O × I·kh·kw for a conv, zero-padded at the end of each side)', layers: header }) } },
+  };
   return {
+    weights,
     table: { kind: 'table', columns: ['params', 'paramsAfter', 'relError', 'rankOut', 'rankIn', 'macs', 'macsAfter', 'outputError'], rows, labels },
     info: {
       paramsBefore: { value: before, unit: 'values', doc: 'params of the compressible layers before' },
-      paramsAfter: { value: after, unit: 'values', doc: 'and after, counting each kept coefficient\'s value and position' },
+      paramsAfter: { value: after, unit: 'values', doc: subbands ? 'and after, counting each subband\'s factors' : 'and after, counting each kept coefficient\'s value and position' },
       kept: { value: before === 0 ? 1 : after / before, unit: '', doc: 'paramsAfter / paramsBefore' },
     },
   };
@@ -164,17 +233,18 @@ export const compressModel = defineNode({
   typeVersion: 1,
   inputs: [
     { name: 'model', type: 'model', doc: 'the ONNX model to compress' },
-    { name: 'calibration', type: 'tensor', doc: 'a batch for the model\'s first input (axis 0: items): each layer\'s input is captured on it for asvd and svd-llm, the output error column and the MACs', optional: true },
+    { name: 'calibration', type: 'tensor', doc: 'a batch for the model\'s first input (axis 0: items): each layer\'s input is captured on it for asvd and svd-llm, the output error column and (low-rank methods) the MACs', optional: true },
   ],
   outputs: [
     { name: 'model', type: 'model', doc: 'the compressed model' },
     { name: 'table', type: 'table', doc: 'one row per compressible layer: params and paramsAfter, relError (weight), rankOut, rankIn (0 where it was left, with the reason in its label), macs and macsAfter (per input item; NaN where the shapes are not known), outputError ‖X(W − Ŵ)‖/‖XW‖ on the calibration (NaN without it)' },
     { name: 'info', type: 'metrics', doc: 'params (and MACs) of the compressible layers before and after, and their ratio' },
+    { name: 'weights', type: 'weights', doc: 'the compressed layers in their compact form, for export.safetensors: dct, wht and dwt each layer\'s kept values (<layer>.values) and positions (<layer>.indices, or <layer>.mask where a bitmask is smaller), lowrank-subbands each subband\'s factors (<layer>.<band>.left/right), the low-rank methods the factors the graph now holds; the header\'s "corespace" entry says the method, the transform and its normalisation, and each layer\'s grid (the README expands it in a few lines of Python)' },
   ],
   params: z.object({
-    method: z.enum(['svd', 'asvd', 'svd-llm', 'tucker2', 'cp', 'auto', 'dct', 'wht', 'dwt']).default('auto').describe('auto: SVD for MatMul, Gemm and 1×1 convs, Tucker-2 for larger convs; svd: the matrix layers only; asvd, svd-llm: activation-aware SVD of the matrix layers (needs calibration), Tucker-2 for larger convs; tucker2: as auto; cp: CP for larger convs (ranks or ratio only); dct, wht, dwt: every layer\'s weight (a conv\'s as O × I/g·kh·kw) kept as its largest coefficients in that 2-D orthonormal transform, a coefficient costing its value and its position (an index, or a bitmask once cheaper); the .onnx keeps dense weights, and ranks name coefficient counts'),
-    wavelet: z.enum(['haar', 'db2', 'db4', 'sym4']).default('db4').describe('dwt: the orthogonal wavelet'),
-    levels: z.number().int().min(1).max(8).default(1).describe('dwt: levels of the 2-D transform'),
+    method: z.enum(METHODS).default('auto').describe('auto: SVD for MatMul, Gemm and 1×1 convs, Tucker-2 for larger convs; svd: the matrix layers only; asvd, svd-llm: activation-aware SVD of the matrix layers (needs calibration), Tucker-2 for larger convs; tucker2: as auto; cp: CP for larger convs (ranks or ratio only); dct, wht, dwt: every layer\'s weight (a conv\'s as O × I/g·kh·kw) kept as its largest coefficients in that 2-D orthonormal transform (WHT pads each side to a power of two, DWT to a multiple of 2^levels), a coefficient costing its value and its position (a 32-bit index, or one bit of a mask of the grid once that is cheaper); lowrank-subbands (WaRA): each subband of the weight\'s DWT at its own rank, a rank costing its factors (rows + cols of the subband); for these four the .onnx keeps dense weights (a runtime needs a custom op to use the compact form: output weights holds it), ranks name coefficient counts (lowrank-subbands: the rank of every subband), and calibration only fills the outputError column'),
+    wavelet: z.enum(['haar', 'db2', 'db4', 'sym4']).default('db4').describe('dwt, lowrank-subbands: the orthogonal wavelet (PyWavelets\' taps, periodization)'),
+    levels: z.number().int().min(1).max(8).default(1).describe('dwt, lowrank-subbands: levels of the 2-D transform'),
     ranks: z.record(z.string(), rankSpec).default({}).describe('a rank per layer name (a conv\'s Tucker-2: [out, in]); these layers take no other policy'),
     ratio: z.number().gt(0).max(1).optional().describe('keep about this fraction of each layer\'s params (default 0.5 when neither energy nor budget is given)'),
     energy: z.number().gt(0).max(1).optional().describe('the smallest ranks whose singular values hold this fraction of ‖W‖² (of ‖S·W‖² for asvd and svd-llm; per channel mode for Tucker-2)'),
@@ -200,12 +270,7 @@ export const compressModel = defineNode({
       if (!layers.some((l) => patternMatches(pattern, l.name))) throw new Error(`param 'include': the pattern '${pattern}' matches no layer (model.layers lists them)`);
     }
     const included = (l: Layer) => p.ranks[l.name] !== undefined || (p.include.some((q) => patternMatches(q, l.name)) && !p.exclude.some((q) => patternMatches(q, l.name)));
-    if (TRANSFORMS.includes(p.method)) {
-      if (calibration) throw new Error(`input 'calibration': method '${p.method}' keeps transform coefficients by their magnitude and reads no activations; unwire it (or use svd-llm)`);
-      const spec: TransformSpec = { kind: p.method as TransformSpec['kind'], wavelet: p.wavelet, levels: p.levels };
-      const out = await transformLayers(proto, layers, included, spec, p, read, ctx.progress);
-      return { model: { kind: 'model' as const, name: model.name, proto }, ...out };
-    }
+    const transform = TRANSFORMS.includes(p.method);
     const plans = new Map(layers.map((l) => [l.name, planFor(l, p.method)]));
     const working = layers.filter((l) => included(l) && !('skip' in plans.get(l.name)!));
 
@@ -227,13 +292,18 @@ export const compressModel = defineNode({
       shapes = got.shapes;
       items = got.items;
       memo.calibrated.set(calKey, got);
-    } else if (ctx.models && working.length) {
+    } else if (ctx.models && working.length && !transform) {
       const input = modelInputShape(model.proto, p.dims);
       if (input.missing.length === 0) {
         shapes = await layerShapes(ctx.models, await runnableModel(ctx, model), layers, input.shape, `input 'model' (${model.name})`);
         items = input.shape[0] ?? 1;
       }
       else if (Object.keys(p.dims).length) throw new Error(`param 'dims': give the model input's symbolic dims ${input.missing.map((d) => `'${d}'`).join(', ')} too (its input '${input.name}' is ${input.shape.map((d, k) => (Number.isNaN(d) ? input.missing[k] ?? '?' : d)).join(' × ')})`);
+    }
+    if (transform) {
+      const spec: TransformSpec = { kind: p.method === 'lowrank-subbands' ? 'dwt' : (p.method as TransformSpec['kind']), wavelet: p.wavelet, levels: p.levels };
+      const out = await transformLayers(proto, layers, included, spec, p.method === 'lowrank-subbands', p, read, stats, ctx.progress);
+      return { model: { kind: 'model' as const, name: model.name, proto }, ...out };
     }
     const scalingOf = (l: Layer): Scaling | undefined => {
       const plan = plans.get(l.name)!;
@@ -298,6 +368,8 @@ export const compressModel = defineNode({
     const rows: number[][] = [];
     const labels: string[] = [];
     const sums = { before: 0, after: 0, macs: 0, macsAfter: 0 };
+    const factorEntries: SafetensorsEntry[] = [];
+    const factorHeader: Record<string, object> = {};
     for (const [i, l] of layers.entries()) {
       ctx.progress(i, layers.length, l.name);
       const params = l.rows * l.cols;
@@ -342,6 +414,7 @@ export const compressModel = defineNode({
         continue;
       }
       const layerStats = stats.get(l.name);
+      const known = new Set(proto.graph!.initializer.map((t) => t.name));
       let r: RewriteResult;
       try {
         if (plan.form === 'matrix') r = await factorizeMatrix(proto, l, rank[0]!, ctx.backend, read, scalingOf(l), layerStats);
@@ -350,6 +423,10 @@ export const compressModel = defineNode({
       } catch (e) {
         throw new Error(`param 'ranks': ${(e as Error).message}`);
       }
+      // The factors the rewrite added, under their names in the graph.
+      const added = proto.graph!.initializer.filter((t) => !known.has(t.name));
+      for (const t of added) factorEntries.push(tensorEntry(t.name, await weightTensor(t)));
+      factorHeader[l.name] = { weight: l.weight, shape: l.shape, form: plan.form, rank: r.rank, factors: added.map((t) => t.name) };
       sums.after += r.paramsAfter;
       sums.macsAfter += newMacs;
       rows.push([r.paramsBefore, r.paramsAfter, r.relError, r.rank[0]!, r.rank[1] ?? r.rank[0]!, macs, newMacs, r.outputError ?? NaN]);
@@ -365,6 +442,7 @@ export const compressModel = defineNode({
       info.macsBefore = { value: sums.macs, unit: 'MACs', doc: `multiply–accumulates of the compressible layers per item of the input's first axis${calibration ? ` (of ${formatShape([1, ...calibration.shape.slice(1)])})` : ''}` };
       info.macsAfter = { value: sums.macsAfter, unit: 'MACs', doc: 'and after' };
     }
-    return { model: { kind: 'model' as const, name: model.name, proto }, table, info };
+    const weights: WeightsValue = { kind: 'weights', name: `${p.method}.safetensors`, file: { entries: factorEntries, metadata: { format: 'pt', corespace: JSON.stringify({ method: p.method, layers: factorHeader }) } } };
+    return { model: { kind: 'model' as const, name: model.name, proto }, table, info, weights };
   },
 });
