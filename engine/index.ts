@@ -53,5 +53,6 @@ export { LayerActivations, calibrationBytes, collectActivations, isMatrixLayer, 
 export { convGeometry, layerMacs, modelInputShape, rewriteMacs } from './model/shapes';
 export { coefficientParams, coefficientTails, forwardTransform, gridOf, inverseTransform, largest, type TransformKind, type TransformSpec } from './model/transform';
 export { blockParams, layerSubbands, ranksOfSteps, subbandApproximation, subbandParams, subbandSteps, type LayerSubbands, type SubbandStep } from './model/subbands';
+export { CURVE_METHODS, energyCurves, type CurveMethod, type EnergyCurve } from './model/curves';
 export { ctcClasses, ctcGreedy, editDistance, readingScores } from './model/ctc';
 export { onnxModelRuntime, type Ort } from './model/runtime';

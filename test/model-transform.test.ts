@@ -108,4 +108,27 @@ describe('compress.model in a transform domain', () => {
     expect(budget.info.kept!.value).toBeLessThanOrEqual(0.7);
     expect(budget.info.kept!.value).toBeGreaterThan(0.69);
   });
+
+  it("model.layers plots a layer's energy curves (svd, dct, wht, dwt, lowrank-subbands), each from error 1 down, the largest layer by default", async () => {
+    const layersNode = registry.nodes.find((n) => n.type === 'model.layers')! as AnyNodeDefinition;
+    const rec: ModelValue = { kind: 'model', name: 'rec.onnx', proto: readOnnx(new Uint8Array(readFileSync(models.recognitionPath)), 'rec.onnx') };
+    const shown: { title: string; series?: string[]; y: number[] }[] = [];
+    const viewCtx = { ...ctx, models: undefined, views: { show: async (_: string, v: never) => (shown.push(v), {}) } } as unknown as RunContext;
+    const out = (await layersNode.run({ model: rec } as never, layersNode.params.parse({ spectrum: false }), viewCtx)) as { curves: TableValue };
+    expect(shown[0]!.title).toMatch(/^[^ ]+ \(MatMul 120×6625\): weight error vs params kept$/);
+    expect([...new Set(out.curves.labels)]).toEqual(['svd', 'dct', 'wht', 'dwt', 'lowrank-subbands']);
+    expect([...new Set(shown[0]!.series)]).toEqual(['SVD (rank r: r·(rows + cols))', 'DCT coefficients', 'WHT coefficients', 'wavelet coefficients', 'low-rank wavelet subbands']);
+    for (const m of ['svd', 'dct', 'wht', 'dwt', 'lowrank-subbands']) {
+      const rows = out.curves.rows.filter((_, i) => out.curves.labels![i] === m);
+      expect(rows[0]).toEqual([0, 0, 1]);
+      expect(rows.every((r, i) => i === 0 || (r[2]! <= rows[i - 1]![2]! + 1e-12 && r[1]! > rows[i - 1]![1]! && r[1]! <= 1))).toBe(true);
+      expect(rows.at(-1)![2]!).toBeLessThan(0.5);
+    }
+    const conv = (await layersNode.run({ model: rec } as never, layersNode.params.parse({ spectrum: false }), ctx)) as { table: TableValue };
+    const small = conv.table.labels!.find((l) => / Conv \d+×\d+×3×3$/.test(l))!.split(' · ')[0]!;
+    const one = (await layersNode.run({ model: rec } as never, layersNode.params.parse({ spectrum: false, layer: small, wavelet: 'haar', levels: 2 }), viewCtx)) as { curves: TableValue };
+    expect(shown[1]!.title.startsWith(`${small} (Conv `)).toBe(true);
+    expect(one.curves.rows.at(-1)![1]!).toBeLessThanOrEqual(1);
+    await expect(layersNode.run({ model: rec } as never, layersNode.params.parse({ layer: 'nope' }), viewCtx)).rejects.toThrow("param 'layer': no compressible layer named 'nope'");
+  });
 });

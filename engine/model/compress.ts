@@ -278,12 +278,13 @@ export async function factorizeConvCp(model: ModelProto, layer: Layer, rank: num
  * A layer's weight kept as its k largest coefficients in a transform domain (engine/model/transform.ts)
  * and replaced by their inverse transform: the graph keeps its structure and dense weights (a runtime
  * cannot use the compact form without a custom op); paramsAfter counts the compact form, values and
- * positions. Works on any layer's weight as its rows × cols matrix (a conv's O × (I/g·kh·kw)).
+ * positions. Works on any layer's weight as its rows × cols matrix (a conv's O × (I/g·kh·kw)); `coefficients`:
+ * its forward transform, when the caller has it.
  */
-export async function transformWeight(model: ModelProto, layer: Layer, k: number, spec: TransformSpec, read?: ExternalReader, stats?: LayerActivations): Promise<RewriteResult & { positions: Uint32Array; values: Float32Array }> {
+export async function transformWeight(model: ModelProto, layer: Layer, k: number, spec: TransformSpec, read?: ExternalReader, stats?: LayerActivations, coefficients?: Tensor): Promise<RewriteResult & { positions: Uint32Array; values: Float32Array }> {
   const w = await weightTensor(layer.tensor, read);
   const [rows, cols] = [layer.rows, layer.cols];
-  const c = await forwardTransform(w.data, rows, cols, spec);
+  const c = coefficients ?? (await forwardTransform(w.data, rows, cols, spec));
   if (!Number.isInteger(k) || k < 1 || k > c.size) throw new Error(`layer '${layer.name}': ${k} coefficients are outside 1 … ${c.size} (its ${spec.kind} grid is ${c.shape.join(' × ')})`);
   const positions = largest(c.data, k);
   const kept = new Tensor(c.shape);

@@ -4,9 +4,8 @@
 // by their inverse transform. Orthonormal, so Parseval holds: the energy of the dropped coefficients
 // is the squared weight error. WHT pads each side to a power of two, the DWT each side to a multiple of
 // 2^levels (periodization); the padding is part of the coefficient grid a position indexes.
-import { mat, mul } from '../linalg';
 import { Tensor } from '../tensor';
-import { dctMatrix, dwt, wht } from '../transforms';
+import { dct, dwt, wht } from '../transforms';
 import type { Wavelet } from '../transforms';
 import { tailShares } from './plan';
 
@@ -38,14 +37,14 @@ export async function forwardTransform(m: ArrayLike<number>, rows: number, cols:
   const [gr, gc] = gridOf(spec, rows, cols);
   const x = new Tensor([gr, gc]);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) x.data[i * gc + j] = m[i * cols + j]!;
-  if (spec.kind === 'dct') return dct2(x.data, rows, cols, false);
+  if (spec.kind === 'dct') return dct(x, { axes: [0, 1] });
   if (spec.kind === 'wht') return wht(x, { axes: [0, 1] });
   return dwt(x, { wavelet: spec.wavelet ?? 'db4', levels: spec.levels ?? 1, axes: [0, 1] });
 }
 
 /** The matrix (rows × cols, float64) from a coefficient grid: the inverse transform, cropped. */
 export async function inverseTransform(c: Tensor, rows: number, cols: number, spec: TransformSpec): Promise<Float64Array> {
-  const y = spec.kind === 'dct' ? dct2(c.data, c.shape[0]!, c.shape[1]!, true) : spec.kind === 'wht' ? await wht(c, { axes: [0, 1], inverse: true }) : await dwt(c, { wavelet: spec.wavelet ?? 'db4', levels: spec.levels ?? 1, axes: [0, 1], inverse: true });
+  const y = spec.kind === 'dct' ? await dct(c, { axes: [0, 1], inverse: true }) : spec.kind === 'wht' ? await wht(c, { axes: [0, 1], inverse: true }) : await dwt(c, { wavelet: spec.wavelet ?? 'db4', levels: spec.levels ?? 1, axes: [0, 1], inverse: true });
   const gc = c.shape[1]!;
   const out = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = y.data[i * gc + j]!;
@@ -63,12 +62,3 @@ export function largest(c: ArrayLike<number>, k: number): Uint32Array {
  * tail shares, over the coefficient magnitudes sorted). */
 export const coefficientTails = (c: ArrayLike<number>): Float64Array => tailShares(Float64Array.from(c, Math.abs).sort().reverse());
 
-/** The 2-D orthonormal DCT-II (inverse: DCT-III) of a rows × cols matrix as two products with the
- * cosine matrices, C_r·X·C_cᵀ (C_rᵀ·Y·C_c), through linalg's GEMM in float64: the line transform's
- * O(n²) loop per line takes minutes on a model's long rows, the blocked product a second. */
-function dct2(x: ArrayLike<number>, rows: number, cols: number, inverse: boolean): Tensor {
-  const [cr, cc] = [mat(rows, rows, dctMatrix(rows)), mat(cols, cols, dctMatrix(cols))];
-  const m = mat(rows, cols, Float64Array.from(x));
-  const y = inverse ? mul(mul(cr, m, { transA: true }), cc) : mul(mul(cr, m), cc, { transB: true });
-  return new Tensor([rows, cols], Float32Array.from(y.data));
-}

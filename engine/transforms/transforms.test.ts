@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { refExpected as expected, refNpy as npy } from '../../test/refs/refs';
 import { Tensor, frobeniusNorm } from '../tensor';
-import { dct, dwt, filters, sequencyPermutation, wht, WAVELETS, type Wavelet } from '.';
+import { dct, dctMatrix, dwt, filters, sequencyPermutation, wht, WAVELETS, type Wavelet } from '.';
+import { DCT_TABLE_MAX, dctLines } from './dct';
 
 function maxAbs(a: Tensor, b: Tensor): number {
   expect(a.shape).toEqual(b.shape);
@@ -35,6 +36,21 @@ describe('DCT-II (scipy.fft.dctn type 2, ortho)', () => {
       expect(Math.abs(err - (typeof want === 'number' ? want : want.relative_error ?? want[String(k)]))).toBeLessThan(1e-4);
     });
   }
+
+  it("lines past the table's length go by FFT (radix 2, Bluestein for the others) and equal the cosine matrix's product, both ways", () => {
+    for (const n of [DCT_TABLE_MAX + 1, 97, 128, 200, 1000, 4099]) {
+      const x = Float64Array.from({ length: n }, (_, i) => Math.sin(1.3 * i) + (i % 7) - 3 + (i === 5 ? 1e3 : 0));
+      const c = dctMatrix(n);
+      const want = new Float64Array(n);
+      for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) want[k]! += c[k * n + i]! * x[i]!;
+      const y = Float64Array.from(x);
+      dctLines(n, false)(y);
+      const scale = Math.max(...want.map(Math.abs));
+      expect([n, Math.max(...y.map((v, k) => Math.abs(v - want[k]!))) / scale < 1e-12]).toEqual([n, true]);
+      dctLines(n, true)(y);
+      expect([n, Math.max(...y.map((v, i) => Math.abs(v - x[i]!))) / scale < 1e-12]).toEqual([n, true]);
+    }
+  });
 
   it('transforms only the given axes', async () => {
     const x = npy('dct_2d_13x22', 'input.npy');

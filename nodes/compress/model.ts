@@ -192,7 +192,7 @@ async function transformLayers(
         for (const f of out.factors) entries.push(tensorEntry(`${l.name}.${f.name}.left`, f.left), tensorEntry(`${l.name}.${f.name}.right`, f.right));
         header[l.name] = { weight: l.weight, shape: l.shape, rows: l.rows, cols: l.cols, grid: k.subbands!.grid, subbands: k.subbands!.blocks.map((b, i) => ({ name: b.name, rows: b.rows, cols: b.cols, rank: ranks![i] })) };
       } else {
-        const out = await transformWeight(proto, l, count, spec, read, stats.get(l.name));
+        const out = await transformWeight(proto, l, count, spec, read, stats.get(l.name), k.coefficients);
         r = out;
         const n = k.coefficients!.size;
         const byMask = Math.ceil(n / 32) < count;
