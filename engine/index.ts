@@ -5,7 +5,7 @@ export { cpuBackend, type Backend, type BackendName, type DctOptions, type WhtOp
 export {
   defineNode, findNode, accepts, describeAccepts,
   type NodeDefinition, type AnyNodeDefinition, type InputSpec, type OutputSpec, type RunContext, type Registry,
-  type FileResolver, type OutputSink, type InputValues, type OutputValues, type ViewRequest, type ViewSink, type ShapeCheck, type ModelRuntime,
+  type FileResolver, type OutputSink, type InputValues, type OutputValues, type ViewRequest, type ViewSink, type ShapeCheck, type ModelRuntime, type GraphView,
 } from './node-api';
 export { RandomSource } from './random';
 export { readNpy, writeNpy, NpyError } from './io/npy';

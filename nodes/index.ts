@@ -12,6 +12,7 @@ import { decomposeTt } from './decompose/tt';
 import { decomposeTucker } from './decompose/tucker';
 import { embedPlucker } from './embed/plucker';
 import { compressModel } from './compress/model';
+import { compareMethods } from './compare/methods';
 import { exportNpy } from './export/npy';
 import { exportOnnx } from './export/onnx';
 import { exportSafetensors } from './export/safetensors';
@@ -50,7 +51,7 @@ import { viewVolume } from './view/volume';
 
 export const registry: Registry = {
   nodes: [
-    sourceNpy, sourceSynthetic, sourceFunction, sourceImage, sourceOnnx, sourceSafetensors, modelLayers, modelWeight, compressModel, evaluateModel, adapterPissa,
+    sourceNpy, sourceSynthetic, sourceFunction, sourceImage, sourceOnnx, sourceSafetensors, modelLayers, modelWeight, compressModel, compareMethods, evaluateModel, adapterPissa,
     decomposeSvd, decomposeTucker, decomposeCp, decomposeTt, decomposeLowrankSubbands, tensorReconstruct,
     transformDct, transformWht, transformDwt, selectCoefficientsNode,
     transformChebyshev, decomposeChebyshevTucker, evaluatePoints,

@@ -1,5 +1,5 @@
 // The selected node's params, with widgets built from its zod schema (engine/graph/params.ts):
-// number inputs with ranges, selects for enums, checkboxes, comma lists for integer lists (ranks:
+// number inputs with ranges, selects for enums, checkboxes, checklists for lists of enum values, comma lists for integer lists (ranks:
 // "8, 8, full"), JSON for nested values, text for expressions, a file picker for paths. Each value
 // is checked as it is typed; an invalid one is shown in red beside its field and never enters the
 // graph: while a field is red the graph holds the value from before that round of typing (not the
@@ -167,6 +167,27 @@ function Field({ nodeId, p, value, problem, onValue, onRestore, filePicker }: { 
           </option>
         ))}
       </select>
+    );
+  } else if (p.options) {
+    // A checklist: the list holds the ticked options, in the order they are offered.
+    const ticked = (Array.isArray(value) ? value : Array.isArray(p.default) ? p.default : []) as unknown[];
+    input = (
+      <fieldset id={id} className="cs-checklist" data-testid={id}>
+        {p.options.map((o) => (
+          <label key={String(o)}>
+            <input
+              type="checkbox"
+              checked={ticked.includes(o)}
+              data-testid={`${id}-${String(o)}`}
+              onChange={(e) => {
+                const next = p.options!.filter((x) => (x === o ? e.target.checked : ticked.includes(x)));
+                setError(onValue(next, JSON.stringify(next)));
+              }}
+            />
+            {String(o)}
+          </label>
+        ))}
+      </fieldset>
     );
   } else if (p.type === 'boolean') {
     input = <input id={id} type="checkbox" checked={Boolean(value ?? p.default)} onChange={(e) => setError(onValue(e.target.checked, String(e.target.checked)))} data-testid={id} />;

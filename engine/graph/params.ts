@@ -13,6 +13,8 @@ export interface ParamInfo {
   minimum?: number;
   maximum?: number;
   enum?: unknown[];
+  /** A list of enum values (type "enum[]"): the values it may hold, each at most once (a checklist). */
+  options?: unknown[];
   doc: string;
   optional: boolean;
 }
@@ -72,6 +74,7 @@ function describeParam(name: string, s: JsonSchema, optional: boolean): ParamInf
   if (lo !== undefined) info.minimum = lo;
   if (hi !== undefined) info.maximum = hi;
   if (enumValues) info.enum = enumValues;
+  if (s.type === 'array' && s.items?.enum) info.options = s.items.enum;
   return info;
 }
 

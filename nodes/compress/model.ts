@@ -92,7 +92,7 @@ const intEntry = (name: string, values: Uint32Array): SafetensorsEntry => ({ nam
  * count from 'ranks' (coefficients; for subbands the rank of every subband), 'ratio' (the most that
  * fit), 'energy' (the fewest holding that share of ‖W‖², Parseval) or 'budget': one global pick of the
  * steps with the largest share of their layer's ‖W‖² per param (each charged what it adds; every
- * layer keeps one; none past its own size).
+ * layer keeps one; none past its own size), then with what is left, layers kept whole.
  */
 async function transformLayers(
   proto: ModelProto,
@@ -113,6 +113,7 @@ async function transformLayers(
     kept.set(l.name, await keptOf(await weightTensor(l.tensor, read), l, spec, subbands));
   }
   const counts = new Map<string, number>();
+  const whole = new Set<string>();
   if (p.budget !== undefined) {
     const total = layers.reduce((n, l) => n + l.rows * l.cols, 0);
     let available = p.budget * total - layers.filter((l) => !included(l)).reduce((n, l) => n + l.rows * l.cols, 0) - chosen.reduce((n, l) => n + kept.get(l.name)!.paramsAt(1), 0);
@@ -135,6 +136,15 @@ async function transformLayers(
       counts.set(l.name, t + 1);
       available -= cost;
     }
+    // What is left keeps layers whole (exact), those with the most error left first.
+    const left = (l: Layer) => kept.get(l.name)!.shares.subarray(counts.get(l.name)!).reduce((a, b) => a + b, 0);
+    for (const l of [...chosen].sort((a, b) => left(b) - left(a))) {
+      const extra = l.rows * l.cols - kept.get(l.name)!.paramsAt(counts.get(l.name)!);
+      if (left(l) > 0 && extra <= available) {
+        whole.add(l.name);
+        available -= extra;
+      }
+    }
   }
   const rows: number[][] = [];
   const labels: string[] = [];
@@ -155,6 +165,10 @@ async function transformLayers(
     }
     const k = kept.get(l.name)!;
     const asked = p.ranks[l.name];
+    if (whole.has(l.name) && asked === undefined) {
+      leave('kept whole by the budget');
+      continue;
+    }
     if (Array.isArray(asked)) throw new Error(`param 'ranks': layer '${l.name}' takes ${subbands ? 'a rank for every subband' : `a count of ${spec.kind} coefficients`} (one number), not ${JSON.stringify(asked)}`);
     let count: number;
     let ranks: number[] | null = null;

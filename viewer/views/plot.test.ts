@@ -26,8 +26,8 @@ describe('plot specs', () => {
     for (const t of ticks) expect([t, Number.isInteger(Number(t))]).toEqual([t, true]);
   });
 
-  it('a plot of several series draws one legend entry for each, in the order given', async () => {
-    const v: Plot = { ...plot('curves', 6), series: ['svd', 'svd', 'svd', 'dct', 'dct', 'wavelet subbands'] };
+  it.each(['curves', 'rank-sweep'] as const)('a %s plot of several series draws one legend entry for each, in the order given', async (kind) => {
+    const v: Plot = { ...plot(kind, 6), series: ['svd', 'svd', 'svd', 'dct', 'dct', 'wavelet subbands'], better: 'smaller-x' };
     const view = new View(parse(compile(plotSpec(v)).spec), { renderer: 'none' });
     await view.runAsync();
     const svg = await view.toSVG();

@@ -22,6 +22,8 @@ export interface PlotView {
    * params kept). */
   better?: 'larger-x' | 'smaller-x';
   logX?: boolean;
+  /** The x axis' extent, when the points' own would mislead (a comparison at one budget). */
+  xDomain?: [number, number];
 }
 
 declare module '../../engine/node-api' {
@@ -50,12 +52,13 @@ export function plotSpec(v: PlotView): TopLevelSpec {
     // One colour per series in the order given; curves as lines, a comparison as points with each
     // series' Pareto front.
     const names = [...new Set(v.series)];
-    const color = { field: 'series', type: 'nominal' as const, title: null, sort: names, scale: { scheme: 'category10' } };
+    const color = { field: 'series', type: 'nominal' as const, title: null, sort: names, scale: { domain: names, scheme: 'category10' }, legend: { labelLimit: 400 } };
     const seriesLayers: object[] = [];
     if (v.plot === 'rank-sweep') {
       const front = names.flatMap((name) => paretoFront(values.filter((p) => p.series === name), v.better ?? 'larger-x'));
-      seriesLayers.push({ mark: { type: 'point', filled: true, tooltip: true, size: 60 }, encoding: { x, y, color, shape: { field: 'series', type: 'nominal', sort: names, legend: null } } });
-      seriesLayers.push({ data: { values: front }, mark: { type: 'line', strokeDash: [4, 3] }, encoding: { x, y, color, detail: { field: 'series' } } });
+      const xs = { ...x, scale: v.xDomain ? { domain: v.xDomain } : { zero: false } };
+      seriesLayers.push({ mark: { type: 'point', filled: true, tooltip: true, size: 70 }, encoding: { x: xs, y, color } });
+      seriesLayers.push({ data: { values: front }, mark: { type: 'line', strokeDash: [4, 3] }, encoding: { x: xs, y, color } });
     } else seriesLayers.push({ mark: { type: 'line', tooltip: true, strokeWidth: 1.5 }, encoding: { x, y, color } });
     return { ...vegaBase(v.title, v.note), data: { values }, layer: seriesLayers } as TopLevelSpec;
   }
