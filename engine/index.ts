@@ -56,3 +56,6 @@ export { blockParams, layerSubbands, ranksOfSteps, subbandApproximation, subband
 export { CURVE_METHODS, energyCurves, type CurveMethod, type EnergyCurve } from './model/curves';
 export { ctcClasses, ctcGreedy, editDistance, readingScores } from './model/ctc';
 export { onnxModelRuntime, type Ort } from './model/runtime';
+export { DENSITY_SHIFT, VM_PAIRS, denseFromGrid, emptyField, evaluateField, paramCount, paramShapes, sampleField, zerosLike, type RadianceArch, type RadianceField } from './radiance/field';
+export { DEFAULT_RENDER, cameraRays, orbitCamera, psnr, rayBox, renderImage, renderRays, samplePoints, type Camera, type RenderOptions, type Vec3 } from './radiance/render';
+export { SCENES, sceneField, type SceneName } from './radiance/scenes';

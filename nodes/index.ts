@@ -32,6 +32,8 @@ import { sourceNpy } from './source/npy';
 import { sourceOnnx } from './source/onnx';
 import { sourceSafetensors } from './source/safetensors';
 import { sourceSynthetic } from './source/synthetic';
+import { sourceRadiance } from './source/radiance';
+import { radianceSample } from './radiance/sample';
 import { sweepRank } from './sweep/rank';
 import { tensorPad } from './tensor/pad';
 import { tensorPermute } from './tensor/permute';
@@ -51,7 +53,7 @@ import { viewVolume } from './view/volume';
 
 export const registry: Registry = {
   nodes: [
-    sourceNpy, sourceSynthetic, sourceFunction, sourceImage, sourceOnnx, sourceSafetensors, modelLayers, modelWeight, compressModel, compareMethods, evaluateModel, adapterPissa,
+    sourceNpy, sourceSynthetic, sourceFunction, sourceImage, sourceOnnx, sourceSafetensors, sourceRadiance, radianceSample, modelLayers, modelWeight, compressModel, compareMethods, evaluateModel, adapterPissa,
     decomposeSvd, decomposeTucker, decomposeCp, decomposeTt, decomposeLowrankSubbands, tensorReconstruct,
     transformDct, transformWht, transformDwt, selectCoefficientsNode,
     transformChebyshev, decomposeChebyshevTucker, evaluatePoints,

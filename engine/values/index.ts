@@ -12,6 +12,7 @@ import type { Preview, ValueKind, ValueSummary } from './kind';
 import { metricsKind } from './metrics';
 import { modelKind } from './model';
 import { weightsKind } from './weights';
+import { radianceKind } from './radiance';
 import { svdKind } from './svd';
 import { tableKind } from './table';
 import { tensorKind } from './tensor';
@@ -25,12 +26,13 @@ export { countOf, type Preview, type ValueKind, type ValueSummary } from './kind
 export type { Metric, Metrics } from './metrics';
 export type { ModelValue } from './model';
 export type { WeightsValue } from './weights';
+export type { RadianceValue } from './radiance';
 export type { SvdValue } from './svd';
 export type { TableValue } from './table';
 export type { TtValue } from './tt';
 export type { TuckerValue } from './tucker';
 
-export const valueKinds = [tensorKind, tableKind, functionKind, chebyshevKind, metricsKind, svdKind, tuckerKind, cpKind, ttKind, modelKind, weightsKind] as const;
+export const valueKinds = [tensorKind, tableKind, functionKind, chebyshevKind, metricsKind, svdKind, tuckerKind, cpKind, ttKind, modelKind, weightsKind, radianceKind] as const;
 
 type AnyKind = (typeof valueKinds)[number];
 export type PortType = AnyKind['kind'];

@@ -65,7 +65,7 @@ describe('the registry', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(DECOMPOSITIONS).toEqual(valueKinds.filter((k) => 'reconstruct' in k).map((k) => k.kind));
     expect(DECOMPOSITIONS).toEqual(['svd', 'tucker', 'cp', 'tt']);
-    expect(() => valueKind('subspace' as PortType)).toThrow(/unknown value kind 'subspace' \(known: tensor, table, .*tt, model, weights\)/);
+    expect(() => valueKind('subspace' as PortType)).toThrow(/unknown value kind 'subspace' \(known: tensor, table, .*tt, model, weights, radiance\)/);
   });
 
   it('a value with a field another kind uses is still what its tag says (no guessing by property)', () => {
