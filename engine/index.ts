@@ -59,3 +59,4 @@ export { onnxModelRuntime, type Ort } from './model/runtime';
 export { DENSITY_SHIFT, VM_PAIRS, denseFromGrid, emptyField, evaluateField, paramCount, paramShapes, sampleField, zerosLike, type RadianceArch, type RadianceField } from './radiance/field';
 export { DEFAULT_RENDER, cameraRays, orbitCamera, psnr, rayBox, renderImage, renderRays, samplePoints, type Camera, type RenderOptions, type Vec3 } from './radiance/render';
 export { SCENES, sceneField, type SceneName } from './radiance/scenes';
+export { DISTILL_DEFAULTS, PSNR_RENDER, distill, psnrCameras, viewsPsnr, type DistillOptions, type DistillResult } from './radiance/distill';

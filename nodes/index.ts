@@ -34,6 +34,7 @@ import { sourceSafetensors } from './source/safetensors';
 import { sourceSynthetic } from './source/synthetic';
 import { sourceRadiance } from './source/radiance';
 import { radianceSample } from './radiance/sample';
+import { radianceDistill } from './radiance/distill';
 import { sweepRank } from './sweep/rank';
 import { tensorPad } from './tensor/pad';
 import { tensorPermute } from './tensor/permute';
@@ -53,7 +54,7 @@ import { viewVolume } from './view/volume';
 
 export const registry: Registry = {
   nodes: [
-    sourceNpy, sourceSynthetic, sourceFunction, sourceImage, sourceOnnx, sourceSafetensors, sourceRadiance, radianceSample, modelLayers, modelWeight, compressModel, compareMethods, evaluateModel, adapterPissa,
+    sourceNpy, sourceSynthetic, sourceFunction, sourceImage, sourceOnnx, sourceSafetensors, sourceRadiance, radianceSample, radianceDistill, modelLayers, modelWeight, compressModel, compareMethods, evaluateModel, adapterPissa,
     decomposeSvd, decomposeTucker, decomposeCp, decomposeTt, decomposeLowrankSubbands, tensorReconstruct,
     transformDct, transformWht, transformDwt, selectCoefficientsNode,
     transformChebyshev, decomposeChebyshevTucker, evaluatePoints,

@@ -1,0 +1,268 @@
+// Progressive Volume Distillation (Fang et al., AAAI 2023) between radiance-field architectures, with
+// PVD-AL's active learning (arXiv 2304.04012), on the CPU:
+//   1. alignment: a grid student (dense, vm, cp) starts from the teacher sampled at its own N³ nodes —
+//      dense copies it; cp is the CP decomposition (engine/decomp) of the teacher's pre-activation
+//      density (softplus⁻¹(σ) + 10) and of its colour logits (an N × N × N × 3 tensor, the basis its
+//      last factor); vm takes a truncated SVD of the xy × z unfolding for its first plane–line pair
+//      (for colour, of each of the logits' three voxel × channel components), the other pairs small
+//      random values so their gradients are not zero;
+//   2. points: density on a clamped log scale, (log(1 + min(σ_s, 1e3)) − log(1 + min(σ_t, 1e3)))², so
+//      empty space and dense cores weigh alike, and colour squared error weighted by the teacher's
+//      opacity over 0.1 units (1 − e^{−0.1σ_t}), at points uniform in the box;
+//   3. rays: the squared error of the student's renders against the teacher's, on rays from random
+//      orbit cameras (eye at distance 3.5, aimed at a random point of [−0.8, 0.8]³), the point loss
+//      kept at a tenth of its weight.
+// The first third of the steps trains points, the rest rays. Active learning keeps the quarter of each
+// batch the student got most wrong and puts jittered copies of them in the next batch (half a cell for
+// points, 0.02 rad for rays). Adam (β 0.9, 0.99) with a cosine schedule; deterministic for a seed.
+import { cp } from '../decomp';
+import { mat, svd } from '../linalg';
+import { RandomSource } from '../random';
+import { Tensor } from '../tensor';
+import { DENSITY_SHIFT, emptyField, evaluateField, sampleField, zerosLike, type RadianceArch, type RadianceField } from './field';
+import { orbitCamera, psnr, renderImage, renderRays, type RenderOptions } from './render';
+
+export interface DistillOptions {
+  student: RadianceArch;
+  resolution: number;
+  densityRank: number;
+  colorRank: number;
+  steps: number;
+  seed: number;
+  activeLearning: boolean;
+  /** Rays per step (ray stage) and points per step (point stage). */
+  rays: number;
+  points: number;
+  samples: number;
+  lr: number;
+  /** Held-out views for PSNR, and their size. */
+  views: number;
+  viewSize: number;
+  /** Measure PSNR every this many steps (0: only at the end). */
+  psnrEvery: number;
+  /** Called each step (it may throw to cancel). */
+  progress?: (step: number, steps: number, loss: number, psnr?: number) => void;
+}
+
+export const DISTILL_DEFAULTS = { rays: 256, points: 2048, samples: 48, lr: 0.02, views: 6, viewSize: 40, psnrEvery: 0 } as const;
+
+/** The camera, size and background of the PSNR views: said in the node's doc. */
+export const PSNR_RENDER: RenderOptions = { samples: 96, background: [1, 1, 1] };
+export const psnrCameras = (views: number, size: number) => Array.from({ length: views }, (_, k) => orbitCamera((2 * Math.PI * (k + 0.5)) / views, k % 2 ? -0.35 : 0.35, size));
+
+export interface DistillResult {
+  field: RadianceField;
+  trace: Float32Array;
+  psnr: number;
+  seconds: number;
+  /** What stage 1 did. */
+  alignment: string;
+}
+
+const softplusInverse = (y: number) => (y > 20 ? y : Math.log(Math.expm1(y)));
+const logit = (c: number) => Math.log(c / (1 - c));
+
+/** Stage 1: the student from the teacher sampled at its nodes. */
+async function align(teacher: RadianceField, s: RadianceField, random: RandomSource): Promise<string> {
+  const n = s.resolution;
+  const g = sampleField(teacher, n);
+  if (s.arch === 'dense') {
+    s.params.grid!.data.set(g.data);
+    return `dense ${n}³: the teacher sampled at its nodes`;
+  }
+  const voxels = n * n * n;
+  const raw = new Tensor([n, n, n]);
+  const logits = new Tensor([n, n, n, 3]);
+  for (let v = 0; v < voxels; v++) {
+    raw.data[v] = softplusInverse(Math.max(g.data[4 * v]!, 1e-4)) - DENSITY_SHIFT;
+    for (let k = 0; k < 3; k++) logits.data[3 * v + k] = logit(Math.min(1 - 1e-3, Math.max(1e-3, g.data[4 * v + 1 + k]!)));
+  }
+  const [rs, rc] = [s.densityRank, s.colorRank];
+  if (s.arch === 'cp') {
+    const d = await cp(raw, { rank: rs, init: 'svd', maxIter: 60, tol: 1e-9, normalize: false, random });
+    const c = await cp(logits, { rank: rc, init: 'svd', maxIter: 60, tol: 1e-9, normalize: false, random });
+    const [dv, cv, basis] = [s.params.densityVectors!.data, s.params.colorVectors!.data, s.params.basis!.data];
+    for (let a = 0; a < 3; a++)
+      for (let r = 0; r < rs; r++) for (let i = 0; i < n; i++) dv[(a * rs + r) * n + i] = d.factors[a]!.data[i * rs + r]! * (a === 0 ? d.weights.data[r]! : 1);
+    for (let a = 0; a < 3; a++)
+      for (let r = 0; r < rc; r++) for (let i = 0; i < n; i++) cv[(a * rc + r) * n + i] = c.factors[a]!.data[i * rc + r]!;
+    for (let r = 0; r < rc; r++) for (let k = 0; k < 3; k++) basis[r * 3 + k] = c.factors[3]!.data[k * rc + r]! * c.weights.data[r]!;
+    return `cp: CP-ALS of the teacher's pre-activation density at rank ${rs} (relative error ${d.relError.toPrecision(3)}) and of its colour logits at rank ${rc} (${c.relError.toPrecision(3)})`;
+  }
+  // vm: pair 0 (plane xy, line z) from SVDs of xy × z unfoldings; the other pairs small and random.
+  for (const [name, t] of Object.entries(s.params)) if (!name.endsWith('0') && name !== 'basis') for (let i = 0; i < t.size; i++) t.data[i] = 0.01 * random.normal();
+  const planeLine = (grid: ArrayLike<number>, rank: number, plane: Float32Array, line: Float32Array, at: number, scale: (r: number) => number) => {
+    const d = svd(mat(n * n, n, Float64Array.from(grid)));
+    for (let r = 0; r < rank && r < d.s.length; r++) {
+      const sq = Math.sqrt(d.s[r]!);
+      for (let i = 0; i < n * n; i++) plane[(at + r) * n * n + i] = d.u.data[i * d.u.cols + r]! * sq * scale(r);
+      for (let z = 0; z < n; z++) line[(at + r) * n + z] = d.v.data[z * d.v.cols + r]! * sq;
+    }
+  };
+  planeLine(raw.data, rs, s.params.densityPlane0!.data, s.params.densityLine0!.data, 0, () => 1);
+  // Colour: the logits as Σ_m a_m(x, y, z) b_m(channel) (an SVD of voxels × 3), each a_m split into
+  // plane–line terms, its b_m the basis rows of those features.
+  const vc = svd(mat(voxels, 3, Float64Array.from(logits.data)));
+  const per = [0, 1, 2].map((m) => Math.floor(rc / 3) + (m < rc % 3 ? 1 : 0));
+  let at = 0;
+  const basis = s.params.basis!.data;
+  basis.fill(0);
+  for (let m = 0; m < 3; m++) {
+    if (per[m] === 0) continue;
+    const a = Float64Array.from({ length: voxels }, (_, v) => vc.u.data[v * vc.u.cols + m]! * vc.s[m]!);
+    planeLine(a, per[m]!, s.params.colorPlane0!.data, s.params.colorLine0!.data, at, () => 1);
+    for (let r = 0; r < per[m]!; r++) for (let k = 0; k < 3; k++) basis[(at + r) * 3 + k] = vc.v.data[k * vc.v.cols + m]!;
+    at += per[m]!;
+  }
+  return `vm: truncated SVDs of the teacher's pre-activation density (rank ${rs}) and colour logits (rank ${rc}) over its xy × z unfolding, for the first plane–line pair`;
+}
+
+/** Adam with a cosine schedule over a field's params (the basis at a tenth of the rate); a dense
+ * student is projected back to σ ≥ 0, RGB in [0, 1] after each step. */
+class Adam {
+  private readonly m: Record<string, Float32Array>;
+  private readonly v: Record<string, Float32Array>;
+  private t = 0;
+  constructor(private readonly f: RadianceField, private readonly lr: number, private readonly steps: number) {
+    this.m = Object.fromEntries(Object.entries(f.params).map(([k, p]) => [k, new Float32Array(p.size)]));
+    this.v = Object.fromEntries(Object.entries(f.params).map(([k, p]) => [k, new Float32Array(p.size)]));
+  }
+  step(grads: Record<string, Tensor>): void {
+    this.t++;
+    const rate = this.lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * (this.t - 1)) / this.steps)));
+    const [b1, b2] = [0.9, 0.99];
+    const c1 = 1 - b1 ** this.t;
+    const c2 = 1 - b2 ** this.t;
+    for (const [name, p] of Object.entries(this.f.params)) {
+      const g = grads[name]!.data;
+      const [m, v] = [this.m[name]!, this.v[name]!];
+      const lr = name === 'basis' ? rate / 10 : rate;
+      for (let i = 0; i < p.size; i++) {
+        m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
+        v[i] = b2 * v[i]! + (1 - b2) * g[i]! * g[i]!;
+        p.data[i]! -= (lr * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + 1e-8);
+      }
+      if (this.f.arch === 'dense') for (let i = 0; i < p.size; i++) p.data[i] = i % 4 === 0 ? Math.max(0, p.data[i]!) : Math.min(1, Math.max(0, p.data[i]!));
+    }
+  }
+}
+
+/** The student's PSNR against the teacher over the held-out views. */
+export function viewsPsnr(teacher: RadianceField, student: RadianceField, views: number, size: number, teacherImages?: Tensor[]): { psnr: number; teacherImages: Tensor[] } {
+  const cams = psnrCameras(views, size);
+  const ref = teacherImages ?? cams.map((c) => renderImage(teacher, c, PSNR_RENDER));
+  const a: number[] = [];
+  const b: number[] = [];
+  cams.forEach((c, k) => {
+    const img = renderImage(student, c, PSNR_RENDER);
+    for (let i = 0; i < img.size; i++) (a.push(img.data[i]!), b.push(ref[k]!.data[i]!));
+  });
+  return { psnr: psnr(a, b), teacherImages: ref };
+}
+
+export async function distill(teacher: RadianceField, o: DistillOptions): Promise<DistillResult> {
+  const t0 = performance.now();
+  const random = new RandomSource(o.seed);
+  const student = emptyField(o.student, o.resolution, o.densityRank, o.colorRank);
+  const alignment = await align(teacher, student, random.fork(1));
+  const adam = new Adam(student, o.lr, o.steps);
+  const trace = new Float32Array(o.steps);
+  const cell = 2 / (o.resolution - 1);
+  const pointSteps = Math.ceil(o.steps / 3);
+  let hardPoints = new Float32Array(0);
+  let hardRays = { origins: new Float32Array(0), dirs: new Float32Array(0) };
+  let teacherImages: Tensor[] | undefined;
+  const opts: RenderOptions = { samples: o.samples, background: [1, 1, 1] };
+  for (let step = 0; step < o.steps; step++) {
+    const grads = zerosLike(student);
+    // Points (every step; a tenth of the weight once rays train).
+    const pts = new Float32Array(o.points * 3);
+    const keep = o.activeLearning ? Math.min(hardPoints.length / 3, Math.floor(o.points / 4)) : 0;
+    for (let p = 0; p < o.points; p++)
+      for (let a = 0; a < 3; a++) pts[3 * p + a] = p < keep ? Math.min(1, Math.max(-1, hardPoints[3 * p + a]! + (random.uniform() - 0.5) * cell)) : 2 * random.uniform() - 1;
+    const want = evaluateField(teacher, pts);
+    const got = evaluateField(student, pts);
+    const pointWeight = step < pointSteps ? 1 : 0.1;
+    const dSigma = new Float32Array(o.points);
+    const dRgb = new Float32Array(o.points * 3);
+    const errors = new Float64Array(o.points);
+    let loss = 0;
+    for (let p = 0; p < o.points; p++) {
+      const [ss, st] = [Math.min(got.sigma[p]!, 1e3), Math.min(want.sigma[p]!, 1e3)];
+      const e = Math.log1p(ss) - Math.log1p(st);
+      const w = 1 - Math.exp(-0.1 * want.sigma[p]!);
+      let err = e * e;
+      dSigma[p] = got.sigma[p]! < 1e3 ? (pointWeight * 2 * e) / (1 + ss) / o.points : 0;
+      for (let k = 0; k < 3; k++) {
+        const d = got.rgb[3 * p + k]! - want.rgb[3 * p + k]!;
+        err += w * d * d;
+        dRgb[3 * p + k] = (pointWeight * 2 * w * d) / o.points;
+      }
+      errors[p] = err;
+      loss += (pointWeight * err) / o.points;
+    }
+    evaluateField(student, pts, { sigma: dSigma, rgb: dRgb }, grads);
+    if (o.activeLearning) hardPoints = hardest(errors, pts, 3, Math.floor(o.points / 4));
+    if (step >= pointSteps) {
+      // Rays from random orbit cameras, rendered by both.
+      const origins = new Float32Array(o.rays * 3);
+      const dirs = new Float32Array(o.rays * 3);
+      const keepRays = o.activeLearning ? Math.min(hardRays.origins.length / 3, Math.floor(o.rays / 4)) : 0;
+      for (let r = 0; r < o.rays; r++) {
+        let d: number[];
+        if (r < keepRays) {
+          origins.set(hardRays.origins.subarray(3 * r, 3 * r + 3), 3 * r);
+          d = [0, 1, 2].map((a) => hardRays.dirs[3 * r + a]! + (random.uniform() - 0.5) * 0.04);
+        } else {
+          const [az, el] = [2 * Math.PI * random.uniform(), (random.uniform() - 0.5) * 1.2];
+          const eye = [3.5 * Math.cos(el) * Math.cos(az), 3.5 * Math.cos(el) * Math.sin(az), 3.5 * Math.sin(el)];
+          origins.set(eye, 3 * r);
+          d = [0, 1, 2].map((a) => (random.uniform() - 0.5) * 1.6 - eye[a]!);
+        }
+        const len = Math.hypot(...d);
+        dirs.set(d.map((v) => v / len), 3 * r);
+      }
+      const target = renderRays(teacher, origins, dirs, opts).colors;
+      const out = renderRays(student, origins, dirs, opts).colors;
+      const dColors = new Float32Array(o.rays * 3);
+      const rayErr = new Float64Array(o.rays);
+      for (let i = 0; i < dColors.length; i++) {
+        const d = out[i]! - target[i]!;
+        dColors[i] = (2 * d) / dColors.length;
+        rayErr[Math.floor(i / 3)]! += d * d;
+        loss += (d * d) / dColors.length;
+      }
+      renderRays(student, origins, dirs, opts, dColors, grads);
+      if (o.activeLearning) {
+        const idx = topIndices(rayErr, Math.floor(o.rays / 4));
+        hardRays = { origins: gather(origins, idx, 3), dirs: gather(dirs, idx, 3) };
+      }
+    }
+    if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} at step ${step + 1}; lower 'lr' or check the teacher for extreme densities`);
+    trace[step] = loss;
+    adam.step(grads);
+    let measured: number | undefined;
+    if (o.psnrEvery > 0 && (step + 1) % o.psnrEvery === 0 && step + 1 < o.steps) {
+      const r = viewsPsnr(teacher, student, o.views, o.viewSize, teacherImages);
+      teacherImages = r.teacherImages;
+      measured = r.psnr;
+    }
+    o.progress?.(step + 1, o.steps, loss, measured);
+  }
+  const final = viewsPsnr(teacher, student, o.views, o.viewSize, teacherImages);
+  return { field: student, trace, psnr: final.psnr, seconds: (performance.now() - t0) / 1000, alignment };
+}
+
+/** Indices of the k largest values. */
+function topIndices(values: Float64Array, k: number): number[] {
+  return [...values.keys()].sort((a, b) => values[b]! - values[a]! || a - b).slice(0, k);
+}
+
+const gather = (data: Float32Array, idx: number[], width: number) => {
+  const out = new Float32Array(idx.length * width);
+  idx.forEach((i, j) => out.set(data.subarray(i * width, (i + 1) * width), j * width));
+  return out;
+};
+
+/** The points with the k largest errors. */
+const hardest = (errors: Float64Array, pts: Float32Array, width: number, k: number) => gather(pts, topIndices(errors, k), width);
