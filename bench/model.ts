@@ -94,6 +94,7 @@ export async function compareRows(bench: Bench): Promise<void> {
         { id: 'e2', from: { node: 'calibration', port: 'tensor' }, to: { node: 'compress', port: 'calibration' } },
         { id: 'e3', from: { node: 'compress', port: 'model' }, to: { node: 'evaluate', port: 'model' } },
         { id: 'e4', from: { node: 'lines', port: 'tensor' }, to: { node: 'evaluate', port: 'inputs' } },
+        { id: 'e5', from: { node: 'rec', port: 'model' }, to: { node: 'evaluate', port: 'reference' } },
       ],
     },
     registry,

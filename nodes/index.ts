@@ -49,6 +49,7 @@ import { viewHeatmap } from './view/heatmap';
 import { viewLines } from './view/lines';
 import { viewPlot } from './view/plot';
 import { viewPoints } from './view/points';
+import { viewRadiance } from './view/radiance';
 import { viewTensor3d } from './view/tensor3d';
 import { viewVolume } from './view/volume';
 
@@ -60,7 +61,7 @@ export const registry: Registry = {
     transformChebyshev, decomposeChebyshevTucker, evaluatePoints,
     tensorPad, tensorReshape, tensorPermute, tensorSlice,
     grassmannAngles, grassmannSimilarity, grassmannDistances, grassmannFlow, embedPlucker, pluckerLines,
-    metricsCompare, metricsSize, sweepRank, exportNpy, exportOnnx, exportSafetensors, viewHeatmap, viewPlot, viewTensor3d, viewVolume, viewPoints, viewLines,
+    metricsCompare, metricsSize, sweepRank, exportNpy, exportOnnx, exportSafetensors, viewHeatmap, viewPlot, viewTensor3d, viewVolume, viewPoints, viewLines, viewRadiance,
   ] as unknown as AnyNodeDefinition[],
   renames: {},
 };

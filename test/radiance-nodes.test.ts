@@ -32,3 +32,22 @@ describe('radiance nodes', () => {
     expect(node('source.radiance').params.safeParse({ resolution: 1000 }).success).toBe(false);
   });
 });
+
+describe('view.radiance', () => {
+  it('draws teacher | student | difference per orbit view with the engine renderer, and a PNG headless', async () => {
+    const { renderView } = await import('../viewer/headless');
+    const shown: { kind: string; width: number; height: number; rgb: Uint8Array; note?: string }[] = [];
+    const viewCtx = { ...ctx, views: { show: async (_: string, v: never) => (shown.push(v), {}) } } as unknown as RunContext;
+    const field = ((await call('source.radiance', {}, { scene: 'spheres', resolution: 16, seed: 1 })) as { field: RadianceField }).field;
+    await node('view.radiance').run({ teacher: field, student: field } as never, node('view.radiance').params.parse({ views: 2, size: 24, samples: 32 }), viewCtx);
+    const v = shown[0]!;
+    expect([v.kind, v.width, v.height, v.rgb.length]).toEqual(['radiance', 72, 48, 72 * 48 * 3]);
+    expect(v.note).toBe('PSNR per view (top to bottom): ∞ (identical), ∞ (identical)');
+    // The same field twice: the difference column is black, the others are not blank.
+    const column = (c: number) => Array.from({ length: 48 * 24 * 3 }, (_, i) => v.rgb[((Math.floor(i / 72) * 72) + c * 24 + Math.floor((i % 72) / 3)) * 3 + (i % 3)]!);
+    expect(Math.max(...column(2))).toBe(0);
+    expect(new Set(column(0)).size).toBeGreaterThan(20);
+    const png = await renderView(v as never);
+    expect('png' in png && Array.from(png.png.subarray(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  });
+});

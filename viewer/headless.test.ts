@@ -121,6 +121,6 @@ describe('headless PNGs', () => {
 
   it('a view of a kind no module defines is an error naming the kinds there are, not drawn as another', async () => {
     const odd = { kind: 'subspace', title: 's' } as unknown as ViewRequest;
-    await expect(renderView(odd)).rejects.toThrow("a view of kind 'subspace', which no viewer draws (view kinds: heatmap, plot, tensor3d, volume, points, lines)");
+    await expect(renderView(odd)).rejects.toThrow("a view of kind 'subspace', which no viewer draws (view kinds: heatmap, plot, tensor3d, volume, points, lines, radiance)");
   });
 });

@@ -106,6 +106,32 @@ export function evaluateField(f: RadianceField, points: Float32Array, upstream?:
   const rgb = new Float32Array(count * 3);
   const n = f.resolution;
   const cells: ({ i: number; f: number } | null)[] = [null, null, null];
+  // Linear interpolation along an axis of a [R, N] line, and bilinear over two axes of an [R, N, N] plane.
+  const lin = (t: Float32Array, r: number, a: number) => t[r * n + cells[a]!.i]! * (1 - cells[a]!.f) + t[r * n + cells[a]!.i + 1]! * cells[a]!.f;
+  const linGrad = (g: Float32Array, r: number, a: number, v: number) => {
+    g[r * n + cells[a]!.i]! += v * (1 - cells[a]!.f);
+    g[r * n + cells[a]!.i + 1]! += v * cells[a]!.f;
+  };
+  const bil = (t: Float32Array, r: number, a: number, b: number) => {
+    const [u, v] = [cells[a]!, cells[b]!];
+    const at = (r * n + u.i) * n + v.i;
+    return t[at]! * (1 - u.f) * (1 - v.f) + t[at + 1]! * (1 - u.f) * v.f + t[at + n]! * u.f * (1 - v.f) + t[at + n + 1]! * u.f * v.f;
+  };
+  const bilGrad = (g: Float32Array, r: number, a: number, b: number, s: number) => {
+    const [u, v] = [cells[a]!, cells[b]!];
+    const at = (r * n + u.i) * n + v.i;
+    g[at]! += s * (1 - u.f) * (1 - v.f);
+    g[at + 1]! += s * (1 - u.f) * v.f;
+    g[at + n]! += s * u.f * (1 - v.f);
+    g[at + n + 1]! += s * u.f * v.f;
+  };
+  // CP's three vectors per axis, as views (made once, not per point).
+  const cpViews = (t: Tensor | undefined, rank: number) => (t ? [0, 1, 2].map((a) => t.data.subarray(a * rank * n, (a + 1) * rank * n)) : []);
+  const [dvs, cvs] = [cpViews(f.params.densityVectors, f.densityRank), cpViews(f.params.colorVectors, f.colorRank)];
+  const [gdvs, gcvs] = [cpViews(grads?.densityVectors, f.densityRank), cpViews(grads?.colorVectors, f.colorRank)];
+  // VM's planes and lines per pair, and their gradients.
+  const vmParts = (src: Record<string, Tensor> | undefined) => VM_PAIRS.map((_, pi) => (src && f.arch === 'vm' ? [src[`densityPlane${pi}`]!.data, src[`densityLine${pi}`]!.data, src[`colorPlane${pi}`]!.data, src[`colorLine${pi}`]!.data] : []));
+  const [vm, gvm] = [vmParts(f.params), vmParts(grads)];
   for (let p = 0; p < count; p++) {
     let inside = true;
     for (let a = 0; a < 3; a++) {
@@ -140,25 +166,6 @@ export function evaluateField(f: RadianceField, points: Float32Array, upstream?:
       }
       continue;
     }
-    // Linear interpolation along an axis of a [R, N] line, and bilinear over two axes of an [R, N, N] plane.
-    const lin = (t: Float32Array, r: number, a: number) => t[r * n + cells[a]!.i]! * (1 - cells[a]!.f) + t[r * n + cells[a]!.i + 1]! * cells[a]!.f;
-    const linGrad = (g: Float32Array, r: number, a: number, v: number) => {
-      g[r * n + cells[a]!.i]! += v * (1 - cells[a]!.f);
-      g[r * n + cells[a]!.i + 1]! += v * cells[a]!.f;
-    };
-    const bil = (t: Float32Array, r: number, a: number, b: number) => {
-      const [u, v] = [cells[a]!, cells[b]!];
-      const at = (r * n + u.i) * n + v.i;
-      return t[at]! * (1 - u.f) * (1 - v.f) + t[at + 1]! * (1 - u.f) * v.f + t[at + n]! * u.f * (1 - v.f) + t[at + n + 1]! * u.f * v.f;
-    };
-    const bilGrad = (g: Float32Array, r: number, a: number, b: number, s: number) => {
-      const [u, v] = [cells[a]!, cells[b]!];
-      const at = (r * n + u.i) * n + v.i;
-      g[at]! += s * (1 - u.f) * (1 - v.f);
-      g[at + 1]! += s * (1 - u.f) * v.f;
-      g[at + n]! += s * u.f * (1 - v.f);
-      g[at + n + 1]! += s * u.f * v.f;
-    };
     const rs = f.densityRank;
     const rc = f.colorRank;
     // The density feature, and the appearance features (vm: 3Rc, cp: Rc).
@@ -166,14 +173,13 @@ export function evaluateField(f: RadianceField, points: Float32Array, upstream?:
     const features = new Float64Array(f.arch === 'vm' ? 3 * rc : rc);
     if (f.arch === 'vm') {
       VM_PAIRS.forEach(({ plane: [a, b], line }, pi) => {
-        const [dp, dl, cp, cl] = [f.params[`densityPlane${pi}`]!.data, f.params[`densityLine${pi}`]!.data, f.params[`colorPlane${pi}`]!.data, f.params[`colorLine${pi}`]!.data];
-        for (let r = 0; r < rs; r++) feature += bil(dp, r, a, b) * lin(dl, r, line);
-        for (let r = 0; r < rc; r++) features[pi * rc + r] = bil(cp, r, a, b) * lin(cl, r, line);
+        const [dp, dl, cp, cl] = vm[pi]! as Float32Array[];
+        for (let r = 0; r < rs; r++) feature += bil(dp!, r, a, b) * lin(dl!, r, line);
+        for (let r = 0; r < rc; r++) features[pi * rc + r] = bil(cp!, r, a, b) * lin(cl!, r, line);
       });
     } else {
-      const [dv, cv] = [f.params.densityVectors!.data, f.params.colorVectors!.data];
-      for (let r = 0; r < rs; r++) feature += lin(dv, r, 0) * lin(dv.subarray(rs * n), r, 1) * lin(dv.subarray(2 * rs * n), r, 2);
-      for (let r = 0; r < rc; r++) features[r] = lin(cv, r, 0) * lin(cv.subarray(rc * n), r, 1) * lin(cv.subarray(2 * rc * n), r, 2);
+      for (let r = 0; r < rs; r++) feature += lin(dvs[0]!, r, 0) * lin(dvs[1]!, r, 1) * lin(dvs[2]!, r, 2);
+      for (let r = 0; r < rc; r++) features[r] = lin(cvs[0]!, r, 0) * lin(cvs[1]!, r, 1) * lin(cvs[2]!, r, 2);
     }
     sigma[p] = softplus(feature + DENSITY_SHIFT);
     const basis = f.params.basis!.data;
@@ -193,8 +199,8 @@ export function evaluateField(f: RadianceField, points: Float32Array, upstream?:
       }
     if (f.arch === 'vm') {
       VM_PAIRS.forEach(({ plane: [a, b], line }, pi) => {
-        const [dp, dl, cp, cl] = [f.params[`densityPlane${pi}`]!.data, f.params[`densityLine${pi}`]!.data, f.params[`colorPlane${pi}`]!.data, f.params[`colorLine${pi}`]!.data];
-        const [gdp, gdl, gcp, gcl] = [grads[`densityPlane${pi}`]!.data, grads[`densityLine${pi}`]!.data, grads[`colorPlane${pi}`]!.data, grads[`colorLine${pi}`]!.data];
+        const [dp, dl, cp, cl] = vm[pi]! as Float32Array[];
+        const [gdp, gdl, gcp, gcl] = gvm[pi]! as Float32Array[];
         for (let r = 0; r < rs; r++) {
           const [pv, lv] = [bil(dp, r, a, b), lin(dl, r, line)];
           bilGrad(gdp, r, a, b, dFeature * lv);
@@ -208,12 +214,14 @@ export function evaluateField(f: RadianceField, points: Float32Array, upstream?:
         }
       });
     } else {
-      const cpGrad = (v: Float32Array, g: Float32Array, rank: number, r: number, d: number) => {
-        const vals = [0, 1, 2].map((a) => lin(v.subarray(a * rank * n), r, a));
-        for (let a = 0; a < 3; a++) linGrad(g.subarray(a * rank * n), r, a, d * vals[(a + 1) % 3]! * vals[(a + 2) % 3]!);
+      const cpGrad = (v: Float32Array[], g: Float32Array[], r: number, d: number) => {
+        const [v0, v1, v2] = [lin(v[0]!, r, 0), lin(v[1]!, r, 1), lin(v[2]!, r, 2)];
+        linGrad(g[0]!, r, 0, d * v1 * v2);
+        linGrad(g[1]!, r, 1, d * v0 * v2);
+        linGrad(g[2]!, r, 2, d * v0 * v1);
       };
-      for (let r = 0; r < rs; r++) cpGrad(f.params.densityVectors!.data, grads.densityVectors!.data, rs, r, dFeature);
-      for (let r = 0; r < rc; r++) cpGrad(f.params.colorVectors!.data, grads.colorVectors!.data, rc, r, dFeatures[r]!);
+      for (let r = 0; r < rs; r++) cpGrad(dvs, gdvs, r, dFeature);
+      for (let r = 0; r < rc; r++) cpGrad(cvs, gcvs, r, dFeatures[r]!);
     }
   }
   return { sigma, rgb };

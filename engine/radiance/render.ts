@@ -23,6 +23,8 @@ export interface Camera {
 export interface RenderOptions {
   samples: number;
   background: Vec3;
+  /** Display only: every density times this (1 when absent). */
+  densityScale?: number;
 }
 
 export const DEFAULT_RENDER: RenderOptions = { samples: 96, background: [1, 1, 1] };
@@ -120,6 +122,7 @@ export function renderRays(field: RadianceField, origins: Float32Array, dirs: Fl
   const colors = new Float32Array(rays * 3);
   const transmittance = new Float32Array(rays);
   const bg = opts.background;
+  const scale = opts.densityScale ?? 1;
   const dSigma = dColors ? new Float32Array(rays * S) : null;
   const dRgb = dColors ? new Float32Array(rays * S * 3) : null;
   const T = new Float64Array(S + 1);
@@ -130,7 +133,7 @@ export function renderRays(field: RadianceField, origins: Float32Array, dirs: Fl
     const c = [0, 0, 0];
     for (let s = 0; s < S; s++) {
       const i = r * S + s;
-      const a = 1 - Math.exp(-sigma[i]! * delta);
+      const a = 1 - Math.exp(-scale * sigma[i]! * delta);
       w[s] = T[s]! * a;
       T[s + 1] = T[s]! * (1 - a);
       for (let k = 0; k < 3; k++) c[k]! += w[s]! * rgb[3 * i + k]!;
@@ -151,7 +154,7 @@ export function renderRays(field: RadianceField, origins: Float32Array, dirs: Fl
         dRgb![3 * i + k] = g[k]! * w[s]!;
         after[k]! += w[s]! * ck;
       }
-      dSigma![i] = delta * ds;
+      dSigma![i] = scale * delta * ds;
     }
   }
   if (dColors && grads) evaluateField(field, points, { sigma: dSigma!, rgb: dRgb! }, grads);

@@ -8,6 +8,7 @@ import { linesView } from './lines';
 import type { ViewKind } from './kind';
 import { plotView } from './plot';
 import { pointsView } from './points';
+import { radianceView } from './radiance';
 import { tensor3dView } from './tensor3d';
 import { volumeView } from './volume';
 
@@ -15,7 +16,7 @@ export { NEEDS_WEBGL, type Headless, type ViewKind } from './kind';
 
 /** Each kind once, its module's entry: a kind's request type is checked against its own module. */
 type Entries = { [K in ViewRequest['kind']]: ViewKind<Extract<ViewRequest, { kind: K }>> };
-const entries: Entries = { heatmap: heatmapView, plot: plotView, tensor3d: tensor3dView, volume: volumeView, points: pointsView, lines: linesView };
+const entries: Entries = { heatmap: heatmapView, plot: plotView, tensor3d: tensor3dView, volume: volumeView, points: pointsView, lines: linesView, radiance: radianceView };
 
 export const viewKinds: readonly ViewKind<ViewRequest>[] = Object.values(entries) as ViewKind<ViewRequest>[];
 

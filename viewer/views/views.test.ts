@@ -14,6 +14,7 @@ const samples: Record<string, ViewRequest> = {
   volume: { kind: 'volume', title: 'v', shape: [1, 1, 2], values: [1, 2] },
   points: { kind: 'points', title: 'p', points: [0, 0, 0, 1, 2, 3], labels: ['a', 'b'] },
   lines: { kind: 'lines', title: 'l', lines: [0, 1, 0, 1, 0, 0, 0, 0, -1], coordinates: [1, 0, 0, -1, 0, 0] },
+  radiance: { kind: 'radiance', title: 'r', width: 2, height: 1, rgb: Uint8Array.from([255, 0, 0, 0, 0, 255]) },
 };
 
 describe.each(viewKinds.map((k) => [k.kind, k] as const))('view kind %s', (name, k) => {
@@ -57,7 +58,7 @@ describe('view specs', () => {
 
 describe('the view registry', () => {
   it('lists the kinds the viewer nodes send, and refuses any other by name', () => {
-    expect(viewKinds.map((k) => k.kind)).toEqual(['heatmap', 'plot', 'tensor3d', 'volume', 'points', 'lines']);
-    expect(() => viewKind('subspace')).toThrow("a view of kind 'subspace', which no viewer draws (view kinds: heatmap, plot, tensor3d, volume, points, lines)");
+    expect(viewKinds.map((k) => k.kind)).toEqual(['heatmap', 'plot', 'tensor3d', 'volume', 'points', 'lines', 'radiance']);
+    expect(() => viewKind('subspace')).toThrow("a view of kind 'subspace', which no viewer draws (view kinds: heatmap, plot, tensor3d, volume, points, lines, radiance)");
   });
 });

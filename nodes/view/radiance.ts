@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { defineNode, orbitCamera, psnr, renderImage, type RenderOptions, type Tensor } from '../../engine';
+import { show } from './common';
+
+export const viewRadiance = defineNode({
+  type: 'view.radiance',
+  title: 'Radiance views',
+  category: 'view',
+  description: 'Renders radiance fields with the engine\'s emission–absorption renderer from a few orbit cameras (distance 3.5, field of view 40°, z up, azimuths spread round the scene, elevations alternating ±0.35 rad): a row per view, teacher | student | the difference ×4, with each view\'s PSNR. Headless: a PNG under views/.',
+  typeVersion: 1,
+  inputs: [
+    { name: 'teacher', type: 'radiance', doc: 'a field (the reference)' },
+    { name: 'student', type: 'radiance', doc: 'a field to compare with it', optional: true },
+  ],
+  outputs: [],
+  params: z.object({
+    views: z.number().int().min(1).max(8).default(3).describe('orbit views (rows)'),
+    size: z.number().int().min(16).max(512).default(128).describe('pixels per side of each image'),
+    samples: z.number().int().min(4).max(1024).default(96).describe('samples per ray'),
+    background: z.enum(['white', 'black']).default('white').describe('what a ray that passes through shows'),
+    densityScale: z.number().gt(0).max(1000).default(1).describe('display only: every density times this'),
+  }),
+  async run({ teacher, student }, p, ctx) {
+    const bg: [number, number, number] = p.background === 'white' ? [1, 1, 1] : [0, 0, 0];
+    const opts: RenderOptions = { samples: p.samples, background: bg, densityScale: p.densityScale };
+    const cols = student ? 3 : 1;
+    const [w, h] = [p.size * cols, p.size * p.views];
+    const rgb = new Uint8Array(w * h * 3);
+    const put = (img: Tensor, col: number, row: number, map: (v: number, i: number) => number = (v) => v) => {
+      for (let y = 0; y < p.size; y++)
+        for (let x = 0; x < p.size; x++)
+          for (let k = 0; k < 3; k++) {
+            const i = (y * p.size + x) * 3 + k;
+            rgb[((row * p.size + y) * w + col * p.size + x) * 3 + k] = Math.round(255 * Math.min(1, Math.max(0, map(img.data[i]!, i))));
+          }
+    };
+    const scores: string[] = [];
+    for (let v = 0; v < p.views; v++) {
+      ctx.progress(v, p.views, `view ${v + 1} of ${p.views}`);
+      const cam = orbitCamera((2 * Math.PI * v) / p.views + 0.4, v % 2 ? -0.35 : 0.35, p.size);
+      const a = renderImage(teacher, cam, opts);
+      put(a, 0, v);
+      if (student) {
+        const b = renderImage(student, cam, opts);
+        put(b, 1, v);
+        put(b, 2, v, (x, i) => 4 * Math.abs(x - a.data[i]!));
+        const db = psnr(b.data, a.data);
+        scores.push(Number.isFinite(db) ? `${db.toFixed(1)} dB` : '∞ (identical)');
+      }
+    }
+    return show(ctx, {
+      kind: 'radiance',
+      title: `${ctx.nodeId}: ${student ? 'teacher | student | difference ×4' : 'field'}`,
+      width: w,
+      height: h,
+      rgb,
+      note: student ? `PSNR per view (top to bottom): ${scores.join(', ')}` : `${p.views} orbit view${p.views > 1 ? 's' : ''}`,
+    });
+  },
+});
