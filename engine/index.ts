@@ -57,6 +57,7 @@ export { CURVE_METHODS, energyCurves, type CurveMethod, type EnergyCurve } from 
 export { ctcClasses, ctcGreedy, editDistance, readingScores } from './model/ctc';
 export { onnxModelRuntime, type Ort } from './model/runtime';
 export { DENSITY_SHIFT, VM_PAIRS, denseFromGrid, emptyField, evaluateField, paramCount, paramShapes, sampleField, zerosLike, type RadianceArch, type RadianceField } from './radiance/field';
+export { HASH_BASE, encodingWidth, hashLevels, initNeural, neuralShapes, type NeuralSizes } from './radiance/neural';
 export { DEFAULT_RENDER, cameraRays, orbitCamera, psnr, rayBox, renderImage, renderRays, samplePoints, type Camera, type RenderOptions, type Vec3 } from './radiance/render';
 export { SCENES, sceneField, type SceneName } from './radiance/scenes';
 export { DISTILL_DEFAULTS, PSNR_RENDER, distill, psnrCameras, viewsPsnr, type DistillOptions, type DistillResult } from './radiance/distill';

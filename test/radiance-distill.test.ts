@@ -49,6 +49,23 @@ describe('radiance.distill', () => {
     expect(trained.trace.data.slice(-10).reduce((a, b) => a + b, 0)).toBeLessThan(trained.trace.data.slice(20, 30).reduce((a, b) => a + b, 0));
   });
 
+  it.each(['hash', 'mlp'])('a %s student starts He-initialised (no grid to align) and learns the scene', async (student) => {
+    const teacher = sceneField('box', 12, 0);
+    const base = { ...small, student, resolution: 24, levels: 3, log2TableSize: 9, features: 2, hidden: 16, layers: 1, frequencies: 3, seed: 2, lr: 0.01 };
+    const start = await run(teacher, { ...base, steps: 0 });
+    const trained = await run(teacher, { ...base, steps: 40 });
+    expect(trained.info.params!.doc).toContain(`${student}: stage 1 skipped`);
+    const width = student === 'hash' ? 3 * 2 : 3 + 6 * 3;
+    expect(trained.info.params!.value).toBe((student === 'hash' ? 3 * 512 * 2 : 0) + width * 16 + 16 + 16 * 4 + 4);
+    expect(trained.info.psnr!.value).toBeGreaterThan(start.info.psnr!.value + 2);
+  });
+
+  it('refuses a student too large to train before allocating it, naming what to lower', async () => {
+    const teacher = sceneField('box', 4, 0);
+    await expect(run(teacher, { student: 'hash', levels: 16, log2TableSize: 22, features: 8 })).rejects.toThrow(/a hash student of these sizes holds 536,\d{3},\d{3} params, over the 67,108,864 this node trains .*: lower levels, log2TableSize or features/);
+    await expect(run(teacher, { student: 'dense', resolution: 1024 })).rejects.toThrow(/a dense student .*: lower resolution or the ranks/);
+  });
+
   it('stops within a step when cancelled, and reports its steps as progress', async () => {
     const teacher = sceneField('box', 8, 0);
     const seen: string[] = [];

@@ -1,6 +1,7 @@
 // Progressive Volume Distillation (Fang et al., AAAI 2023) between radiance-field architectures, with
 // PVD-AL's active learning (arXiv 2304.04012), on the CPU:
-//   1. alignment: a grid student (dense, vm, cp) starts from the teacher sampled at its own N³ nodes —
+//   1. alignment (grid students; a hash or MLP student has no grid to align and starts He-initialised):
+//      a grid student (dense, vm, cp) starts from the teacher sampled at its own N³ nodes —
 //      dense copies it; cp is the CP decomposition (engine/decomp) of the teacher's pre-activation
 //      density (softplus⁻¹(σ) + 10) and of its colour logits (an N × N × N × 3 tensor, the basis its
 //      last factor); vm takes a truncated SVD of the xy × z unfolding for its first plane–line pair
@@ -21,12 +22,15 @@ import { RandomSource } from '../random';
 import { Tensor } from '../tensor';
 import { DENSITY_SHIFT, emptyField, evaluateField, sampleField, zerosLike, type RadianceArch, type RadianceField } from './field';
 import { orbitCamera, psnr, renderImage, renderRays, type RenderOptions } from './render';
+import { initNeural, type NeuralSizes } from './neural';
 
 export interface DistillOptions {
   student: RadianceArch;
   resolution: number;
   densityRank: number;
   colorRank: number;
+  /** hash, mlp: the encoding's and the MLP's sizes. */
+  neural?: NeuralSizes;
   steps: number;
   seed: number;
   activeLearning: boolean;
@@ -163,8 +167,13 @@ export function viewsPsnr(teacher: RadianceField, student: RadianceField, views:
 export async function distill(teacher: RadianceField, o: DistillOptions): Promise<DistillResult> {
   const t0 = performance.now();
   const random = new RandomSource(o.seed);
-  const student = emptyField(o.student, o.resolution, o.densityRank, o.colorRank);
-  const alignment = await align(teacher, student, random.fork(1));
+  const student = emptyField(o.student, o.resolution, o.densityRank, o.colorRank, o.neural);
+  let alignment: string;
+  if (o.student === 'hash' || o.student === 'mlp') {
+    const init = random.fork(2);
+    initNeural(student, () => init.normal(), () => init.uniform());
+    alignment = `${o.student}: stage 1 skipped (a network exposes no grid to align with the teacher's); He-initialised`;
+  } else alignment = await align(teacher, student, random.fork(1));
   const adam = new Adam(student, o.lr, o.steps);
   const trace = new Float32Array(o.steps);
   const cell = 2 / (o.resolution - 1);

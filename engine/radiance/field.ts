@@ -9,22 +9,16 @@
 //          appearance features, Rc per pair (3Rc in all), mapped by a 3Rc × 3 basis, colour = sigmoid;
 //   cp     CP: density feature Σ_r v^x_r(x)·v^y_r(y)·v^z_r(z) (rank Rσ), the same activation; Rc
 //          appearance components by an Rc × 3 basis, sigmoid.
+//   hash, mlp  an MLP from Instant-NGP's hash encoding or NeRF's positional encoding (neural.ts).
 // Every parameter is one float32 tensor, listed in `params` (their sizes are the field's `params`).
 import { Tensor, formatShape } from '../tensor';
+import { evaluateNeural, neuralShapes } from './neural';
+import type { FieldEval, FieldGrad, NeuralSizes, RadianceArch, RadianceField } from './types';
 
-export type RadianceArch = 'dense' | 'vm' | 'cp';
+export type { FieldEval, FieldGrad, RadianceArch, RadianceField } from './types';
 
-export interface RadianceField {
-  kind: 'radiance';
-  arch: RadianceArch;
-  /** Grid resolution N (nodes per axis). */
-  resolution: number;
-  /** vm, cp: the density and appearance ranks. */
-  densityRank: number;
-  colorRank: number;
-  /** The parameter tensors by name, in a fixed order per architecture. */
-  params: Record<string, Tensor>;
-}
+export const GRID_ARCHS: readonly RadianceArch[] = ['dense', 'vm', 'cp'];
+
 
 /** TensoRF's shift of the density feature before the softplus. */
 export const DENSITY_SHIFT = -10;
@@ -36,7 +30,8 @@ export const VM_PAIRS: readonly { plane: [number, number]; line: number }[] = [
 ];
 
 /** The shape of every parameter of an architecture. */
-export function paramShapes(arch: RadianceArch, n: number, rs: number, rc: number): Record<string, number[]> {
+export function paramShapes(arch: RadianceArch, n: number, rs: number, rc: number, neural?: NeuralSizes): Record<string, number[]> {
+  if (arch === 'hash' || arch === 'mlp') return neuralShapes(arch, neural!);
   if (arch === 'dense') return { grid: [n, n, n, 4] };
   if (arch === 'vm') {
     const out: Record<string, number[]> = {};
@@ -58,12 +53,13 @@ export function paramShapes(arch: RadianceArch, n: number, rs: number, rc: numbe
 export const paramCount = (f: RadianceField): number => Object.values(f.params).reduce((n, t) => n + t.size, 0);
 
 /** A field with zero parameters of the given architecture and sizes (checked). */
-export function emptyField(arch: RadianceArch, resolution: number, densityRank = 1, colorRank = 1): RadianceField {
+export function emptyField(arch: RadianceArch, resolution: number, densityRank = 1, colorRank = 1, neural?: NeuralSizes): RadianceField {
   if (!Number.isInteger(resolution) || resolution < 2) throw new Error(`resolution ${resolution}: a grid needs at least 2 nodes per axis`);
-  const shapes = paramShapes(arch, resolution, densityRank, colorRank);
+  if ((arch === 'hash' || arch === 'mlp') && !neural) throw new Error(`a ${arch} field needs its encoding and MLP sizes`);
+  const shapes = paramShapes(arch, resolution, densityRank, colorRank, neural);
   const params: Record<string, Tensor> = {};
   for (const [name, shape] of Object.entries(shapes)) params[name] = new Tensor(shape);
-  return { kind: 'radiance', arch, resolution, densityRank, colorRank, params };
+  return { kind: 'radiance', arch, resolution, densityRank, colorRank, ...(neural && (arch === 'hash' || arch === 'mlp') ? { neural } : {}), params };
 }
 
 /** A point's grid cell and weights along one axis: the lower node and the fraction past it, or null
@@ -81,26 +77,13 @@ function axisCell(x: number, n: number): { i: number; f: number } | null {
 const softplus = (x: number) => (x > 20 ? x : Math.log1p(Math.exp(x)));
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-/** Per-point outputs and what the backward pass needs of the forward. */
-export interface FieldEval {
-  /** σ per point (P). */
-  sigma: Float32Array;
-  /** RGB per point (P × 3). */
-  rgb: Float32Array;
-}
-
-/** Gradients of a loss with respect to σ and RGB at the points. */
-export interface FieldGrad {
-  sigma: Float32Array;
-  rgb: Float32Array;
-}
-
 /**
  * Evaluates the field at P points (xyz, P × 3) and, given dL/dσ and dL/dRGB at them, accumulates
  * dL/dθ into `grads` (tensors shaped like the params). One code path for both, so the backward pass
  * uses exactly the forward's interpolation weights.
  */
 export function evaluateField(f: RadianceField, points: Float32Array, upstream?: FieldGrad, grads?: Record<string, Tensor>): FieldEval {
+  if (f.arch === 'hash' || f.arch === 'mlp') return evaluateNeural(f, points, upstream, grads);
   const count = points.length / 3;
   const sigma = new Float32Array(count);
   const rgb = new Float32Array(count * 3);

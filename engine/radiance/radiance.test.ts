@@ -8,14 +8,24 @@ import { Tensor } from '../tensor';
 import { DENSITY_SHIFT, VM_PAIRS, denseFromGrid, emptyField, evaluateField, paramCount, sampleField, zerosLike, type RadianceArch, type RadianceField } from './field';
 import { renderRays, type RenderOptions } from './render';
 import { SCENES, sceneField } from './scenes';
+import { hashLevels, initNeural, type NeuralSizes } from './neural';
 
 const softplus = (x: number) => Math.log1p(Math.exp(x));
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** A field of the architecture with random params: densities well inside softplus's active range. */
+const NEURAL: NeuralSizes = { levels: 3, log2TableSize: 6, features: 2, hidden: 8, layers: 2, frequencies: 3 };
+
 function randomField(arch: RadianceArch, n: number, rs: number, rc: number, seed: number): RadianceField {
-  const f = emptyField(arch, n, rs, rc);
+  const f = emptyField(arch, n, rs, rc, NEURAL);
   const r = new RandomSource(seed);
+  if (arch === 'hash' || arch === 'mlp') {
+    initNeural(f, () => r.normal(), () => r.uniform());
+    // Features big enough to matter; biases off zero, so no ReLU sits exactly at its kink (a layer
+    // whose inputs are all dead would otherwise see exactly its zero bias, where no difference quotient is fair).
+    for (const [name, t] of Object.entries(f.params)) if (name.startsWith('table') || name.startsWith('b')) for (let i = 0; i < t.size; i++) t.data[i] = (name.startsWith('b') ? 0.3 : 1) * r.normal();
+    return f;
+  }
   for (const [name, t] of Object.entries(f.params)) {
     for (let i = 0; i < t.size; i++) {
       if (arch === 'dense') t.data[i] = i % 4 === 0 ? 0.5 + 2.5 * r.uniform() : 0.1 + 0.8 * r.uniform();
@@ -47,6 +57,11 @@ describe('radiance fields', () => {
     expect(paramCount(emptyField('vm', 16, 2, 3))).toBe(3 * 2 * (16 * 16 + 16) + 3 * 3 * (16 * 16 + 16) + 3 * 3 * 3);
     expect(paramCount(emptyField('cp', 16, 2, 3))).toBe(3 * 16 * 2 + 3 * 16 * 3 + 3 * 3);
     expect(() => emptyField('vm', 1)).toThrow('resolution 1: a grid needs at least 2 nodes per axis');
+    // hash: 3 tables of 2^6 × 2, then 6 → 8 → 8 → 4; mlp: 3 + 6·3 = 21 inputs.
+    expect(paramCount(emptyField('hash', 32, 1, 1, NEURAL))).toBe(3 * 64 * 2 + (6 * 8 + 8) + (8 * 8 + 8) + (8 * 4 + 4));
+    expect(paramCount(emptyField('mlp', 32, 1, 1, NEURAL))).toBe(21 * 8 + 8 + (8 * 8 + 8) + (8 * 4 + 4));
+    expect(hashLevels(128, 4)).toEqual([16, 32, 64, 128]);
+    expect(hashLevels(64, 1)).toEqual([64]);
   });
 
   it('VM at a point is the activation of the trilinear interpolation of its reconstructed grids', () => {
@@ -103,6 +118,8 @@ describe('radiance fields', () => {
     ['dense', 4, 0, 0],
     ['vm', 5, 2, 2],
     ['cp', 5, 2, 3],
+    ['hash', 9, 0, 0],
+    ['mlp', 2, 0, 0],
   ] as const)('%s: the gradient through the renderer matches central differences', (arch, n, rs, rc) => {
     const f = randomField(arch, n, rs, rc, 3);
     const r = new RandomSource(4);
@@ -131,7 +148,8 @@ describe('radiance fields', () => {
       const order = [...g.keys()].sort((a, b) => Math.abs(g[b]!) - Math.abs(g[a]!));
       for (const i of [...order.slice(0, 6), ...order.slice(6).filter((_, k) => k % 37 === 0).slice(0, 4)]) {
         const v = t.data[i]!;
-        const h = 1e-2 * Math.max(1, Math.abs(v));
+        // Smaller steps for the ReLU networks: a step across a unit's kink at some sample is no fair quotient.
+        const h = (arch === 'hash' || arch === 'mlp' ? 2e-4 : 1e-2) * Math.max(1, Math.abs(v));
         t.data[i] = v + h;
         const up = loss();
         t.data[i] = v - h;

@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { DISTILL_DEFAULTS, Tensor, defineNode, distill, paramCount } from '../../engine';
+import { DISTILL_DEFAULTS, Tensor, defineNode, distill, paramCount, paramShapes } from '../../engine';
+
+/** The most params a student may have: 64 M (with Adam's moments and a gradient, 1 GiB). */
+const MAX_STUDENT_PARAMS = 64 * 2 ** 20;
 
 export const radianceDistill = defineNode({
   type: 'radiance.distill',
   title: 'Distill radiance field',
   category: 'radiance',
   description:
-    'Progressive Volume Distillation (PVD, Fang et al. 2023) of a radiance field into another architecture, with PVD-AL\'s active learning. Stage 1 aligns a grid student with the teacher sampled at its nodes (dense: a copy; cp: CP decompositions of the pre-activation density and the colour logits; vm: truncated SVDs for its first plane–line pair); stage 2 (the first third of the steps) fits density on a clamped log scale and opacity-weighted colour at points in the box; stage 3 fits renders on rays from random orbit cameras (the point loss at a tenth). Active learning keeps each batch\'s hardest quarter, jittered, in the next. Adam with a cosine schedule. PSNR: the student\'s renders against the teacher\'s over `views` held-out orbit views (distance 3.5, field of view 40°, elevations ±0.35 rad, viewSize² pixels, 96 samples a ray, white background).',
+    'Progressive Volume Distillation (PVD, Fang et al. 2023) of a radiance field into another architecture (any to any), with PVD-AL\'s active learning. Stage 1 aligns a grid student with the teacher sampled at its nodes (dense: a copy; cp: CP decompositions of the pre-activation density and the colour logits; vm: truncated SVDs for its first plane–line pair; a hash or MLP student has no grid to align, and starts He-initialised); stage 2 (the first third of the steps) fits density on a clamped log scale and opacity-weighted colour at points in the box; stage 3 fits renders on rays from random orbit cameras (the point loss at a tenth). Active learning keeps each batch\'s hardest quarter, jittered, in the next. Adam with a cosine schedule. PSNR: the student\'s renders against the teacher\'s over `views` held-out orbit views (distance 3.5, field of view 40°, elevations ±0.35 rad, viewSize² pixels, 96 samples a ray, white background).',
   typeVersion: 1,
   inputs: [{ name: 'teacher', type: 'radiance', doc: 'the field to convert' }],
   outputs: [
@@ -15,10 +18,16 @@ export const radianceDistill = defineNode({
     { name: 'info', type: 'metrics', doc: 'params, psnr (dB, held-out views), steps, seconds' },
   ],
   params: z.object({
-    student: z.enum(['dense', 'vm', 'cp']).default('vm').describe('the architecture to distill into: dense (N³ × 4 grid), vm (TensoRF vector–matrix), cp'),
-    resolution: z.number().int().min(2).max(256).default(64).describe('the student grid\'s nodes per axis'),
+    student: z.enum(['dense', 'vm', 'cp', 'hash', 'mlp']).default('vm').describe('the architecture to distill into: dense (N³ × 4 grid), vm (TensoRF vector–matrix), cp, hash (Instant-NGP multiresolution hash grid + MLP), mlp (NeRF positional encoding + MLP)'),
+    resolution: z.number().int().min(2).max(1024).default(64).describe('the student grid\'s nodes per axis (hash: its finest level)'),
     densityRank: z.number().int().min(1).max(512).default(8).describe('vm, cp: rank of the density factors'),
     colorRank: z.number().int().min(1).max(512).default(16).describe('vm, cp: rank of the appearance factors'),
+    levels: z.number().int().min(1).max(16).default(8).describe('hash: levels, 16 nodes per axis to resolution'),
+    log2TableSize: z.number().int().min(4).max(22).default(14).describe('hash: log2 of each level\'s table entries'),
+    features: z.number().int().min(1).max(8).default(2).describe('hash: features per entry'),
+    hidden: z.number().int().min(2).max(256).default(32).describe('hash, mlp: width of the MLP\'s hidden layers'),
+    layers: z.number().int().min(0).max(8).default(2).describe('hash, mlp: hidden layers (ReLU)'),
+    frequencies: z.number().int().min(1).max(12).default(6).describe('mlp: positional-encoding frequencies per axis'),
     steps: z.number().int().min(0).max(100_000).default(300).describe('optimisation steps after the alignment'),
     seed: z.number().int().min(0).default(0).describe('the batches\' random stream'),
     activeLearning: z.boolean().default(true).describe('PVD-AL: keep the hardest rays and points of each batch in the next'),
@@ -31,7 +40,15 @@ export const radianceDistill = defineNode({
     psnrEvery: z.number().int().min(0).default(0).describe('also measure the PSNR every this many steps (0: at the end only)'),
   }),
   async run({ teacher }, p, ctx) {
-    const r = await distill(teacher, { ...p, progress: (step, steps, loss, psnr) => ctx.progress(step, steps, `step ${step}: loss ${loss.toExponential(3)}${psnr !== undefined ? `, PSNR ${psnr.toFixed(2)} dB` : ''}`) });
+    const neural = { levels: p.levels, log2TableSize: p.log2TableSize, features: p.features, hidden: p.hidden, layers: p.layers, frequencies: p.frequencies };
+    // Sizes checked before anything is allocated.
+    const shapes = paramShapes(p.student, p.resolution, p.densityRank, p.colorRank, neural);
+    const count = Object.values(shapes).reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+    if (count > MAX_STUDENT_PARAMS) {
+      const fix = p.student === 'hash' ? 'lower levels, log2TableSize or features' : p.student === 'mlp' ? 'lower hidden or layers' : 'lower resolution or the ranks';
+      throw new Error(`a ${p.student} student of these sizes holds ${count.toLocaleString('en-US')} params, over the ${MAX_STUDENT_PARAMS.toLocaleString('en-US')} this node trains (with Adam's two moments, ${((count * 12) / 2 ** 30).toFixed(1)} GiB): ${fix}`);
+    }
+    const r = await distill(teacher, { ...p, neural, progress: (step, steps, loss, psnr) => ctx.progress(step, steps, `step ${step}: loss ${loss.toExponential(3)}${psnr !== undefined ? `, PSNR ${psnr.toFixed(2)} dB` : ''}`) });
     return {
       field: r.field,
       trace: new Tensor([r.trace.length], r.trace),
