@@ -10,6 +10,7 @@ import {
 } from './subjects';
 import { gemmMatmul, gemmTimeDispatches } from './gemm-host';
 import { compareRows, modelRows } from './model';
+import { radianceRows } from './radiance';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, backend: { type: 'string', default: 'cpu' } },
@@ -101,6 +102,7 @@ await bench('matmul_1024', 'C = A·B, 1024² float32 (float64 accumulation)', nu
 
 await modelRows(bench);
 await compareRows(bench);
+await radianceRows(bench, values.quick);
 
 if (values.backend === 'webgpu') await webgpuRows();
 

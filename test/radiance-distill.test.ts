@@ -82,5 +82,10 @@ describe('radiance.distill', () => {
   it('the engine function takes the same options headless', async () => {
     const r = await distill(sceneField('box', 8, 0), { ...small, student: 'dense', resolution: 8, densityRank: 1, colorRank: 1, steps: 2, seed: 0, activeLearning: true, lr: 0.02, psnrEvery: 1 });
     expect(r.psnr).toBeGreaterThanOrEqual(60);
+    // PSNR along the way (every step here, and at the end), with the training seconds before each.
+    expect(r.psnrTrace.map((t) => t.step)).toEqual([1, 2]);
+    expect(r.psnrTrace[1]!.seconds).toBeGreaterThanOrEqual(r.psnrTrace[0]!.seconds);
+    expect(r.psnrSeconds).toBeGreaterThan(0);
+    expect(r.psnrSeconds).toBeLessThan(r.seconds);
   });
 });
