@@ -66,6 +66,15 @@ describe('radiance.distill', () => {
     await expect(run(teacher, { student: 'dense', resolution: 1024 })).rejects.toThrow(/a dense student .*: lower resolution or the ranks/);
   });
 
+  it('a NaN in training stops the node, naming the step where it appeared', async () => {
+    // A teacher whose colour turns NaN at one node (no source makes one: it is built by hand).
+    const teacher = emptyField('cp', 6, 1, 1);
+    teacher.params.densityVectors!.data.fill(2.3);
+    teacher.params.colorVectors!.data.fill(1);
+    teacher.params.colorVectors!.data[3] = NaN;
+    await expect(run(teacher, { ...small, student: 'dense', resolution: 6, steps: 5 })).rejects.toThrow(/the loss became NaN at step 1; lower 'lr' or check the teacher/);
+  });
+
   it('stops within a step when cancelled, and reports its steps as progress', async () => {
     const teacher = sceneField('box', 8, 0);
     const seen: string[] = [];
