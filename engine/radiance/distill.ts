@@ -4,9 +4,8 @@
 //      a grid student (dense, vm, cp) starts from the teacher sampled at its own N³ nodes —
 //      dense copies it; cp is the CP decomposition (engine/decomp) of the teacher's pre-activation
 //      density (softplus⁻¹(σ) + 10) and of its colour logits (an N × N × N × 3 tensor, the basis its
-//      last factor); vm takes a truncated SVD of the xy × z unfolding for its first plane–line pair
-//      (for colour, of each of the logits' three voxel × channel components), the other pairs small
-//      random values so their gradients are not zero;
+//      last factor); vm fits its three plane–line pairs by block coordinate descent (fitVm) to the
+//      pre-activation density and to each of the colour logits' three voxel × channel components;
 //   2. points: density on a clamped log scale, (log(1 + min(σ_s, 1e3)) − log(1 + min(σ_t, 1e3)))², so
 //      empty space and dense cores weigh alike, and colour squared error weighted by the teacher's
 //      opacity over 0.1 units (1 − e^{−0.1σ_t}), at points uniform in the box;
@@ -20,7 +19,7 @@ import { cp } from '../decomp';
 import { mat, svd } from '../linalg';
 import { RandomSource } from '../random';
 import { Tensor } from '../tensor';
-import { DENSITY_SHIFT, emptyField, evaluateField, sampleField, zerosLike, type RadianceArch, type RadianceField } from './field';
+import { DENSITY_SHIFT, VM_PAIRS, emptyField, evaluateField, sampleField, zerosLike, type RadianceArch, type RadianceField } from './field';
 import { orbitCamera, psnr, renderImage, renderRays, type RenderOptions } from './render';
 import { initNeural, type NeuralSizes } from './neural';
 
@@ -97,32 +96,88 @@ async function align(teacher: RadianceField, s: RadianceField, random: RandomSou
     for (let r = 0; r < rc; r++) for (let k = 0; k < 3; k++) basis[r * 3 + k] = c.factors[3]!.data[k * rc + r]! * c.weights.data[r]!;
     return `cp: CP-ALS of the teacher's pre-activation density at rank ${rs} (relative error ${d.relError.toPrecision(3)}) and of its colour logits at rank ${rc} (${c.relError.toPrecision(3)})`;
   }
-  // vm: pair 0 (plane xy, line z) from SVDs of xy × z unfoldings; the other pairs small and random.
-  for (const [name, t] of Object.entries(s.params)) if (!name.endsWith('0') && name !== 'basis') for (let i = 0; i < t.size; i++) t.data[i] = 0.01 * random.normal();
-  const planeLine = (grid: ArrayLike<number>, rank: number, plane: Float32Array, line: Float32Array, at: number, scale: (r: number) => number) => {
-    const d = svd(mat(n * n, n, Float64Array.from(grid)));
-    for (let r = 0; r < rank && r < d.s.length; r++) {
-      const sq = Math.sqrt(d.s[r]!);
-      for (let i = 0; i < n * n; i++) plane[(at + r) * n * n + i] = d.u.data[i * d.u.cols + r]! * sq * scale(r);
-      for (let z = 0; z < n; z++) line[(at + r) * n + z] = d.v.data[z * d.v.cols + r]! * sq;
-    }
-  };
-  planeLine(raw.data, rs, s.params.densityPlane0!.data, s.params.densityLine0!.data, 0, () => 1);
-  // Colour: the logits as Σ_m a_m(x, y, z) b_m(channel) (an SVD of voxels × 3), each a_m split into
-  // plane–line terms, its b_m the basis rows of those features.
+  // vm: all three plane–line pairs fitted to the raw density (rank Rσ each) and to each of the colour
+  // logits' three voxel × channel components (its share of Rc each), by block coordinate descent.
+  const sweeps = 3;
+  const d = fitVm(Float64Array.from(raw.data), n, rs, sweeps);
+  VM_PAIRS.forEach((_, p) => {
+    s.params[`densityPlane${p}`]!.data.set(d.planes[p]!);
+    s.params[`densityLine${p}`]!.data.set(d.lines[p]!);
+  });
   const vc = svd(mat(voxels, 3, Float64Array.from(logits.data)));
   const per = [0, 1, 2].map((m) => Math.floor(rc / 3) + (m < rc % 3 ? 1 : 0));
-  let at = 0;
   const basis = s.params.basis!.data;
   basis.fill(0);
+  let at = 0;
+  const colorErrors: string[] = [];
   for (let m = 0; m < 3; m++) {
     if (per[m] === 0) continue;
     const a = Float64Array.from({ length: voxels }, (_, v) => vc.u.data[v * vc.u.cols + m]! * vc.s[m]!);
-    planeLine(a, per[m]!, s.params.colorPlane0!.data, s.params.colorLine0!.data, at, () => 1);
-    for (let r = 0; r < per[m]!; r++) for (let k = 0; k < 3; k++) basis[(at + r) * 3 + k] = vc.v.data[k * vc.v.cols + m]!;
+    const c = fitVm(a, n, per[m]!, sweeps);
+    colorErrors.push(c.relError.toPrecision(3));
+    VM_PAIRS.forEach((_, p) => {
+      s.params[`colorPlane${p}`]!.data.set(c.planes[p]!, at * n * n);
+      s.params[`colorLine${p}`]!.data.set(c.lines[p]!, at * n);
+      for (let r = 0; r < per[m]!; r++) for (let k = 0; k < 3; k++) basis[(p * rc + at + r) * 3 + k] = vc.v.data[k * vc.v.cols + m]!;
+    });
     at += per[m]!;
   }
-  return `vm: truncated SVDs of the teacher's pre-activation density (rank ${rs}) and colour logits (rank ${rc}) over its xy × z unfolding, for the first plane–line pair`;
+  return `vm: its three plane–line pairs fitted by ${sweeps} sweeps of block coordinate descent (a truncated SVD of each pair's unfolding of what the others leave) to the teacher's pre-activation density at rank ${rs} (relative error ${d.relError.toPrecision(3)}) and to its colour logits' components (${colorErrors.join(', ')})`;
+}
+
+/**
+ * The three VM pairs' terms of a grid g (N³, C order), k per pair: each pair in turn takes the best
+ * rank-k fit (the truncated SVD of its plane × line unfolding) of what the other two leave, for
+ * `sweeps` rounds (each step optimal for its block, so the error never grows). Planes [k, N, N] with
+ * their two axes in order, lines [k, N], √σ on both sides.
+ */
+export function fitVm(g: Float64Array, n: number, k: number, sweeps: number): { planes: Float64Array[]; lines: Float64Array[]; relError: number } {
+  const voxels = n * n * n;
+  const approx = VM_PAIRS.map(() => new Float64Array(voxels));
+  const planes = VM_PAIRS.map(() => new Float64Array(k * n * n));
+  const lines = VM_PAIRS.map(() => new Float64Array(k * n));
+  // Voxel (i0, i1, i2) → (plane index ia·n + ib, line index ic) for each pair.
+  const place = VM_PAIRS.map(({ plane: [a, b], line }) => {
+    const rows = new Int32Array(voxels);
+    const cols = new Int32Array(voxels);
+    for (let v = 0; v < voxels; v++) {
+      const idx = [Math.floor(v / (n * n)), Math.floor(v / n) % n, v % n];
+      rows[v] = idx[a]! * n + idx[b]!;
+      cols[v] = idx[line]!;
+    }
+    return { rows, cols };
+  });
+  for (let sweep = 0; sweep < sweeps; sweep++) {
+    VM_PAIRS.forEach((_, p) => {
+      const m = mat(n * n, n);
+      const { rows, cols } = place[p]!;
+      for (let v = 0; v < voxels; v++) {
+        let r = g[v]!;
+        for (let q = 0; q < 3; q++) if (q !== p) r -= approx[q]![v]!;
+        m.data[rows[v]! * n + cols[v]!] = r;
+      }
+      const d = svd(m);
+      planes[p]!.fill(0);
+      lines[p]!.fill(0);
+      for (let r = 0; r < k && r < d.s.length; r++) {
+        const sq = Math.sqrt(d.s[r]!);
+        for (let i = 0; i < n * n; i++) planes[p]![r * n * n + i] = d.u.data[i * d.u.cols + r]! * sq;
+        for (let z = 0; z < n; z++) lines[p]![r * n + z] = d.v.data[z * d.v.cols + r]! * sq;
+      }
+      const ap = approx[p]!;
+      for (let v = 0; v < voxels; v++) {
+        let s = 0;
+        for (let r = 0; r < k; r++) s += planes[p]![r * n * n + rows[v]!]! * lines[p]![r * n + cols[v]!]!;
+        ap[v] = s;
+      }
+    });
+  }
+  let [err, norm] = [0, 0];
+  for (let v = 0; v < voxels; v++) {
+    err += (g[v]! - approx[0]![v]! - approx[1]![v]! - approx[2]![v]!) ** 2;
+    norm += g[v]! ** 2;
+  }
+  return { planes, lines, relError: norm > 0 ? Math.sqrt(err / norm) : 0 };
 }
 
 /** Adam with a cosine schedule over a field's params (the basis at a tenth of the rate); a dense
