@@ -60,4 +60,4 @@ export { DENSITY_SHIFT, VM_PAIRS, denseFromGrid, emptyField, evaluateField, para
 export { HASH_BASE, encodingWidth, hashLevels, initNeural, neuralShapes, type NeuralSizes } from './radiance/neural';
 export { DEFAULT_RENDER, cameraRays, orbitCamera, psnr, rayBox, renderImage, renderRays, samplePoints, type Camera, type RenderOptions, type Vec3 } from './radiance/render';
 export { SCENES, sceneField, type SceneName } from './radiance/scenes';
-export { DISTILL_DEFAULTS, PSNR_RENDER, distill, psnrCameras, viewsPsnr, type DistillOptions, type DistillResult } from './radiance/distill';
+export { DEFAULT_LR, DISTILL_DEFAULTS, PSNR_RENDER, distill, psnrCameras, viewsPsnr, type DistillOptions, type DistillResult } from './radiance/distill';

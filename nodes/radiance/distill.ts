@@ -34,7 +34,7 @@ export const radianceDistill = defineNode({
     rays: z.number().int().min(1).max(65_536).default(DISTILL_DEFAULTS.rays).describe('rays per step (ray stage)'),
     points: z.number().int().min(1).max(1_000_000).default(DISTILL_DEFAULTS.points).describe('points per step'),
     samples: z.number().int().min(1).max(1024).default(DISTILL_DEFAULTS.samples).describe('samples per training ray'),
-    lr: z.number().gt(0).max(1).default(DISTILL_DEFAULTS.lr).describe('Adam\'s learning rate (the colour basis a tenth), cosine-annealed to 5 %'),
+    lr: z.number().gt(0).max(1).optional().describe('Adam\'s learning rate (the colour basis a tenth), cosine-annealed to 5 %; default per student: dense and vm 0.02, cp 0.005, hash 0.01, mlp 0.005'),
     views: z.number().int().min(1).max(64).default(DISTILL_DEFAULTS.views).describe('held-out views for the PSNR'),
     viewSize: z.number().int().min(8).max(512).default(DISTILL_DEFAULTS.viewSize).describe('their width and height in pixels'),
     psnrEvery: z.number().int().min(0).default(0).describe('also measure the PSNR every this many steps (0: at the end only)'),
