@@ -115,6 +115,9 @@ export function evaluateField(f: RadianceField, points: Float32Array, upstream?:
   // VM's planes and lines per pair, and their gradients.
   const vmParts = (src: Record<string, Tensor> | undefined) => VM_PAIRS.map((_, pi) => (src && f.arch === 'vm' ? [src[`densityPlane${pi}`]!.data, src[`densityLine${pi}`]!.data, src[`colorPlane${pi}`]!.data, src[`colorLine${pi}`]!.data] : []));
   const [vm, gvm] = [vmParts(f.params), vmParts(grads)];
+  // Per-point scratch, made once: the appearance features and their gradient.
+  const features = new Float64Array(f.arch === 'vm' ? 3 * f.colorRank : f.colorRank);
+  const dFeatures = new Float64Array(features.length);
   for (let p = 0; p < count; p++) {
     let inside = true;
     for (let a = 0; a < 3; a++) {
@@ -153,7 +156,7 @@ export function evaluateField(f: RadianceField, points: Float32Array, upstream?:
     const rc = f.colorRank;
     // The density feature, and the appearance features (vm: 3Rc, cp: Rc).
     let feature = 0;
-    const features = new Float64Array(f.arch === 'vm' ? 3 * rc : rc);
+    features.fill(0);
     if (f.arch === 'vm') {
       VM_PAIRS.forEach(({ plane: [a, b], line }, pi) => {
         const [dp, dl, cp, cl] = vm[pi]! as Float32Array[];
@@ -174,7 +177,7 @@ export function evaluateField(f: RadianceField, points: Float32Array, upstream?:
     const dFeature = gs * sigmoid(feature + DENSITY_SHIFT);
     const dLogits = [0, 1, 2].map((k) => gc![k]! * rgb[3 * p + k]! * (1 - rgb[3 * p + k]!));
     const gb = grads.basis!.data;
-    const dFeatures = new Float64Array(features.length);
+    dFeatures.fill(0);
     for (let j = 0; j < features.length; j++)
       for (let k = 0; k < 3; k++) {
         gb[j * 3 + k]! += features[j]! * dLogits[k]!;
