@@ -9,6 +9,7 @@ import {
 } from './decomp';
 import { evaluateChebyshev } from './chebyshev';
 import { grassmannFlowFeatures } from './geometry/flow';
+import { cpuRadianceOps, type RadianceOps } from './radiance/ops';
 import type { Tensor } from './tensor';
 import type { ChebyshevValue } from './values';
 import { dct, dwt, wht, type DwtOptions, type WhtOrder } from './transforms';
@@ -40,6 +41,8 @@ export interface Backend {
   /** The Grassmann-flow features of a sequence z [T, r] (engine/geometry/flow.ts), [T, r(r−1)/2];
    * `progress` is called between steps (it may throw to cancel). */
   grassmannFlow(z: Tensor, lags: readonly number[], progress?: (t: number, steps: number) => void): Promise<Tensor>;
+  /** The passes radiance-field distillation and rendering run (engine/radiance/ops.ts). */
+  radiance(): RadianceOps;
 }
 
 export const cpuBackend: Backend = {
@@ -57,4 +60,5 @@ export const cpuBackend: Backend = {
     await z.materialize();
     return grassmannFlowFeatures(z, lags, progress);
   },
+  radiance: () => cpuRadianceOps,
 };

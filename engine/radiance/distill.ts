@@ -19,8 +19,9 @@ import { cp } from '../decomp';
 import { mat, svd } from '../linalg';
 import { RandomSource } from '../random';
 import { Tensor } from '../tensor';
-import { DENSITY_SHIFT, VM_PAIRS, emptyField, evaluateField, sampleField, zerosLike, type RadianceArch, type RadianceField } from './field';
-import { orbitCamera, psnr, renderImage, renderRays, type RenderOptions } from './render';
+import { DENSITY_SHIFT, VM_PAIRS, emptyField, sampleField, type RadianceArch, type RadianceField } from './field';
+import { cpuRadianceOps, type FieldSlot, type GradSource, type RadianceOps } from './ops';
+import { cameraRays, orbitCamera, psnr, type RenderOptions } from './render';
 import { initNeural, type NeuralSizes } from './neural';
 
 export interface DistillOptions {
@@ -186,50 +187,26 @@ export function fitVm(g: Float64Array, n: number, k: number, sweeps: number): { 
   return { planes, lines, relError: norm > 0 ? Math.sqrt(err / norm) : 0 };
 }
 
-/** Adam with a cosine schedule over a field's params (the basis at a tenth of the rate); a dense
- * student is projected back to σ ≥ 0, RGB in [0, 1] after each step. */
-class Adam {
-  private readonly m: Record<string, Float32Array>;
-  private readonly v: Record<string, Float32Array>;
-  private t = 0;
-  constructor(private readonly f: RadianceField, private readonly lr: number, private readonly steps: number) {
-    this.m = Object.fromEntries(Object.entries(f.params).map(([k, p]) => [k, new Float32Array(p.size)]));
-    this.v = Object.fromEntries(Object.entries(f.params).map(([k, p]) => [k, new Float32Array(p.size)]));
-  }
-  step(grads: Record<string, Tensor>): void {
-    this.t++;
-    const rate = this.lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * (this.t - 1)) / this.steps)));
-    const [b1, b2] = [0.9, 0.99];
-    const c1 = 1 - b1 ** this.t;
-    const c2 = 1 - b2 ** this.t;
-    for (const [name, p] of Object.entries(this.f.params)) {
-      const g = grads[name]!.data;
-      const [m, v] = [this.m[name]!, this.v[name]!];
-      const lr = name === 'basis' ? rate / 10 : rate;
-      for (let i = 0; i < p.size; i++) {
-        m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
-        v[i] = b2 * v[i]! + (1 - b2) * g[i]! * g[i]!;
-        p.data[i]! -= (lr * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + 1e-8);
-      }
-      if (this.f.arch === 'dense') for (let i = 0; i < p.size; i++) p.data[i] = i % 4 === 0 ? Math.max(0, p.data[i]!) : Math.min(1, Math.max(0, p.data[i]!));
-    }
-  }
-}
-
-/** The student's PSNR against the teacher over the held-out views. */
-export function viewsPsnr(teacher: RadianceField, student: RadianceField, views: number, size: number, teacherImages?: Tensor[]): { psnr: number; teacherImages: Tensor[] } {
+/** The student's PSNR against the teacher over the held-out views (rendered by `ops`; the teacher's
+ * images are made once and passed back in). */
+export async function viewsPsnr(teacher: FieldSlot, student: FieldSlot, views: number, size: number, teacherImages?: Float32Array[], ops: RadianceOps = cpuRadianceOps): Promise<{ psnr: number; teacherImages: Float32Array[] }> {
   const cams = psnrCameras(views, size);
-  const ref = teacherImages ?? cams.map((c) => renderImage(teacher, c, PSNR_RENDER));
-  const a: number[] = [];
-  const b: number[] = [];
-  cams.forEach((c, k) => {
-    const img = renderImage(student, c, PSNR_RENDER);
-    for (let i = 0; i < img.size; i++) (a.push(img.data[i]!), b.push(ref[k]!.data[i]!));
-  });
+  const rays = cams.map((c) => cameraRays(c));
+  const ref = teacherImages ?? (await Promise.all(rays.map(async (r) => (await ops.render(teacher, r.origins, r.dirs, PSNR_RENDER)).colors)));
+  const a = new Float32Array(ref.reduce((n, r) => n + r.length, 0));
+  const b = new Float32Array(a.length);
+  let at = 0;
+  for (const [k, r] of rays.entries()) {
+    const img = (await ops.render(student, r.origins, r.dirs, PSNR_RENDER)).colors;
+    a.set(img, at);
+    b.set(ref[k]!, at);
+    at += img.length;
+  }
   return { psnr: psnr(a, b), teacherImages: ref };
 }
 
-export async function distill(teacher: RadianceField, o: DistillOptions): Promise<DistillResult> {
+/** Distils `teacher` into a new student of `o.student`, the passes run by `ops` (a backend's). */
+export async function distill(teacher: RadianceField, o: DistillOptions, ops: RadianceOps = cpuRadianceOps): Promise<DistillResult> {
   const t0 = performance.now();
   const random = new RandomSource(o.seed);
   const student = emptyField(o.student, o.resolution, o.densityRank, o.colorRank, o.neural);
@@ -239,100 +216,106 @@ export async function distill(teacher: RadianceField, o: DistillOptions): Promis
     initNeural(student, () => init.normal(), () => init.uniform());
     alignment = `${o.student}: stage 1 skipped (a network exposes no grid to align with the teacher's); He-initialised`;
   } else alignment = await align(teacher, student, random.fork(1));
-  const adam = new Adam(student, o.lr ?? DEFAULT_LR[o.student], o.steps);
-  const trace = new Float32Array(o.steps);
-  const cell = 2 / (o.resolution - 1);
-  const pointSteps = Math.ceil(o.steps / 3);
-  let hardPoints = new Float32Array(0);
-  let hardRays = { origins: new Float32Array(0), dirs: new Float32Array(0) };
-  let teacherImages: Tensor[] | undefined;
-  const psnrTrace: DistillResult['psnrTrace'] = [];
-  let psnrSeconds = 0;
-  const opts: RenderOptions = { samples: o.samples, background: [1, 1, 1] };
-  for (let step = 0; step < o.steps; step++) {
-    const grads = zerosLike(student);
-    // Points (every step; a tenth of the weight once rays train).
-    const pts = new Float32Array(o.points * 3);
-    const keep = o.activeLearning ? Math.min(hardPoints.length / 3, Math.floor(o.points / 4)) : 0;
-    for (let p = 0; p < o.points; p++)
-      for (let a = 0; a < 3; a++) pts[3 * p + a] = p < keep ? Math.min(1, Math.max(-1, hardPoints[3 * p + a]! + (random.uniform() - 0.5) * cell)) : 2 * random.uniform() - 1;
-    const want = evaluateField(teacher, pts);
-    const got = evaluateField(student, pts);
-    const pointWeight = step < pointSteps ? 1 : 0.1;
-    const dSigma = new Float32Array(o.points);
-    const dRgb = new Float32Array(o.points * 3);
-    const errors = new Float64Array(o.points);
-    let loss = 0;
-    for (let p = 0; p < o.points; p++) {
-      const [ss, st] = [Math.min(got.sigma[p]!, 1e3), Math.min(want.sigma[p]!, 1e3)];
-      const e = Math.log1p(ss) - Math.log1p(st);
-      const w = 1 - Math.exp(-0.1 * want.sigma[p]!);
-      let err = e * e;
-      dSigma[p] = got.sigma[p]! < 1e3 ? (pointWeight * 2 * e) / (1 + ss) / o.points : 0;
-      for (let k = 0; k < 3; k++) {
-        const d = got.rgb[3 * p + k]! - want.rgb[3 * p + k]!;
-        err += w * d * d;
-        dRgb[3 * p + k] = (pointWeight * 2 * w * d) / o.points;
-      }
-      errors[p] = err;
-      loss += (pointWeight * err) / o.points;
-    }
-    evaluateField(student, pts, { sigma: dSigma, rgb: dRgb }, grads);
-    if (o.activeLearning) hardPoints = hardest(errors, pts, 3, Math.floor(o.points / 4));
-    if (step >= pointSteps) {
-      // Rays from random orbit cameras, rendered by both.
-      const origins = new Float32Array(o.rays * 3);
-      const dirs = new Float32Array(o.rays * 3);
-      const keepRays = o.activeLearning ? Math.min(hardRays.origins.length / 3, Math.floor(o.rays / 4)) : 0;
-      for (let r = 0; r < o.rays; r++) {
-        let d: number[];
-        if (r < keepRays) {
-          origins.set(hardRays.origins.subarray(3 * r, 3 * r + 3), 3 * r);
-          d = [0, 1, 2].map((a) => hardRays.dirs[3 * r + a]! + (random.uniform() - 0.5) * 0.04);
-        } else {
-          const [az, el] = [2 * Math.PI * random.uniform(), (random.uniform() - 0.5) * 1.2];
-          const eye = [3.5 * Math.cos(el) * Math.cos(az), 3.5 * Math.cos(el) * Math.sin(az), 3.5 * Math.sin(el)];
-          origins.set(eye, 3 * r);
-          d = [0, 1, 2].map((a) => (random.uniform() - 0.5) * 1.6 - eye[a]!);
+  const lr = o.lr ?? DEFAULT_LR[o.student];
+  const [tSlot, sSlot] = [await ops.load(teacher), await ops.load(student, true)];
+  try {
+    const trace = new Float32Array(o.steps);
+    const cell = 2 / (o.resolution - 1);
+    const pointSteps = Math.ceil(o.steps / 3);
+    let hardPoints = new Float32Array(0);
+    let hardRays = { origins: new Float32Array(0), dirs: new Float32Array(0) };
+    let teacherImages: Float32Array[] | undefined;
+    const psnrTrace: DistillResult['psnrTrace'] = [];
+    let psnrSeconds = 0;
+    const opts: RenderOptions = { samples: o.samples, background: [1, 1, 1] };
+    for (let step = 0; step < o.steps; step++) {
+      // Points (every step; a tenth of the weight once rays train).
+      const pts = new Float32Array(o.points * 3);
+      const keep = o.activeLearning ? Math.min(hardPoints.length / 3, Math.floor(o.points / 4)) : 0;
+      for (let p = 0; p < o.points; p++)
+        for (let a = 0; a < 3; a++) pts[3 * p + a] = p < keep ? Math.min(1, Math.max(-1, hardPoints[3 * p + a]! + (random.uniform() - 0.5) * cell)) : 2 * random.uniform() - 1;
+      const want = await ops.evaluate(tSlot, pts);
+      const got = await ops.evaluate(sSlot, pts);
+      const pointWeight = step < pointSteps ? 1 : 0.1;
+      const dSigma = new Float32Array(o.points);
+      const dRgb = new Float32Array(o.points * 3);
+      const errors = new Float64Array(o.points);
+      let loss = 0;
+      for (let p = 0; p < o.points; p++) {
+        const [ss, st] = [Math.min(got.sigma[p]!, 1e3), Math.min(want.sigma[p]!, 1e3)];
+        const e = Math.log1p(ss) - Math.log1p(st);
+        const w = 1 - Math.exp(-0.1 * want.sigma[p]!);
+        let err = e * e;
+        dSigma[p] = got.sigma[p]! < 1e3 ? (pointWeight * 2 * e) / (1 + ss) / o.points : 0;
+        for (let k = 0; k < 3; k++) {
+          const d = got.rgb[3 * p + k]! - want.rgb[3 * p + k]!;
+          err += w * d * d;
+          dRgb[3 * p + k] = (pointWeight * 2 * w * d) / o.points;
         }
-        const len = Math.hypot(...d);
-        dirs.set(d.map((v) => v / len), 3 * r);
+        errors[p] = err;
+        loss += (pointWeight * err) / o.points;
       }
-      const target = renderRays(teacher, origins, dirs, opts).colors;
-      const out = renderRays(student, origins, dirs, opts).colors;
-      const dColors = new Float32Array(o.rays * 3);
-      const rayErr = new Float64Array(o.rays);
-      for (let i = 0; i < dColors.length; i++) {
-        const d = out[i]! - target[i]!;
-        dColors[i] = (2 * d) / dColors.length;
-        rayErr[Math.floor(i / 3)]! += d * d;
-        loss += (d * d) / dColors.length;
+      const sources: GradSource[] = [{ kind: 'points', points: pts, upstream: { sigma: dSigma, rgb: dRgb } }];
+      if (o.activeLearning) hardPoints = hardest(errors, pts, 3, Math.floor(o.points / 4));
+      if (step >= pointSteps) {
+        // Rays from random orbit cameras, rendered by both.
+        const origins = new Float32Array(o.rays * 3);
+        const dirs = new Float32Array(o.rays * 3);
+        const keepRays = o.activeLearning ? Math.min(hardRays.origins.length / 3, Math.floor(o.rays / 4)) : 0;
+        for (let r = 0; r < o.rays; r++) {
+          let d: number[];
+          if (r < keepRays) {
+            origins.set(hardRays.origins.subarray(3 * r, 3 * r + 3), 3 * r);
+            d = [0, 1, 2].map((a) => hardRays.dirs[3 * r + a]! + (random.uniform() - 0.5) * 0.04);
+          } else {
+            const [az, el] = [2 * Math.PI * random.uniform(), (random.uniform() - 0.5) * 1.2];
+            const eye = [3.5 * Math.cos(el) * Math.cos(az), 3.5 * Math.cos(el) * Math.sin(az), 3.5 * Math.sin(el)];
+            origins.set(eye, 3 * r);
+            d = [0, 1, 2].map((a) => (random.uniform() - 0.5) * 1.6 - eye[a]!);
+          }
+          const len = Math.hypot(...d);
+          dirs.set(d.map((v) => v / len), 3 * r);
+        }
+        const target = (await ops.render(tSlot, origins, dirs, opts)).colors;
+        const out = (await ops.render(sSlot, origins, dirs, opts)).colors;
+        const dColors = new Float32Array(o.rays * 3);
+        const rayErr = new Float64Array(o.rays);
+        for (let i = 0; i < dColors.length; i++) {
+          const d = out[i]! - target[i]!;
+          dColors[i] = (2 * d) / dColors.length;
+          rayErr[Math.floor(i / 3)]! += d * d;
+          loss += (d * d) / dColors.length;
+        }
+        sources.push({ kind: 'rays', origins, dirs, render: opts, dColors });
+        if (o.activeLearning) {
+          const idx = topIndices(rayErr, Math.floor(o.rays / 4));
+          hardRays = { origins: gather(origins, idx, 3), dirs: gather(dirs, idx, 3) };
+        }
       }
-      renderRays(student, origins, dirs, opts, dColors, grads);
-      if (o.activeLearning) {
-        const idx = topIndices(rayErr, Math.floor(o.rays / 4));
-        hardRays = { origins: gather(origins, idx, 3), dirs: gather(dirs, idx, 3) };
+      if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} at step ${step + 1}; lower 'lr' or check the teacher for extreme densities`);
+      trace[step] = loss;
+      await ops.train(sSlot, sources, lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * step) / o.steps))));
+      let measured: number | undefined;
+      if (o.psnrEvery > 0 && (step + 1) % o.psnrEvery === 0 && step + 1 < o.steps) {
+        const p0 = performance.now();
+        const r = await viewsPsnr(tSlot, sSlot, o.views, o.viewSize, teacherImages, ops);
+        psnrTrace.push({ step: step + 1, seconds: (p0 - t0) / 1000 - psnrSeconds, psnr: r.psnr });
+        psnrSeconds += (performance.now() - p0) / 1000;
+        teacherImages = r.teacherImages;
+        measured = r.psnr;
       }
+      o.progress?.(step + 1, o.steps, loss, measured);
     }
-    if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} at step ${step + 1}; lower 'lr' or check the teacher for extreme densities`);
-    trace[step] = loss;
-    adam.step(grads);
-    let measured: number | undefined;
-    if (o.psnrEvery > 0 && (step + 1) % o.psnrEvery === 0 && step + 1 < o.steps) {
-      const p0 = performance.now();
-      const r = viewsPsnr(teacher, student, o.views, o.viewSize, teacherImages);
-      psnrTrace.push({ step: step + 1, seconds: (p0 - t0) / 1000 - psnrSeconds, psnr: r.psnr });
-      psnrSeconds += (performance.now() - p0) / 1000;
-      teacherImages = r.teacherImages;
-      measured = r.psnr;
-    }
-    o.progress?.(step + 1, o.steps, loss, measured);
+    const p0 = performance.now();
+    const final = await viewsPsnr(tSlot, sSlot, o.views, o.viewSize, teacherImages, ops);
+    psnrTrace.push({ step: o.steps, seconds: (p0 - t0) / 1000 - psnrSeconds, psnr: final.psnr });
+    psnrSeconds += (performance.now() - p0) / 1000;
+    const field = await ops.read(sSlot);
+    return { field, trace, psnr: final.psnr, seconds: (performance.now() - t0) / 1000, alignment, psnrTrace, psnrSeconds };
+  } finally {
+    ops.release(tSlot);
+    ops.release(sSlot);
   }
-  const p0 = performance.now();
-  const final = viewsPsnr(teacher, student, o.views, o.viewSize, teacherImages);
-  psnrTrace.push({ step: o.steps, seconds: (p0 - t0) / 1000 - psnrSeconds, psnr: final.psnr });
-  psnrSeconds += (performance.now() - p0) / 1000;
-  return { field: student, trace, psnr: final.psnr, seconds: (performance.now() - t0) / 1000, alignment, psnrTrace, psnrSeconds };
 }
 
 /** Indices of the k largest values. */

@@ -19,6 +19,9 @@ import { FwhtKernel } from './kernels/fwht';
 import { MttkrpKernel } from './kernels/mttkrp';
 import { GpuOps, type OpStats } from './ops';
 import { dctGpu, dwtGpu, whtGpu } from './transforms';
+import { RadianceKernels } from './kernels/radiance';
+import { GpuRadianceOps } from './radiance';
+import type { RadianceOps } from '../radiance/ops';
 
 interface Session {
   ctx: GpuContext;
@@ -29,6 +32,8 @@ interface Session {
   chebyshev: ChebyshevKernel;
   flow: PluckerFlowKernel;
   dctFft: DctFftKernel;
+  /** Made on first use. */
+  radiance?: RadianceKernels;
   /** Set when the device is lost (reason and message); the next call starts a fresh session. */
   lost: string | null;
   /** Set by destroy(): the loss that follows is ours, not a failure. */
@@ -123,7 +128,28 @@ export class WebGpuBackend implements Backend {
     return this.run('Grassmann flow features', (s) => s.flow.compute(s.ops, z, lags));
   }
 
+  /** The radiance passes on this device, each call inside the backend's error scopes. */
+  radiance(): RadianceOps {
+    const on = (s: Session) => new GpuRadianceOps(s.ctx, s.ops, (s.radiance ??= new RadianceKernels(s.ctx)));
+    const call = <T>(fn: (g: GpuRadianceOps) => Promise<T>) => this.run('radiance-field pass', (s) => fn(on(s)));
+    const where = () => `the GPU (${this.adapter})`;
+    return {
+      get where() {
+        return where();
+      },
+      load: (f, train) => call((g) => g.load(f, train)),
+      evaluate: (s, points) => call((g) => g.evaluate(s, points)),
+      render: (s, origins, dirs, opts) => call((g) => g.render(s, origins, dirs, opts)),
+      train: (s, sources, rate) => call((g) => g.train(s, sources, rate)),
+      read: (s) => call((g) => g.read(s)),
+      // Returns buffers to the pool and submits: nothing to scope, and synchronous, so no scope of a
+      // later call interleaves with its own.
+      release: (s) => on(this.session).release(s),
+    };
+  }
+
   destroy(): void {
+    this.session.radiance?.destroy();
     this.session.closing = true;
     this.session.ops.lost = 'destroyed';
     this.session.ops.pool.trim();

@@ -9,7 +9,7 @@ export const radianceDistill = defineNode({
   title: 'Distill radiance field',
   category: 'radiance',
   description:
-    'Progressive Volume Distillation (PVD, Fang et al. 2023) of a radiance field into another architecture (any to any), with PVD-AL\'s active learning. Stage 1 aligns a grid student with the teacher sampled at its nodes (dense: a copy; cp: CP decompositions of the pre-activation density and the colour logits; vm: truncated SVDs for its first plane–line pair; a hash or MLP student has no grid to align, and starts He-initialised); stage 2 (the first third of the steps) fits density on a clamped log scale and opacity-weighted colour at points in the box; stage 3 fits renders on rays from random orbit cameras (the point loss at a tenth). Active learning keeps each batch\'s hardest quarter, jittered, in the next. Adam with a cosine schedule. PSNR: the student\'s renders against the teacher\'s over `views` held-out orbit views (distance 3.5, field of view 40°, elevations ±0.35 rad, viewSize² pixels, 96 samples a ray, white background).',
+    'Progressive Volume Distillation (PVD, Fang et al. 2023) of a radiance field into another architecture (any to any), with PVD-AL\'s active learning. Stage 1 aligns a grid student with the teacher sampled at its nodes (dense: a copy; cp: CP decompositions of the pre-activation density and the colour logits; vm: its three plane–line pairs fitted by block coordinate descent, a truncated SVD per pair; a hash or MLP student has no grid to align, and starts He-initialised); stage 2 (the first third of the steps) fits density on a clamped log scale and opacity-weighted colour at points in the box; stage 3 fits renders on rays from random orbit cameras (the point loss at a tenth). Active learning keeps each batch\'s hardest quarter, jittered, in the next. Adam with a cosine schedule. Runs on the run\'s backend (on WebGPU, dense, vm and cp fields on the GPU; deterministic for a seed on either). PSNR: the student\'s renders against the teacher\'s over `views` held-out orbit views (distance 3.5, field of view 40°, elevations ±0.35 rad, viewSize² pixels, 96 samples a ray, white background).',
   typeVersion: 1,
   inputs: [{ name: 'teacher', type: 'radiance', doc: 'the field to convert' }],
   outputs: [
@@ -48,7 +48,7 @@ export const radianceDistill = defineNode({
       const fix = p.student === 'hash' ? 'lower levels, log2TableSize or features' : p.student === 'mlp' ? 'lower hidden or layers' : 'lower resolution or the ranks';
       throw new Error(`a ${p.student} student of these sizes holds ${count.toLocaleString('en-US')} params, over the ${MAX_STUDENT_PARAMS.toLocaleString('en-US')} this node trains (with Adam's two moments, ${((count * 12) / 2 ** 30).toFixed(1)} GiB): ${fix}`);
     }
-    const r = await distill(teacher, { ...p, neural, progress: (step, steps, loss, psnr) => ctx.progress(step, steps, `step ${step}: loss ${loss.toExponential(3)}${psnr !== undefined ? `, PSNR ${psnr.toFixed(2)} dB` : ''}`) });
+    const r = await distill(teacher, { ...p, neural, progress: (step, steps, loss, psnr) => ctx.progress(step, steps, `step ${step}: loss ${loss.toExponential(3)}${psnr !== undefined ? `, PSNR ${psnr.toFixed(2)} dB` : ''}`) }, ctx.backend.radiance());
     return {
       field: r.field,
       trace: new Tensor([r.trace.length], r.trace),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, orbitCamera, psnr, renderImage, type RenderOptions, type Tensor } from '../../engine';
+import { Tensor, cameraRays, defineNode, orbitCamera, psnr, type RenderOptions } from '../../engine';
 import { show } from './common';
 
 export const viewRadiance = defineNode({
@@ -35,18 +35,27 @@ export const viewRadiance = defineNode({
           }
     };
     const scores: string[] = [];
-    for (let v = 0; v < p.views; v++) {
-      ctx.progress(v, p.views, `view ${v + 1} of ${p.views}`);
-      const cam = orbitCamera((2 * Math.PI * v) / p.views + 0.4, v % 2 ? -0.35 : 0.35, p.size);
-      const a = renderImage(teacher, cam, opts);
-      put(a, 0, v);
-      if (student) {
-        const b = renderImage(student, cam, opts);
-        put(b, 1, v);
-        put(b, 2, v, (x, i) => 4 * Math.abs(x - a.data[i]!));
-        const db = psnr(b.data, a.data);
-        scores.push(Number.isFinite(db) ? `${db.toFixed(1)} dB` : '∞ (identical)');
+    // Rendered by the run's backend (the engine's renderer on the CPU, its kernels on WebGPU).
+    const ops = ctx.backend.radiance();
+    const slots = [await ops.load(teacher), ...(student ? [await ops.load(student)] : [])];
+    try {
+      for (let v = 0; v < p.views; v++) {
+        ctx.progress(v, p.views, `view ${v + 1} of ${p.views}`);
+        const { origins, dirs } = cameraRays(orbitCamera((2 * Math.PI * v) / p.views + 0.4, v % 2 ? -0.35 : 0.35, p.size));
+        // One at a time: the backend's calls each hold the device's error scopes.
+        const images: Tensor[] = [];
+        for (const s of slots) images.push(new Tensor([p.size, p.size, 3], (await ops.render(s, origins, dirs, opts)).colors));
+        const [a, b] = images;
+        put(a!, 0, v);
+        if (b) {
+          put(b, 1, v);
+          put(b, 2, v, (x, i) => 4 * Math.abs(x - a!.data[i]!));
+          const db = psnr(b.data, a!.data);
+          scores.push(Number.isFinite(db) ? `${db.toFixed(1)} dB` : '∞ (identical)');
+        }
       }
+    } finally {
+      for (const s of slots) ops.release(s);
     }
     return show(ctx, {
       kind: 'radiance',

@@ -122,12 +122,16 @@ describe('examples', () => {
     // A graph whose nodes ran GPU kernels read something back (its metrics), one without none.
     expect(t.readbacks > 0).toBe(t.dispatches > 0);
     let compared = 0;
-    for (const [id, node] of Object.entries<{ metrics?: Record<string, { value: unknown; unit?: string }> }>(g.nodes)) {
+    for (const [id, node] of Object.entries<{ type: string; metrics?: Record<string, { value: unknown; unit?: string }> }>(g.nodes)) {
       for (const [name, { value, unit }] of Object.entries(node.metrics ?? {})) {
         const want = c.nodes[id].metrics[name].value;
         // Wall times (unit s) differ by nature.
         if (typeof value !== 'number' || typeof want !== 'number' || unit === 's') continue;
-        expect([id, name, Math.abs(value - want) <= 1e-4 * Math.abs(want) + 1e-7]).toEqual([id, name, true]);
+        // A distillation's steps agree to float32 rounding (test/webgpu/radiance.test.ts), and without
+        // active learning its PSNR to 1e-3 dB after 60 steps; active learning keeps each batch's hardest
+        // quarter, and rounding reorders near-ties there, so the runs part by a few tenths of a dB.
+        const close = node.type === 'radiance.distill' && name === 'psnr' ? Math.abs(value - want) <= 0.5 : Math.abs(value - want) <= 1e-4 * Math.abs(want) + 1e-7;
+        expect([id, name, close]).toEqual([id, name, true]);
         compared++;
       }
     }
