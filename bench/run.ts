@@ -282,6 +282,8 @@ async function webgpuRows(): Promise<void> {
     }),
   );
   withRatio(`webgpu_grassmann_flow_${flowT}x32`, `grassmann_flow_${flowT}x32`);
+  // Radiance distillation (VM and CP students) beside the CPU rows above.
+  for (const row of await radianceRows(bench, values.quick, { ops: backend.radiance(), prefix: 'webgpu_', where: adapter })) withRatio(`webgpu_${row}`, row);
   backend.destroy();
 }
 

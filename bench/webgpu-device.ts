@@ -2,8 +2,8 @@
 // times op(A)·op(B) at n = 256…4096 including upload and readback (median of 3 after one warm-up)
 // and on device-resident operands (many dispatches in one submission),
 // and checks the result against the CPU kernel up to n = 1024; then each GPU decomposition and
-// transform beside the CPU backend (GPU: median of 3 after a warm-up; CPU: one run). Prints one JSON
-// line per row.
+// transform beside the CPU backend (GPU: median of 3 after a warm-up; CPU: one run), and radiance
+// distillation (VM, CP students) on both. Prints one JSON line per row.
 import { create, globals } from 'webgpu';
 import { RandomSource, Tensor, matmul } from '../engine';
 import { acquireDevice } from '../engine/webgpu/runtime/device';
@@ -103,5 +103,18 @@ await row(`dct_${sz} (both axes, ${img.shape[0]! > 2048 ? 'four-step FFT' : img.
 await row(`dwt_db4_3levels_${sz}`, async (b) => await norm(await b.dwt(img, { wavelet: 'db4', levels: 3 })));
 const db4 = { wavelet: 'db4' as const, levels: 3 };
 await row(`chain_dct_dwt_idwt_idct_${sz} (intermediates stay on the GPU)`, async (b) => await norm(await b.dct(await b.dwt(await b.dwt(await b.dct(img, {}), db4), { ...db4, inverse: true }), { inverse: true })));
+// Radiance distillation: a 64³ procedural scene into VM (8, 16) and CP (48, 96) on the GPU, 300 steps
+// with PSNR every 25; the CPU's training steps per second from a short run of the same settings.
+const { DISTILL_DEFAULTS, distill, sceneField } = await import('../engine');
+const scene = sceneField('spheres', quick ? 32 : 64, 1);
+for (const [name, student] of [['vm_8_16', { student: 'vm', densityRank: 8, colorRank: 16 }], ['cp_48_96', { student: 'cp', densityRank: 48, colorRank: 96 }]] as const) {
+  const o = { ...DISTILL_DEFAULTS, ...student, resolution: scene.resolution, seed: 1, activeLearning: true };
+  const g = await distill(scene, { ...o, steps: quick ? 20 : 300, psnrEvery: quick ? 10 : 25 }, backend.radiance());
+  const cpuSteps = quick ? 4 : 20;
+  const c = await distill(scene, { ...o, steps: cpuSteps, psnrEvery: 0 }, cpuBackend.radiance());
+  const perSecond = (r: typeof g, steps: number) => steps / (r.seconds - r.psnrSeconds - r.alignSeconds);
+  const to = (db: number) => g.psnrTrace.find((t) => t.psnr >= db)?.seconds ?? null;
+  console.log(JSON.stringify({ row: `distill_${scene.resolution}^3_${name}`, psnr: g.psnr, gpuStepsPerSecond: perSecond(g, quick ? 20 : 300), cpuStepsPerSecond: perSecond(c, cpuSteps), alignSeconds: g.alignSeconds, secondsTo35: to(35), secondsTo40: to(40), psnrTrace: g.psnrTrace.map((t) => [t.step, +t.seconds.toFixed(2), +t.psnr.toFixed(2)]) }));
+}
 backend.destroy();
 process.exit(0);

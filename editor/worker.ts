@@ -83,6 +83,7 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
       files: withEmbeddedFiles(graph, resolver(data.files)),
       models,
       views: {
+        interactive: true,
         async show(node, view) {
           viewKind(view.kind); // a kind the results panel cannot draw fails the node, naming the kinds
           post({ type: 'view', runId, node, view });

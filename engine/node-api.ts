@@ -79,6 +79,9 @@ export type ModelProvider = 'wasm' | 'webgpu';
 /** Where viewer nodes send their views. Returns what became of one (a file written, or why not). */
 export interface ViewSink {
   show(nodeId: string, view: ViewRequest): Promise<{ file?: string; skipped?: string }>;
+  /** Set where the views are drawn live (the editor): the data only a 3-D view uses is then worth
+   * making; a headless run writes images and leaves it out. */
+  readonly interactive?: boolean;
 }
 
 export interface RunContext {

@@ -71,6 +71,8 @@ export interface DistillResult {
   psnrTrace: { step: number; seconds: number; psnr: number }[];
   /** Seconds spent measuring PSNR. */
   psnrSeconds: number;
+  /** Seconds of stage 1 (alignment, on the host). */
+  alignSeconds: number;
 }
 
 const softplusInverse = (y: number) => (y > 20 ? y : Math.log(Math.expm1(y)));
@@ -216,6 +218,7 @@ export async function distill(teacher: RadianceField, o: DistillOptions, ops: Ra
     initNeural(student, () => init.normal(), () => init.uniform());
     alignment = `${o.student}: stage 1 skipped (a network exposes no grid to align with the teacher's); He-initialised`;
   } else alignment = await align(teacher, student, random.fork(1));
+  const alignSeconds = (performance.now() - t0) / 1000;
   const lr = o.lr ?? DEFAULT_LR[o.student];
   const [tSlot, sSlot] = [await ops.load(teacher), await ops.load(student, true)];
   try {
@@ -311,7 +314,7 @@ export async function distill(teacher: RadianceField, o: DistillOptions, ops: Ra
     psnrTrace.push({ step: o.steps, seconds: (p0 - t0) / 1000 - psnrSeconds, psnr: final.psnr });
     psnrSeconds += (performance.now() - p0) / 1000;
     const field = await ops.read(sSlot);
-    return { field, trace, psnr: final.psnr, seconds: (performance.now() - t0) / 1000, alignment, psnrTrace, psnrSeconds };
+    return { field, trace, psnr: final.psnr, seconds: (performance.now() - t0) / 1000, alignment, psnrTrace, psnrSeconds, alignSeconds };
   } finally {
     ops.release(tSlot);
     ops.release(sSlot);

@@ -41,8 +41,14 @@ class CpuSlot implements FieldSlot {
   m: Record<string, Float32Array> = {};
   v: Record<string, Float32Array> = {};
   t = 0;
+  /** The last evaluation and render since the params last changed: a training step on the same
+   * points or rays reuses their forward values. */
+  lastPoints: { points: Float32Array; values: FieldEval } | null = null;
+  lastRays: { origins: Float32Array; dirs: Float32Array; render: RenderOptions; result: RenderResult } | null = null;
   constructor(readonly field: RadianceField) {}
 }
+
+const sameRender = (a: RenderOptions, b: RenderOptions) => a.samples === b.samples && (a.densityScale ?? 1) === (b.densityScale ?? 1) && a.background.every((v, k) => v === b.background[k]);
 
 /** The CPU's ops: the engine's own evaluateField and renderRays, Adam in float64 over float32 state. */
 export const cpuRadianceOps: RadianceOps = {
@@ -55,21 +61,29 @@ export const cpuRadianceOps: RadianceOps = {
     }
     return s;
   },
-  async evaluate(s, points) {
-    return evaluateField(s.field, points);
+  async evaluate(slot, points) {
+    const s = slot as CpuSlot;
+    const values = evaluateField(s.field, points);
+    s.lastPoints = { points, values };
+    return values;
   },
-  async render(s, origins, dirs, opts) {
-    return renderRays(s.field, origins, dirs, opts);
+  async render(slot, origins, dirs, opts) {
+    const s = slot as CpuSlot;
+    const result = renderRays(s.field, origins, dirs, opts);
+    s.lastRays = { origins, dirs, render: opts, result };
+    return result;
   },
   async train(slot, sources, rate) {
     const s = slot as CpuSlot;
     const f = s.field;
     const grads = zerosLike(f);
+    const { lastPoints: lp, lastRays: lr } = s;
     for (const src of sources) {
-      if (src.kind === 'points') evaluateField(f, src.points, src.upstream, grads);
-      else renderRays(f, src.origins, src.dirs, src.render, src.dColors, grads);
+      if (src.kind === 'points') evaluateField(f, src.points, src.upstream, grads, lp?.points === src.points ? lp.values : undefined);
+      else renderRays(f, src.origins, src.dirs, src.render, src.dColors, grads, lr && lr.origins === src.origins && lr.dirs === src.dirs && sameRender(lr.render, src.render) ? lr.result : undefined);
     }
     adamStep(s, grads, rate);
+    s.lastPoints = s.lastRays = null;
   },
   async read(s) {
     return s.field;

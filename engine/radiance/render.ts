@@ -6,7 +6,7 @@
 // gives dL/dσ_i = δ (T_{i+1} c_i − Σ_{j>i} T_j α_j c_j − T_final · bg) · dL/dC and dL/dc_i = T_i α_i dL/dC,
 // then the field's own backward turns them into parameter gradients.
 import { Tensor } from '../tensor';
-import { evaluateField, type RadianceField } from './field';
+import { evaluateField, type FieldEval, type RadianceField } from './field';
 
 export type Vec3 = [number, number, number];
 
@@ -108,17 +108,22 @@ export interface RenderResult {
   colors: Float32Array;
   /** Each ray's final transmittance. */
   transmittance: Float32Array;
+  /** σ and RGB at the samples (R × samples), when the renderer kept them. */
+  samples?: FieldEval;
 }
 
 /**
  * Renders rays through a field; with `dColors` (dL/dC, R × 3) and `grads`, accumulates dL/dθ of the
  * field's params into `grads`.
  */
-export function renderRays(field: RadianceField, origins: Float32Array, dirs: Float32Array, opts: RenderOptions, dColors?: Float32Array, grads?: Record<string, Tensor>): RenderResult {
+export function renderRays(field: RadianceField, origins: Float32Array, dirs: Float32Array, opts: RenderOptions, dColors?: Float32Array, grads?: Record<string, Tensor>, known?: RenderResult): RenderResult {
   const S = opts.samples;
   const rays = origins.length / 3;
   const { points, deltas } = samplePoints(origins, dirs, S);
-  const { sigma, rgb } = evaluateField(field, points);
+  // `known`: this field's render of these rays with these options (its sample values), for a backward
+  // pass without a second forward.
+  const values = known?.samples ?? evaluateField(field, points);
+  const { sigma, rgb } = values;
   const colors = new Float32Array(rays * 3);
   const transmittance = new Float32Array(rays);
   const bg = opts.background;
@@ -157,8 +162,8 @@ export function renderRays(field: RadianceField, origins: Float32Array, dirs: Fl
       dSigma![i] = scale * delta * ds;
     }
   }
-  if (dColors && grads) evaluateField(field, points, { sigma: dSigma!, rgb: dRgb! }, grads);
-  return { colors, transmittance };
+  if (dColors && grads) evaluateField(field, points, { sigma: dSigma!, rgb: dRgb! }, grads, values);
+  return { colors, transmittance, samples: values };
 }
 
 /** The field's image from a camera: [height, width, 3]. */

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { Tensor, cameraRays, defineNode, orbitCamera, psnr, type RenderOptions } from '../../engine';
+import { Tensor, cameraRays, defineNode, orbitCamera, psnr, sampleField, type RadianceField, type RenderOptions } from '../../engine';
 import { show } from './common';
 
 export const viewRadiance = defineNode({
   type: 'view.radiance',
   title: 'Radiance views',
   category: 'view',
-  description: 'Renders radiance fields with the engine\'s emission–absorption renderer from a few orbit cameras (distance 3.5, field of view 40°, z up, azimuths spread round the scene, elevations alternating ±0.35 rad): a row per view, teacher | student | the difference ×4, with each view\'s PSNR. Headless: a PNG under views/.',
+  description: 'Renders radiance fields with the engine\'s emission–absorption renderer from a few orbit cameras (distance 3.5, field of view 40°, z up, azimuths spread round the scene, elevations alternating ±0.35 rad): a row per view, teacher | student | the difference ×4, with each view\'s PSNR. Headless: a PNG under views/. In the editor the fields are also ray-marched live in three.js by the same rule (teacher | student | difference, cameras linked; drag to orbit, density scale and background to change), each sampled at its own nodes when it is a dense grid of at most 64 per axis (then exactly the engine\'s field), else at 64³ (trilinear between the samples).',
   typeVersion: 1,
   inputs: [
     { name: 'teacher', type: 'radiance', doc: 'a field (the reference)' },
@@ -57,6 +57,8 @@ export const viewRadiance = defineNode({
     } finally {
       for (const s of slots) ops.release(s);
     }
+    // The live view's data, only where views are drawn live (the editor).
+    const volume = ctx.views?.interactive ? liveVolume(teacher, student, p.samples, bg, p.densityScale) : undefined;
     return show(ctx, {
       kind: 'radiance',
       title: `${ctx.nodeId}: ${student ? 'teacher | student | difference ×4' : 'field'}`,
@@ -64,6 +66,20 @@ export const viewRadiance = defineNode({
       height: h,
       rgb,
       note: student ? `PSNR per view (top to bottom): ${scores.join(', ')}` : `${p.views} orbit view${p.views > 1 ? 's' : ''}`,
+      ...(volume ? { volume } : {}),
     });
   },
 });
+
+/** Nodes per axis of the live view's samples. */
+const LIVE_NODES = 64;
+
+/** The fields sampled for the live view: at their own nodes when all are dense grids of one size up to
+ * LIVE_NODES (exact), else at LIVE_NODES³; the camera of the first row. */
+function liveVolume(teacher: RadianceField, student: RadianceField | undefined, samples: number, background: [number, number, number], densityScale: number) {
+  const fields = student ? [teacher, student] : [teacher];
+  const exact = fields.every((f) => f.arch === 'dense' && f.resolution === teacher.resolution && f.resolution <= LIVE_NODES);
+  const n = exact ? teacher.resolution : LIVE_NODES;
+  const grid = (f: RadianceField) => (exact ? f.params.grid!.data : sampleField(f, n).data);
+  return { n, teacher: grid(teacher), ...(student ? { student: grid(student) } : {}), samples, background, densityScale, azimuth: 0.4, elevation: 0.35 };
+}

@@ -122,23 +122,40 @@ export async function exported(page: Page): Promise<any> {
 
 /** The canvas's pixels: how many differ from white, and a digest to compare images. */
 export async function canvasStats(page: Page, testId: string): Promise<{ ink: number; digest: string }> {
+  return readCanvas(page, testId, 'stats') as Promise<{ ink: number; digest: string }>;
+}
+
+/** The canvas's pixels as RGB bytes, row-major from the top left (its drawing buffer, via a PNG). */
+export async function canvasPixels(page: Page, testId: string): Promise<{ width: number; height: number; rgb: number[] }> {
+  return readCanvas(page, testId, 'pixels') as Promise<{ width: number; height: number; rgb: number[] }>;
+}
+
+async function readCanvas(page: Page, testId: string, mode: 'stats' | 'pixels'): Promise<unknown> {
   const url = await page.getByTestId(testId).locator('canvas').first().evaluate((c: HTMLCanvasElement) => c.toDataURL('image/png'));
-  return page.evaluate(async (src) => {
-    const img = new Image();
-    img.src = src;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width;
-    c.height = img.height;
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(img, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    let hash = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i]! + d[i + 1]! + d[i + 2]! < 720) ink++;
-      hash = (hash * 31 + d[i]! * 7 + d[i + 1]! * 3 + d[i + 2]!) | 0;
-    }
-    return { ink, digest: `${ink}:${hash}` };
-  }, url);
+  return page.evaluate(
+    async ([src, what]) => {
+      const img = new Image();
+      img.src = src;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      if (what === 'pixels') {
+        const rgb: number[] = [];
+        for (let i = 0; i < d.length; i += 4) rgb.push(d[i]!, d[i + 1]!, d[i + 2]!);
+        return { width: c.width, height: c.height, rgb };
+      }
+      let ink = 0;
+      let hash = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i]! + d[i + 1]! + d[i + 2]! < 720) ink++;
+        hash = (hash * 31 + d[i]! * 7 + d[i + 1]! * 3 + d[i + 2]!) | 0;
+      }
+      return { ink, digest: `${ink}:${hash}` };
+    },
+    [url, mode] as const,
+  );
 }

@@ -1,9 +1,10 @@
 // Radiance fields as images: the engine's renders (engine/radiance/render.ts, the one renderer
 // definition) of a few orbit views, teacher | student | difference in a row per view, shown as one
-// image — in the editor and as the headless PNG.
+// image — the headless PNG; in the editor, with the fields ray-marched live in three.js beside it
+// (viewer/Radiance.tsx: the engine's rule in GLSL, cameras linked, orbit, density scale, background).
 import type { TopLevelSpec } from 'vega-lite';
-import { encode } from 'fast-png';
-import { vegaBase, vegaView, type ViewKind } from './kind';
+import { pngDataUrl } from '../png';
+import { vegaBase, type ViewKind } from './kind';
 
 export interface RadianceView {
   kind: 'radiance';
@@ -13,6 +14,22 @@ export interface RadianceView {
   /** The composite image, RGB bytes row-major (width × height × 3). */
   rgb: Uint8Array;
   note?: string;
+  /** For the editor's live view (left out headless): each field sampled at n³ corner-aligned nodes in
+   * the grid format ([n, n, n, 4]: σ then RGB, axis 0 = x; trilinear between nodes, so a dense field
+   * of n nodes is itself), with the renderer's settings and the first row's camera. */
+  volume?: RadianceVolume;
+}
+
+export interface RadianceVolume {
+  n: number;
+  teacher: Float32Array;
+  student?: Float32Array;
+  samples: number;
+  background: [number, number, number];
+  densityScale: number;
+  /** The orbit camera of the image's first row (radians; distance 3.5, field of view 40°, z up). */
+  azimuth: number;
+  elevation: number;
 }
 
 declare module '../../engine/node-api' {
@@ -23,17 +40,10 @@ declare module '../../engine/node-api' {
 
 export const radianceView: ViewKind<RadianceView> = {
   kind: 'radiance',
-  doc: 'renders of radiance fields from orbit cameras (teacher | student | difference), drawn by the engine\'s renderer; a PNG in headless runs',
-  ...vegaView(radianceSpec),
+  doc: 'renders of radiance fields from orbit cameras (teacher | student | difference), drawn by the engine\'s renderer (a PNG in headless runs); in the editor the fields are also ray-marched live in three.js with linked cameras',
+  component: async () => (await import('../Radiance')).Radiance,
+  headless: (view) => ({ spec: radianceSpec(view) }),
 };
-
-/** A PNG of the image as a data URL. */
-export function pngDataUrl(width: number, height: number, rgb: Uint8Array): string {
-  const png = encode({ width, height, data: rgb, channels: 3, depth: 8 });
-  let binary = '';
-  for (let i = 0; i < png.length; i += 0x8000) binary += String.fromCharCode(...png.subarray(i, i + 0x8000));
-  return `data:image/png;base64,${btoa(binary)}`;
-}
 
 export function radianceSpec(v: RadianceView): TopLevelSpec {
   return {
