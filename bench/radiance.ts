@@ -3,7 +3,7 @@
 // each with and without active learning: the PSNR reached (6 held-out 40² views), steps per second
 // (alignment and PSNR time left out) and the seconds of training to 35 and 40 dB (NaN where not reached; PSNR
 // measured every 25 steps). With `ops` (a WebGPU backend's radiance ops) the same rows run there, named
-// with a prefix (hash and MLP students train on the CPU in either case, so they are left out).
+// with a prefix.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DISTILL_DEFAULTS, distill, sceneField, type DistillOptions } from '../engine';
@@ -22,7 +22,6 @@ export async function radianceRows(bench: Bench, quick: boolean, on?: { ops: Rad
   ];
   const names: string[] = [];
   for (const [name, student] of students) {
-    if (on && (student.student === 'hash' || student.student === 'mlp')) continue;
     for (const activeLearning of [true, false]) {
       const row = `distill_64^3_${name}_${activeLearning ? 'al' : 'noal'}`;
       names.push(row);

@@ -3,15 +3,17 @@
 // training step run as dispatches of engine/webgpu/kernels/radiance.ts, and only the values the
 // caller asks for come back (σ and RGB at points, colours of rays). A training step's gradients are
 // accumulated in fixed point (shaders/common/fixed.wgsl): deterministic for a seed, like the CPU, and
-// equal to the CPU's to float32 rounding. Hash and MLP fields are handed to the CPU's ops (their
-// kernels are not written yet), so any teacher and student pair runs.
+// equal to the CPU's to float32 rounding. Hash and MLP fields run on radiance-neural.wgsl: their
+// weight gradients are reductions over the points (no atomics), their hash tables scattered in fixed
+// point like the grids.
 import { Tensor, formatShape } from '../tensor';
 import { ADAM, cpuRadianceOps, type FieldSlot, type GradSource, type RadianceOps } from '../radiance/ops';
 import type { FieldEval, RadianceField } from '../radiance/field';
 import type { RenderOptions, RenderResult } from '../radiance/render';
 import type { GpuContext } from './runtime/device';
 import type { GpuOps, GpuTensor } from './ops';
-import { MAX_TENSORS, RadianceKernels, type FieldLayout } from './kernels/radiance';
+import { MAX_TENSORS, RadianceKernels, type FieldLayout, type NeuralLayout } from './kernels/radiance';
+import { encodingWidth, hashLevels } from '../radiance/neural';
 
 /** Points per fixed-point accumulation (common/fixed.wgsl's 2^16 bound). */
 const ACCUMULATE_POINTS = 2 ** 16;
@@ -20,11 +22,17 @@ const FORWARD_POINTS = 2 ** 20;
 
 const ARCH = { dense: 0, vm: 1, cp: 2 } as const;
 
+/** The neural kernel's widest layer and its hash levels (its private arrays). */
+const NEURAL_MAX_WIDTH = 256;
+const NEURAL_MAX_LEVELS = 16;
+
 class GpuSlot implements FieldSlot {
   t = 0;
   constructor(
     readonly field: RadianceField,
-    readonly layout: FieldLayout,
+    readonly layout: FieldLayout | NeuralLayout,
+    /** Where each parameter tensor starts in θ, then θ's size. */
+    readonly offsets: number[],
     readonly theta: GpuTensor,
     readonly train: { grad: GpuTensor; m: GpuTensor; v: GpuTensor; acc: GpuTensor; bound: GpuTensor } | null,
   ) {}
@@ -44,12 +52,12 @@ export class GpuRadianceOps implements RadianceOps {
   }
 
   async load(f: RadianceField, train = false): Promise<FieldSlot> {
-    if (f.arch === 'hash' || f.arch === 'mlp') return cpuRadianceOps.load(f, train);
     const tensors = Object.values(f.params);
     const offsets = [0];
     for (const t of tensors) offsets.push(offsets[offsets.length - 1]! + t.size);
     const size = offsets[offsets.length - 1]!;
-    if (tensors.length > MAX_TENSORS) throw new Error(`a ${f.arch} field of ${tensors.length} tensors is more than the GPU kernels take (${MAX_TENSORS})`);
+    const neural = f.arch === 'hash' || f.arch === 'mlp' ? neuralLayout(f) : null;
+    if (!neural && tensors.length > MAX_TENSORS) throw new Error(`a ${f.arch} field of ${tensors.length} tensors is more than the GPU kernels take (${MAX_TENSORS})`);
     // The accumulators hold two words per parameter: the largest binding a step makes.
     const limit = Math.min(this.ctx.limits.maxStorageBufferBindingSize, this.ctx.limits.maxBufferSize);
     const need = (train ? 8 : 4) * size;
@@ -74,8 +82,14 @@ export class GpuRadianceOps implements RadianceOps {
         return 0;
       });
     }
-    const layout: FieldLayout = { arch: ARCH[f.arch], n: f.resolution, rs: f.densityRank, rc: f.colorRank, offsets };
-    return new GpuSlot(f, layout, theta, state);
+    const layout: FieldLayout | NeuralLayout = neural ?? { arch: ARCH[f.arch as keyof typeof ARCH], n: f.resolution, rs: f.densityRank, rc: f.colorRank, offsets };
+    return new GpuSlot(f, layout, offsets, theta, state);
+  }
+
+  /** The field's values at `count` points (in `points`) into `out`, (σ, r, g, b) each. */
+  private forward(s: GpuSlot, points: GPUBuffer, count: number, out: GPUBuffer): void {
+    if (isNeural(s.layout)) this.k.neuralPass(this.ops, 'forward', s.layout, s.theta.buffer, points, count, { out });
+    else this.k.fieldPass(this.ops, 'forward', s.layout, s.theta.buffer, points, count, { out });
   }
 
   async evaluate(s: FieldSlot, points: Float32Array): Promise<FieldEval> {
@@ -88,7 +102,7 @@ export class GpuRadianceOps implements RadianceOps {
       const c = Math.min(chunk, count - p0);
       const pts = this.ops.upload(new Tensor([c, 3], points.subarray(3 * p0, 3 * (p0 + c))), 'radiance points');
       const out = this.ops.alloc([c, 4], 'radiance values');
-      this.k.fieldPass(this.ops, 'forward', s.layout, s.theta.buffer, pts.buffer, c, { out: out.buffer });
+      this.forward(s, pts.buffer, c, out.buffer);
       const v = (await this.ops.read(out)).data;
       this.ops.release(pts, out);
       for (let p = 0; p < c; p++) {
@@ -127,7 +141,7 @@ export class GpuRadianceOps implements RadianceOps {
     if (!(s instanceof GpuSlot)) return cpuRadianceOps.train(s, sources, rate);
     const st = this.accumulate(s, sources);
     s.t++;
-    const size = s.layout.offsets[s.layout.offsets.length - 1]!;
+    const size = s.offsets[s.offsets.length - 1]!;
     const basisStart = 'basis' in s.field.params ? size - s.field.params.basis!.size : size;
     this.k.adam(this.ops, size, basisStart, s.field.arch === 'dense', rate, s.t, { theta: s.theta.buffer, grad: st.grad.buffer, m: st.m.buffer, v: st.v.buffer }, ADAM);
     this.ops.flush();
@@ -152,20 +166,40 @@ export class GpuRadianceOps implements RadianceOps {
     const st = s.train;
     const ops = this.ops;
     // Each chunk of at most 2^16 points: its bounds, its fixed-point sums, then resolved into grad.
+    const L = s.layout;
     const accumulate = (points: GpuTensor, upstream: GpuTensor, count: number) => {
       const log2Points = Math.max(0, Math.ceil(Math.log2(count)));
-      ops.encodeWith((encoder) => {
-        encoder.clearBuffer(st.bound.buffer);
-        return 0;
-      });
-      for (const mode of ['bound', 'accumulate'] as const) this.k.fieldPass(ops, mode, s.layout, s.theta.buffer, points.buffer, count, { upstream: upstream.buffer, acc: st.acc.buffer, bound: st.bound.buffer, log2Points });
-      this.k.resolve(ops, s.layout.offsets, st.acc.buffer, st.bound.buffer, st.grad.buffer, log2Points);
+      const clearBound = () =>
+        ops.encodeWith((encoder) => {
+          encoder.clearBuffer(st.bound.buffer);
+          return 0;
+        });
+      if (!isNeural(L)) {
+        clearBound();
+        for (const mode of ['bound', 'accumulate'] as const) this.k.fieldPass(ops, mode, L, s.theta.buffer, points.buffer, count, { upstream: upstream.buffer, acc: st.acc.buffer, bound: st.bound.buffer, log2Points });
+        this.k.resolve(ops, L.offsets, st.acc.buffer, st.bound.buffer, st.grad.buffer, log2Points);
+        return;
+      }
+      // A network: each point's activations and deltas into `work`, the hash tables' terms in
+      // fixed point (bound first), then the weights' sums over the points.
+      const work = ops.alloc([count, L.actStride + L.deltaStride], 'radiance network activations');
+      const io = { upstream: upstream.buffer, acc: st.acc.buffer, bound: st.bound.buffer, work: work.buffer, grad: st.grad.buffer, log2Points };
+      if (L.arch === 0) {
+        clearBound();
+        this.k.neuralPass(ops, 'bound', L, s.theta.buffer, points.buffer, count, io);
+      }
+      this.k.neuralPass(ops, 'backward', L, s.theta.buffer, points.buffer, count, io);
+      if (L.arch === 0) this.k.resolve(ops, [0, L.weightsStart], st.acc.buffer, st.bound.buffer, st.grad.buffer, log2Points);
+      this.k.neuralPass(ops, 'weights', L, s.theta.buffer, null, count, io);
+      ops.release(work);
     };
+    // Points per accumulation: 2^16, and for a network what its activations leave of one binding.
+    const most = isNeural(L) ? Math.max(1, Math.min(ACCUMULATE_POINTS, Math.floor(this.ctx.limits.maxStorageBufferBindingSize / (4 * (L.actStride + L.deltaStride))))) : ACCUMULATE_POINTS;
     for (const src of sources) {
       if (src.kind === 'points') {
         const count = src.points.length / 3;
-        for (let p0 = 0; p0 < count; p0 += ACCUMULATE_POINTS) {
-          const c = Math.min(ACCUMULATE_POINTS, count - p0);
+        for (let p0 = 0; p0 < count; p0 += most) {
+          const c = Math.min(most, count - p0);
           const up = new Float32Array(4 * c);
           for (let p = 0; p < c; p++) {
             up[4 * p] = src.upstream.sigma[p0 + p]!;
@@ -180,8 +214,8 @@ export class GpuRadianceOps implements RadianceOps {
       }
       const S = src.render.samples;
       const rays = src.origins.length / 3;
-      const per = Math.max(1, Math.floor(ACCUMULATE_POINTS / S));
-      if (S > ACCUMULATE_POINTS) throw new Error(`the GPU training step takes up to ${ACCUMULATE_POINTS} samples per ray, got ${S}`);
+      const per = Math.max(1, Math.floor(most / S));
+      if (S > most) throw new Error(`the GPU training step takes up to ${most} samples per ray, got ${S}`);
       for (let r0 = 0; r0 < rays; r0 += per) {
         const c = Math.min(per, rays - r0);
         const b = this.march(s, src.origins, src.dirs, r0, c, src.render);
@@ -205,7 +239,7 @@ export class GpuRadianceOps implements RadianceOps {
   /** θ-shaped values as the field's tensors. */
   private split(s: GpuSlot, flat: Float32Array): Record<string, Tensor> {
     const params: Record<string, Tensor> = {};
-    Object.entries(s.field.params).forEach(([name, t], i) => (params[name] = new Tensor(t.shape, flat.slice(s.layout.offsets[i]!, s.layout.offsets[i + 1]!))));
+    Object.entries(s.field.params).forEach(([name, t], i) => (params[name] = new Tensor(t.shape, flat.slice(s.offsets[i]!, s.offsets[i + 1]!))));
     return params;
   }
 
@@ -245,7 +279,35 @@ export class GpuRadianceOps implements RadianceOps {
     };
     const mo = this.marchOpts(opts);
     this.k.marchPass(this.ops, 'sample', count, S, mo, this.bufs(b));
-    this.k.fieldPass(this.ops, 'forward', s.layout, s.theta.buffer, b.points.buffer, count * S, { out: b.samples.buffer });
+    this.forward(s, b.points.buffer, count * S, b.samples.buffer);
     return b;
   }
+}
+
+const isNeural = (l: FieldLayout | NeuralLayout): l is NeuralLayout => 'matrices' in l;
+
+/** A hash or MLP field's layout for the neural kernel, checked against its private arrays. */
+function neuralLayout(f: RadianceField): NeuralLayout {
+  const s = f.neural!;
+  const arch = f.arch as 'hash' | 'mlp';
+  const width = encodingWidth(arch, s);
+  if (Math.max(width, s.hidden) > NEURAL_MAX_WIDTH) throw new Error(`a ${arch} field with layers ${Math.max(width, s.hidden)} wide is wider than the GPU kernel takes (${NEURAL_MAX_WIDTH}): lower hidden${arch === 'hash' ? ', levels or features' : ''}, or run with --backend cpu`);
+  if (arch === 'hash' && s.levels > NEURAL_MAX_LEVELS) throw new Error(`a hash field of ${s.levels} levels is more than the GPU kernel takes (${NEURAL_MAX_LEVELS})`);
+  const weightsStart = arch === 'hash' ? s.levels * 2 ** s.log2TableSize * s.features : 0;
+  const total = Object.values(f.params).reduce((n, t) => n + t.size, 0);
+  return {
+    arch: arch === 'hash' ? 0 : 1,
+    levels: arch === 'hash' ? s.levels : 0,
+    features: s.features,
+    log2Table: s.log2TableSize,
+    frequencies: s.frequencies,
+    matrices: s.layers + 1,
+    width,
+    hidden: s.hidden,
+    levelN: arch === 'hash' ? hashLevels(f.resolution, s.levels) : [],
+    weightsStart,
+    weightsSize: total - weightsStart,
+    actStride: width + s.hidden * s.layers,
+    deltaStride: s.hidden * s.layers + 4,
+  };
 }
