@@ -13,7 +13,7 @@ type Bench = (name: string, work: string, anchor: string | null, setup: () => ()
 
 export async function radianceRows(bench: Bench, quick: boolean, on?: { ops: RadianceOps; prefix: string; where: string }): Promise<string[]> {
   const teacher = sceneField('spheres', 64, 1);
-  const steps = quick ? 100 : 300;
+  const steps = quick ? 100 : 600;
   const students: [string, Partial<DistillOptions>][] = [
     ['vm_8_16', { student: 'vm', resolution: 64, densityRank: 8, colorRank: 16 }],
     ['cp_48_96', { student: 'cp', resolution: 64, densityRank: 48, colorRank: 96 }],

@@ -3,7 +3,7 @@
 // on its alignment; a seed gives the same run twice, active learning a different one; a cancel stops it
 // within a step.
 import { describe, expect, it } from 'vitest';
-import { RandomSource, Tensor, cpuBackend, distill, emptyField, sceneField, type AnyNodeDefinition, type Metrics, type RadianceField, type RunContext } from '../engine';
+import { PSNR_RENDER, RandomSource, Tensor, cpuBackend, distill, emptyField, psnr, psnrCameras, renderImage, sceneField, type AnyNodeDefinition, type Metrics, type RadianceField, type RunContext } from '../engine';
 import { registry } from '../nodes';
 
 const node = registry.nodes.find((n) => n.type === 'radiance.distill')! as AnyNodeDefinition;
@@ -96,6 +96,22 @@ describe('radiance.distill', () => {
     expect(r.psnrTrace[1]!.seconds).toBeGreaterThanOrEqual(r.psnrTrace[0]!.seconds);
     expect(r.psnrSeconds).toBeGreaterThan(0);
     expect(r.psnrSeconds).toBeLessThan(r.seconds);
+  });
+
+  it('previews the first held-out view while training: the teacher\'s render of it and the student\'s', async () => {
+    const teacher = sceneField('spheres', 16, 2);
+    const shown: { step: number; db: number; size: number; t: Float32Array }[] = [];
+    const o = { ...small, student: 'vm' as const, resolution: 16, densityRank: 2, colorRank: 3, steps: 7, seed: 0, activeLearning: false, psnrEvery: 0 };
+    const r = await distill(teacher, { ...o, preview: { every: 3, show: (step, t, s) => void shown.push({ step, db: psnr(s, t), size: t.length, t }) } });
+    // Steps 3 and 6 (not the last: the final PSNR covers it), each a viewSize² RGB image.
+    expect(shown.map((x) => x.step)).toEqual([3, 6]);
+    expect(shown.every((x) => x.size === 3 * o.viewSize ** 2)).toBe(true);
+    // The first PSNR view, rendered as the PSNR renders it; the student close to it but not equal.
+    expect(Array.from(shown[0]!.t)).toEqual(Array.from(renderImage(teacher, psnrCameras(o.views, o.viewSize)[0]!, PSNR_RENDER).data));
+    for (const x of shown) expect(x.db).toBeGreaterThan(15);
+    for (const x of shown) expect(Number.isFinite(x.db)).toBe(true);
+    // Previews do not change the training: the same trace without them.
+    expect((await distill(teacher, o)).trace).toEqual(r.trace);
   });
 });
 

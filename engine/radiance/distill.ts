@@ -48,6 +48,9 @@ export interface DistillOptions {
   psnrEvery: number;
   /** The share of the steps that train on points alone before rays join (default DEFAULT_POINT_SHARE). */
   pointShare?: number;
+  /** Every `every` steps, the teacher's and the student's render of the first held-out view (RGB,
+   * viewSize² × 3) while training goes on: for watching the student sharpen. */
+  preview?: { every: number; show: (step: number, teacher: Float32Array, student: Float32Array) => Promise<void> | void };
   /** Called each step (it may throw to cancel). */
   progress?: (step: number, steps: number, loss: number, psnr?: number) => void;
 }
@@ -78,7 +81,7 @@ export interface DistillResult {
   alignment: string;
   /** The PSNR measured along the way: step, seconds of training until then (PSNR time left out), dB. */
   psnrTrace: { step: number; seconds: number; psnr: number }[];
-  /** Seconds spent measuring PSNR. */
+  /** Seconds spent measuring PSNR (and rendering previews). */
   psnrSeconds: number;
   /** Seconds of stage 1 (alignment, on the host). */
   alignSeconds: number;
@@ -244,6 +247,7 @@ export async function distill(teacher: RadianceField, o: DistillOptions, ops: Ra
     let hardPoints = new Float32Array(0);
     let hardRays = { origins: new Float32Array(0), dirs: new Float32Array(0) };
     let teacherImages: Float32Array[] | undefined;
+    let previewTeacher: Float32Array | undefined;
     const psnrTrace: DistillResult['psnrTrace'] = [];
     let psnrSeconds = 0;
     const opts: RenderOptions = { samples: o.samples, background: [1, 1, 1] };
@@ -322,6 +326,13 @@ export async function distill(teacher: RadianceField, o: DistillOptions, ops: Ra
         psnrSeconds += (performance.now() - p0) / 1000;
         teacherImages = r.teacherImages;
         measured = r.psnr;
+      }
+      if (o.preview && o.preview.every > 0 && (step + 1) % o.preview.every === 0 && step + 1 < o.steps) {
+        const p0 = performance.now();
+        const { origins, dirs } = cameraRays(psnrCameras(o.views, o.viewSize)[0]!);
+        previewTeacher ??= (await ops.render(tSlot, origins, dirs, PSNR_RENDER)).colors;
+        await o.preview.show(step + 1, previewTeacher, (await ops.render(sSlot, origins, dirs, PSNR_RENDER)).colors);
+        psnrSeconds += (performance.now() - p0) / 1000;
       }
       o.progress?.(step + 1, o.steps, loss, measured);
     }

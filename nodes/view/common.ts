@@ -50,3 +50,14 @@ export function decimated(y: ArrayLike<number>, x: (i: number) => number, cap: n
   const per = Math.ceil(n / runs);
   return { x: xs, y: ys, note: `${n.toLocaleString('en-US')} points drawn as ${xs.length.toLocaleString('en-US')}: the least and greatest of each run of about ${per.toLocaleString('en-US')} (display limit ${cap.toLocaleString('en-US')} points)` };
 }
+
+/** Copies a size² RGB image in [0, 1] (row-major, 3 a pixel; `map` may transform each value) into
+ * tile (col, row) of an RGB byte canvas `width` pixels wide. */
+export function putImage(rgb: Uint8Array, width: number, size: number, img: ArrayLike<number>, col: number, row: number, map: (v: number, i: number) => number = (v) => v): void {
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++)
+      for (let k = 0; k < 3; k++) {
+        const i = (y * size + x) * 3 + k;
+        rgb[((row * size + y) * width + col * size + x) * 3 + k] = Math.round(255 * Math.min(1, Math.max(0, map(img[i]!, i))));
+      }
+}

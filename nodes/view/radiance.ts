@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Tensor, cameraRays, defineNode, orbitCamera, psnr, sampleField, type RadianceField, type RenderOptions } from '../../engine';
-import { show } from './common';
+import { putImage, show } from './common';
 
 export const viewRadiance = defineNode({
   type: 'view.radiance',
@@ -26,14 +26,7 @@ export const viewRadiance = defineNode({
     const cols = student ? 3 : 1;
     const [w, h] = [p.size * cols, p.size * p.views];
     const rgb = new Uint8Array(w * h * 3);
-    const put = (img: Tensor, col: number, row: number, map: (v: number, i: number) => number = (v) => v) => {
-      for (let y = 0; y < p.size; y++)
-        for (let x = 0; x < p.size; x++)
-          for (let k = 0; k < 3; k++) {
-            const i = (y * p.size + x) * 3 + k;
-            rgb[((row * p.size + y) * w + col * p.size + x) * 3 + k] = Math.round(255 * Math.min(1, Math.max(0, map(img.data[i]!, i))));
-          }
-    };
+    const put = (img: Tensor, col: number, row: number, map?: (v: number, i: number) => number) => putImage(rgb, w, p.size, img.data, col, row, map);
     const scores: string[] = [];
     // Rendered by the run's backend (the engine's renderer on the CPU, its kernels on WebGPU).
     const ops = ctx.backend.radiance();

@@ -1,7 +1,8 @@
 // view.radiance in chromium: the live three.js ray-marcher draws a dense field exactly as the engine's
 // renderer does (the first row's camera, the canvas's own pixel size: each pixel within a few levels
 // of 255 of renderImage), and teacher, student and difference move together when one is dragged;
-// the density scale and the background change what is drawn.
+// the density scale and the background change what is drawn; a distillation shows its student as it
+// trains.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { orbitCamera, renderImage, sceneField } from '../../engine';
@@ -19,7 +20,7 @@ const GRAPH = {
   nodes: [
     { id: 'scene', type: 'source.radiance', params: { scene: 'spheres', resolution: 20, seed: 3 } },
     { id: 'field', type: 'view.radiance', params: { views: 1, size: 48, samples: 40 } },
-    { id: 'vm', type: 'radiance.distill', params: { student: 'vm', resolution: 12, densityRank: 2, colorRank: 3, steps: 3, rays: 32, points: 128, samples: 16, views: 1, viewSize: 16 } },
+    { id: 'vm', type: 'radiance.distill', params: { student: 'vm', resolution: 12, densityRank: 2, colorRank: 3, steps: 6, rays: 32, points: 128, samples: 16, views: 1, viewSize: 16, previewEvery: 2 } },
     { id: 'pair', type: 'view.radiance', params: { views: 1, size: 48, samples: 40 } },
   ],
   edges: [
@@ -88,6 +89,9 @@ describe.skipIf(skip)('view.radiance in chromium', () => {
     await expect.poll(async () => (await canvasStats(page, 'radiance-canvas-teacher')).ink, POLL).toBeGreaterThan(0.95 * (await pixels(page, 'radiance-canvas-teacher')).rgb.length / 3);
     // The engine's renders with their PSNR are shown too.
     await expect.poll(() => page.getByTestId('radiance-image').isVisible(), POLL).toBe(true);
+    // The distillation showed its student as it trained (every 2 of 6 steps: the last at step 4).
+    await page.getByTestId('view-tab-vm').click();
+    await expect.poll(() => page.getByTestId('radiance').innerText(), POLL).toMatch(/vm: training — teacher \| student \| difference ×4 — step 4 of 6: [\d.]+ dB on this view/);
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-radiance-pair.png') });
     expect(errors).toEqual([]);
     await context.close();
