@@ -249,6 +249,8 @@ export async function distill(teacher: RadianceField, o: DistillOptions, ops: Ra
     let hardPoints = new Float32Array(0);
     let hardRays = { origins: new Float32Array(0), dirs: new Float32Array(0) };
     let teacherImages: Float32Array[] | undefined;
+    // The preview's view: its rays and the teacher's render, made at the first preview.
+    let previewRays: ReturnType<typeof cameraRays> | undefined;
     let previewTeacher: Float32Array | undefined;
     const psnrTrace: DistillResult['psnrTrace'] = [];
     let psnrSeconds = 0;
@@ -331,9 +333,9 @@ export async function distill(teacher: RadianceField, o: DistillOptions, ops: Ra
       }
       if (o.preview && o.preview.every > 0 && (step + 1) % o.preview.every === 0 && step + 1 < o.steps) {
         const p0 = performance.now();
-        const { origins, dirs } = cameraRays(psnrCameras(o.views, o.viewSize)[0]!);
-        previewTeacher ??= (await ops.render(tSlot, origins, dirs, PSNR_RENDER)).colors;
-        await o.preview.show(step + 1, previewTeacher, (await ops.render(sSlot, origins, dirs, PSNR_RENDER)).colors);
+        const rays = (previewRays ??= cameraRays(psnrCameras(o.views, o.viewSize)[0]!));
+        previewTeacher ??= (await ops.render(tSlot, rays.origins, rays.dirs, PSNR_RENDER)).colors;
+        await o.preview.show(step + 1, previewTeacher, (await ops.render(sSlot, rays.origins, rays.dirs, PSNR_RENDER)).colors);
         psnrSeconds += (performance.now() - p0) / 1000;
       }
       o.progress?.(step + 1, o.steps, loss, measured);

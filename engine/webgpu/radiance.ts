@@ -1,13 +1,13 @@
-// The radiance ops of engine/radiance/ops.ts on the GPU: a grid field (dense, vm, cp) lives in one
+// The radiance ops of engine/radiance/ops.ts on the GPU: a field of any architecture lives in one
 // device buffer θ (its tensors one after another, in params order); evaluation, rendering and a
 // training step run as dispatches of engine/webgpu/kernels/radiance.ts, and only the values the
-// caller asks for come back (σ and RGB at points, colours of rays). A training step's gradients are
+// caller asks for come back (σ and RGB at points, colours of rays). The grids' gradients are
 // accumulated in fixed point (shaders/common/fixed.wgsl): deterministic for a seed, like the CPU, and
 // equal to the CPU's to float32 rounding. Hash and MLP fields run on radiance-neural.wgsl: their
 // weight gradients are reductions over the points (no atomics), their hash tables scattered in fixed
 // point like the grids.
 import { Tensor, formatShape } from '../tensor';
-import { ADAM, cpuRadianceOps, type FieldSlot, type GradSource, type RadianceOps } from '../radiance/ops';
+import { ADAM, type FieldSlot, type GradSource, type RadianceOps } from '../radiance/ops';
 import type { FieldEval, RadianceField } from '../radiance/field';
 import type { RenderOptions, RenderResult } from '../radiance/render';
 import type { GpuContext } from './runtime/device';
@@ -38,6 +38,8 @@ class GpuSlot implements FieldSlot {
   ) {}
 }
 
+const notOurs = () => new Error('a radiance field loaded by another backend\'s ops');
+
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 1)} MiB`;
 
 export class GpuRadianceOps implements RadianceOps {
@@ -56,7 +58,7 @@ export class GpuRadianceOps implements RadianceOps {
     const offsets = [0];
     for (const t of tensors) offsets.push(offsets[offsets.length - 1]! + t.size);
     const size = offsets[offsets.length - 1]!;
-    const neural = f.arch === 'hash' || f.arch === 'mlp' ? neuralLayout(f) : null;
+    const neural = f.arch === 'hash' || f.arch === 'mlp' ? neuralLayout(f, size) : null;
     if (!neural && tensors.length > MAX_TENSORS) throw new Error(`a ${f.arch} field of ${tensors.length} tensors is more than the GPU kernels take (${MAX_TENSORS})`);
     // The accumulators hold two words per parameter: the largest binding a step makes.
     const limit = Math.min(this.ctx.limits.maxStorageBufferBindingSize, this.ctx.limits.maxBufferSize);
@@ -76,11 +78,7 @@ export class GpuRadianceOps implements RadianceOps {
         acc: this.ops.alloc([2 * size], 'radiance fixed-point accumulators'),
         bound: this.ops.alloc([16], 'radiance bounds'),
       };
-      const zero = Object.values(state);
-      this.ops.encodeWith((encoder) => {
-        for (const z of zero) encoder.clearBuffer(z.buffer);
-        return 0;
-      });
+      this.clear(...Object.values(state));
     }
     const layout: FieldLayout | NeuralLayout = neural ?? { arch: ARCH[f.arch as keyof typeof ARCH], n: f.resolution, rs: f.densityRank, rc: f.colorRank, offsets };
     return new GpuSlot(f, layout, offsets, theta, state);
@@ -93,7 +91,7 @@ export class GpuRadianceOps implements RadianceOps {
   }
 
   async evaluate(s: FieldSlot, points: Float32Array): Promise<FieldEval> {
-    if (!(s instanceof GpuSlot)) return cpuRadianceOps.evaluate(s, points);
+    if (!(s instanceof GpuSlot)) throw notOurs();
     const count = points.length / 3;
     const sigma = new Float32Array(count);
     const rgb = new Float32Array(count * 3);
@@ -115,7 +113,7 @@ export class GpuRadianceOps implements RadianceOps {
   }
 
   async render(s: FieldSlot, origins: Float32Array, dirs: Float32Array, opts: RenderOptions): Promise<RenderResult> {
-    if (!(s instanceof GpuSlot)) return cpuRadianceOps.render(s, origins, dirs, opts);
+    if (!(s instanceof GpuSlot)) throw notOurs();
     const rays = origins.length / 3;
     const S = opts.samples;
     const colors = new Float32Array(rays * 3);
@@ -138,7 +136,7 @@ export class GpuRadianceOps implements RadianceOps {
   }
 
   async train(s: FieldSlot, sources: readonly GradSource[], rate: number): Promise<void> {
-    if (!(s instanceof GpuSlot)) return cpuRadianceOps.train(s, sources, rate);
+    if (!(s instanceof GpuSlot)) throw notOurs();
     const st = this.accumulate(s, sources);
     s.t++;
     const size = s.offsets[s.offsets.length - 1]!;
@@ -149,13 +147,10 @@ export class GpuRadianceOps implements RadianceOps {
 
   /** The gradients of the sources alone (no step), read back and cleared: for the parity tests. */
   async gradients(s: FieldSlot, sources: readonly GradSource[]): Promise<Record<string, Tensor>> {
-    if (!(s instanceof GpuSlot)) throw new Error('gradients: a GPU slot');
+    if (!(s instanceof GpuSlot)) throw notOurs();
     const st = this.accumulate(s, sources);
     const flat = (await this.ops.read(st.grad)).data;
-    this.ops.encodeWith((encoder) => {
-      encoder.clearBuffer(st.grad.buffer);
-      return 0;
-    });
+    this.clear(st.grad);
     this.ops.flush();
     return this.split(s, flat);
   }
@@ -169,13 +164,8 @@ export class GpuRadianceOps implements RadianceOps {
     const L = s.layout;
     const accumulate = (points: GpuTensor, upstream: GpuTensor, count: number) => {
       const log2Points = Math.max(0, Math.ceil(Math.log2(count)));
-      const clearBound = () =>
-        ops.encodeWith((encoder) => {
-          encoder.clearBuffer(st.bound.buffer);
-          return 0;
-        });
       if (!isNeural(L)) {
-        clearBound();
+        this.clear(st.bound);
         for (const mode of ['bound', 'accumulate'] as const) this.k.fieldPass(ops, mode, L, s.theta.buffer, points.buffer, count, { upstream: upstream.buffer, acc: st.acc.buffer, bound: st.bound.buffer, log2Points });
         this.k.resolve(ops, L.offsets, st.acc.buffer, st.bound.buffer, st.grad.buffer, log2Points);
         return;
@@ -185,7 +175,7 @@ export class GpuRadianceOps implements RadianceOps {
       const work = ops.alloc([count, L.actStride + L.deltaStride], 'radiance network activations');
       const io = { upstream: upstream.buffer, acc: st.acc.buffer, bound: st.bound.buffer, work: work.buffer, grad: st.grad.buffer, log2Points };
       if (L.arch === 0) {
-        clearBound();
+        this.clear(st.bound);
         this.k.neuralPass(ops, 'bound', L, s.theta.buffer, points.buffer, count, io);
       }
       this.k.neuralPass(ops, 'backward', L, s.theta.buffer, points.buffer, count, io);
@@ -215,7 +205,7 @@ export class GpuRadianceOps implements RadianceOps {
       const S = src.render.samples;
       const rays = src.origins.length / 3;
       const per = Math.max(1, Math.floor(most / S));
-      if (S > most) throw new Error(`the GPU training step takes up to ${most} samples per ray, got ${S}`);
+      if (S > most) throw new Error(`the GPU training step takes up to ${most} samples per ray, got ${S}: lower 'samples', or run with --backend cpu`);
       for (let r0 = 0; r0 < rays; r0 += per) {
         const c = Math.min(per, rays - r0);
         const b = this.march(s, src.origins, src.dirs, r0, c, src.render);
@@ -232,7 +222,7 @@ export class GpuRadianceOps implements RadianceOps {
   }
 
   async read(s: FieldSlot): Promise<RadianceField> {
-    if (!(s instanceof GpuSlot)) return cpuRadianceOps.read(s);
+    if (!(s instanceof GpuSlot)) throw notOurs();
     return { ...s.field, params: this.split(s, (await this.ops.read(s.theta)).data) };
   }
 
@@ -244,9 +234,17 @@ export class GpuRadianceOps implements RadianceOps {
   }
 
   release(s: FieldSlot): void {
-    if (!(s instanceof GpuSlot)) return cpuRadianceOps.release(s);
+    if (!(s instanceof GpuSlot)) throw notOurs();
     this.ops.release(s.theta, ...(s.train ? Object.values(s.train) : []));
     this.ops.flush();
+  }
+
+  /** Records zeroing the buffers. */
+  private clear(...ts: GpuTensor[]): void {
+    this.ops.encodeWith((encoder) => {
+      for (const t of ts) encoder.clearBuffer(t.buffer);
+      return 0;
+    });
   }
 
   /** Points per forward chunk: 2^20, or what four floats a point fit in one binding. */
@@ -270,7 +268,7 @@ export class GpuRadianceOps implements RadianceOps {
       packed.set(origins.subarray(3 * (r0 + r), 3 * (r0 + r) + 3), 6 * r);
       packed.set(dirs.subarray(3 * (r0 + r), 3 * (r0 + r) + 3), 6 * r + 3);
     }
-    if (count * S * 16 > this.ctx.limits.maxStorageBufferBindingSize) throw new Error(`${formatShape([count, S])} ray samples do not fit one GPU binding`);
+    if (count * S * 16 > this.ctx.limits.maxStorageBufferBindingSize) throw new Error(`${formatShape([count, S])} ray samples do not fit one GPU binding on ${this.ctx.adapter}: lower the samples per ray, or run with --backend cpu`);
     const b = {
       rays: this.ops.upload(new Tensor([count, 6], packed), 'radiance rays'),
       points: this.ops.alloc([count * S, 3], 'radiance ray points'),
@@ -287,14 +285,13 @@ export class GpuRadianceOps implements RadianceOps {
 const isNeural = (l: FieldLayout | NeuralLayout): l is NeuralLayout => 'matrices' in l;
 
 /** A hash or MLP field's layout for the neural kernel, checked against its private arrays. */
-function neuralLayout(f: RadianceField): NeuralLayout {
+function neuralLayout(f: RadianceField, size: number): NeuralLayout {
   const s = f.neural!;
   const arch = f.arch as 'hash' | 'mlp';
   const width = encodingWidth(arch, s);
   if (Math.max(width, s.hidden) > NEURAL_MAX_WIDTH) throw new Error(`a ${arch} field with layers ${Math.max(width, s.hidden)} wide is wider than the GPU kernel takes (${NEURAL_MAX_WIDTH}): lower hidden${arch === 'hash' ? ', levels or features' : ''}, or run with --backend cpu`);
-  if (arch === 'hash' && s.levels > NEURAL_MAX_LEVELS) throw new Error(`a hash field of ${s.levels} levels is more than the GPU kernel takes (${NEURAL_MAX_LEVELS})`);
+  if (arch === 'hash' && s.levels > NEURAL_MAX_LEVELS) throw new Error(`a hash field of ${s.levels} levels is more than the GPU kernel takes (${NEURAL_MAX_LEVELS}): lower levels, or run with --backend cpu`);
   const weightsStart = arch === 'hash' ? s.levels * 2 ** s.log2TableSize * s.features : 0;
-  const total = Object.values(f.params).reduce((n, t) => n + t.size, 0);
   return {
     arch: arch === 'hash' ? 0 : 1,
     levels: arch === 'hash' ? s.levels : 0,
@@ -306,7 +303,7 @@ function neuralLayout(f: RadianceField): NeuralLayout {
     hidden: s.hidden,
     levelN: arch === 'hash' ? hashLevels(f.resolution, s.levels) : [],
     weightsStart,
-    weightsSize: total - weightsStart,
+    weightsSize: size - weightsStart,
     actStride: width + s.hidden * s.layers,
     deltaStride: s.hidden * s.layers + 4,
   };
