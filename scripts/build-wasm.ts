@@ -1,8 +1,12 @@
-// npm run build:wasm — writes engine/tensor/wasm/gemm.wat and gemm-wasm.ts (the module as base64).
-// The kernel: C = A·Btᵀ for row-major float64 A (m×k) and Bt (n×k), 2×4 register blocks of f64x2
-// accumulators (8 of 16 SIMD registers, plus 6 for loads), each output's two lanes summed at the
-// end, an odd k's last term added in scalar. Edge blocks repeat the last row/column and do not
-// store the copies. A test checks the checked-in files match this generator.
+// npm run build:wasm — writes engine/tensor/wasm/gemm.wat and gemm-wasm.ts (the modules as base64).
+// The kernel: C (+)= A·Btᵀ on a block of row-major float64 A (m × kc, row stride ld) and Bt (n × kc,
+// row stride ld) into C (row stride ldc), 2×4 register blocks of f64x2 accumulators (8 of the 15
+// SIMD registers V8 allocates on x64, plus 3 for loads), each output's two lanes summed at the end,
+// an odd kc's last term added in scalar; with `acc` the sums are added to C. Edge blocks repeat the
+// last row/column and do not store the copies. Two builds: one with f64x2.relaxed_madd (a fused
+// multiply-add where the CPU has one: twice the arithmetic per instruction), one with a multiply
+// and an add for engines without relaxed SIMD. Both import one shared memory, so the workers of
+// engine/tensor/wasm/pool.ts compute in the same operands. A test checks the checked-in files match.
 import { writeFileSync } from 'node:fs';
 import wabtInit from 'wabt';
 
@@ -10,20 +14,22 @@ const R = 2; // rows per block
 const C = 4; // columns per block
 const acc = (r: number, c: number) => `$c${r}${c}`;
 
-export function gemmWat(): string {
+export function gemmWat(fma: boolean): string {
   const lines: string[] = [];
   const L = (s: string) => lines.push(s);
+  const madd = (x: string, y: string, z: string) => (fma ? `(f64x2.relaxed_madd ${x} ${y} ${z})` : `(f64x2.add ${z} (f64x2.mul ${x} ${y}))`);
   L('(module');
-  L('  (memory (export "memory") 1)');
-  L('  ;; gemm(a, bt, c, m, n, k): c[i·n + j] = Σ_p a[i·k + p]·bt[j·k + p]; pointers are byte offsets.');
-  L('  (func (export "gemm") (param $a i32) (param $bt i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)');
-  L('    (local $i i32) (local $j i32) (local $p i32) (local $kEven i32) (local $row i32)');
+  L('  (import "env" "memory" (memory 1 32768 shared))');
+  L('  ;; kernel(a, bt, c, m, n, kc, ld, ldc, acc): c[i·ldc + j] (+)= Σ_{p<kc} a[i·ld + p]·bt[j·ld + p];');
+  L('  ;; a, bt and c are byte offsets, ld and ldc counts of float64s.');
+  L('  (func (export "kernel") (param $a i32) (param $bt i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32) (param $ld i32) (param $ldc i32) (param $acc i32)');
+  L('    (local $i i32) (local $j i32) (local $p i32) (local $kEven i32) (local $row i32) (local $at i32)');
   for (let r = 0; r < R; r++) L(`    (local $a${r} i32) (local $x${r} v128)`);
   for (let c = 0; c < C; c++) L(`    (local $b${c} i32)`);
   L('    (local $y v128) (local $s f64)');
   for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) L(`    (local ${acc(r, c)} v128)`);
   L('    (local.set $kEven (i32.and (local.get $k) (i32.const -2)))');
-  L('    (local.set $row (i32.shl (local.get $k) (i32.const 3)))');
+  L('    (local.set $row (i32.shl (local.get $ld) (i32.const 3)))');
   L('    (block $doneI (loop $loopI');
   L('      (br_if $doneI (i32.ge_u (local.get $i) (local.get $m)))');
   for (let r = 0; r < R; r++) {
@@ -44,7 +50,7 @@ export function gemmWat(): string {
   for (let r = 0; r < R; r++) L(`          (local.set $x${r} (v128.load (i32.add (local.get $a${r}) (local.get $p))))`);
   for (let c = 0; c < C; c++) {
     L(`          (local.set $y (v128.load (i32.add (local.get $b${c}) (local.get $p))))`);
-    for (let r = 0; r < R; r++) L(`          (local.set ${acc(r, c)} (f64x2.add (local.get ${acc(r, c)}) (f64x2.mul (local.get $x${r}) (local.get $y))))`);
+    for (let r = 0; r < R; r++) L(`          (local.set ${acc(r, c)} ${madd(`(local.get $x${r})`, '(local.get $y)', `(local.get ${acc(r, c)})`)})`);
   }
   L('          (local.set $p (i32.add (local.get $p) (i32.const 16)))');
   L('          (br $loopP)))');
@@ -52,12 +58,15 @@ export function gemmWat(): string {
     for (let c = 0; c < C; c++) {
       const v = acc(r, c);
       L(`        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get ${v})) (f64x2.extract_lane 1 (local.get ${v}))))`);
-      // odd k: the last term
+      // odd kc: the last term
       L(`        (if (i32.ne (local.get $kEven) (local.get $k)) (then (local.set $s (f64.add (local.get $s) (f64.mul`);
       L(`          (f64.load (i32.add (local.get $a${r}) (i32.shl (local.get $kEven) (i32.const 3))))`);
       L(`          (f64.load (i32.add (local.get $b${c}) (i32.shl (local.get $kEven) (i32.const 3)))))))))`);
       L(`        (if (i32.and (i32.lt_u (i32.add (local.get $i) (i32.const ${r})) (local.get $m)) (i32.lt_u (i32.add (local.get $j) (i32.const ${c})) (local.get $n)))`);
-      L(`          (then (f64.store (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (i32.const ${r})) (local.get $n)) (i32.add (local.get $j) (i32.const ${c}))) (i32.const 3))) (local.get $s))))`);
+      L(`          (then`);
+      L(`            (local.set $at (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (i32.const ${r})) (local.get $ldc)) (i32.add (local.get $j) (i32.const ${c}))) (i32.const 3))))`);
+      L(`            (if (local.get $acc) (then (local.set $s (f64.add (f64.load (local.get $at)) (local.get $s)))))`);
+      L(`            (f64.store (local.get $at) (local.get $s))))`);
     }
   }
   L(`        (local.set $j (i32.add (local.get $j) (i32.const ${C})))`);
@@ -70,14 +79,18 @@ export function gemmWat(): string {
 }
 
 export async function gemmWasmModuleText(): Promise<{ wat: string; ts: string }> {
-  const wat = gemmWat();
   const wabt = await wabtInit();
-  const mod = wabt.parseWat('gemm.wat', wat, { simd: true });
-  const { buffer } = mod.toBinary({});
-  mod.destroy();
-  const b64 = Buffer.from(buffer).toString('base64');
-  const ts = `// Generated by \`npm run build:wasm\` (scripts/build-wasm.ts) from gemm.wat; do not edit.\nexport const GEMM_WASM_BASE64 =\n  '${b64}';\n`;
-  return { wat, ts };
+  const binary = (fma: boolean) => {
+    const mod = wabt.parseWat('gemm.wat', gemmWat(fma), { simd: true, threads: true, relaxed_simd: fma });
+    const { buffer } = mod.toBinary({});
+    mod.destroy();
+    return Buffer.from(buffer).toString('base64');
+  };
+  const ts =
+    '// Generated by `npm run build:wasm` (scripts/build-wasm.ts) from gemm.wat; do not edit.\n' +
+    `/** With f64x2.relaxed_madd (fused where the CPU has FMA). */\nexport const GEMM_FMA_WASM_BASE64 =\n  '${binary(true)}';\n` +
+    `/** With a multiply and an add (engines without relaxed SIMD). */\nexport const GEMM_WASM_BASE64 =\n  '${binary(false)}';\n`;
+  return { wat: gemmWat(true), ts };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

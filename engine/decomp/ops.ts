@@ -4,11 +4,11 @@
 // TensorLy's backends supply tenalg and tinygrad's devices a few ops. H is a tensor held by the
 // backend (resident on a device between the steps of a decomposition), F a factor matrix uploaded
 // once and used by several products.
-import { mat, mul, qr, transpose, type Mat } from '../linalg';
-import { Tensor } from '../tensor';
+import { RankDeficientError, cholQrHost, mat, mul, qr, type Mat } from '../linalg';
+import { Tensor, heapArray, inHeap, permuteData, releaseHeapArray } from '../tensor';
 import { leadingLeftOfUnfolding } from './common';
 import { mttkrpFor, type MttkrpOf } from './cp-mttkrp';
-import { to32, to64, ttm64, type T64 } from './dense64';
+import { to32, ttm64, type T64 } from './dense64';
 
 export interface DenseOps<H, F> {
   /**
@@ -49,8 +49,9 @@ export interface DenseOps<H, F> {
   matmul(a: H, b: H, opts?: { transA?: boolean; transB?: boolean; from?: H }): H;
   /**
    * An orthonormal basis Q (m × n) of a tall matrix's columns, A = Q·R, in a new tensor; A is
-   * released. Householder QR in float64 on the host; CholeskyQR2 on a device (two GEMMs a pass,
-   * shifted where κ² exceeds float32), Householder on the host where the matrix is rank deficient.
+   * released. CholeskyQR2 (two GEMMs a pass, a shifted pass first where κ² exceeds the precision:
+   * float64 on the CPU, float32 on a device), Householder on the host where the matrix is rank
+   * deficient.
    */
   orthonormalize(a: H): Promise<H>;
   sumSquares(x: H): Promise<number>;
@@ -72,18 +73,36 @@ const sources = new WeakMap<T64, Tensor>();
 const mttkrps = new WeakMap<T64, MttkrpOf>();
 const transposes = new WeakMap<Float64Array, Mat>();
 
-/** The transpose of a matrix, kept while its values are alive. */
+/** The transpose of a matrix, kept while its values are alive (in the product kernel's memory
+ * where it fits, given back with the matrix). */
 function transposed(a: T64): Mat {
   let t = transposes.get(a.data);
-  if (!t) transposes.set(a.data, (t = transpose(mat(a.shape[0]!, a.shape[1]!, a.data))));
+  if (!t) {
+    const [rows, cols] = a.shape as [number, number];
+    const data = heapArray(a.data.length) ?? new Float64Array(a.data.length);
+    transposes.set(a.data, (t = mat(cols, rows, permuteData(a.data, [rows, cols], [1, 0], data))));
+  }
   return t;
+}
+
+/** Inputs at least this large are kept in the product kernel's memory for the whole decomposition,
+ * so its products use them where they are instead of copying them in each time. */
+const RESIDENT_MIN = 1 << 16;
+
+/** A float64 copy of `data` for the CPU's ops, in the product kernel's memory when it is large (give
+ * it back with cpuDenseOps.release). */
+export function resident(shape: readonly number[], data: Float32Array | Float64Array): T64 {
+  const kept = data.length >= RESIDENT_MIN ? heapArray(data.length) : null;
+  if (kept) kept.set(data);
+  return { shape: [...shape], data: kept ?? Float64Array.from(data) };
 }
 
 /** The CPU's ops: float64 tensors on the host. */
 export const cpuDenseOps: DenseOps<T64, Mat> = {
   sumAccuracy: 1e-14,
   async input(x) {
-    const h = to64(await x.materialize());
+    const values = await x.materialize();
+    const h = resident(values.shape, values.data);
     sources.set(h, x);
     return h;
   },
@@ -106,7 +125,15 @@ export const cpuDenseOps: DenseOps<T64, Mat> = {
   hostMatrix: async (x) => mat(x.shape[0]!, x.data.length / x.shape[0]!, x.data),
   asTensor: (u) => ({ shape: [u.rows, u.cols], data: u.data }),
   async orthonormalize(a) {
-    const { q } = qr(mat(a.shape[0]!, a.shape[1]!, a.data));
+    // CholeskyQR2 (all GEMM, on the threads); Householder where A is rank deficient in float64.
+    const m = mat(a.shape[0]!, a.shape[1]!, a.data);
+    let q: Mat;
+    try {
+      q = cholQrHost(m).q;
+    } catch (e) {
+      if (!(e instanceof RankDeficientError)) throw e;
+      q = qr(m).q;
+    }
     return { shape: [q.rows, q.cols], data: q.data };
   },
   matmul(a, b, opts = {}) {
@@ -122,7 +149,17 @@ export const cpuDenseOps: DenseOps<T64, Mat> = {
     return s;
   },
   read: async (x) => to32(x),
-  release() {},
+  release(...xs) {
+    // Arrays in the kernel's memory go back to it (with a resident input's transpose); the rest is
+    // the garbage collector's.
+    for (const x of xs) {
+      if (!x || !inHeap(x.data)) continue;
+      const t = transposes.get(x.data);
+      if (t) releaseHeapArray(t.data);
+      transposes.delete(x.data);
+      releaseHeapArray(x.data);
+    }
+  },
   done() {},
 };
 

@@ -1,11 +1,12 @@
 // Truncated SVD of a matrix, or of an N-D tensor's mode-n unfolding, with the rank given directly,
-// by energy, or by error; exact (Jacobi) or randomized (Halko et al.). The node-facing function.
+// by energy, or by error; exact (bidiagonal, float64) or randomized (Halko et al.). The node-facing
+// function.
 import { chooseRank, leadingColumns, mat, mul, svd as exactSvd, truncate, type Mat, type RandomizedOptions, type Svd } from '../linalg';
 import type { RandomSource } from '../random';
 import { Tensor, checkFinite, finiteSumSquares, formatShape, normShift, scaleUp, scaledDown, unfold } from '../tensor';
 import type { SvdValue } from '../values';
 import { errorRatio, matTo32, relError64 } from './dense64';
-import { cpuDenseOps, type DenseOps } from './ops';
+import { cpuDenseOps, resident, type DenseOps } from './ops';
 
 export interface SvdOptions {
   rank?: number;
@@ -17,7 +18,7 @@ export interface SvdOptions {
   /** Unfold an N-D tensor along this mode first; required for non-matrices. */
   mode?: number;
   random: RandomSource;
-  /** Progress after each Jacobi sweep / power iteration; may throw to cancel. */
+  /** Progress of the exact SVD (singular values converged) / each power iteration; may throw to cancel. */
   onProgress?: (message: string) => void;
 }
 
@@ -37,7 +38,7 @@ export const truncatedSvd = (x: Tensor, opts: SvdOptions): Promise<SvdResult> =>
 
 /**
  * decompose.svd over a backend's dense ops: the randomized method there (the products where the
- * matrix is kept, the small SVD on the host in float64), the exact one (one-sided Jacobi in
+ * matrix is kept, the small SVD on the host in float64), the exact one (engine/linalg/svd.ts, in
  * float64, which float32 kernels cannot match) on the host. The truncation error ‖A − U·S·Vᵀ‖F is
  * formed by the ops in one product written as A − U·S·Vᵀ.
  */
@@ -48,7 +49,7 @@ export async function truncatedSvdWith<H, F>(ops: DenseOps<H, F>, x: Tensor, opt
   let a = svdMatrix(x, opts);
   const [m, n] = a.shape as [number, number];
   if (opts.method !== 'randomized') {
-    const full = exactSvd(mat(m, n, Float64Array.from(a.data)), { onSweep: (s) => opts.onProgress?.(`Jacobi sweep ${s + 1}`) });
+    const full = exactSvd(mat(m, n, Float64Array.from(a.data)), { onProgress: (k, of) => opts.onProgress?.(`${k} of ${of} singular values`) });
     const r = truncateSvd(full, opts);
     const us = mat(m, r.rank, r.truncated.u.data.map((v, i) => v * r.truncated.s[i % r.rank]!));
     return { ...r.result, relError: relError64(a.data, mul(us, r.truncated.v, { transB: true }).data) };
@@ -84,8 +85,15 @@ export async function truncatedSvdWith<H, F>(ops: DenseOps<H, F>, x: Tensor, opt
   }
 }
 
-/** The randomized SVD of a host matrix on the CPU. */
-export const randomizedSvd = (a: Mat, opts: RandomizedOptions): Promise<Svd> => randomizedSvdWith(cpuDenseOps, { shape: [a.rows, a.cols], data: a.data }, opts);
+/** The randomized SVD of a host matrix on the CPU (copied once into the product kernel's memory). */
+export async function randomizedSvd(a: Mat, opts: RandomizedOptions): Promise<Svd> {
+  const h = resident([a.rows, a.cols], a.data);
+  try {
+    return await randomizedSvdWith(cpuDenseOps, h, opts);
+  } finally {
+    cpuDenseOps.release(h);
+  }
+}
 
 /**
  * The leading `rank` singular triplets of a matrix the ops hold (Halko, Martinsson & Tropp 2011,

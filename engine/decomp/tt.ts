@@ -1,7 +1,7 @@
 // Tensor train by TT-SVD (Oseledets, "Tensor-train decomposition", SIAM J. Sci. Comput. 33(5),
 // 2011, Alg. 1): sweep left to right, unfolding the remainder to (r_k·I_k) × rest in C order,
 // truncating its SVD, carrying diag(s)·Vᵀ on. With eps, each step keeps the smallest r with tail
-// ≤ δ = eps/√(d−1)·‖A‖F, so ‖A − TT‖F ≤ eps·‖A‖F. Exact SVDs (Jacobi, float64) make the rank
+// ≤ δ = eps/√(d−1)·‖A‖F, so ‖A − TT‖F ≤ eps·‖A‖F. Exact SVDs (float64) make the rank
 // decisions agree with LAPACK's.
 import { chooseRank, leadingColumns, svd, type Mat } from '../linalg';
 import { Tensor, checkFinite, entriesOf, finiteSumSquares } from '../tensor';

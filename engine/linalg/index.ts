@@ -2,7 +2,9 @@ export { mat, fromTensor, toTensor, identityMat, transpose, mul, gramRows, leadi
 export { qr, orthonormalize } from './qr';
 export { eigh, type Eigh } from './eigh';
 export { svd, type Svd, type SvdHooks } from './svd';
+export { bidiagonalSvd } from './bdsqr';
 export { chooseRank, truncate, type RankChoice, type RandomizedOptions } from './truncated';
 export { khatriRao, kronecker, hadamard } from './products';
 export { pinv, lstsq } from './lstsq';
 export { cholesky, invertUpper } from './cholesky';
+export { CHOLQR_MAX_PASSES, RankDeficientError, cholQrHost, cholQrPass, noConvergence } from './cholqr';

@@ -1,7 +1,7 @@
 // Dense matrix products on the CPU. Every output is a dot product accumulated in float64 and rounded
 // to float32 once (where the output is float32), so an inner dimension of 10⁵ keeps float32 accuracy
-// (about 1e-7 relative). Large products run in a WebAssembly SIMD kernel (wasm/gemm.ts), small ones
-// in JavaScript.
+// (about 1e-7 relative). Large products run in a WebAssembly SIMD kernel on all the CPU's threads
+// (wasm/gemm.ts, wasm/pool.ts), small ones in JavaScript.
 import { Tensor, formatShape, sizeOf } from './tensor';
 import { fold, permute, unfold } from './ops';
 import { gemmWasm } from './wasm/gemm';
@@ -40,9 +40,10 @@ export function gemmRowsByRows<T extends Floats>(a: Floats, bt: Floats, m: numbe
   return gemmBlocks(a, bt, m, n, k, out, false);
 }
 
-/** Products at least this large (m·n·k) go to the WebAssembly SIMD kernel (about 11 GFLOP/s against
- * 2.2 here, bench/run.ts); below it the copies into its memory cost more than they save. The
- * choice depends only on the sizes, so a given product is always computed the same way. */
+/** Products at least this large (m·n·k) go to the WebAssembly SIMD kernel (about 20 GFLOP/s a
+ * thread with fused multiply-adds against 2.2 here, bench/run.ts); below it the copies into its
+ * memory cost more than they save. The choice depends only on the sizes, so a given product is
+ * always computed the same way (whatever the thread count: see wasm/pool.ts). */
 const WASM_MIN_WORK = 32 * 32 * 32;
 
 /** A·Aᵀ for row-major A (rows × k). The JavaScript path computes only the blocks on and above the

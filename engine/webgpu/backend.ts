@@ -1,5 +1,5 @@
 // The WebGPU backend: Tucker, CP-ALS, TT-SVD, randomized SVD, DCT, FWHT, DWT and the evaluation of
-// Chebyshev expansions on the device; the exact Jacobi SVD (float64, which float32 kernels cannot
+// Chebyshev expansions on the device; the exact SVD (float64, which float32 kernels cannot
 // match) runs on the CPU backend, the definition.
 // Every call runs inside out-of-memory and validation error scopes, so a GPU failure fails that node
 // with a message instead of a console warning and a wrong result. A lost device fails the node that

@@ -1,0 +1,154 @@
+// The CPU's threads: one shared WebAssembly memory, the GEMM kernel instantiated on it by the calling
+// thread and by `threads − 1` workers (worker_threads in Node, Web Workers in a browser), which split
+// each large product into tiles of C and take them from a shared counter. A tile is the same
+// arithmetic whoever computes it (every entry is summed over k in the same order, blocks of KC), so
+// a product's bits do not depend on the thread count or on which thread took which tile.
+//
+// The caller blocks (Atomics.wait) until the tiles are done: the engine runs in a worker (the
+// editor's engine worker, the CLI's run worker) or in Node, where that is allowed; a thread that
+// may not block computes alone. Workers that have not started yet simply take no tiles, so a
+// product never waits on a worker's start-up. Workers are unref'd in Node: the CLI exits at once.
+
+/** Tiles of C: MC rows of A by NC rows of Bt, each summed over k in blocks of KC (L2-sized panels). */
+const MC = 32;
+const NC = 64;
+const KC = 256;
+/** Claims are (tag << 20) | tile, so a worker that wakes late cannot take a tile of the next job. */
+const TILE_BITS = 20;
+const TAG_MASK = 0x3ff;
+
+// Control words (Int32): generation, claim counter, tiles done, error flag, then the job.
+const GEN = 0;
+const CLAIM = 1;
+const DONE = 2;
+const FAILED = 3;
+const [A, BT, C, M, N, K, TILES, ROW_TILES, MC_AT] = [4, 5, 6, 7, 8, 9, 10, 11, 12];
+
+// One source for the tile loop, run by the caller (through new Function) and by the workers.
+const TILE_SOURCE = `
+function runTile(kernel, P, t) {
+  const a = P[${A}], bt = P[${BT}], c = P[${C}], m = P[${M}], n = P[${N}], k = P[${K}], mc = P[${MC_AT}];
+  const rowTiles = P[${ROW_TILES}];
+  const i0 = (t % rowTiles) * mc, j0 = Math.floor(t / rowTiles) * ${NC};
+  const rows = Math.min(mc, m - i0), cols = Math.min(${NC}, n - j0);
+  for (let p = 0; p < k; p += ${KC}) {
+    kernel(a + (i0 * k + p) * 8, bt + (j0 * k + p) * 8, c + (i0 * n + j0) * 8, rows, cols, Math.min(${KC}, k - p), k, n, p > 0 ? 1 : 0);
+  }
+}
+function work(kernel, P, gen) {
+  const tag = gen & ${TAG_MASK}, tiles = P[${TILES}];
+  for (let mine = 0; ; mine++) {
+    const cur = Atomics.load(P, ${CLAIM});
+    if (cur >>> ${TILE_BITS} !== tag) return mine;
+    const t = cur & ${(1 << TILE_BITS) - 1};
+    if (t >= tiles) return mine;
+    if (Atomics.compareExchange(P, ${CLAIM}, cur, cur + 1) !== cur) { mine--; continue; }
+    try { runTile(kernel, P, t); } catch (e) { Atomics.store(P, ${FAILED}, 1); }
+    if (Atomics.add(P, ${DONE}, 1) + 1 === tiles) Atomics.notify(P, ${DONE});
+  }
+}
+`;
+
+const WORKER_SOURCE = `${TILE_SOURCE}
+function start({ module, memory, control }) {
+  const P = new Int32Array(control);
+  const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports.kernel;
+  let seen = Atomics.load(P, ${GEN});
+  for (;;) {
+    if (seen >= 0) work(kernel, P, seen);
+    Atomics.wait(P, ${GEN}, seen);
+    seen = Atomics.load(P, ${GEN});
+  }
+}
+if (typeof require === 'function') require('node:worker_threads').parentPort.once('message', (d) => { start(d); process.exit(0); });
+else self.onmessage = (e) => { start(e.data); self.close(); };
+`;
+
+type KernelFn = (a: number, bt: number, c: number, m: number, n: number, k: number, ld: number, ldc: number, acc: number) => void;
+interface AnyWorker {
+  postMessage(data: unknown): void;
+  terminate(): unknown;
+  unref?(): void;
+}
+
+const runTile = new Function(`${TILE_SOURCE}; return { runTile, work };`)() as {
+  runTile: (kernel: KernelFn, p: Int32Array, t: number) => void;
+  work: (kernel: KernelFn, p: Int32Array, gen: number) => number;
+};
+
+/** Whether this thread may block in Atomics.wait (not a browser's main thread). */
+function canBlock(): boolean {
+  const g = globalThis as { document?: unknown };
+  return typeof SharedArrayBuffer !== 'undefined' && g.document === undefined;
+}
+
+function spawn(): AnyWorker | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const wt = proc?.getBuiltinModule?.('node:worker_threads') as { Worker: new (src: string, o: object) => AnyWorker } | undefined;
+  if (wt) return new wt.Worker(WORKER_SOURCE, { eval: true });
+  const W = (globalThis as { Worker?: new (url: string) => AnyWorker }).Worker;
+  if (!W || typeof Blob === 'undefined' || typeof URL?.createObjectURL !== 'function') return null;
+  return new W(URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' })));
+}
+
+export class ThreadPool {
+  private readonly control = new Int32Array(new SharedArrayBuffer(64));
+  private workers: AnyWorker[] = [];
+  private gen = 0;
+  /** The last product's tiles, and how many of them the calling thread computed. */
+  lastSplit = { tiles: 0, caller: 0 };
+
+  constructor(
+    private readonly module: WebAssembly.Module,
+    private readonly memory: WebAssembly.Memory,
+    private readonly kernel: KernelFn,
+  ) {}
+
+  /** Workers beside the caller; started (or stopped) to match `threads − 1`. */
+  resize(threads: number): void {
+    const want = canBlock() ? Math.max(0, threads - 1) : 0;
+    while (this.workers.length > want) this.stopWorker(this.workers.pop()!);
+    while (this.workers.length < want) {
+      const w = spawn();
+      if (!w) break;
+      w.unref?.();
+      w.postMessage({ module: this.module, memory: this.memory, control: this.control.buffer });
+      this.workers.push(w);
+    }
+  }
+
+  get size(): number {
+    return this.workers.length + 1;
+  }
+
+  /** C = A·Btᵀ on operands in the shared memory (byte offsets), in tiles; with `parallel` the
+   * workers are woken to take some (small products stay on the calling thread: same bits). */
+  gemm(a: number, bt: number, c: number, m: number, n: number, k: number, parallel: boolean): void {
+    const P = this.control;
+    let mc = MC;
+    const colTiles = Math.ceil(n / NC);
+    while (Math.ceil(m / mc) * colTiles >= 1 << TILE_BITS) mc *= 2;
+    const rowTiles = Math.ceil(m / mc);
+    const tiles = rowTiles * colTiles;
+    if (tiles === 0) return;
+    P.set([a, bt, c, m, n, k, tiles, rowTiles, mc], A);
+    const gen = (this.gen = (this.gen + 1) & 0x3fffffff);
+    Atomics.store(P, DONE, 0);
+    Atomics.store(P, FAILED, 0);
+    Atomics.store(P, CLAIM, (gen & TAG_MASK) << TILE_BITS);
+    Atomics.store(P, GEN, gen);
+    if (parallel && this.workers.length) Atomics.notify(P, GEN);
+    this.lastSplit = { tiles, caller: runTile.work(this.kernel, P, gen) };
+    for (let d = Atomics.load(P, DONE); d < tiles; d = Atomics.load(P, DONE)) Atomics.wait(P, DONE, d);
+    if (Atomics.load(P, FAILED)) throw new Error('a worker thread failed in the matrix product kernel');
+  }
+
+  /** Stops the workers (they finish no further tiles; the caller computes alone until resized). */
+  close(): void {
+    while (this.workers.length) this.stopWorker(this.workers.pop()!);
+  }
+
+  private stopWorker(w: AnyWorker): void {
+    void w.terminate();
+  }
+}
