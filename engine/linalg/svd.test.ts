@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { RandomSource } from '../random';
 import { RankDeficientError, bidiagonalSvd, cholQrHost, identityMat, mat, mul, qr, svd, type Mat } from '.';
+import { bidiagonalSvdDc } from './bdsdc';
 
 const EPS = 2 ** -52;
 
@@ -134,5 +135,57 @@ describe('CholeskyQR2', () => {
     const a = withSpectrum(50, 6, [1, 1, 1, 1, 1, 1], 1, 10);
     for (let i = 0; i < 50; i++) a.data[i * 6 + 3] = 0;
     expect(() => cholQrHost(a)).toThrow(RankDeficientError);
+  });
+});
+
+describe('bidiagonal divide and conquer', () => {
+  const unit = (n: number) => Array.from({ length: n }, (_, j) => Float64Array.from({ length: n }, (_, i) => (i === j ? 1 : 0)));
+  /** Singular values by the bidiagonal QR (an independent algorithm), descending. */
+  const byQr = (d: Float64Array, e: Float64Array) => {
+    const dd = Float64Array.from(d);
+    bidiagonalSvd(dd, Float64Array.from(e), unit(d.length), unit(d.length));
+    return dd;
+  };
+  const bidiagonal = (d: Float64Array, e: Float64Array) => {
+    const n = d.length;
+    const b = mat(n, n);
+    for (let i = 0; i < n; i++) {
+      b.data[i * n + i] = d[i]!;
+      if (i + 1 < n) b.data[i * n + i + 1] = e[i]!;
+    }
+    return b;
+  };
+
+  const rnd = new RandomSource(21);
+  const normal = (n: number) => {
+    const x = new Float64Array(n);
+    rnd.fillNormal(x);
+    return x;
+  };
+  const cases: [string, Float64Array, Float64Array][] = [
+    ['random 300', normal(300), normal(299)],
+    // Equal diagonal entries and a zero superdiagonal except a few: deflation by equal values and by
+    // zero entries of z at every merge.
+    ['repeated 200', new Float64Array(200).fill(1), Float64Array.from({ length: 199 }, (_, i) => (i % 37 === 0 ? 0.5 : 0))],
+    // Tiny couplings (z below the tolerance) and values at zero.
+    ['tiny and zero 150', Float64Array.from({ length: 150 }, (_, i) => (i % 5 === 0 ? 0 : 1 + i / 150)), Float64Array.from({ length: 149 }, (_, i) => (i % 3 === 0 ? 1e-18 : 0.3))],
+    // Graded: entries falling over 30 orders of magnitude.
+    ['graded 120', Float64Array.from({ length: 120 }, (_, i) => 10 ** (-i / 4)), Float64Array.from({ length: 119 }, (_, i) => 10 ** (-i / 4 - 0.1))],
+    // The Wilkinson-like bidiagonal with clustered values: d = 1, e = 1.
+    ['ones 257', new Float64Array(257).fill(1), new Float64Array(256).fill(1)],
+  ];
+  it.each(cases)('%s: the values of the bidiagonal QR, orthonormal vectors, B = U·S·Vᵀ', (_, d, e) => {
+    const { u, s, v } = bidiagonalSvdDc(d, e);
+    const ref = byQr(d, e);
+    const top = ref[0]!;
+    for (let i = 0; i < d.length; i++) expect(Math.abs(s[i]! - ref[i]!), `σ${i}`).toBeLessThan(32 * EPS * top);
+    expect(orthoError(u)).toBeLessThan(1e-13);
+    expect(orthoError(v)).toBeLessThan(1e-13);
+    expect(maxAbsDiff(compose(u, s, v), bidiagonal(d, e)) / top).toBeLessThan(1e-13);
+  });
+
+  it('a matrix with three values, each 50 times, and zeros', () => {
+    const sigma = [...Array<number>(50).fill(3), ...Array<number>(50).fill(1), ...Array<number>(50).fill(0.25), ...Array<number>(30).fill(0)];
+    check('repeated 180²', withSpectrum(180, 180, sigma.slice(0, 150), 1, 11), sigma);
   });
 });

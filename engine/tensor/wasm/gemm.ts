@@ -4,14 +4,13 @@
 // inputs widen exactly), the sums stay in float64. Returns false where WebAssembly SIMD or shared
 // memory is unavailable; callers fall back to JavaScript.
 import { GEMM_FMA_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm';
-import { ThreadPool } from './pool';
+import { ThreadPool, type Kernels } from './pool';
 
 type Floats = Float32Array | Float64Array;
-type KernelFn = (a: number, bt: number, c: number, m: number, n: number, k: number, ld: number, ldc: number, acc: number) => void;
 
 interface Runtime {
   memory: WebAssembly.Memory;
-  kernel: KernelFn;
+  kernels: Kernels;
   pool: ThreadPool;
   /** Whether the kernel fuses its multiply-adds (relaxed SIMD). */
   fma: boolean;
@@ -45,8 +44,8 @@ function load(): Runtime | null {
   try {
     const { module, fma } = compile();
     const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_BYTES / PAGE, shared: true });
-    const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports.kernel as KernelFn;
-    runtime = { memory, kernel, pool: new ThreadPool(module, memory, kernel), fma };
+    const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
+    runtime = { memory, kernels, pool: new ThreadPool(module, memory, kernels), fma };
     runtime.pool.resize(threads);
   } catch {
     runtime = null;
@@ -196,4 +195,38 @@ export function gemmWasm(a: Floats, bt: Floats, m: number, n: number, k: number,
   } finally {
     for (const s of scratch) release(s);
   }
+}
+
+// Products on arrays that live in the kernel's memory (heapArray views or subarrays of them), for
+// algorithms that keep their matrices there across many steps (the bidiagonalisation): no copies.
+// Each returns false where an operand is elsewhere (the caller then computes in JavaScript).
+const allInHeap = (...xs: Float64Array[]) => xs.every((x) => inHeap(x));
+/** Products at least this large (entries of A) wake the workers. */
+const THREADED_MIN_GEMV = 1 << 16;
+
+/** C += A·Btᵀ: A (m × k), Bt (n × k) and C (m × n) with row strides lda, ldb and ldc. */
+export function heapGemmAdd(a: Float64Array, bt: Float64Array, c: Float64Array, m: number, n: number, k: number, strides: { lda: number; ldb: number; ldc: number }): boolean {
+  const rt = load();
+  if (!rt || !allInHeap(a, bt, c)) return false;
+  if (m && n && k) rt.pool.gemm(a.byteOffset, bt.byteOffset, c.byteOffset, m, n, k, m * n * k >= THREADED_MIN_WORK, { ...strides, acc: true });
+  return true;
+}
+
+/** y += Aᵀ·v for A (m × n) with row stride ld. */
+export function heapGemvT(a: Float64Array, v: Float64Array, y: Float64Array, m: number, n: number, ld: number): boolean {
+  const rt = load();
+  if (!rt || !allInHeap(a, v, y)) return false;
+  if (m && n) rt.pool.gemvt(a.byteOffset, v.byteOffset, y.byteOffset, m, n, ld, m * n >= THREADED_MIN_GEMV);
+  return true;
+}
+
+/** x = A·u for A (m × n) with row stride ld. */
+export function heapGemvN(a: Float64Array, u: Float64Array, x: Float64Array, m: number, n: number, ld: number): boolean {
+  const rt = load();
+  if (!rt || !allInHeap(a, u, x)) return false;
+  if (m) {
+    if (n) rt.pool.gemvn(a.byteOffset, u.byteOffset, x.byteOffset, m, n, ld, m * n >= THREADED_MIN_GEMV);
+    else x.fill(0, 0, m);
+  }
+  return true;
 }

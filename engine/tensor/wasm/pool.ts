@@ -22,17 +22,31 @@ const GEN = 0;
 const CLAIM = 1;
 const DONE = 2;
 const FAILED = 3;
-const [A, BT, C, M, N, K, TILES, ROW_TILES, MC_AT] = [4, 5, 6, 7, 8, 9, 10, 11, 12];
+const [A, BT, C, M, N, K, TILES, ROW_TILES, MC_AT, LDC, ACC, LDA, LDB, KIND] = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+/** Job kinds: a GEMM, y += Aᵀ·v (tiles of columns), x = A·u (tiles of rows). */
+const [GEMM, GEMVT, GEMVN] = [0, 1, 2];
+/** Columns (gemvt) or rows (gemvn) per tile of a matrix–vector product. */
+const GEMV_TILE = 256;
 
 // One source for the tile loop, run by the caller (through new Function) and by the workers.
 const TILE_SOURCE = `
-function runTile(kernel, P, t) {
-  const a = P[${A}], bt = P[${BT}], c = P[${C}], m = P[${M}], n = P[${N}], k = P[${K}], mc = P[${MC_AT}];
-  const rowTiles = P[${ROW_TILES}];
+function runTile(kn, P, t) {
+  const a = P[${A}], b = P[${BT}], c = P[${C}], m = P[${M}], n = P[${N}], k = P[${K}], kind = P[${KIND}];
+  if (kind === ${GEMVT}) {
+    const j0 = t * ${GEMV_TILE};
+    kn.gemvt(a + j0 * 8, b, c + j0 * 8, m, Math.min(${GEMV_TILE}, n - j0), k);
+    return;
+  }
+  if (kind === ${GEMVN}) {
+    const i0 = t * ${GEMV_TILE};
+    kn.gemvn(a + i0 * k * 8, b, c + i0 * 8, Math.min(${GEMV_TILE}, m - i0), n, k);
+    return;
+  }
+  const mc = P[${MC_AT}], rowTiles = P[${ROW_TILES}], ldc = P[${LDC}], acc = P[${ACC}], lda = P[${LDA}], ldb = P[${LDB}];
   const i0 = (t % rowTiles) * mc, j0 = Math.floor(t / rowTiles) * ${NC};
   const rows = Math.min(mc, m - i0), cols = Math.min(${NC}, n - j0);
   for (let p = 0; p < k; p += ${KC}) {
-    kernel(a + (i0 * k + p) * 8, bt + (j0 * k + p) * 8, c + (i0 * n + j0) * 8, rows, cols, Math.min(${KC}, k - p), k, n, p > 0 ? 1 : 0);
+    kn.kernel(a + (i0 * lda + p) * 8, b + (j0 * ldb + p) * 8, c + (i0 * ldc + j0) * 8, rows, cols, Math.min(${KC}, k - p), lda, ldb, ldc, p > 0 ? 1 : acc);
   }
 }
 function work(kernel, P, gen) {
@@ -52,7 +66,7 @@ function work(kernel, P, gen) {
 const WORKER_SOURCE = `${TILE_SOURCE}
 function start({ module, memory, control }) {
   const P = new Int32Array(control);
-  const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports.kernel;
+  const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;
   let seen = Atomics.load(P, ${GEN});
   for (;;) {
     if (seen >= 0) work(kernel, P, seen);
@@ -64,7 +78,12 @@ if (typeof require === 'function') require('node:worker_threads').parentPort.onc
 else self.onmessage = (e) => { start(e.data); self.close(); };
 `;
 
-type KernelFn = (a: number, bt: number, c: number, m: number, n: number, k: number, ld: number, ldc: number, acc: number) => void;
+export interface Kernels {
+  kernel(a: number, bt: number, c: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, acc: number): void;
+  gemvt(a: number, v: number, y: number, m: number, n: number, ld: number): void;
+  gemvn(a: number, u: number, x: number, m: number, n: number, ld: number): void;
+}
+type KernelFn = Kernels;
 interface AnyWorker {
   postMessage(data: unknown): void;
   terminate(): unknown;
@@ -92,7 +111,7 @@ function spawn(): AnyWorker | null {
 }
 
 export class ThreadPool {
-  private readonly control = new Int32Array(new SharedArrayBuffer(64));
+  private readonly control = new Int32Array(new SharedArrayBuffer(128));
   private workers: AnyWorker[] = [];
   private gen = 0;
   /** The last product's tiles, and how many of them the calling thread computed. */
@@ -121,17 +140,34 @@ export class ThreadPool {
     return this.workers.length + 1;
   }
 
-  /** C = A·Btᵀ on operands in the shared memory (byte offsets), in tiles; with `parallel` the
-   * workers are woken to take some (small products stay on the calling thread: same bits). */
-  gemm(a: number, bt: number, c: number, m: number, n: number, k: number, parallel: boolean): void {
-    const P = this.control;
+  /** C (+)= A·Btᵀ on operands in the shared memory (byte offsets; row strides lda, ldb and ldc,
+   * packed by default), in tiles; with `parallel` the workers are woken to take some (small products
+   * stay on the calling thread: same bits). */
+  gemm(a: number, bt: number, c: number, m: number, n: number, k: number, parallel: boolean, strides: { lda?: number; ldb?: number; ldc?: number; acc?: boolean } = {}): void {
     let mc = MC;
     const colTiles = Math.ceil(n / NC);
     while (Math.ceil(m / mc) * colTiles >= 1 << TILE_BITS) mc *= 2;
     const rowTiles = Math.ceil(m / mc);
-    const tiles = rowTiles * colTiles;
+    const { lda = k, ldb = k, ldc = n, acc = false } = strides;
+    this.run(GEMM, [a, bt, c, m, n, k, rowTiles * colTiles, rowTiles, mc, ldc, acc ? 1 : 0, lda, ldb], parallel);
+  }
+
+  /** y += Aᵀ·v for A (m × n, row stride ld) — column tiles. */
+  gemvt(a: number, v: number, y: number, m: number, n: number, ld: number, parallel: boolean): void {
+    this.run(GEMVT, [a, v, y, m, n, ld, Math.ceil(n / GEMV_TILE), 0, 0, 0, 0, 0, 0], parallel);
+  }
+
+  /** x = A·u for A (m × n, row stride ld) — row tiles. */
+  gemvn(a: number, u: number, x: number, m: number, n: number, ld: number, parallel: boolean): void {
+    this.run(GEMVN, [a, u, x, m, n, ld, Math.ceil(m / GEMV_TILE), 0, 0, 0, 0, 0, 0], parallel);
+  }
+
+  private run(kind: number, params: number[], parallel: boolean): void {
+    const P = this.control;
+    const tiles = params[TILES - A]!;
     if (tiles === 0) return;
-    P.set([a, bt, c, m, n, k, tiles, rowTiles, mc], A);
+    P.set(params, A);
+    P[KIND] = kind;
     const gen = (this.gen = (this.gen + 1) & 0x3fffffff);
     Atomics.store(P, DONE, 0);
     Atomics.store(P, FAILED, 0);
