@@ -1,6 +1,8 @@
-// npm run bench [-- --quick] [--only NAME,…] [--backend webgpu]: times each decomposition against
-// test/refs/timings.json (TensorLy / NumPy on the same work, same kind of 2-core machine),
-// prints a table and writes bench/results/<date>.json. Ratios are ours / theirs: < 1 is faster.
+// npm run bench [-- --quick] [--only NAME,…] [--backend webgpu] [--compare numpy]: times each
+// decomposition against test/refs/timings.json (TensorLy / NumPy on the same work, same kind of
+// 2-core machine), prints a table and writes bench/results/<date>.json. Ratios are ours / theirs:
+// < 1 is faster. With --compare numpy, the linear-algebra rows run beside NumPy in the same run on
+// the same inputs instead (bench/compare-numpy.ts).
 // Each entry is the median of `reps` runs (3; 1 with --quick); peak memory is the largest RSS
 // seen around the runs.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,9 +13,11 @@ import {
 import { gemmMatmul, gemmTimeDispatches } from './gemm-host';
 import { compareRows, modelRows } from './model';
 import { radianceRows } from './radiance';
+import { numpyCompareRows } from './compare-numpy';
+import { cpuThreads } from '../engine';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, backend: { type: 'string', default: 'cpu' } },
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, backend: { type: 'string', default: 'cpu' }, compare: { type: 'string' } },
 });
 const reps = values.quick ? 1 : 3;
 const timingsFile = new URL('../test/refs/timings.json', import.meta.url);
@@ -54,6 +58,15 @@ async function bench(name: string, work: string, anchor: string | null, setup: (
 
 // The inputs of timings.json: Tucker rank 16 + 1e-3 rms noise; CP rank 16 + small noise; 16⁵ for TT.
 const tuckerInput = (n: number) => syntheticTensor({ kind: 'tucker', shape: [n, n, n], ranks: [16, 16, 16], noise: 1e-3 }, new RandomSource(1)).tensor;
+const svdN = values.quick ? 1024 : 4096;
+
+let numpyInfo: Awaited<ReturnType<typeof numpyCompareRows>>['numpy'] = null;
+if (values.compare !== undefined && values.compare !== 'numpy') throw new Error(`--compare takes 'numpy', got '${values.compare}'`);
+if (values.compare === 'numpy') {
+  numpyInfo = (await numpyCompareRows(bench, (name) => rows.find((r) => r.name === name), { reps, only: values.only ? values.only.split(',') : null })).numpy;
+} else await standardRows();
+
+async function standardRows(): Promise<void> {
 
 for (const n of values.quick ? [64, 128] : [128, 256]) {
   await bench(`tucker_hooi_${n}^3_rank16`, `tucker(x ${n}³, ranks 16, init svd, maxIter 100, tol 1e-8)`, `tucker_hooi_${n}^3_rank16_float32`, () => {
@@ -81,7 +94,6 @@ await bench('tt_16^5_rank8', 'tt(x 16⁵ Gaussian, maxRank 8)', 'tensor_train_16
   };
 });
 
-const svdN = values.quick ? 1024 : 4096;
 await bench(`randomized_svd_rank64_${svdN}^2`, `rank-64 randomized SVD of ${svdN}² (oversample 5, 2 power iterations, as TensorLy)`, svdN === 4096 ? 'tensorly_randomized_svd_rank64_4096x4096_float32' : null, () => {
   const x = syntheticTensor({ kind: 'tucker', shape: [svdN, svdN], ranks: [128, 128], noise: 1e-3 }, new RandomSource(6)).tensor;
   return async () => {
@@ -105,6 +117,7 @@ await compareRows(bench);
 await radianceRows(bench, values.quick);
 
 if (values.backend === 'webgpu') await webgpuRows();
+}
 
 /** The WebGPU rows: GEMM, transform throughput, and each GPU decomposition beside its CPU row of this
  * run (`vsCpu` = WebGPU time / CPU time), with the dispatches, submissions and readbacks it made. */
@@ -298,6 +311,8 @@ const doc = {
   node: process.version,
   statistic: `median of ${reps} consecutive runs, wall clock (performance.now), no warm-up`,
   anchors: 'test/refs/timings.json (TensorLy 0.9 / NumPy 2.4, OpenBLAS, 2 cores)',
+  threads: cpuThreads(),
+  ...(numpyInfo ? { numpy: numpyInfo } : {}),
   date: new Date().toISOString(),
   rows,
 };

@@ -2,7 +2,7 @@
 // tests can call it in-process.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { formatProblem, printable, validateGraph } from '../engine';
+import { defaultThreads, formatProblem, printable, setThreads, validateGraph } from '../engine';
 import { registry } from '../nodes';
 import { catalogue, catalogueText } from './catalogue';
 import { loadFile, runCommand, type Io } from './run-command';
@@ -10,7 +10,7 @@ import { loadFile, runCommand, type Io } from './run-command';
 const USAGE = `usage:
   corespace run GRAPH.json [--out DIR] [--backend auto|cpu|webgpu] [--set NODE.PARAM=VALUE]…
                            [--targets ID,…] [--bypass ID,…] [--seed N] [--allow-read DIR]…
-                           [--max-minutes N] [--json]
+                           [--max-minutes N] [--threads N] [--json]
   corespace validate GRAPH.json [--max-minutes N]
   corespace nodes [--json]
 
@@ -21,7 +21,8 @@ run       runs the graph (or the --targets and their ancestors) and writes DIR/r
           exit code 0: every node done; 1: some node failed; 2: invalid graph or usage;
           130: interrupted (Ctrl+C; run.json says which nodes finished).
           A node whose estimated run time (on one CPU core) is above the ceiling, 10 minutes
-          unless --max-minutes raises it, fails validation with its estimate.
+          unless --max-minutes raises it, fails validation with its estimate. --threads N caps
+          the CPU threads the products use (default: every core; also CORESPACE_THREADS).
 validate  checks the graph and lists every problem; exit code 0 if valid, 2 if not.
 nodes     the node catalogue: types, ports and params with defaults and ranges.
 `;
@@ -54,6 +55,7 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
         bypass: { type: 'string' },
         seed: { type: 'string' },
         'max-minutes': { type: 'string' },
+        threads: { type: 'string' },
         'allow-read': { type: 'string', multiple: true, default: [] },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -74,6 +76,18 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
     const minutes = /^\s*$/.test(o['max-minutes']) ? NaN : Number(o['max-minutes']);
     if (!(minutes > 0)) return usage(io, `--max-minutes must be a number of minutes above 0 (e.g. 60, or Infinity for no ceiling), got '${o['max-minutes']}'`);
     maxSeconds = minutes * 60;
+  }
+  // --threads: the CPU products' threads, here and in the run's worker (which reads the variable).
+  if (o.threads !== undefined) {
+    if (!/^\d+$/.test(o.threads) || Number(o.threads) < 1) return usage(io, `--threads must be a whole number ≥ 1 (the CPU threads products use), got '${o.threads}'`);
+    process.env.CORESPACE_THREADS = o.threads;
+    setThreads(Number(o.threads));
+  } else if (process.env.CORESPACE_THREADS !== undefined) {
+    try {
+      defaultThreads();
+    } catch (e) {
+      return usage(io, (e as Error).message);
+    }
   }
   switch (command) {
     case 'nodes':

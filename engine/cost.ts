@@ -13,7 +13,7 @@ export const RATES = {
   gemm: 2.5e9,
   /** Multiply-adds in tensor contractions (MTTKRP, TTM chains), whose operands are reshaped first. */
   tensor: 1.2e9,
-  /** Multiply-adds in scalar loops: one-sided Jacobi rotations, Householder QR, eigh. */
+  /** Multiply-adds in scalar loops: Householder QR, eigh. */
   scalar: 2.5e8,
   /** Operations of a source.function expression, per grid point (plus three per point for the grid). */
   expression: 8e7,
@@ -64,13 +64,16 @@ export function costMessage(est: CostEstimate, maxSeconds: number): string {
 
 const count = (n: number) => formatCount(n);
 
-/** Seconds for an exact SVD of an m × n matrix: Householder QR of the tall side and Q·U, then eigh
- * and one-sided Jacobi on the small side's square, all scalar loops (fitted to bench/cost.ts: 1.4
- * and 1.9 multiply-adds per big·small² and small³). */
+/** Seconds for an exact SVD of an m × n matrix (engine/linalg/svd.ts): a tall one (big ≥ 5/3·small)
+ * through CholeskyQR2 and Q·U (5·big·small² multiply-adds), then the bidiagonalisation, divide and
+ * conquer and the back-transformation of the square (4·small³), or of the whole matrix
+ * (4·big·small²), counted at the GEMM rate (half of the bidiagonalisation is matrix–vector products
+ * at memory speed, which the count absorbs; fitted to bench/cost.ts). */
 export function exactSvdSeconds(m: number, n: number): number {
   const big = Math.max(m, n);
   const small = Math.min(m, n);
-  return (1.4 * big * small * small + 1.9 * small ** 3) / RATES.scalar;
+  const work = 3 * big >= 5 * small ? 5 * big * small * small + 4 * small ** 3 : 4 * big * small * small;
+  return work / RATES.gemm;
 }
 
 /** decompose.svd. */

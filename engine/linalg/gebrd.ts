@@ -25,7 +25,7 @@ export function bidiagonalize(a: Float64Array, m: number, n: number): Bidiagonal
   const out: Bidiagonal = { d: new Float64Array(n), e: new Float64Array(Math.max(0, n - 1)), tauq: new Float64Array(n), taup: new Float64Array(n) };
   let k0 = 0;
   if (n > CROSSOVER) {
-    const work = heapArray(m * n + (m + n) * NB + 2 * (m + n) + (m + n) * 2 * NB);
+    const work = heapArray(m * n + (m + n) * NB + 4 * (m + n) + 2 * (NB + 1) + (m + n) * 2 * NB);
     if (work) {
       try {
         k0 = blocked(a, m, n, out, work);
@@ -45,15 +45,13 @@ function blocked(a: Float64Array, m: number, n: number, out: Bidiagonal, work: F
   h.set(a);
   let at = m * n;
   const take = (len: number) => work.subarray(at, (at += len));
-  const X = take(m * NB); // rows of the panel's X, NB wide
-  const Y = take(n * NB);
-  const tv = take(m + n); // a column of A, packed, for the products
-  const tout = take(m + n);
+  const pw: PanelWork = { X: take(m * NB), Y: take(n * NB), tv: take(m + n), tout: take(m + n), s1: take(m + n), s2: take(m + n), t: take(NB + 1), t2: take(NB + 1) };
+  const { X, Y } = pw;
   const left = take(m * 2 * NB); // [−V | −X] for the trailing update
   const right = take(n * 2 * NB); // [Y | Uᵀ]
   let i0 = 0;
   for (; n - i0 > CROSSOVER; i0 += NB) {
-    panel(h, m, n, i0, out, X, Y, tv, tout);
+    panel(h, m, n, i0, out, pw);
     // A[i0+NB:, i0+NB:] −= V·Yᵀ + X·Uᵀ, one GEMM with inner size 2·NB.
     const mr = m - i0 - NB;
     const nr = n - i0 - NB;
@@ -78,66 +76,86 @@ function blocked(a: Float64Array, m: number, n: number, out: Bidiagonal, work: F
   return i0;
 }
 
+/** x = A·u for A (rows × cols, row stride ld): the SIMD kernel where the arrays are in its memory. */
+function gemvN(a: Float64Array, u: Float64Array, x: Float64Array, rows: number, cols: number, ld: number): void {
+  if (heapGemvN(a, u, x, rows, cols, ld)) return;
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += a[r * ld + j]! * u[j]!;
+    x[r] = s;
+  }
+}
+
+/** y += Aᵀ·v for A (rows × cols, row stride ld). */
+function gemvT(a: Float64Array, v: Float64Array, y: Float64Array, rows: number, cols: number, ld: number): void {
+  if (heapGemvT(a, v, y, rows, cols, ld)) return;
+  for (let r = 0; r < rows; r++) {
+    const f = v[r]!;
+    for (let j = 0; j < cols; j++) y[j]! += a[r * ld + j]! * f;
+  }
+}
+
+/** The panel's vectors, in the kernel's memory with the matrix. */
+interface PanelWork {
+  X: Float64Array;
+  Y: Float64Array;
+  /** A column of A, packed; products' outputs; short vectors of the panel's width. */
+  tv: Float64Array;
+  tout: Float64Array;
+  s1: Float64Array;
+  s2: Float64Array;
+  t: Float64Array;
+  t2: Float64Array;
+}
+
 /**
  * One panel (dlabrd, the m ≥ n branch): columns and rows i0 … i0 + NB − 1. X (rows i0 … m − 1) and
  * Y (rows i0 … n − 1) hold the panel's effect on the waiting matrix: A_waiting − V·Yᵀ − X·Uᵀ.
- * Indices below are global; row r of X or Y is X[r·NB + c] for panel column c.
+ * Indices below are global; row r of X or Y is X[r·NB + c] for panel column c. Every product is a
+ * matrix–vector product in the SIMD kernels: the two with the waiting matrix on all threads.
  */
-function panel(a: Float64Array, m: number, n: number, i0: number, out: Bidiagonal, X: Float64Array, Y: Float64Array, tv: Float64Array, tout: Float64Array): void {
-  const t = new Float64Array(NB + 1);
+function panel(a: Float64Array, m: number, n: number, i0: number, out: Bidiagonal, w: PanelWork): void {
+  const { X, Y, tv, tout, s1, s2, t, t2 } = w;
   for (let c = 0; c < NB; c++) {
     const i = i0 + c;
+    const rowsI = m - i;
     // A[i:, i] −= V[i:, :c]·Y[i, :c]ᵀ + X[i:, :c]·U[:c, i].
-    for (let r = i; r < m; r++) {
-      let s = 0;
-      const row = r * n + i0;
-      for (let q = 0; q < c; q++) s += a[row + q]! * Y[i * NB + q]! + X[r * NB + q]! * a[(i0 + q) * n + i]!;
-      a[r * n + i]! -= s;
+    if (c > 0) {
+      gemvN(a.subarray(i * n + i0), Y.subarray(i * NB), s1, rowsI, c, n);
+      for (let q = 0; q < c; q++) t[q] = a[(i0 + q) * n + i]!;
+      gemvN(X.subarray(i * NB), t, s2, rowsI, c, NB);
+      for (let r = 0; r < rowsI; r++) a[(i + r) * n + i]! -= s1[r]! + s2[r]!;
     }
     // The left reflector of column i.
-    const lq = householder(a, i * n + i, n, m - i);
+    const lq = householder(a, i * n + i, n, rowsI);
     out.d[i] = lq.beta;
     out.tauq[i] = lq.tau;
     a[i * n + i] = 1;
     // Y[i+1:, c] = τ·(A[i:, i+1:]ᵀ·v − Y[i+1:, :c]·(V[i:, :c]ᵀ·v) − U[:c, i+1:]ᵀ·(X[i:, :c]ᵀ·v)).
-    const len = m - i;
-    for (let r = 0; r < len; r++) tv[r] = a[(i + r) * n + i]!;
+    for (let r = 0; r < rowsI; r++) tv[r] = a[(i + r) * n + i]!;
     const cols = n - i - 1;
     tout.fill(0, 0, cols);
-    if (!heapGemvT(a.subarray(i * n + i + 1), tv, tout, len, cols, n)) {
-      for (let r = 0; r < len; r++) for (let j = 0; j < cols; j++) tout[j]! += a[(i + r) * n + i + 1 + j]! * tv[r]!;
-    }
-    for (let q = 0; q < c; q++) {
-      let s = 0;
-      for (let r = 0; r < len; r++) s += a[(i + r) * n + i0 + q]! * tv[r]!;
-      t[q] = s;
-    }
-    for (let j = 0; j < cols; j++) {
-      let s = 0;
-      for (let q = 0; q < c; q++) s += Y[(i + 1 + j) * NB + q]! * t[q]!;
-      tout[j]! -= s;
-    }
-    for (let q = 0; q < c; q++) {
-      let s = 0;
-      for (let r = 0; r < len; r++) s += X[(i + r) * NB + q]! * tv[r]!;
-      t[q] = s;
-    }
-    for (let q = 0; q < c; q++) {
-      const f = t[q]!;
-      if (f === 0) continue;
-      const row = (i0 + q) * n + i + 1;
-      for (let j = 0; j < cols; j++) tout[j]! -= a[row + j]! * f;
+    gemvT(a.subarray(i * n + i + 1), tv, tout, rowsI, cols, n);
+    if (c > 0) {
+      t.fill(0, 0, c);
+      gemvT(a.subarray(i * n + i0), tv, t, rowsI, c, n);
+      gemvN(Y.subarray((i + 1) * NB), t, s1, cols, c, NB);
+      t2.fill(0, 0, c);
+      gemvT(X.subarray(i * NB), tv, t2, rowsI, c, NB);
+      for (let q = 0; q < c; q++) t2[q] = -t2[q]!;
+      gemvT(a.subarray(i0 * n + i + 1), t2, tout, c, cols, n);
+      for (let j = 0; j < cols; j++) tout[j]! -= s1[j]!;
     }
     for (let j = 0; j < cols; j++) Y[(i + 1 + j) * NB + c] = lq.tau * tout[j]!;
     if (i + 1 >= n) continue;
     // A[i, i+1:] −= Y[i+1:, :c+1]·A[i, i0:i+1]ᵀ + U[:c, i+1:]ᵀ·X[i, :c]ᵀ.
-    for (let j = 0; j < cols; j++) {
-      let s = 0;
-      const yr = (i + 1 + j) * NB;
-      for (let q = 0; q <= c; q++) s += Y[yr + q]! * a[i * n + i0 + q]!;
-      for (let q = 0; q < c; q++) s += a[(i0 + q) * n + i + 1 + j]! * X[i * NB + q]!;
-      a[i * n + i + 1 + j]! -= s;
+    const row = a.subarray(i * n + i + 1, i * n + n);
+    gemvN(Y.subarray((i + 1) * NB), a.subarray(i * n + i0), s1, cols, c + 1, NB);
+    if (c > 0) {
+      for (let q = 0; q < c; q++) t2[q] = -X[i * NB + q]!;
+      gemvT(a.subarray(i0 * n + i + 1), t2, row, c, cols, n);
     }
+    for (let j = 0; j < cols; j++) row[j]! -= s1[j]!;
     // The right reflector of row i.
     const rp = householder(a, i * n + i + 1, 1, cols);
     out.e[i] = rp.beta;
@@ -145,36 +163,15 @@ function panel(a: Float64Array, m: number, n: number, i0: number, out: Bidiagona
     a[i * n + i + 1] = 1;
     // X[i+1:, c] = τ·(A[i+1:, i+1:]·u − V[i+1:, :c+1]·(Y[i+1:, :c+1]ᵀ·u) − X[i+1:, :c]·(U[:c, i+1:]·u)).
     const rows = m - i - 1;
-    const u = a.subarray(i * n + i + 1, i * n + n);
-    if (!heapGemvN(a.subarray((i + 1) * n + i + 1), u, tout, rows, cols, n)) {
-      for (let r = 0; r < rows; r++) {
-        let s = 0;
-        for (let j = 0; j < cols; j++) s += a[(i + 1 + r) * n + i + 1 + j]! * u[j]!;
-        tout[r] = s;
-      }
-    }
-    for (let q = 0; q <= c; q++) {
-      let s = 0;
-      for (let j = 0; j < cols; j++) s += Y[(i + 1 + j) * NB + q]! * u[j]!;
-      t[q] = s;
-    }
-    for (let r = 0; r < rows; r++) {
-      let s = 0;
-      const row = (i + 1 + r) * n + i0;
-      for (let q = 0; q <= c; q++) s += a[row + q]! * t[q]!;
-      tout[r]! -= s;
-    }
-    for (let q = 0; q < c; q++) {
-      let s = 0;
-      const row = (i0 + q) * n + i + 1;
-      for (let j = 0; j < cols; j++) s += a[row + j]! * u[j]!;
-      t[q] = s;
-    }
-    for (let r = 0; r < rows; r++) {
-      let s = 0;
-      for (let q = 0; q < c; q++) s += X[(i + 1 + r) * NB + q]! * t[q]!;
-      X[(i + 1 + r) * NB + c] = rp.tau * (tout[r]! - s);
-    }
+    gemvN(a.subarray((i + 1) * n + i + 1), row, tout, rows, cols, n);
+    t.fill(0, 0, c + 1);
+    gemvT(Y.subarray((i + 1) * NB), row, t, cols, c + 1, NB);
+    gemvN(a.subarray((i + 1) * n + i0), t, s1, rows, c + 1, n);
+    if (c > 0) {
+      gemvN(a.subarray(i0 * n + i + 1), row, t2, c, cols, n);
+      gemvN(X.subarray((i + 1) * NB), t2, s2, rows, c, NB);
+    } else s2.fill(0, 0, rows);
+    for (let r = 0; r < rows; r++) X[(i + 1 + r) * NB + c] = rp.tau * (tout[r]! - s1[r]! - s2[r]!);
   }
 }
 

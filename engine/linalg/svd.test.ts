@@ -189,3 +189,21 @@ describe('bidiagonal divide and conquer', () => {
     check('repeated 180²', withSpectrum(180, 180, sigma.slice(0, 150), 1, 11), sigma);
   });
 });
+
+describe('the product kernel’s memory', () => {
+  it('is given back after each decomposition and does not grow across repeated runs', async () => {
+    const { heapBytes } = await import('../tensor');
+    const { randomizedSvd } = await import('../decomp/svd');
+    const a = withSpectrum(600, 500, Array.from({ length: 500 }, (_, i) => 0.99 ** i), 1, 12);
+    const before = heapBytes().used;
+    const run = async () => {
+      svd(a);
+      await randomizedSvd(a, { rank: 20, oversample: 5, powerIters: 2, random: new RandomSource(1) });
+      return heapBytes();
+    };
+    const first = await run();
+    expect(first.used).toBe(before);
+    expect(first.reserved).toBeGreaterThan(0);
+    for (let i = 0; i < 3; i++) expect(await run()).toEqual(first);
+  });
+});

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { corespace } from '../child';
 import { cli } from './harness';
 import { tempDir } from '../temp';
-import { findNode, readNpy } from '../../engine';
+import { cpuThreads, defaultThreads, findNode, readNpy, setThreads } from '../../engine';
 import { registry } from '../../nodes';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -321,6 +321,26 @@ describe('corespace run', () => {
     const r = { code, err };
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--backend webgpu: WebGPU is not available: no adapter found .*mesa-vulkan-drivers ≥ 24 in bookworm-backports/);
+  });
+
+  it('--threads 1 runs on one thread and gives the bits of a run on every core; --threads 0 is refused', async () => {
+    const g = join(examples, 'tucker-noise.json');
+    const [one, all] = [tmp(), tmp()];
+    try {
+      expect((await cli('run', g, '--out', one, '--threads', '1')).code).toBe(0);
+      expect(cpuThreads().threads).toBe(1);
+      delete process.env.CORESPACE_THREADS;
+      setThreads(2);
+      expect((await cli('run', g, '--out', all)).code).toBe(0);
+      expect(readFileSync(join(one, 'noisy.npy')).equals(readFileSync(join(all, 'noisy.npy')))).toBe(true);
+      // The Tucker's products are large enough for the threads; its result is the same to the bit.
+      expect(runJson(one).nodes.denoised.metrics.relError.value).toBe(runJson(all).nodes.denoised.metrics.relError.value);
+      const bad = await cli('run', g, '--threads', '0');
+      expect(bad).toMatchObject({ code: 2, err: expect.stringMatching(/--threads must be a whole number ≥ 1 \(the CPU threads products use\), got '0'/) });
+    } finally {
+      delete process.env.CORESPACE_THREADS;
+      setThreads(defaultThreads());
+    }
   });
 
   it('usage errors exit with 2', async () => {
