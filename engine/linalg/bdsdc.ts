@@ -329,41 +329,46 @@ function arrowSvd(d: Float64Array, z: Float64Array): { sigma: Float64Array; uT: 
     origin[j] = o;
     tau[j] = mu / (so + s);
   }
-  // dᵢ² − σⱼ², accurately: ((dᵢ − d_o) − τ)·((dᵢ + d_o) + τ).
-  const diff = (i: number, j: number) => {
-    const o = origin[j]!;
-    return (d[i]! - d[o]! - tau[j]!) * (d[i]! + d[o]! + tau[j]!);
-  };
   // ẑ by Löwner's formula, the signs of z: ẑᵢ² = Πⱼ(σⱼ² − dᵢ²) / Π_{k≠i}(d_k² − dᵢ²), paired.
+  // Each root's origin d_o and τ, gathered: σⱼ² − dᵢ² = −((dᵢ − d_o) − τ)·((dᵢ + d_o) + τ).
+  const dOrigin = Float64Array.from(origin, (o) => d[o]!);
   const zh = new Float64Array(K);
   for (let i = 0; i < K; i++) {
-    let p = -diff(i, K - 1);
-    for (let k = 0; k < i; k++) p *= -diff(i, k) / ((d[k]! - d[i]!) * (d[k]! + d[i]!));
-    for (let k = i + 1; k < K; k++) p *= -diff(i, k - 1) / ((d[k]! - d[i]!) * (d[k]! + d[i]!));
+    const di = d[i]!;
+    const last = K - 1;
+    let p = -((di - dOrigin[last]! - tau[last]!) * (di + dOrigin[last]! + tau[last]!));
+    for (let k = 0; k < K; k++) {
+      if (k === i) continue;
+      const j = k < i ? k : k - 1;
+      const dk = d[k]!;
+      p *= -((di - dOrigin[j]! - tau[j]!) * (di + dOrigin[j]! + tau[j]!)) / ((dk - di) * (dk + di));
+    }
     zh[i] = Math.sign(z[i]!) * Math.sqrt(Math.max(p, 0));
   }
   const uT = new Float64Array(K * K);
   const vT = new Float64Array(K * K);
   for (let j = 0; j < K; j++) {
+    const dj = dOrigin[j]!;
+    const tj = tau[j]!;
     let nu = 1;
     let nv = 0;
     const row = j * K;
     for (let i = 0; i < K; i++) {
-      const w = zh[i]! / diff(i, j);
+      const di = d[i]!;
+      const w = zh[i]! / ((di - dj - tj) * (di + dj + tj));
       vT[row + i] = w;
       nv += w * w;
-      if (i > 0) {
-        const x = d[i]! * w;
-        uT[row + i] = x;
-        nu += x * x;
-      }
+      const x = di * w;
+      uT[row + i] = x;
+      nu += x * x;
     }
+    // Slot 0 (d₀ = 0) holds −1 in U's vector; its x above was 0.
     uT[row] = -1;
-    nu = Math.sqrt(nu);
-    nv = Math.sqrt(nv);
+    const fu = 1 / Math.sqrt(nu);
+    const fv = 1 / Math.sqrt(nv);
     for (let i = 0; i < K; i++) {
-      uT[row + i]! /= nu;
-      vT[row + i]! /= nv;
+      uT[row + i]! *= fu;
+      vT[row + i]! *= fv;
     }
   }
   return { sigma, uT, vT };

@@ -10,7 +10,7 @@
 import { bidiagonalSvdDc } from './bdsdc';
 import { bidiagonalize } from './gebrd';
 import { RankDeficientError, cholQrHost } from './cholqr';
-import { heapArray, heapGemmAdd, releaseHeapArray } from '../tensor';
+import { heapArray, heapGemmAdd, permuteData, releaseHeapArray } from '../tensor';
 import { mat, mul, normalizeSigns, transpose, type Mat } from './mat';
 import { qr } from './qr';
 
@@ -85,14 +85,14 @@ function bidiagonalRoute(a0: Mat, hooks: SvdHooks): Svd {
   const ut = heapArray(n * m) ?? new Float64Array(n * m);
   const vt = heapArray(n * n) ?? new Float64Array(n * n);
   try {
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < n; j++) {
-        ut[j * m + i] = b.u.data[i * n + j]!;
-        vt[j * n + i] = b.v.data[i * n + j]!;
-      }
+    // (Blocked transposes: U_B's rows are the first n entries of Uᵀ's columns.)
+    const ubT = permuteData(b.u.data, [n, n], [1, 0], new Float64Array(n * n));
+    for (let j = 0; j < n; j++) ut.set(ubT.subarray(j * n, (j + 1) * n), j * m);
+    permuteData(b.v.data, [n, n], [1, 0], vt);
     applyReflectors(ut, n, m, n, (k) => k, (k, i) => a[i * n + k]!, tauq);
     applyReflectors(vt, n, n, n - 1, (k) => k + 1, (k, i) => a[k * n + i]!, taup);
-    return { u: transpose(mat(n, m, ut.slice())), s: b.s, v: transpose(mat(n, n, vt.slice())) };
+    const u = mat(m, n, permuteData(ut, [n, m], [1, 0], new Float64Array(m * n)));
+    return { u, s: b.s, v: mat(n, n, permuteData(vt, [n, n], [1, 0], new Float64Array(n * n))) };
   } finally {
     releaseHeapArray(ut);
     releaseHeapArray(vt);

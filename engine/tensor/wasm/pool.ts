@@ -26,7 +26,7 @@ const [A, BT, C, M, N, K, TILES, ROW_TILES, MC_AT, LDC, ACC, LDA, LDB, KIND] = [
 /** Job kinds: a GEMM, y += Aᵀ·v (tiles of columns), x = A·u (tiles of rows). */
 const [GEMM, GEMVT, GEMVN] = [0, 1, 2];
 /** Columns (gemvt) or rows (gemvn) per tile of a matrix–vector product. */
-const GEMV_TILE = 256;
+const GEMV_TILE = 512;
 
 // One source for the tile loop, run by the caller (through new Function) and by the workers.
 const TILE_SOURCE = `
