@@ -263,7 +263,7 @@ function Frame({ engine }: { engine: EngineClient }) {
       <ResultsPanel />
       <footer className="cs-status" data-testid="status">
         <span data-testid="backend">
-          {backend ? `backend: ${backend.name}${backend.name === 'webgpu' ? ` (${backend.adapter})` : ''}` : 'starting the engine…'}
+          {backend ? `backend: ${backend.name}${backend.name === 'webgpu' ? ` (${backend.adapter})` : ''} · CPU ${backend.threads} thread${backend.threads === 1 ? '' : 's'}` : 'starting the engine…'}
         </span>
         {backend?.notice && <span className="cs-muted"> · {backend.notice}</span>}
         <span data-testid="run-status">

@@ -100,7 +100,7 @@ export class EngineClient {
   private receive(m: FromWorker): void {
     const st = useEditor.getState();
     if (m.type === 'ready') {
-      st.set({ backend: { name: m.backend, adapter: m.adapter, ...(m.notice ? { notice: m.notice } : {}) } });
+      st.set({ backend: { name: m.backend, adapter: m.adapter, ...(m.notice ? { notice: m.notice } : {}), threads: m.threads } });
       return;
     }
     if (m.runId !== st.run.id) return;
@@ -141,6 +141,7 @@ export class EngineClient {
         break;
       case 'finished':
         run.status = m.status;
+        if (st.backend && st.backend.threads !== m.threads) st.set({ backend: { ...st.backend, threads: m.threads } });
         break;
       case 'crashed':
         run.status = 'failed';

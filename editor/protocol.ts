@@ -21,7 +21,8 @@ export type ToWorker =
   | { type: 'cancel'; runId: number };
 
 export type FromWorker =
-  | { type: 'ready'; backend: string; adapter: string; notice?: string }
+  /** `threads`: the CPU threads the products run on (the caller and the workers started so far). */
+  | { type: 'ready'; backend: string; adapter: string; notice?: string; threads: number }
   | { type: 'event'; runId: number; event: RunEvent }
   | { type: 'previews'; runId: number; node: string; previews: Record<string, Preview> }
   /** The summary of a node whose outputs came from the cache (no 'executed' event for it). */
@@ -31,5 +32,5 @@ export type FromWorker =
   /** A file a sink node wrote (export.npy): offered for download. */
   | { type: 'file'; runId: number; name: string; bytes: Uint8Array }
   | { type: 'invalid'; runId: number; problems: Problem[] }
-  | { type: 'finished'; runId: number; status: 'success' | 'failed' | 'interrupted' }
+  | { type: 'finished'; runId: number; status: 'success' | 'failed' | 'interrupted'; threads: number }
   | { type: 'crashed'; runId: number; message: string };

@@ -55,7 +55,8 @@ export interface EditorState {
   selectedEdges: string[];
   measured: Record<string, { width: number; height: number }>;
   run: RunState;
-  backend: { name: string; adapter: string; notice?: string } | null;
+  /** The engine's backend, and the CPU threads its products run on (the worker's and those started). */
+  backend: { name: string; adapter: string; notice?: string; threads: number } | null;
   /** A short message shown over the canvas (a refused connection, a paste that failed). */
   notice: string | null;
   /** Problems of the last import that was refused (the open graph stayed as it was). */

@@ -2,7 +2,7 @@
 // hardware adapter and the CPU backend otherwise. It keeps the output cache between runs, so only
 // nodes whose inputs or params changed run again. Cancel: a shared flag the scheduler's progress
 // events check (within one iteration), or a 'cancel' message between nodes.
-import { GraphError, OutputCache, chooseBackend, cpuBackend, onnxModelRuntime, previewOf, runGraph, withEmbeddedFiles, type Backend, type FileResolver, type Preview } from '../engine';
+import { GraphError, OutputCache, chooseBackend, cpuBackend, cpuThreads, onnxModelRuntime, previewOf, runGraph, withEmbeddedFiles, type Backend, type FileResolver, type Preview } from '../engine';
 import { registry } from '../nodes';
 import { viewKind } from '../viewer/views';
 import type { FromWorker, RunFile, ToWorker } from './protocol';
@@ -63,7 +63,7 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
   if (data.type === 'init') {
     const picked = await pick(data.preferBackend);
     backend = picked.backend;
-    post({ type: 'ready', backend: backend.name, adapter: backend.adapter, ...(picked.notice ? { notice: picked.notice } : {}) });
+    post({ type: 'ready', backend: backend.name, adapter: backend.adapter, ...(picked.notice ? { notice: picked.notice } : {}), threads: cpuThreads().running });
     return;
   }
   if (data.type === 'cancel') {
@@ -123,7 +123,7 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
       const previews = Object.fromEntries(made.filter(([, p]) => p !== null));
       if (Object.keys(previews).length) post({ type: 'previews', runId, node, previews: previews as Record<string, NonNullable<(typeof previews)[string]>> });
     }
-    post({ type: 'finished', runId, status: result.status });
+    post({ type: 'finished', runId, status: result.status, threads: cpuThreads().running });
   } catch (e) {
     if (e instanceof GraphError) post({ type: 'invalid', runId, problems: [...e.problems] });
     else post({ type: 'crashed', runId, message: e instanceof Error ? e.message : String(e) });

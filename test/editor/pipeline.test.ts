@@ -267,6 +267,36 @@ describe.skipIf(skip)('the editor in chromium', () => {
     await context.close();
   });
 
+  it('the engine worker runs large products on every core (Web Workers sharing its WebAssembly memory); the SVD equals the CLI run on one thread', async () => {
+    const graph = {
+      format: 'corespace.graph',
+      version: 1,
+      name: 'threads',
+      nodes: [
+        { id: 'x', type: 'source.synthetic', params: { kind: 'gaussian', shape: [400, 300], seed: 5 } },
+        { id: 'svd', type: 'decompose.svd', params: { method: 'exact', rank: 20 } },
+      ],
+      edges: [{ id: 'e1', from: { node: 'x', port: 'tensor' }, to: { node: 'svd', port: 'tensor' } }],
+    };
+    const { context, page } = await openEditor(harness());
+    await page.getByTestId('import-file').setInputFiles({ name: 'threads.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(graph)) });
+    await page.getByTestId('node-svd').waitFor();
+    await runAndWait(page, 'svd');
+    // Every core the browser reports runs products once the run has started its workers.
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    await hasText(page.getByTestId('backend'), `CPU ${cores} thread${cores === 1 ? '' : 's'}`);
+    const inBrowser = await metric(page, 'svd', 'info.relError');
+    const dir = tempDir('threads-');
+    const file = join(dir, 'threads.json');
+    writeFileSync(file, JSON.stringify(graph));
+    const r = await corespace(['run', file, '--out', join(dir, 'out'), '--backend', 'cpu', '--threads', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    const cliError = JSON.parse(readFileSync(join(dir, 'out', 'run.json'), 'utf8')).nodes.svd.metrics.relError.value as number;
+    expect(inBrowser).toBeGreaterThan(0.5);
+    expect(Math.abs(inBrowser - cliError) / cliError).toBeLessThan(1e-12);
+    await context.close();
+  });
+
   it('a .npy picked with the file picker is stored and read by its node; an expression is checked as it is typed', async () => {
     const { context, page } = await openEditor(harness());
     await newGraph(page);

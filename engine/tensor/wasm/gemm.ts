@@ -78,10 +78,11 @@ export function setThreads(n: number): void {
   runtime?.pool.resize(n);
 }
 
-/** The threads the CPU's products use now, and whether their kernel fuses multiply-adds. */
-export function cpuThreads(): { threads: number; fma: boolean; simd: boolean } {
+/** The threads the CPU's products use (`running`: those started so far), and whether their kernel
+ * has SIMD and fuses multiply-adds. */
+export function cpuThreads(): { threads: number; running: number; fma: boolean; simd: boolean } {
   const rt = load();
-  return { threads: rt ? rt.pool.size : 1, fma: rt?.fma ?? false, simd: !!rt };
+  return { threads: rt ? rt.pool.size : 1, running: rt ? rt.pool.running : 1, fma: rt?.fma ?? false, simd: !!rt };
 }
 
 /** How the last product was split: its tiles, and how many the calling thread computed. */

@@ -22,6 +22,8 @@ const GEN = 0;
 const CLAIM = 1;
 const DONE = 2;
 const FAILED = 3;
+/** Workers that have instantiated the kernel (they take tiles from then on). */
+const STARTED = 31;
 const [A, BT, C, M, N, K, TILES, ROW_TILES, MC_AT, LDC, ACC, LDA, LDB, KIND] = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
 /** Job kinds: a GEMM, y += Aᵀ·v (tiles of columns), x = A·u (tiles of rows). */
 const [GEMM, GEMVT, GEMVN] = [0, 1, 2];
@@ -67,6 +69,7 @@ const WORKER_SOURCE = `${TILE_SOURCE}
 function start({ module, memory, control }) {
   const P = new Int32Array(control);
   const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  Atomics.add(P, ${STARTED}, 1);
   let seen = Atomics.load(P, ${GEN});
   for (;;) {
     if (seen >= 0) work(kernel, P, seen);
@@ -126,7 +129,7 @@ export class ThreadPool {
   /** Workers beside the caller; started (or stopped) to match `threads − 1`. */
   resize(threads: number): void {
     const want = canBlock() ? Math.max(0, threads - 1) : 0;
-    while (this.workers.length > want) this.stopWorker(this.workers.pop()!);
+    if (this.workers.length > want) this.close();
     while (this.workers.length < want) {
       const w = spawn();
       if (!w) break;
@@ -138,6 +141,11 @@ export class ThreadPool {
 
   get size(): number {
     return this.workers.length + 1;
+  }
+
+  /** The caller and the workers that have started. */
+  get running(): number {
+    return 1 + Math.min(this.workers.length, Atomics.load(this.control, STARTED));
   }
 
   /** C (+)= A·Btᵀ on operands in the shared memory (byte offsets; row strides lda, ldb and ldc,
@@ -182,6 +190,7 @@ export class ThreadPool {
   /** Stops the workers (they finish no further tiles; the caller computes alone until resized). */
   close(): void {
     while (this.workers.length) this.stopWorker(this.workers.pop()!);
+    Atomics.store(this.control, STARTED, 0);
   }
 
   private stopWorker(w: AnyWorker): void {
