@@ -76,8 +76,53 @@ export function gemmWat(fma: boolean): string {
   L('      (br $loopI)))');
   L('  )');
   gemvWat(L, madd);
+  transposeWat(L);
   L(')');
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * transpose(src, dst, rows, cols, lds, ldd): dst[j·ldd + i] = src[i·lds + j]. Eight rows at a time:
+ * for each column j their eight entries (eight sequential read streams) go out as one 64-byte run
+ * of dst's row j (four f64x2 stores); the last rows one by one.
+ */
+function transposeWat(L: (s: string) => void): void {
+  L('  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32) (param $lds i32) (param $ldd i32)');
+  L('    (local $i i32) (local $j i32) (local $rowS i32) (local $rowD i32) (local $s i32) (local $d i32)');
+  L('    (local.set $rowS (i32.shl (local.get $lds) (i32.const 3)))');
+  L('    (local.set $rowD (i32.shl (local.get $ldd) (i32.const 3)))');
+  L('    (block $doneI (loop $loopI');
+  L('      (br_if $doneI (i32.gt_s (i32.add (local.get $i) (i32.const 8)) (local.get $rows)))');
+  L('      (local.set $s (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $rowS))))');
+  L('      (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 3))))');
+  L('      (local.set $j (i32.const 0))');
+  L('      (block $doneJ (loop $loopJ');
+  L('        (br_if $doneJ (i32.ge_u (local.get $j) (local.get $cols)))');
+  const at = (r: number) => `(f64.load (i32.add (local.get $s) (i32.mul (i32.const ${r}) (local.get $rowS))))`;
+  for (let p = 0; p < 4; p++) {
+    L(`        (v128.store offset=${16 * p} (local.get $d) (f64x2.replace_lane 1 (f64x2.splat ${at(2 * p)}) ${at(2 * p + 1)}))`);
+  }
+  L('        (local.set $s (i32.add (local.get $s) (i32.const 8)))');
+  L('        (local.set $d (i32.add (local.get $d) (local.get $rowD)))');
+  L('        (local.set $j (i32.add (local.get $j) (i32.const 1)))');
+  L('        (br $loopJ)))');
+  L('      (local.set $i (i32.add (local.get $i) (i32.const 8)))');
+  L('      (br $loopI)))');
+  L('    (block $doneR (loop $loopR');
+  L('      (br_if $doneR (i32.ge_u (local.get $i) (local.get $rows)))');
+  L('      (local.set $s (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $rowS))))');
+  L('      (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 3))))');
+  L('      (local.set $j (i32.const 0))');
+  L('      (block $doneJ (loop $loopJ');
+  L('        (br_if $doneJ (i32.ge_u (local.get $j) (local.get $cols)))');
+  L('        (f64.store (local.get $d) (f64.load (local.get $s)))');
+  L('        (local.set $s (i32.add (local.get $s) (i32.const 8)))');
+  L('        (local.set $d (i32.add (local.get $d) (local.get $rowD)))');
+  L('        (local.set $j (i32.add (local.get $j) (i32.const 1)))');
+  L('        (br $loopJ)))');
+  L('      (local.set $i (i32.add (local.get $i) (i32.const 1)))');
+  L('      (br $loopR)))');
+  L('  )');
 }
 
 /**

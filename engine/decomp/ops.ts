@@ -5,7 +5,7 @@
 // backend (resident on a device between the steps of a decomposition), F a factor matrix uploaded
 // once and used by several products.
 import { RankDeficientError, cholQrHost, mat, mul, qr, type Mat } from '../linalg';
-import { Tensor, heapArray, inHeap, permuteData, releaseHeapArray } from '../tensor';
+import { Tensor, heapArray, heapTranspose, inHeap, permuteData, releaseHeapArray } from '../tensor';
 import { leadingLeftOfUnfolding } from './common';
 import { mttkrpFor, type MttkrpOf } from './cp-mttkrp';
 import { to32, ttm64, type T64 } from './dense64';
@@ -79,8 +79,9 @@ function transposed(a: T64): Mat {
   let t = transposes.get(a.data);
   if (!t) {
     const [rows, cols] = a.shape as [number, number];
-    const data = heapArray(a.data.length) ?? new Float64Array(a.data.length);
-    transposes.set(a.data, (t = mat(cols, rows, permuteData(a.data, [rows, cols], [1, 0], data))));
+    const kept = heapArray(a.data.length, false);
+    const data = kept && heapTranspose(a.data, rows, cols, kept) ? kept : permuteData(a.data, [rows, cols], [1, 0], kept ?? new Float64Array(a.data.length));
+    transposes.set(a.data, (t = mat(cols, rows, data)));
   }
   return t;
 }
@@ -92,7 +93,7 @@ const RESIDENT_MIN = 1 << 16;
 /** A float64 copy of `data` for the CPU's ops, in the product kernel's memory when it is large (give
  * it back with cpuDenseOps.release). */
 export function resident(shape: readonly number[], data: Float32Array | Float64Array): T64 {
-  const kept = data.length >= RESIDENT_MIN ? heapArray(data.length) : null;
+  const kept = data.length >= RESIDENT_MIN ? heapArray(data.length, false) : null;
   if (kept) kept.set(data);
   return { shape: [...shape], data: kept ?? Float64Array.from(data) };
 }

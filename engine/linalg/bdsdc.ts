@@ -290,6 +290,9 @@ function rotateInto(vcols: Float64Array[], z: Float64Array, keep: number, drop: 
  */
 function arrowSvd(d: Float64Array, z: Float64Array): { sigma: Float64Array; uT: Float64Array; vT: Float64Array } {
   const K = d.length;
+  // Slot 0 alone (everything else deflated; z₀ is 0 only where the whole node is): [z₀] =
+  // (−1)·|z₀|·(−sign z₀), the signs of the general formulas below.
+  if (K === 1) return { sigma: Float64Array.of(Math.abs(z[0]!)), uT: Float64Array.of(-1), vT: Float64Array.of(z[0]! < 0 ? 1 : -1) };
   const sigma = new Float64Array(K);
   // For each root: its origin (the nearer pole) and τ = σ − d_origin, so dᵢ − σ = (dᵢ − d_o) − τ.
   const origin = new Int32Array(K);

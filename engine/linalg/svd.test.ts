@@ -62,6 +62,9 @@ describe('SVD with known spectra', () => {
     const sigma = [5, 4, 3, ...Array<number>(27).fill(0)];
     check('rank 3', withSpectrum(40, 30, sigma.slice(0, 3), 1, 3), sigma);
     check('zeros 7 × 5', mat(7, 5), Array<number>(5).fill(0));
+    // Large enough for divide and conquer: every merge of zeros is one deflated arrow.
+    check('zeros 60 × 50', mat(60, 50), Array<number>(50).fill(0));
+    check('zeros 300 × 40 (tall)', mat(300, 40), Array<number>(40).fill(0));
   });
 
   it('clusters and repeated values', () => {

@@ -8,4 +8,4 @@ export { matmul, gemmRowsByRows, syrkRows, modeProduct, multiModeProduct, identi
 export { pad, slice, type PadMode, type SliceRange } from './shape-ops';
 export { checkFinite, finiteSumSquares, normShift, scaleUp, scaledDown } from './checks';
 export { blockMean } from './resample';
-export { cpuThreads, defaultThreads, heapArray, heapBytes, heapGemmAdd, heapGemvN, heapGemvT, inHeap, releaseHeapArray, setThreads, stopThreads } from './wasm/gemm';
+export { cpuThreads, defaultThreads, heapArray, heapBytes, heapGemmAdd, heapGemvN, heapGemvT, heapTranspose, inHeap, releaseHeapArray, setThreads, stopThreads } from './wasm/gemm';

@@ -90,3 +90,18 @@ describe('WebAssembly SIMD gemm', () => {
     }
   });
 });
+
+describe('the SIMD transpose', () => {
+  it.each([[1, 1], [7, 5], [8, 16], [131, 67], [300, 9]])('%i×%i: every entry moves to its transposed place', async (rows, cols) => {
+    const { heapArray, heapTranspose, releaseHeapArray } = await import('./gemm');
+    const src = heapArray(rows * cols)!;
+    const dst = heapArray(rows * cols)!;
+    for (let i = 0; i < src.length; i++) src[i] = i + 0.5;
+    expect(heapTranspose(src, rows, cols, dst)).toBe(true);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) expect(dst[j * rows + i]).toBe(src[i * cols + j]);
+    // Arrays outside the kernel's memory are refused (the caller transposes in JavaScript).
+    expect(heapTranspose(new Float64Array(4), 2, 2, dst)).toBe(false);
+    releaseHeapArray(src);
+    releaseHeapArray(dst);
+  });
+});

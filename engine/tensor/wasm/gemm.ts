@@ -144,15 +144,16 @@ function view(rt: Runtime, start: number, length: number): Float64Array {
   return new Float64Array(buffer, start, length);
 }
 
-/** A float64 array in the product kernel's memory (zeroed), used by products where it is, without
- * a copy; null where the memory is full or unavailable. Give it back with releaseHeapArray. */
-export function heapArray(length: number): Float64Array | null {
+/** A float64 array in the product kernel's memory (zeroed unless `zero` is false), used by products
+ * where it is, without a copy; null where the memory is full or unavailable. Give it back with
+ * releaseHeapArray. */
+export function heapArray(length: number, zero = true): Float64Array | null {
   const rt = load();
   if (!rt) return null;
   const start = alloc(rt, 8 * length);
   if (start === null) return null;
   const v = view(rt, start, length);
-  v.fill(0);
+  if (zero) v.fill(0);
   live.get(start)!.owner = v;
   return v;
 }
@@ -218,6 +219,14 @@ export function heapGemvT(a: Float64Array, v: Float64Array, y: Float64Array, m: 
   const rt = load();
   if (!rt || !allInHeap(a, v, y)) return false;
   if (m && n) rt.pool.gemvt(a.byteOffset, v.byteOffset, y.byteOffset, m, n, ld, m * n >= THREADED_MIN_GEMV);
+  return true;
+}
+
+/** dst (cols × rows, packed) = srcᵀ for src (rows × cols, packed), both in the kernel's memory. */
+export function heapTranspose(src: Float64Array, rows: number, cols: number, dst: Float64Array): boolean {
+  const rt = load();
+  if (!rt || !allInHeap(src, dst)) return false;
+  if (rows && cols) rt.pool.transpose(src.byteOffset, dst.byteOffset, rows, cols, cols, rows, rows * cols >= THREADED_MIN_GEMV);
   return true;
 }
 

@@ -26,7 +26,9 @@ const FAILED = 3;
 const STARTED = 31;
 const [A, BT, C, M, N, K, TILES, ROW_TILES, MC_AT, LDC, ACC, LDA, LDB, KIND] = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
 /** Job kinds: a GEMM, y += Aᵀ·v (tiles of columns), x = A·u (tiles of rows). */
-const [GEMM, GEMVT, GEMVN] = [0, 1, 2];
+const [GEMM, GEMVT, GEMVN, TRANSPOSE] = [0, 1, 2, 3];
+/** Rows per tile of a transpose. */
+const TRANSPOSE_TILE = 64;
 /** Columns (gemvt) or rows (gemvn) per tile of a matrix–vector product. */
 const GEMV_TILE = 512;
 
@@ -37,6 +39,11 @@ function runTile(kn, P, t) {
   if (kind === ${GEMVT}) {
     const j0 = t * ${GEMV_TILE};
     kn.gemvt(a + j0 * 8, b, c + j0 * 8, m, Math.min(${GEMV_TILE}, n - j0), k);
+    return;
+  }
+  if (kind === ${TRANSPOSE}) {
+    const i0 = t * ${TRANSPOSE_TILE};
+    kn.transpose(a + i0 * P[${LDA}] * 8, b + i0 * 8, Math.min(${TRANSPOSE_TILE}, m - i0), n, P[${LDA}], P[${LDB}]);
     return;
   }
   if (kind === ${GEMVN}) {
@@ -85,6 +92,7 @@ export interface Kernels {
   kernel(a: number, bt: number, c: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, acc: number): void;
   gemvt(a: number, v: number, y: number, m: number, n: number, ld: number): void;
   gemvn(a: number, u: number, x: number, m: number, n: number, ld: number): void;
+  transpose(src: number, dst: number, rows: number, cols: number, lds: number, ldd: number): void;
 }
 type KernelFn = Kernels;
 interface AnyWorker {
@@ -168,6 +176,11 @@ export class ThreadPool {
   /** x = A·u for A (m × n, row stride ld) — row tiles. */
   gemvn(a: number, u: number, x: number, m: number, n: number, ld: number, parallel: boolean): void {
     this.run(GEMVN, [a, u, x, m, n, ld, Math.ceil(m / GEMV_TILE), 0, 0, 0, 0, 0, 0], parallel);
+  }
+
+  /** dst = srcᵀ: src rows × cols (row stride lds), dst cols × rows (row stride ldd); row tiles. */
+  transpose(src: number, dst: number, rows: number, cols: number, lds: number, ldd: number, parallel: boolean): void {
+    this.run(TRANSPOSE, [src, dst, 0, rows, cols, 0, Math.ceil(rows / TRANSPOSE_TILE), 0, 0, 0, 0, lds, ldd], parallel);
   }
 
   private run(kind: number, params: number[], parallel: boolean): void {
