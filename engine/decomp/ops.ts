@@ -67,9 +67,7 @@ export interface DenseOps<H, F> {
  * the residual ‖X − X̂‖ is formed after each sweep instead. */
 export const residualBelow = (ops: Pick<DenseOps<unknown, unknown>, 'sumAccuracy'>): number => 100 * Math.sqrt(ops.sumAccuracy);
 
-// The float32 input each float64 copy was made from (the MTTKRPs stream its unfoldings: half the
-// bytes), and each input's MTTKRP (with the partial products it keeps between modes).
-const sources = new WeakMap<T64, Tensor>();
+// Each input's MTTKRP (with the partial products and permutations it keeps between modes).
 const mttkrps = new WeakMap<T64, MttkrpOf>();
 const transposes = new WeakMap<Float64Array, Mat>();
 
@@ -103,9 +101,7 @@ export const cpuDenseOps: DenseOps<T64, Mat> = {
   sumAccuracy: 1e-14,
   async input(x) {
     const values = await x.materialize();
-    const h = resident(values.shape, values.data);
-    sources.set(h, x);
-    return h;
+    return resident(values.shape, values.data);
   },
   shapeOf: (x) => x.shape,
   factor: (u) => u,
@@ -119,7 +115,7 @@ export const cpuDenseOps: DenseOps<T64, Mat> = {
   leading: async (x, mode, r) => ({ ...leadingLeftOfUnfolding(x, mode, r), float64: true }),
   async mttkrp(x, factors, mode) {
     let of = mttkrps.get(x);
-    if (!of) mttkrps.set(x, (of = mttkrpFor(sources.get(x) ?? to32(x))));
+    if (!of) mttkrps.set(x, (of = mttkrpFor(x)));
     return of(factors as Mat[], mode);
   },
   matrix: (x, rows, cols) => ({ shape: [rows, cols], data: x.data }),
@@ -154,7 +150,13 @@ export const cpuDenseOps: DenseOps<T64, Mat> = {
     // Arrays in the kernel's memory go back to it (with a resident input's transpose); the rest is
     // the garbage collector's.
     for (const x of xs) {
-      if (!x || !inHeap(x.data)) continue;
+      if (!x) continue;
+      const of = mttkrps.get(x as T64);
+      if (of) {
+        of.dispose();
+        mttkrps.delete(x as T64);
+      }
+      if (!inHeap(x.data)) continue;
       const t = transposes.get(x.data);
       if (t) releaseHeapArray(t.data);
       transposes.delete(x.data);
