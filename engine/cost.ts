@@ -140,7 +140,7 @@ export function ttCost(shape: Shape, p: { maxRank: number; eps?: number }): Cost
   for (let k = 0; k < shape.length - 1; k++) {
     const rows = r * shape[k]!;
     rest /= shape[k]!;
-    seconds += p.eps === undefined && rows < rest ? (rows * rows * rest) / RATES.gemm + (10 * rows ** 3) / RATES.scalar : exactSvdSeconds(rows, rest);
+    seconds += p.eps === undefined && rows < rest ? (rows * rows * rest) / RATES.gemm + (4 * rows ** 3) / RATES.scalar : exactSvdSeconds(rows, rest);
     r = Math.min(rows, rest, p.maxRank);
   }
   return { seconds, what: `${shape.length - 1} steps over the unfoldings of [${shape.join('×')}]`, fix: { param: 'maxRank', hint: 'set a smaller maxRank, or reshape to more, smaller modes' } };
