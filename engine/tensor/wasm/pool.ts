@@ -101,10 +101,11 @@ interface AnyWorker {
   unref?(): void;
 }
 
-const runTile = new Function(`${TILE_SOURCE}; return { runTile, work };`)() as {
-  runTile: (kernel: KernelFn, p: Int32Array, t: number) => void;
-  work: (kernel: KernelFn, p: Int32Array, gen: number) => number;
-};
+type TileCode = { runTile: (kernel: KernelFn, p: Int32Array, t: number) => void; work: (kernel: KernelFn, p: Int32Array, gen: number) => number };
+/** The tile loop for the calling thread, made on first use (a page whose Content-Security-Policy
+ * forbids eval makes load() fail here, and products fall back to JavaScript). */
+let tileCode: TileCode | null = null;
+const tileLoop = (): TileCode => (tileCode ??= new Function(`${TILE_SOURCE}; return { runTile, work };`)() as TileCode);
 
 /** Whether this thread may block in Atomics.wait (not a browser's main thread). */
 function canBlock(): boolean {
@@ -132,7 +133,9 @@ export class ThreadPool {
     private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory,
     private readonly kernel: KernelFn,
-  ) {}
+  ) {
+    tileLoop();
+  }
 
   /** Workers beside the caller; started (or stopped) to match `threads − 1`. */
   resize(threads: number): void {
@@ -195,7 +198,7 @@ export class ThreadPool {
     Atomics.store(P, CLAIM, (gen & TAG_MASK) << TILE_BITS);
     Atomics.store(P, GEN, gen);
     if (parallel && this.workers.length) Atomics.notify(P, GEN);
-    this.lastSplit = { tiles, caller: runTile.work(this.kernel, P, gen) };
+    this.lastSplit = { tiles, caller: tileCode!.work(this.kernel, P, gen) };
     for (let d = Atomics.load(P, DONE); d < tiles; d = Atomics.load(P, DONE)) Atomics.wait(P, DONE, d);
     if (Atomics.load(P, FAILED)) throw new Error('a worker thread failed in the matrix product kernel');
   }
