@@ -1,0 +1,91 @@
+// A Redis for the job-queue tests: Debian's redis-server (installed by scripts/setup-system.sh),
+// started by the test on 127.0.0.1 and a free port, with no persistence and its files in a temp
+// folder, and stopped by its PID (SIGTERM, then SIGKILL after 5 s) in afterAll — also when a test
+// failed. Outside CI a machine without redis-server skips the suite with a notice; in CI that is a
+// failure.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { tempDir } from '../temp';
+
+export const REDIS_SERVER = '/usr/bin/redis-server';
+
+export function redisMissing(): string | null {
+  if (existsSync(REDIS_SERVER)) return null;
+  const why = `${REDIS_SERVER} is missing (scripts/setup-system.sh installs Debian's redis-server)`;
+  if (process.env.CI) throw new Error(why);
+  console.warn(`job-queue tests skipped: ${why}`);
+  return why;
+}
+
+/** A port nobody listens on now (the OS's pick for an ephemeral listener, closed again). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** One RESP command over a fresh connection, followed by QUIT: the whole reply (the server closes
+ * the connection after QUIT's "+OK", so a reply that arrives in pieces is still read whole). */
+export function command(port: number, ...args: string[]): Promise<string> {
+  const encode = (parts: string[]) => `*${parts.length}\r\n${parts.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+  return new Promise((resolve, reject) => {
+    const socket = new Socket();
+    let reply = '';
+    socket.setTimeout(2000, () => socket.destroy(new Error(`no reply from 127.0.0.1:${port}`)));
+    socket.once('error', reject);
+    socket.connect(port, '127.0.0.1', () => socket.write(encode(args) + encode(['QUIT'])));
+    socket.on('data', (d) => (reply += d.toString('utf8')));
+    socket.once('close', () => (reply.endsWith('+OK\r\n') ? resolve(reply.slice(0, -5)) : reject(new Error(`incomplete reply from 127.0.0.1:${port}: ${JSON.stringify(reply)}`))));
+  });
+}
+
+export interface RedisServer {
+  port: number;
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  /** SIGTERM by PID, SIGKILL if it has not exited after 5 s; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+/** Starts redis-server and resolves once it answers PING. */
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = tempDir('redis');
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      if ((await command(port, 'PING')).startsWith('+PONG')) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode} before answering on port ${port}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server did not answer on 127.0.0.1:${port} within 10 s`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const pid = child.pid!;
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    pid,
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      process.kill(pid, 'SIGTERM');
+      const timer = setTimeout(() => child.exitCode === null && child.signalCode === null && process.kill(pid, 'SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
