@@ -9,7 +9,7 @@
 // however close the roots; the node's vectors are the children's times those — two GEMMs. Entries
 // of z below ε·‖·‖ and equal dᵢ (to that tolerance) deflate first: their values and vectors are
 // the children's as they are. Leaves (N ≤ 16) go to the bidiagonal QR (bdsqr.ts).
-import { bidiagonalSvd, rotation } from './bdsqr';
+import { bidiagonalSvd, rot, rotation } from './bdsqr';
 import { mat, mul, type Mat } from './mat';
 
 const EPS = 2 ** -52;
@@ -83,14 +83,7 @@ function leaf(d0: Float64Array, e0: Float64Array, sqre: number): NodeSvd {
     for (let k = N - 1; k >= 0; k--) {
       const [c, s, r] = rotation(d[k]!, fill);
       d[k] = r;
-      const ck = vCols[k]!;
-      const cn = vCols[N]!;
-      for (let i = 0; i < M; i++) {
-        const x = ck[i]!;
-        const y = cn[i]!;
-        ck[i] = c * x + s * y;
-        cn[i] = c * y - s * x;
-      }
+      rot(vCols[k]!, vCols[N]!, c, s);
       if (k > 0) {
         fill = -s * e[k - 1]!;
         e[k - 1] = c * e[k - 1]!;
@@ -139,13 +132,9 @@ function merge(top: NodeSvd, bottom: NodeSvd, NL: number, NR: number, sqre: numb
     const zb = beta * bottom.v[NR]!; // row 0 of V2, its null column
     const r = Math.hypot(za, zb);
     const [c, s] = r === 0 ? [1, 0] : [za / r, zb / r];
-    const first = new Float64Array(M);
-    extra = new Float64Array(M);
-    for (let i = 0; i < M; i++) {
-      first[i] = c * null1[i]! + s * null2[i]!;
-      extra[i] = c * null2[i]! - s * null1[i]!;
-    }
-    vc.push(first);
+    rot(null1, null2, c, s); // null1 takes z's mass, null2 is the node's null vector
+    extra = null2;
+    vc.push(null1);
     z[0] = r;
   } else {
     vc.push(null1);
@@ -271,16 +260,8 @@ function rotateInto(vcols: Float64Array[], z: Float64Array, keep: number, drop: 
   const s = z[drop]! / r;
   z[keep] = r;
   z[drop] = 0;
-  for (const cols of ucols ? [vcols, ucols] : [vcols]) {
-    const a = cols[keep]!;
-    const b = cols[drop]!;
-    for (let i = 0; i < a.length; i++) {
-      const x = a[i]!;
-      const y = b[i]!;
-      a[i] = c * x + s * y;
-      b[i] = c * y - s * x;
-    }
-  }
+  rot(vcols[keep]!, vcols[drop]!, c, s);
+  if (ucols) rot(ucols[keep]!, ucols[drop]!, c, s);
 }
 
 /**
@@ -313,7 +294,7 @@ function arrowSvd(d: Float64Array, z: Float64Array): { sigma: Float64Array; uT: 
     let hi: number;
     if (j < K - 1) {
       const mid = delta[j + 1]! / 2;
-      if (secular(delta, z2, mid, K).g >= 0) {
+      if (secular(delta, z2, mid, K) >= 0) {
         lo = 0;
         hi = mid;
       } else {
@@ -325,7 +306,7 @@ function arrowSvd(d: Float64Array, z: Float64Array): { sigma: Float64Array; uT: 
       lo = 0;
       hi = zz;
     }
-    const mu = findRoot(delta, z2, K, o, j, lo, hi);
+    const mu = findRoot(delta, z2, K, j, lo, hi);
     const so = d[o]!;
     const s = Math.sqrt(so * so + mu);
     sigma[j] = s;
@@ -377,16 +358,11 @@ function arrowSvd(d: Float64Array, z: Float64Array): { sigma: Float64Array; uT: 
   return { sigma, uT, vT };
 }
 
-/** The secular function g(μ) = 1 + Σ zᵢ²/(δᵢ − μ) and its parts left (i ≤ split) and right of a pole. */
-function secular(delta: Float64Array, z2: Float64Array, mu: number, K: number): { g: number; err: number } {
+/** The secular function g(μ) = 1 + Σ zᵢ²/(δᵢ − μ). */
+function secular(delta: Float64Array, z2: Float64Array, mu: number, K: number): number {
   let g = 1;
-  let err = 1;
-  for (let i = 0; i < K; i++) {
-    const t = z2[i]! / (delta[i]! - mu);
-    g += t;
-    err += Math.abs(t);
-  }
-  return { g, err };
+  for (let i = 0; i < K; i++) g += z2[i]! / (delta[i]! - mu);
+  return g;
 }
 
 /**
@@ -394,11 +370,11 @@ function secular(delta: Float64Array, z2: Float64Array, mu: number, K: number): 
  * g's sums left and right of the bracket's poles each modelled by a constant plus one pole term
  * that matches value and derivative, the model's root taken, bisection where it leaves the bracket.
  */
-function findRoot(delta: Float64Array, z2: Float64Array, K: number, o: number, j: number, lo: number, hi: number): number {
+function findRoot(delta: Float64Array, z2: Float64Array, K: number, j: number, lo: number, hi: number): number {
   // The poles bounding the root: j (left) and j + 1 (right), none on the right for the last root.
   const left = delta[j]!;
   const right = j + 1 < K ? delta[j + 1]! : Infinity;
-  let mu = o === j ? (lo + hi) / 2 : (lo + hi) / 2;
+  let mu = (lo + hi) / 2;
   for (let it = 0; it < 200; it++) {
     let psi = 0;
     let dpsi = 0;

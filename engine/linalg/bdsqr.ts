@@ -120,7 +120,7 @@ function svd2(f: number, g: number, h: number): { ssmin: number; ssmax: number; 
 }
 
 /** (x, y) ← (c·x + s·y, c·y − s·x) over n entries (BLAS drot). */
-function rot(x: Float64Array, y: Float64Array, c: number, s: number): void {
+export function rot(x: Float64Array, y: Float64Array, c: number, s: number): void {
   for (let i = 0; i < x.length; i++) {
     const a = x[i]!;
     const b = y[i]!;

@@ -225,7 +225,7 @@ function unblocked(a: Float64Array, m: number, n: number, k0: number, out: Bidia
  * `at`, `at + stride`, …; v's tail is written over x's (LAPACK's dlarfg). τ = 0 (H = I) when x's
  * tail is zero.
  */
-export function householder(a: Float64Array, at: number, stride: number, len: number): { beta: number; tau: number } {
+function householder(a: Float64Array, at: number, stride: number, len: number): { beta: number; tau: number } {
   const alpha = a[at]!;
   let scale = 0;
   for (let i = 1; i < len; i++) scale = Math.max(scale, Math.abs(a[at + i * stride]!));
