@@ -6,6 +6,8 @@ import { runGraph, withEmbeddedFiles, type Backend, type GraphDoc, type NodeReco
 import { renderView } from '../viewer/headless';
 import { folderSink, fsResolver } from './node-io';
 import { wasmModelRuntime } from '../engine/model/node-runtime';
+import { QueueExecutor } from './queue/executor';
+import type { QueueAddress } from './queue/url';
 
 export interface ExecuteSpec {
   doc: GraphDoc;
@@ -17,6 +19,8 @@ export interface ExecuteSpec {
   seed?: number;
   /** The ceiling on a node's estimated run time (--max-minutes), in seconds. */
   maxSeconds?: number;
+  /** Send the nodes a worker may run to this job queue (--queue), up to `slots` jobs at once. */
+  queue?: { address: QueueAddress; slots: number };
 }
 
 export interface ViewEntry {
@@ -31,6 +35,8 @@ export interface Executed {
   status: 'success' | 'failed' | 'interrupted';
   nodes: Record<string, NodeRecord>;
   executed: string[];
+  /** With a queue: why it was given up on, if it stopped answering during the run. */
+  queueLost?: string;
 }
 
 export interface ExecuteHooks {
@@ -57,18 +63,25 @@ export async function execute(spec: ExecuteSpec, registry: Registry, backend: Ba
       return file;
     },
   };
-  const result = await runGraph(spec.doc, {
-    registry,
-    backend,
-    files: withEmbeddedFiles(spec.doc, fsResolver(dirname(spec.graphFile), { allow: spec.allowRead })),
-    output,
-    views,
-    models: wasmModelRuntime,
-    ...(spec.targets ? { targets: spec.targets } : {}),
-    ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
-    ...(spec.maxSeconds !== undefined ? { maxSeconds: spec.maxSeconds } : {}),
-    ...(signal ? { signal } : {}),
-    onEvent: (e) => hooks.onEvent(e),
-  });
-  return { status: result.status, nodes: { ...result.nodes }, executed: result.executed };
+  // With a queue, the nodes a worker may run go out as jobs (a queue that does not answer: QueueLost).
+  const remote = spec.queue ? await QueueExecutor.open(spec.queue.address, backend.name, spec.queue.slots) : undefined;
+  try {
+    const result = await runGraph(spec.doc, {
+      registry,
+      backend,
+      files: withEmbeddedFiles(spec.doc, fsResolver(dirname(spec.graphFile), { allow: spec.allowRead })),
+      output,
+      views,
+      models: wasmModelRuntime,
+      ...(spec.targets ? { targets: spec.targets } : {}),
+      ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
+      ...(spec.maxSeconds !== undefined ? { maxSeconds: spec.maxSeconds } : {}),
+      ...(signal ? { signal } : {}),
+      ...(remote ? { remote } : {}),
+      onEvent: (e) => hooks.onEvent(e),
+    });
+    return { status: result.status, nodes: { ...result.nodes }, executed: result.executed, ...(remote?.lost ? { queueLost: remote.lost } : {}) };
+  } finally {
+    await remote?.close();
+  }
 }

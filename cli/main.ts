@@ -5,12 +5,15 @@ import { parseArgs } from 'node:util';
 import { defaultThreads, formatProblem, printable, setThreads, validateGraph } from '../engine';
 import { registry } from '../nodes';
 import { catalogue, catalogueText } from './catalogue';
-import { loadFile, runCommand, type Io } from './run-command';
+import { loadFile, pickBackend, runCommand, type Io } from './run-command';
+import { parseQueueUrl } from './queue/url';
+import { workerCommand } from './queue/worker';
 
 const USAGE = `usage:
   corespace run GRAPH.json [--out DIR] [--backend auto|cpu|webgpu] [--set NODE.PARAM=VALUE]…
                            [--targets ID,…] [--bypass ID,…] [--seed N] [--allow-read DIR]…
-                           [--max-minutes N] [--threads N] [--json]
+                           [--max-minutes N] [--threads N] [--queue redis://HOST:PORT [--jobs N]] [--json]
+  corespace worker --queue redis://HOST:PORT [--concurrency N] [--backend auto|cpu|webgpu] [--lock-seconds N]
   corespace validate GRAPH.json [--max-minutes N]
   corespace nodes [--json]
 
@@ -23,6 +26,15 @@ run       runs the graph (or the --targets and their ancestors) and writes DIR/r
           A node whose estimated run time (on one CPU core) is above the ceiling, 10 minutes
           unless --max-minutes raises it, fails validation with its estimate. --threads N caps
           the CPU threads the products use (default: every core; also CORESPACE_THREADS).
+          --queue sends the nodes a worker may run (decompositions, transforms, metrics: not
+          sources, exports, views or models) and each run of a sweep.rank to the workers of a job
+          queue, up to --jobs at once (default 64); outputs are kept in the queue's Redis under
+          their content keys, so a rerun, anyone's, reuses them. Exit code 3: the queue could not
+          be reached or stopped answering (what finished is kept).
+worker    takes node jobs from the queue (of its backend: cpu unless --backend says otherwise),
+          --concurrency at a time (default 1; each computes in its own thread), and stores their
+          outputs there. A job whose worker stops answering goes to another worker after
+          --lock-seconds (default 30). Runs until Ctrl+C.
 validate  checks the graph and lists every problem; exit code 0 if valid, 2 if not.
 nodes     the node catalogue: types, ports and params with defaults and ranges.
 `;
@@ -57,6 +69,10 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
         'max-minutes': { type: 'string' },
         threads: { type: 'string' },
         'allow-read': { type: 'string', multiple: true, default: [] },
+        queue: { type: 'string' },
+        jobs: { type: 'string' },
+        concurrency: { type: 'string' },
+        'lock-seconds': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -105,8 +121,41 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
       io.stdout(`${positionals[0]}: valid (${doc.nodes.length} nodes, ${doc.edges.length} edges)\n`);
       return 0;
     }
+    case 'worker': {
+      if (positionals.length) return usage(io, `worker takes no graph file (the jobs bring their nodes), got '${positionals[0]}'`);
+      if (o.queue === undefined) return usage(io, 'worker needs --queue redis://HOST:PORT, the queue to take jobs from');
+      const concurrency = wholeOption(o.concurrency, 1);
+      if (concurrency === null || concurrency > 256) return usage(io, `--concurrency must be a whole number 1 … 256 (jobs this worker runs at once), got '${o.concurrency}'`);
+      const lockSeconds = wholeOption(o['lock-seconds'], 30);
+      if (lockSeconds === null || lockSeconds > 86400) return usage(io, `--lock-seconds must be a whole number of seconds 1 … 86400, got '${o['lock-seconds']}'`);
+      if (!['auto', 'cpu', 'webgpu'].includes(o.backend!)) return usage(io, `--backend must be auto, cpu or webgpu, got '${o.backend}'`);
+      let address;
+      try {
+        address = parseQueueUrl(o.queue);
+      } catch (e) {
+        return usage(io, (e as Error).message);
+      }
+      const backend = await pickBackend(o.backend as 'auto' | 'cpu' | 'webgpu', io);
+      if (!backend) return 2;
+      const stop = new AbortController();
+      let caught: NodeJS.Signals | null = null;
+      const onSignal = (sig: NodeJS.Signals) => {
+        caught ??= sig;
+        stop.abort();
+      };
+      for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+      try {
+        const code = await workerCommand({ address, concurrency, backend, lockSeconds }, io, stop.signal);
+        return caught ? 128 + (os.constants.signals[caught] ?? 2) : code;
+      } finally {
+        for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+      }
+    }
     case 'run': {
       if (positionals.length !== 1) return usage(io, 'run takes one graph file');
+      const jobs = wholeOption(o.jobs, 64);
+      if (jobs === null || jobs > 4096) return usage(io, `--jobs must be a whole number 1 … 4096 (jobs in flight at once), got '${o.jobs}'`);
+      if (o.jobs !== undefined && o.queue === undefined) return usage(io, '--jobs goes with --queue (the jobs in flight on the queue)');
       if (!['auto', 'cpu', 'webgpu'].includes(o.backend!)) return usage(io, `--backend must be auto, cpu or webgpu, got '${o.backend}'`);
       // Number('') is 0: an empty or spaced seed is refused, not taken as 0.
       const seed = o.seed === undefined ? undefined : /^\d+$/.test(o.seed) ? Number(o.seed) : NaN;
@@ -140,6 +189,7 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
             json: o.json!,
             allowRead: o['allow-read']!,
             ...(maxSeconds !== undefined ? { maxSeconds } : {}),
+            ...(o.queue !== undefined ? { queue: { url: o.queue, slots: jobs } } : {}),
           },
           registry,
           io,
@@ -157,6 +207,12 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** A whole-number option ≥ 1, its default when absent, or null when it is not one. */
+function wholeOption(value: string | undefined, byDefault: number): number | null {
+  if (value === undefined) return byDefault;
+  return /^\d+$/.test(value) && Number(value) >= 1 ? Number(value) : null;
+}
 
 /** "--seed -1" as "--seed=-1" (and --max-minutes): parseArgs takes "-1" for an option ("argument is
  * ambiguous"); joined, it reaches the option's own check, which says what the value may be. */

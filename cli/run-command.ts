@@ -11,6 +11,8 @@ import {
 } from '../engine';
 import { execute, type ExecuteHooks, type ExecuteSpec, type Executed, type ViewEntry } from './execute';
 import { folderSink, makeFolder, readRegularFile } from './node-io';
+import { QueueLost } from './queue/executor';
+import { parseQueueUrl } from './queue/url';
 import type { FromRunWorker } from './run-worker';
 import { barReporter, finite, jsonReporter, lineReporter, type Reporter } from './progress';
 
@@ -28,6 +30,8 @@ export interface RunArgs {
   allowRead?: string[];
   /** The ceiling on a node's estimated run time in seconds (--max-minutes × 60). */
   maxSeconds?: number;
+  /** A job queue (--queue redis://…) to send the nodes a worker may run to, and how many jobs at once (--jobs). */
+  queue?: { url: string; slots: number };
 }
 
 export interface Io {
@@ -62,6 +66,15 @@ export async function runCommand(args: RunArgs, registry: Registry, io: Io, sign
     reportInvalid(args.graph, problems, io, args.json);
     return 2;
   }
+  let queue: ExecuteSpec['queue'];
+  if (args.queue) {
+    try {
+      queue = { address: parseQueueUrl(args.queue.url), slots: args.queue.slots };
+    } catch (e) {
+      io.stderr(`corespace: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
   armStop?.();
   const outPath = args.out ?? join('corespace-out', safeName(doc.name));
   const out = await prepareOut(outPath, args.graph, args.out === undefined);
@@ -72,7 +85,7 @@ export async function runCommand(args: RunArgs, registry: Registry, io: Io, sign
   const backend = await pickBackend(args.backend, io);
   if (!backend) return 2;
   try {
-    return await runWith(args, registry, io, doc, backend, out, signal);
+    return await runWith(args, registry, io, doc, backend, out, signal, queue);
   } finally {
     if (backend instanceof WebGpuBackend) backend.destroy();
   }
@@ -127,7 +140,7 @@ export async function prepareOut(out: string, graphFile: string, byDefault = fal
   return real;
 }
 
-async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc, backend: Backend, outDir: string, signal?: AbortSignal): Promise<number> {
+async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc, backend: Backend, outDir: string, signal?: AbortSignal, queue?: ExecuteSpec['queue']): Promise<number> {
   const graphFile = resolve(args.graph);
   const types = new Map(doc.nodes.map((n) => [n.id, n.type]));
   const reporter: Reporter = args.json ? jsonReporter(io.stdout) : io.isTTY ? barReporter(types, io.stderr) : lineReporter(io.stderr, types);
@@ -140,6 +153,7 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
     ...(args.targets ? { targets: args.targets } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
     ...(args.maxSeconds !== undefined ? { maxSeconds: args.maxSeconds } : {}),
+    ...(queue ? { queue } : {}),
   };
   const written: string[] = [];
   const views: ViewEntry[] = [];
@@ -147,8 +161,10 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
   // run killed midway is never taken for a finished one, and its final status last.
   const record = folderSink(outDir, [], [graphFile]);
   const backendInfo = { name: backend.name, adapter: backend.adapter };
+  // The queue as shown (its password, if any, replaced by ***).
+  const queueInfo: Record<string, unknown> | undefined = queue ? { url: queue.address.shown, jobs: queue.slots } : undefined;
   const writeRecord = (status: string, rest: Record<string, unknown>) =>
-    record.replace('run.json', new TextEncoder().encode(`${JSON.stringify({ graph: doc.name, file: graphFile, backend: backendInfo, started, seed: args.seed ?? 0, status, ...rest }, finite, 2)}\n`));
+    record.replace('run.json', new TextEncoder().encode(`${JSON.stringify({ graph: doc.name, file: graphFile, backend: backendInfo, ...(queueInfo ? { queue: queueInfo } : {}), started, seed: args.seed ?? 0, status, ...rest }, finite, 2)}\n`));
   try {
     await writeRecord('running', { nodes: {} });
   } catch (e) {
@@ -166,9 +182,15 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
       reportInvalid(args.graph, e.problems, io, args.json);
       return 2;
     }
+    if (e instanceof QueueLost) {
+      io.stderr(`corespace: ${e.message}\n`);
+      await writeRecord('failed', { finished: new Date().toISOString(), nodes: {}, queueLost: e.message }).catch(() => {});
+      return EXIT_QUEUE;
+    }
     throw e;
   }
   reporter.stop();
+  if (result.queueLost && queueInfo) queueInfo.lost = result.queueLost;
 
   const nodes: Record<string, unknown> = Object.fromEntries(
     Object.entries(result.nodes).map(([id, { summary, ...record }]) => {
@@ -185,6 +207,10 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
     io.stderr(`corespace: ${(e as Error).message} (the run ended: ${result.status}; it wrote ${written.length} export${written.length === 1 ? '' : 's'} and ${views.filter((v) => v.file).length} view file${views.filter((v) => v.file).length === 1 ? '' : 's'})\n`);
     return 1;
   }
+  if (result.queueLost) {
+    io.stderr(`corespace: ${result.queueLost}\n`);
+    return EXIT_QUEUE;
+  }
   if (!args.json) {
     const failed = Object.values(result.nodes).filter((n) => n.status === 'error').length;
     for (const f of written) io.stderr(`wrote    ${f}\n`);
@@ -193,6 +219,9 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
   }
   return result.status === 'success' ? 0 : result.status === 'interrupted' ? 130 : 1;
 }
+
+/** The exit code of a run whose job queue could not be reached or stopped answering. */
+export const EXIT_QUEUE = 3;
 
 /** How long a node may take to notice Ctrl+C at its next progress check before its thread is stopped. */
 export const CANCEL_GRACE_MS = 1000;
@@ -258,6 +287,7 @@ async function executeInWorker(spec: ExecuteSpec, hooks: ExecuteHooks, signal?: 
       else if (m.type === 'view') hooks.onView(m.view);
       else if (m.type === 'done') settle(() => done(m.executed));
       else if (m.type === 'invalid') settle(() => fail(new GraphError(m.problems)));
+      else if (m.type === 'queue-lost') settle(() => fail(new QueueLost(m.message)));
       else settle(() => fail(new Error(m.message)));
     });
     worker.on('error', (e) => settle(() => fail(e)));
@@ -341,7 +371,7 @@ function probeAdapter(): Promise<{ facts: AdapterFacts | null } | { failed: stri
  * as lavapipe runs WebGPU on the CPU, slower than the CPU backend). auto asks a child process which
  * adapter there is, so Dawn is loaded here only for a hardware adapter (and its chatter on a
  * software one never reaches the terminal). */
-async function pickBackend(name: RunArgs['backend'], io: Io): Promise<Backend | null> {
+export async function pickBackend(name: RunArgs['backend'], io: Io): Promise<Backend | null> {
   try {
     const { backend, fallback } = await chooseBackend(name, { gpu: async () => dawn(), label: 'corespace run', probe: probeAdapter });
     if (fallback) {

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { GraphError, cpuBackend } from '../engine';
 import { registry } from '../nodes';
 import { execute, type ExecuteSpec } from './execute';
+import { QueueLost } from './queue/executor';
 
 export type FromRunWorker =
   | { type: 'event'; event: import('../engine').RunEvent }
@@ -13,6 +14,7 @@ export type FromRunWorker =
   | { type: 'view'; view: import('./execute').ViewEntry }
   | { type: 'done'; executed: import('./execute').Executed }
   | { type: 'invalid'; problems: import('../engine').Problem[] }
+  | { type: 'queue-lost'; message: string }
   | { type: 'crashed'; message: string };
 
 const { spec, flag: shared } = workerData as { spec: ExecuteSpec; flag: SharedArrayBuffer };
@@ -44,6 +46,7 @@ try {
   post({ type: 'done', executed });
 } catch (e) {
   if (e instanceof GraphError) post({ type: 'invalid', problems: [...e.problems] });
+  else if (e instanceof QueueLost) post({ type: 'queue-lost', message: e.message });
   else post({ type: 'crashed', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
 } finally {
   clearInterval(poll);

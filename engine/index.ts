@@ -23,8 +23,10 @@ export { MAX_ID_LENGTH, printable, printableJson, safeId, unsafeIdReason } from 
 export {
   addNode, connect, extractFragment, freshId, moveNodes, pasteInto, removeItems, setParam, setParams, setTitle, setBypass, setCollapsed, frameNodes, updateFrame, removeFrame, nodesInFrame, type Frame,
 } from './graph/edit';
-export { runGraph, checkForRun, CancelledError, type RunOptions, type RunResult } from './scheduler/run';
-export { OutputCache } from './scheduler/cache';
+export { runGraph, runNode, describeFailure, checkForRun, CancelledError, type RunOptions, type RunResult } from './scheduler/run';
+export { encodeRecord, decodeRecord, recordDigest, RecordError } from './scheduler/codec';
+export { whyLocal, type NodeJob, type RemoteExecutor, type RemoteResult } from './scheduler/remote';
+export { OutputCache, type NodeOutputs } from './scheduler/cache';
 export type { RunEvent, NodeRecord, NodeStatus } from './scheduler/events';
 export {
   tucker, cp, tt, truncatedSvd, randomizedSvd, lowrankSubbands,

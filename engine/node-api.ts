@@ -102,6 +102,9 @@ export interface RunContext {
   /** Runs a node this one references (see NodeDefinition.references) again on the same inputs with
    * some params changed; returns its inputs and outputs. With `replace`, the inputs it takes from node
    * `replace.node` come from `replace.outputs` instead (a downstream node measuring each rerun). */
+  /** How many reruns of node `nodeId` may be in flight at once: a job queue's slots where its runs
+   * are sent as jobs, else 1 (one after the other). */
+  readonly parallel?: (nodeId: string) => number;
   rerun(nodeId: string, params: Record<string, unknown>, replace?: { node: string; outputs: Record<string, unknown> }): Promise<{ inputs: Record<string, unknown>; outputs: Record<string, unknown> }>;
 }
 

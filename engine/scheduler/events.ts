@@ -12,7 +12,8 @@ export type RunEvent =
   | { type: 'executing'; node: string; estimateSeconds?: number }
   /** etaSeconds: what is left, from the progress so far or the node's estimate (engine/cost.ts). */
   | { type: 'progress'; node: string; value: number; max: number; message?: string; etaSeconds?: number }
-  | { type: 'executed'; node: string; durationMs: number; summary: Record<string, ValueSummary> }
+  /** ranOn: where its jobs ran, with a job queue ("host pid 1234", or "store" for a kept result). */
+  | { type: 'executed'; node: string; durationMs: number; summary: Record<string, ValueSummary>; ranOn?: string[] }
   | { type: 'execution_error'; node: string; message: string }
   | { type: 'blocked'; node: string; by: string }
   /** A bypassed node passed its inputs on without running. */
@@ -30,4 +31,6 @@ export interface NodeRecord {
   error?: string;
   /** For blocked nodes: the failed (or cancelled) upstream node that stopped them. */
   blockedBy?: string;
+  /** With a job queue: where the node's jobs ran (its own, or each of its reruns'), in order. */
+  ranOn?: string[];
 }

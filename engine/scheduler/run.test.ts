@@ -9,6 +9,8 @@ import type { FileResolver, OutputSink } from '../node-api';
 import { OutputCache } from './cache';
 import type { RunEvent } from './events';
 import { runGraph, type RunOptions } from './run';
+import type { NodeJob, RemoteExecutor } from './remote';
+import type { Tensor } from '../tensor';
 
 const files: FileResolver = {
   read: async (p) => {
@@ -158,5 +160,85 @@ describe('scheduler', () => {
     expect(await bytes(1, 'm')).toEqual(await bytes(1, 'm'));
     expect(await bytes(1, 'n')).not.toEqual(await bytes(2, 'n'));
     expect(await bytes(1, 'n')).not.toEqual(await bytes(1, 'm'));
+  });
+});
+
+describe('scheduler with a remote executor', () => {
+  /** Runs jobs in this process after a turn of the event loop, keeping their outputs by content key
+   * the way a queue's store does, and counting how many were in flight at once. */
+  function fakeQueue(slots: number) {
+    const store = new Map<string, Record<string, unknown>>();
+    const jobs: NodeJob[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const remote: RemoteExecutor = {
+      slots,
+      stored: async (keys) => new Set(keys.filter((k) => store.has(k))),
+      lookup: async (key) => store.get(key),
+      async run(job) {
+        jobs.push(job);
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        try {
+          const outputs = (await job.def.run(job.inputs as never, job.params as never, { nodeId: job.nodeId } as never)) as Record<string, unknown>;
+          store.set(job.key, outputs);
+          return { outputs, ranOn: `fake ${jobs.length}` };
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    return { remote, store, jobs, most: () => most };
+  }
+
+  it('sends each node as a job once its inputs are ready, several at once, with the outputs of a local run', async () => {
+    const local = await runGraph(diamond(), opts());
+    const q = fakeQueue(8);
+    const r = await runGraph(diamond(), opts({ remote: q.remote }));
+    expect(r.status).toBe('success');
+    expect(q.jobs.map((j) => j.nodeId).sort()).toEqual(['a', 'b', 's1', 's2', 's3']);
+    // a and b wait on nothing, s1 and s3 on b (and a): each pair was out at once.
+    expect(q.most()).toBeGreaterThanOrEqual(2);
+    for (const id of ['s2', 's3']) expect([...(r.outputs.get(id)!.out as Tensor).data]).toEqual([...(local.outputs.get(id)!.out as Tensor).data]);
+    expect(r.nodes.s2!.ranOn).toHaveLength(1);
+    expect(r.nodes.s2!.ranOn![0]).toMatch(/^fake \d$/);
+    // A job says where its inputs came from: s2 reads s1's output 'out' under s1's content key.
+    const s1 = q.jobs.find((j) => j.nodeId === 's1')!;
+    expect(q.jobs.find((j) => j.nodeId === 's2')!.inputKeys).toEqual({ a: { key: s1.key, port: 'out' } });
+  });
+
+  it('with one slot, sends one job at a time', async () => {
+    const q = fakeQueue(1);
+    await runGraph(diamond(), opts({ remote: q.remote }));
+    expect(q.most()).toBe(1);
+    expect(q.jobs).toHaveLength(5);
+  });
+
+  it('takes what the store holds from an earlier run as cached, and runs nothing again', async () => {
+    const q = fakeQueue(4);
+    await runGraph(diamond(), opts({ remote: q.remote }));
+    const events: RunEvent[] = [];
+    const again = await runGraph(diamond(), opts({ remote: q.remote, onEvent: (e) => events.push(e) }));
+    expect(again.executed).toEqual([]);
+    expect(q.jobs).toHaveLength(5);
+    expect(events.find((e) => e.type === 'execution_cached')).toEqual({ type: 'execution_cached', nodes: ['a', 'b', 's1', 's2', 's3'] });
+    expect([...(again.outputs.get('s2')!.out as Tensor).data]).toEqual([3, 3, 3, 3]);
+  });
+
+  it("reports a job's failure as the node's error and blocks only its descendants", async () => {
+    const q = fakeQueue(4);
+    const r = await runGraph(setParam(diamond(), 's1', 'fail', true), opts({ remote: q.remote }));
+    expect(r.nodes.s1).toMatchObject({ status: 'error', error: "node 's1' (test.add): input 'a' was rejected on purpose" });
+    expect(r.nodes.s2).toEqual({ status: 'blocked', blockedBy: 's1' });
+    expect(r.nodes.s3!.status).toBe('done');
+  });
+
+  it('keys a node by its random stream: two nodes alike but for their ids never share outputs', async () => {
+    const q = fakeQueue(4);
+    const g = doc([{ id: 'x', type: 'test.constant', typeVersion: 2 }, { id: 'y', type: 'test.constant', typeVersion: 2 }], []);
+    await runGraph(g, opts({ remote: q.remote }));
+    const [x, y] = q.jobs;
+    expect(x!.key).not.toBe(y!.key);
+    expect(x!.nodeSeed).not.toBe(y!.nodeSeed);
   });
 });

@@ -17,6 +17,7 @@ import { materializeValues, summarizeValue, valuesReadable, type ValueSummary } 
 import { OutputCache, type NodeOutputs } from './cache';
 import type { NodeRecord, RunEvent } from './events';
 import { fnv1a32, sha256Hex, stableStringify } from './keys';
+import { whyLocal, type NodeJob, type RemoteExecutor } from './remote';
 
 export interface RunOptions {
   registry: Registry;
@@ -37,6 +38,9 @@ export interface RunOptions {
   /** The ceiling on a node's estimated run time in seconds (engine/cost.ts); DEFAULT_MAX_SECONDS
    * unless raised. Checked at validation and again with the real input shapes before each node. */
   maxSeconds?: number;
+  /** Runs the nodes a worker may run (see whyLocal) as jobs elsewhere (the CLI's job queue), up to
+   * its slots at once; outputs it has stored from an earlier run are taken as cached. */
+  remote?: RemoteExecutor;
 }
 
 export interface RunResult {
@@ -105,6 +109,9 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
   const refsInto = new Map<string, string[]>();
   for (const r of checked.references) (refsInto.get(r.to) ?? refsInto.set(r.to, []).get(r.to)!).push(r.from);
   const keys = new Map<string, string>();
+  // The content keys of the outputs of reruns sent as jobs, so a rerun measuring them (replace) is
+  // keyed too.
+  const rerunKeys = new WeakMap<object, string>();
   emit({ type: 'execution_start', nodes: plan, backend: backend.name });
   for (const id of plan) emit({ type: 'queued', node: id });
 
@@ -126,25 +133,67 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
     // A sink (no outputs: a view, an export) makes files named by its id, so its id is too: a second
     // identical heatmap is not a cache hit of the first, and writes its own view.
     const sink = def.outputs.length === 0 ? id : null;
-    keys.set(id, await sha256Hex(stableStringify([def.type, def.typeVersion, params, seed, backend.name, fileKeys, inputKeys, refKeys, sink])));
+    keys.set(id, await contentKey(def, params, seedOf(id, params), seed, backend.name, fileKeys, inputKeys, refKeys, sink));
   }
-  const cachedIds = plan.filter((id) => !checked.bypass.has(id) && cache.get(keys.get(id)!) !== undefined);
+  // With a job queue, what its store holds from earlier runs is cached too (and fetched when reached).
+  const remote = opts.remote;
+  const runsRemote = (def: AnyNodeDefinition) => remote !== undefined && whyLocal(def) === null;
+  const remoteIds = remote ? plan.filter((id) => !checked.bypass.has(id) && runsRemote(findNode(registry, nodeById.get(id)!.type)!)) : [];
+  const stored = remote && remoteIds.length ? await remote.stored(remoteIds.map((id) => keys.get(id)!)) : new Set<string>();
+  const cachedIds = plan.filter((id) => !checked.bypass.has(id) && (cache.get(keys.get(id)!) !== undefined || stored.has(keys.get(id)!)));
   if (cachedIds.length) emit({ type: 'execution_cached', nodes: cachedIds });
 
-  for (const id of plan) {
+  // Each node starts once everything it waits for has settled: one at a time in plan order here
+  // (a node computing on this thread), and beside that up to the queue's slots of jobs at once.
+  const position = new Map(plan.map((id, i) => [id, i]));
+  const waitingOn = new Map(plan.map((id) => [id, new Set(upstream.get(id)!).size]));
+  const downstream = new Map<string, string[]>();
+  for (const id of plan) for (const up of new Set(upstream.get(id)!)) (downstream.get(up) ?? downstream.set(up, []).get(up)!).push(id);
+  const readyHere = new MinHeap((a: string, b: string) => position.get(a)! - position.get(b)!);
+  const readyRemote = new MinHeap((a: string, b: string) => position.get(a)! - position.get(b)!);
+  const remoteNode = new Set(remoteIds);
+  const ready = (id: string) => (remoteNode.has(id) ? readyRemote : readyHere).push(id);
+  for (const id of plan) if (waitingOn.get(id) === 0) ready(id);
+  const inFlight = new Set<Promise<void>>();
+  let busyHere = false;
+  let busyRemote = 0;
+  const start = (id: string) => {
+    const remoteOne = remoteNode.has(id);
+    if (remoteOne) busyRemote++;
+    else busyHere = true;
+    const p: Promise<void> = step(id).then(() => {
+      inFlight.delete(p);
+      if (remoteOne) busyRemote--;
+      else busyHere = false;
+      for (const down of downstream.get(id) ?? []) {
+        const left = waitingOn.get(down)! - 1;
+        waitingOn.set(down, left);
+        if (left === 0) ready(down);
+      }
+    });
+    inFlight.add(p);
+  };
+  for (;;) {
+    while (!busyHere && readyHere.size) start(readyHere.pop()!);
+    while (busyRemote < (remote?.slots ?? 0) && readyRemote.size) start(readyRemote.pop()!);
+    if (!inFlight.size) break;
+    await Promise.race(inFlight);
+  }
+
+  async function step(id: string): Promise<void> {
     const node = nodeById.get(id)!;
     const def = findNode(registry, node.type)!;
     const blocker = upstream.get(id)!.find((up) => !['done', 'cached', 'bypassed'].includes(result.nodes[up]?.status as string));
     if (signal.aborted) {
       result.nodes[id] = { status: 'cancelled' };
       emit({ type: 'cancelled', node: id });
-      continue;
+      return;
     }
     if (blocker) {
       const by = result.nodes[blocker]!.blockedBy ?? blocker;
       result.nodes[id] = { status: 'blocked', blockedBy: by };
       emit({ type: 'blocked', node: id, by });
-      continue;
+      return;
     }
     const passes = checked.bypass.get(id);
     if (passes) {
@@ -156,7 +205,7 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
       result.outputs.set(id, outputs);
       result.nodes[id] = { status: 'bypassed' };
       emit({ type: 'bypassed', node: id });
-      continue;
+      return;
     }
     const key = keys.get(id)!;
     let hit = cache.get(key);
@@ -165,10 +214,15 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
       cache.delete(key);
       hit = undefined;
     }
+    // What the queue's store holds from an earlier run; one that has gone since runs again.
+    if (!hit && stored.has(key)) {
+      hit = await remote!.lookup(key).catch(() => undefined);
+      if (hit) cache.set(key, hit);
+    }
     if (hit) {
       result.outputs.set(id, hit);
       result.nodes[id] = { status: 'cached', summary: await summarize(def, hit) };
-      continue;
+      return;
     }
     const inputsOf = (nodeId: string) => {
       const inputs: Record<string, unknown> = {};
@@ -189,10 +243,19 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
       const message = `node '${id}' (${def.type}): ${tooCostly}`;
       result.nodes[id] = { status: 'error', error: message };
       emit({ type: 'execution_error', node: id, message });
-      continue;
+      return;
     }
-    const nodeSeed = typeof params.seed === 'number' ? params.seed : fnv1a32(id);
+    const nodeSeed = seedOf(id, params);
+    // Where its jobs ran (the node's own, or its reruns'), for run.json.
+    const ranOn: string[] = [];
     let t0 = performance.now();
+    const progress = (value: number, max: number, message?: string) => {
+      if (signal.aborted) throw new CancelledError();
+      const eta = remainingSeconds((performance.now() - t0) / 1000, value, max, estimate?.seconds);
+      emit({ type: 'progress', node: id, value, max, ...(message !== undefined ? { message } : {}), ...(eta !== undefined ? { etaSeconds: Math.round(eta) } : {}) });
+      // A listener may cancel in response to this very event (the editor's Cancel button does).
+      if (signal.aborted) throw new CancelledError();
+    };
     const ctx: RunContext = {
       nodeId: id,
       backend,
@@ -202,6 +265,7 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
       output: opts.output,
       ...(opts.views ? { views: opts.views } : {}),
       ...(opts.models ? { models: opts.models } : {}),
+      parallel: (refId) => (remote && nodeById.has(refId) && runsRemote(findNode(registry, nodeById.get(refId)!.type)!) ? remote.slots : 1),
       async rerun(refId, overrides, replace) {
         if (!(refsInto.get(id) ?? []).includes(refId)) throw new Error(`node '${refId}' is not one this node references`);
         const refNode = nodeById.get(refId)!;
@@ -209,43 +273,65 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
         const merged = resolveParams(refDef, { ...refNode.params, ...overrides }, refId, []);
         if (!merged.ok) throw new Error(merged.problems.map((p) => p.message).join('; '));
         const refInputs = inputsOf(refId);
+        // Where each input came from: an upstream node's output, or (replaced) a rerun's.
+        const from: Record<string, { key: string; port: string } | undefined> = {};
+        for (const e of edgesInto.get(refId) ?? []) from[e.to.port] = { key: keys.get(e.from.node)!, port: e.from.port };
         if (replace) {
           const fed = (edgesInto.get(refId) ?? []).filter((e) => e.from.node === replace.node);
           if (!fed.length) throw new Error(`node '${refId}' reads nothing from node '${replace.node}'; wire its input to that node's output`);
-          for (const e of fed) refInputs[e.to.port] = replace.outputs[e.from.port];
+          const replacedKey = rerunKeys.get(replace.outputs);
+          for (const e of fed) {
+            refInputs[e.to.port] = replace.outputs[e.from.port];
+            from[e.to.port] = replacedKey ? { key: replacedKey, port: e.from.port } : undefined;
+          }
+        }
+        const refSeed = seedOf(refId, merged.params);
+        if (remote && runsRemote(refDef) && Object.values(from).every(Boolean)) {
+          const inputKeys = Object.entries(from).map(([port, f]) => [port, f!.key, f!.port]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+          const refKeys = (refsInto.get(refId) ?? []).map((r) => [r, keys.get(r)]);
+          const refKey = await contentKey(refDef, merged.params, refSeed, seed, backend.name, [], inputKeys, refKeys, null);
+          // In the order of the calls (a sweep has several out at once).
+          const slot = ranOn.push('?') - 1;
+          const kept = await remote.lookup(refKey).catch(() => undefined);
+          const r = kept ? { outputs: kept, ranOn: 'store' } : await remote.run({ nodeId: refId, def: refDef, params: merged.params, inputs: refInputs, inputKeys: from, key: refKey, nodeSeed: refSeed, runSeed: seed }, () => {}, signal);
+          ranOn[slot] = r.ranOn;
+          rerunKeys.set(r.outputs, refKey);
+          return { inputs: refInputs, outputs: r.outputs };
         }
         if (!refDef.deviceInputs) await materializeValues(...Object.values(refInputs));
-        const outputs = (await refDef.run(refInputs as never, merged.params as never, { ...ctx, nodeId: refId, random: new RandomSource(typeof merged.params.seed === 'number' ? merged.params.seed : fnv1a32(refId), seed) })) as NodeOutputs;
+        const outputs = (await refDef.run(refInputs as never, merged.params as never, { ...ctx, nodeId: refId, random: new RandomSource(refSeed, seed) })) as NodeOutputs;
         return { inputs: refInputs, outputs };
       },
-      progress(value, max, message) {
-        if (signal.aborted) throw new CancelledError();
-        const eta = remainingSeconds((performance.now() - t0) / 1000, value, max, estimate?.seconds);
-        emit({ type: 'progress', node: id, value, max, ...(message !== undefined ? { message } : {}), ...(eta !== undefined ? { etaSeconds: Math.round(eta) } : {}) });
-        // A listener may cancel in response to this very event (the editor's Cancel button does).
-        if (signal.aborted) throw new CancelledError();
-      },
+      progress,
     };
     emit({ type: 'executing', node: id, ...(estimate ? { estimateSeconds: estimate.seconds } : {}) });
     result.executed.push(id);
     t0 = performance.now();
     try {
-      // Values a GPU node left on the device are read back here for nodes that read values.
-      if (!def.deviceInputs) await materializeValues(...Object.values(inputs));
-      const outputs = (await def.run(inputs as never, params as never, ctx)) as NodeOutputs;
+      let outputs: NodeOutputs;
+      if (remoteNode.has(id)) {
+        const inputKeys = Object.fromEntries((edgesInto.get(id) ?? []).map((e) => [e.to.port, { key: keys.get(e.from.node)!, port: e.from.port }]));
+        const job: NodeJob = { nodeId: id, def, params, inputs, inputKeys, key, nodeSeed, runSeed: seed, ...(estimate ? { estimateSeconds: estimate.seconds } : {}) };
+        const r = await remote!.run(job, progress, signal);
+        ranOn.push(r.ranOn);
+        outputs = r.outputs;
+      } else {
+        outputs = await runNode(def, inputs, params, ctx);
+      }
       checkOutputs(def, outputs);
       const durationMs = elapsed(t0);
       const summary = await summarize(def, outputs);
       cache.set(key, outputs);
       result.outputs.set(id, outputs);
-      result.nodes[id] = { status: 'done', durationMs, summary };
-      emit({ type: 'executed', node: id, durationMs, summary });
+      const where = ranOn.length ? { ranOn } : {};
+      result.nodes[id] = { status: 'done', durationMs, summary, ...where };
+      emit({ type: 'executed', node: id, durationMs, summary, ...where });
     } catch (e) {
       const durationMs = elapsed(t0);
       if (e instanceof CancelledError || (signal.aborted && (e as Error)?.name === 'AbortError')) {
         result.nodes[id] = { status: 'cancelled', durationMs };
         emit({ type: 'cancelled', node: id });
-        continue;
+        return;
       }
       const message = `node '${id}' (${def.type}): ${describeFailure(e)}`;
       result.nodes[id] = { status: 'error', durationMs, error: message };
@@ -261,6 +347,52 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
   return result;
 }
 
+/** A node's random stream: its `seed` param, else its id. */
+const seedOf = (id: string, params: Record<string, unknown>): number => (typeof params.seed === 'number' ? params.seed : fnv1a32(id));
+
+/** The content key of a node's outputs: everything they depend on. The stream seed is part of it,
+ * so two nodes alike but for their ids (and so their random streams) never share outputs. */
+function contentKey(def: AnyNodeDefinition, params: Record<string, unknown>, nodeSeed: number, seed: number, backend: string, fileKeys: unknown[], inputKeys: unknown[], refKeys: unknown[], sink: string | null): Promise<string> {
+  return sha256Hex(stableStringify([def.type, def.typeVersion, params, nodeSeed, seed, backend, fileKeys, inputKeys, refKeys, sink]));
+}
+
+/** A binary heap of ids, least first by `before`. */
+class MinHeap {
+  private readonly items: string[] = [];
+  constructor(private readonly before: (a: string, b: string) => number) {}
+  get size(): number {
+    return this.items.length;
+  }
+  push(x: string): void {
+    const a = this.items;
+    a.push(x);
+    for (let i = a.length - 1; i > 0; ) {
+      const up = (i - 1) >> 1;
+      if (this.before(a[i]!, a[up]!) >= 0) break;
+      [a[i], a[up]] = [a[up]!, a[i]!];
+      i = up;
+    }
+  }
+  pop(): string | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length && last !== undefined) {
+      a[0] = last;
+      for (let i = 0; ; ) {
+        const [l, r] = [2 * i + 1, 2 * i + 2];
+        let m = i;
+        if (l < a.length && this.before(a[l]!, a[m]!) < 0) m = l;
+        if (r < a.length && this.before(a[r]!, a[m]!) < 0) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
 /** Milliseconds since t0, to the microsecond (finer digits are timer noise). */
 const elapsed = (t0: number): number => Math.round((performance.now() - t0) * 1000) / 1000;
 
@@ -273,8 +405,17 @@ async function fingerprint(files: FileResolver, path: string): Promise<string> {
   }
 }
 
+/** Runs a node as the scheduler does: inputs a GPU node left on the device read back (unless it takes
+ * them there), its run function, and its outputs checked (every port given, every value finite). */
+export async function runNode(def: AnyNodeDefinition, inputs: Record<string, unknown>, params: Record<string, unknown>, ctx: RunContext): Promise<NodeOutputs> {
+  if (!def.deviceInputs) await materializeValues(...Object.values(inputs));
+  const outputs = (await def.run(inputs as never, params as never, ctx)) as NodeOutputs;
+  checkOutputs(def, outputs);
+  return outputs;
+}
+
 /** A node's error in words; V8's bare allocation errors get what the user can do about them. */
-function describeFailure(e: unknown): string {
+export function describeFailure(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   if (e instanceof RangeError && /^(Invalid (typed )?array length|Array buffer allocation failed|Invalid string length)/.test(e.message)) {
     return `${e.message}: a size made from the inputs or params is too large for memory (the node's own checks missed it: please report it); use smaller inputs, ranks or params`;

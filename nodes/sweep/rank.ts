@@ -59,9 +59,17 @@ export const sweepRank = defineNode({
     const bases: Tensor[] = [];
     let columns: string[] = [];
     let measured: string[] = [];
+    // Where the runs go out as jobs (a job queue), a window of them at once; each is measured in order.
+    const inFlight = Math.max(1, ctx.parallel?.(p.node) ?? 1);
+    let window: Promise<{ inputs: Record<string, unknown>; outputs: Record<string, unknown> }>[] = [];
     for (const [i, v] of p.values.entries()) {
       ctx.progress(i, p.values.length, `${p.param} = ${JSON.stringify(v)}`);
-      const { inputs, outputs } = await ctx.rerun(p.node, { [p.param]: v });
+      if (i % inFlight === 0) {
+        window = p.values.slice(i, i + inFlight).map((w) => ctx.rerun(p.node, { [p.param]: w }));
+        // A run that fails while an earlier one is measured is reported in its turn, not as unhandled.
+        for (const run of window) run.catch(() => {});
+      }
+      const { inputs, outputs } = await window[i % inFlight]!;
       // A scalar value is its own x coordinate; a list (per-mode ranks) is summarised by its product.
       const xValue = Array.isArray(v) ? v.reduce((a: number, b) => a * (typeof b === 'number' ? b : 1), 1) : Number(v);
       const model = outputs.model as ModelValue | undefined;

@@ -1,6 +1,6 @@
 // A Redis for the job-queue tests: Debian's redis-server (installed by scripts/setup-system.sh),
-// started by the test on 127.0.0.1 and a free port, with no persistence and its files in a temp
-// folder, and stopped by its PID (SIGTERM, then SIGKILL after 5 s) in afterAll — also when a test
+// started by the test on 127.0.0.1 and a free port, with its files in a temp folder (no persistence
+// unless asked: then it saves on stop and a restart on the same port and folder has its data back), and stopped by its PID (SIGTERM, then SIGKILL after 5 s) in afterAll — also when a test
 // failed. Outside CI a machine without redis-server skips the suite with a notice; in CI that is a
 // failure.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -50,20 +50,36 @@ export interface RedisServer {
   url: string;
   pid: number;
   child: ChildProcess;
+  /** Its data folder. */
+  dir: string;
   /** SIGTERM by PID, SIGKILL if it has not exited after 5 s; resolves once it has exited. */
   stop(): Promise<void>;
 }
 
+export interface RedisOptions {
+  /** Save the data on stop (an RDB file in `dir`), so that a restart has it back. */
+  persist?: boolean;
+  /** Restart: the port and folder of a stopped server. */
+  port?: number;
+  dir?: string;
+  /** Require this password (requirepass). */
+  password?: string;
+}
+
 /** Starts redis-server and resolves once it answers PING. */
-export async function startRedis(): Promise<RedisServer> {
-  const port = await freePort();
-  const dir = tempDir('redis');
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'], { stdio: 'ignore' });
+export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> {
+  const port = opts.port ?? (await freePort());
+  const dir = opts.dir ?? tempDir('redis');
+  const save = opts.persist ? ['--save', '3600 1', '--dbfilename', 'dump.rdb'] : ['--save', ''];
+  const auth = opts.password ? ['--requirepass', opts.password] : [];
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', ...save, '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes', ...auth], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
-      if ((await command(port, 'PING')).startsWith('+PONG')) break;
+      const reply = await command(port, 'PING');
+      // A server with a password answers PING with NOAUTH: it is up.
+      if (reply.startsWith('+PONG') || reply.startsWith('-NOAUTH')) break;
     } catch {
       // not listening yet
     }
@@ -77,9 +93,10 @@ export async function startRedis(): Promise<RedisServer> {
   const pid = child.pid!;
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: opts.password ? `redis://:${encodeURIComponent(opts.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
     pid,
     child,
+    dir,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       process.kill(pid, 'SIGTERM');

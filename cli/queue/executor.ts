@@ -1,0 +1,240 @@
+// The runner's side of the job queue (`corespace run --queue URL`): sends nodes and reruns as BullMQ
+// jobs, waits for their results through BullMQ's queue events, and reads their outputs from the
+// store. A queue that stops answering fails every job still out with one clear message (QueueLost);
+// a cancelled run withdraws its waiting jobs and tells the workers to drop the running ones.
+import { randomUUID } from 'node:crypto';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { encodeRecord, materializeValues, recordDigest, type NodeJob, type NodeOutputs, type RemoteExecutor, type RemoteResult } from '../../engine';
+import { JOB_FORMAT, type JobData, type JobResult } from './job';
+import { CANCEL_CHANNEL, PREFIX, cancelledKey, queueName, redisOptions } from './names';
+import { outputsName, Store } from './store';
+import type { QueueAddress } from './url';
+
+/** How long the queue may stop answering before the run gives up on it. */
+export const LOST_AFTER_MS = 3000;
+/** How many times a job is tried when a worker fails outside the node (a node's own error is final). */
+const ATTEMPTS = 3;
+/** Inputs uploaded for a run's jobs stay this long. */
+const INPUT_SECONDS = 24 * 3600;
+
+export class QueueLost extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueueLost';
+  }
+}
+
+/** Connects to the queue and checks that it answers, or throws QueueLost saying why not. */
+async function connect(address: QueueAddress): Promise<Redis> {
+  const redis = new Redis({ ...address.connection, ...redisOptions, maxRetriesPerRequest: 1 });
+  let last = '';
+  redis.on('error', (e: Error) => (last = e.message));
+  try {
+    await Promise.race([redis.ping(), new Promise((_, fail) => setTimeout(() => fail(new Error(last || 'no answer')), LOST_AFTER_MS))]);
+    return redis;
+  } catch (e) {
+    redis.disconnect();
+    throw new QueueLost(`cannot reach the job queue at ${address.shown}: ${plainReason(last || (e as Error).message)}; start redis-server there, or check --queue`);
+  }
+}
+
+/** A connection error in words, without the password-bearing URL ioredis might echo. */
+function plainReason(message: string): string {
+  return message.replace(/rediss?:\/\/\S+/g, '(the queue)').replace(/^connect /, '');
+}
+
+interface Waiting {
+  resolve: (r: JobResult) => void;
+  reject: (e: Error) => void;
+  progress: (value: number, max: number, message?: string) => void;
+}
+
+export class QueueExecutor implements RemoteExecutor {
+  /** The id of this run: its jobs' ids start with it, and its cancel key carries it. */
+  readonly runId = randomUUID();
+  /** Why the queue was given up on, once it was. */
+  lost: string | null = null;
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly uploads = new Map<string, Promise<{ record: string; port: string }>>();
+  private readonly withdrawn = new Set<string>();
+  /** Withdrawals under way: close() lets them reach Redis first. */
+  private readonly withdrawing = new Set<Promise<void>>();
+  private count = 0;
+  private lastError = '';
+  private silentSince: number | null = null;
+  private readonly watchdog: ReturnType<typeof setInterval>;
+
+  private constructor(
+    address: QueueAddress,
+    private readonly redis: Redis,
+    private readonly store: Store,
+    private readonly queue: Queue,
+    private readonly events: QueueEvents,
+    readonly slots: number,
+  ) {
+    redis.on('error', (e: Error) => (this.lastError = plainReason(e.message)));
+    events.on('completed', ({ jobId, returnvalue }) => {
+      const w = this.take(jobId);
+      if (!w) return;
+      try {
+        w.resolve((typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as JobResult);
+      } catch {
+        w.reject(new Error(`the worker's answer for job ${jobId} is not readable`));
+      }
+    });
+    events.on('failed', ({ jobId, failedReason }) => this.take(jobId)?.reject(new Error(failedReason || 'the job failed without a message')));
+    events.on('progress', ({ jobId, data }) => {
+      const p = data as { value?: unknown; max?: unknown; message?: unknown };
+      if (typeof p?.value !== 'number' || typeof p.max !== 'number') return;
+      try {
+        this.waiting.get(jobId)?.progress(p.value, p.max, typeof p.message === 'string' ? p.message : undefined);
+      } catch {
+        // The run was cancelled: the job is withdrawn through the signal.
+      }
+    });
+    // The queue is given up on once no connection has been ready for LOST_AFTER_MS.
+    this.watchdog = setInterval(() => {
+      if (redis.status === 'ready') {
+        this.silentSince = null;
+        return;
+      }
+      this.silentSince ??= Date.now();
+      if (Date.now() - this.silentSince >= LOST_AFTER_MS) this.lose(`the job queue at ${address.shown} stopped answering (${this.lastError || redis.status}) while the run waited on it; what finished is kept in the store: run again once it is back, and those nodes are reused`);
+    }, 100);
+  }
+
+  /** Opens the run's connections to the queue of `backend`'s workers; throws QueueLost if it does not answer. */
+  static async open(address: QueueAddress, backend: string, slots: number): Promise<QueueExecutor> {
+    const redis = await connect(address);
+    const connection = { ...address.connection, ...redisOptions };
+    const queue = new Queue(queueName(backend), { connection, prefix: PREFIX });
+    const events = new QueueEvents(queueName(backend), { connection, prefix: PREFIX });
+    queue.on('error', () => {});
+    events.on('error', () => {});
+    try {
+      await Promise.race([Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), new Promise((_, fail) => setTimeout(() => fail(new Error('no answer')), LOST_AFTER_MS))]);
+    } catch (e) {
+      redis.disconnect();
+      await Promise.allSettled([queue.disconnect(), events.disconnect()]);
+      throw new QueueLost(`cannot reach the job queue at ${address.shown}: ${plainReason((e as Error).message)}`);
+    }
+    return new QueueExecutor(address, redis, new Store(redis), queue, events, slots);
+  }
+
+  private take(jobId: string): Waiting | undefined {
+    const w = this.waiting.get(jobId);
+    this.waiting.delete(jobId);
+    return w;
+  }
+
+  private lose(why: string): void {
+    if (this.lost) return;
+    this.lost = why;
+    for (const [id, w] of this.waiting) {
+      this.waiting.delete(id);
+      w.reject(new QueueLost(why));
+    }
+  }
+
+  async stored(keys: readonly string[]): Promise<Set<string>> {
+    try {
+      const there = await this.store.has(keys.map(outputsName));
+      return new Set(keys.filter((_, i) => there[i]));
+    } catch (e) {
+      throw (await this.lostOver(e as Error)) ?? e;
+    }
+  }
+
+  /** After a command failed: whether the queue is gone (QueueLost, once the watchdog has decided)
+   * or was only slow (null: the error stands). */
+  private async lostOver(e: Error): Promise<QueueLost | null> {
+    if (e.name === 'AbortError') return null;
+    const deadline = Date.now() + LOST_AFTER_MS + 1000;
+    while (!this.lost && this.redis.status !== 'ready' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    return this.lost ? new QueueLost(this.lost) : null;
+  }
+
+  async lookup(key: string): Promise<NodeOutputs | undefined> {
+    return (await this.store.get(outputsName(key))) as NodeOutputs | undefined;
+  }
+
+  /** Where a job reads an input from: the record of the node that made it if the store holds it,
+   * else the value uploaded once for this run (under its source's key, or its own digest). */
+  private inputRef(value: unknown, from: { key: string; port: string } | undefined): Promise<{ record: string; port: string }> {
+    const name = from ? `in:${from.key}:${from.port}` : null;
+    const known = name ? this.uploads.get(name) : undefined;
+    if (known) return known;
+    const made = (async () => {
+      if (from && (await this.store.has([outputsName(from.key)]))[0]) return { record: outputsName(from.key), port: from.port };
+      await materializeValues(value);
+      const bytes = await encodeRecord({ value }, from ? `the value of output '${from.port}'` : 'an input');
+      const record = name ?? `in:${recordDigest(bytes)}`;
+      if (!(await this.store.has([record]))[0]) await this.store.put(record, bytes, INPUT_SECONDS);
+      return { record, port: 'value' };
+    })();
+    if (name) this.uploads.set(name, made);
+    made.catch(() => name && this.uploads.delete(name));
+    return made;
+  }
+
+  async run(job: NodeJob, progress: (value: number, max: number, message?: string) => void, signal: AbortSignal): Promise<RemoteResult> {
+    if (this.lost) throw new QueueLost(this.lost);
+    const jobId = `${this.runId}.${++this.count}`;
+    const done = new Promise<JobResult>((resolve, reject) => this.waiting.set(jobId, { resolve, reject, progress }));
+    // Settled by an event, a lost queue or the signal, perhaps before anything awaits it.
+    done.catch(() => {});
+    const onAbort = () => {
+      this.take(jobId)?.reject(Object.assign(new Error('cancelled'), { name: 'AbortError' }));
+      const w = this.withdraw(jobId).finally(() => this.withdrawing.delete(w));
+      this.withdrawing.add(w);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const inputs: JobData['inputs'] = {};
+      for (const [port, value] of Object.entries(job.inputs)) if (value !== undefined) inputs[port] = await this.inputRef(value, job.inputKeys[port]);
+      // Cancelled while its inputs were uploaded: nothing to add.
+      if (signal.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
+      const data: JobData = { v: JOB_FORMAT, run: this.runId, node: job.nodeId, type: job.def.type, typeVersion: job.def.typeVersion, params: job.params, inputs, key: job.key, nodeSeed: job.nodeSeed, runSeed: job.runSeed };
+      // The job's name is its node type, so a queue dashboard shows what runs.
+      const added = this.queue.add(job.def.type, data, { jobId, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } });
+      added.catch(() => {});
+      await Promise.race([added, done]);
+      const result = await done;
+      const outputs = await this.lookup(job.key);
+      if (!outputs) throw new Error(`${result.ranOn} finished the job but its outputs (store record out:${job.key}) are not in the store (removed since, or Redis is out of memory); run again`);
+      return { outputs, ranOn: result.ranOn };
+    } catch (e) {
+      if (e instanceof QueueLost) throw e;
+      throw (await this.lostOver(e as Error)) ?? e;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.waiting.delete(jobId);
+    }
+  }
+
+  /** A job of a cancelled run: removed if it still waits, else dropped by the worker running it. */
+  private async withdraw(jobId: string): Promise<void> {
+    if (this.withdrawn.has(jobId) || this.lost) return;
+    this.withdrawn.add(jobId);
+    try {
+      if (this.withdrawn.size === 1) {
+        await this.redis.set(cancelledKey(this.runId), '1', 'EX', 24 * 3600);
+        await this.redis.publish(CANCEL_CHANNEL, JSON.stringify({ run: this.runId }));
+      }
+      await this.queue.remove(jobId).catch(() => 0);
+    } catch {
+      // The queue went away as well: its jobs go with it or are dropped by the cancel key.
+    }
+  }
+
+  /** Closes every connection (within a second, even with the queue gone). */
+  async close(): Promise<void> {
+    clearInterval(this.watchdog);
+    const quit = Promise.allSettled([...this.withdrawing]).then(() => Promise.allSettled([this.queue.close(), this.events.close(), this.redis.quit()]));
+    await Promise.race([quit, new Promise((r) => setTimeout(r, 1000))]);
+    this.redis.disconnect();
+    await Promise.allSettled([this.queue.disconnect(), this.events.disconnect()]);
+  }
+}
