@@ -17,6 +17,7 @@ import { addAndSelect, setCeiling, useEditor } from './store';
 import { useFitView } from './useFitView';
 import { Canvas } from './components/Canvas';
 import { Help } from './components/Help';
+import { QueueDialog } from './components/QueueDialog';
 import { Inspector } from './components/Inspector';
 import { LibraryPanel } from './components/LibraryPanel';
 import { Palette } from './components/Palette';
@@ -36,7 +37,7 @@ function Frame({ engine }: { engine: EngineClient }) {
   const maxMinutes = useEditor((s) => s.maxMinutes);
   const canUndo = useEditor((s) => s.past.length > 0);
   const canRedo = useEditor((s) => s.future.length > 0);
-  const [dialog, setDialog] = useState<'library' | 'help' | null>(null);
+  const [dialog, setDialog] = useState<'library' | 'help' | 'queue' | null>(null);
   const [embed, setEmbed] = useState(true);
   const [shareUrl, setShareUrl] = useState<string | null>(null);
   // Whether the share link reached the clipboard (said in the dialog).
@@ -248,6 +249,9 @@ function Frame({ engine }: { engine: EngineClient }) {
         >
           Share link
         </button>
+        <button type="button" onClick={() => setDialog('queue')} data-testid="open-queue" title="run this graph on a job queue of workers (from a shell)">
+          Queue…
+        </button>
         <button type="button" onClick={() => setDialog('library')} data-testid="open-library">
           Library & examples
         </button>
@@ -324,6 +328,7 @@ function Frame({ engine }: { engine: EngineClient }) {
       )}
       {dialog === 'library' && <LibraryPanel onClose={() => setDialog(null)} />}
       {dialog === 'help' && <Help onClose={() => setDialog(null)} />}
+      {dialog === 'queue' && <QueueDialog name={doc.name} onExport={async () => download(`${doc.name}.json`, await exportText(doc, embed))} onClose={() => setDialog(null)} />}
     </div>
   );
 }

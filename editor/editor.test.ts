@@ -10,6 +10,7 @@ import { checkImport } from './files';
 import { graphFromFragment, shareFragment } from './share';
 import { EXAMPLES } from './examples';
 import { metricRows, toCsv } from './components/ResultsPanel';
+import { shellWord } from './components/QueueDialog';
 
 const info = (type: string, name: string) => paramInfo(findNode(registry, type)!).find((p) => p.name === name)!;
 
@@ -125,5 +126,14 @@ describe('editor logic', () => {
     });
     expect(rows).toHaveLength(2);
     expect(toCsv(rows)).toBe('node,port,metric,value,unit\na,info,relError,0.5,\na,info,"psnr, luma",30,dB\n');
+  });
+});
+
+describe('shell words for the queue dialog', () => {
+  it('leaves plain words, and quotes the rest so a shell reads them back as they were', () => {
+    expect(shellWord('rank-sweep.json')).toBe('rank-sweep.json');
+    expect(shellWord('redis://:pw@10.0.0.7:6379/0')).toBe('redis://:pw@10.0.0.7:6379/0');
+    expect(shellWord('my graph.json')).toBe("'my graph.json'");
+    expect(shellWord("it's $HOME;rm")).toBe(`'it'\\''s $HOME;rm'`);
   });
 });

@@ -102,6 +102,11 @@ export interface RunContext {
   /** Runs a node this one references (see NodeDefinition.references) again on the same inputs with
    * some params changed; returns its inputs and outputs. With `replace`, the inputs it takes from node
    * `replace.node` come from `replace.outputs` instead (a downstream node measuring each rerun). */
+  /** Runs a task (engine/tasks.ts) on its inputs: as a job where the graph runs on a job queue, else
+   * here. A node hands the costly, independent parts of its work to it (compress.model: each layer). */
+  task?(name: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** How many tasks may be in flight at once (a queue's slots; else 1). */
+  readonly taskSlots?: number;
   /** How many reruns of node `nodeId` may be in flight at once: a job queue's slots where its runs
    * are sent as jobs, else 1 (one after the other). */
   readonly parallel?: (nodeId: string) => number;

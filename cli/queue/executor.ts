@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { encodeRecord, materializeValues, recordDigest, type NodeJob, type NodeOutputs, type RemoteExecutor, type RemoteResult } from '../../engine';
+import { encodeRecord, materializeValues, recordDigest, sha256Hex, stableStringify, type NodeJob, type TaskJob, type NodeOutputs, type RemoteExecutor, type RemoteResult } from '../../engine';
 import { JOB_FORMAT, type JobData, type JobResult } from './job';
 import { CANCEL_CHANNEL, PREFIX, cancelledKey, queueName, redisOptions } from './names';
 import { outputsName, Store } from './store';
@@ -48,7 +48,13 @@ interface Waiting {
   resolve: (r: JobResult) => void;
   reject: (e: Error) => void;
   progress: (value: number, max: number, message?: string) => void;
+  /** When it was added (performance.now()); 0 until then. */
+  since: number;
 }
+
+/** How often jobs out longer than this are looked up in the queue itself, in case their event was
+ * missed (the events stream is read from the moment the run connected). */
+const RECHECK_MS = 2000;
 
 export class QueueExecutor implements RemoteExecutor {
   /** The id of this run: its jobs' ids start with it, and its cancel key carries it. */
@@ -64,6 +70,7 @@ export class QueueExecutor implements RemoteExecutor {
   private lastError = '';
   private silentSince: number | null = null;
   private readonly watchdog: ReturnType<typeof setInterval>;
+  private readonly recheck: ReturnType<typeof setInterval>;
 
   private constructor(
     address: QueueAddress,
@@ -72,6 +79,7 @@ export class QueueExecutor implements RemoteExecutor {
     private readonly queue: Queue,
     private readonly events: QueueEvents,
     readonly slots: number,
+    private readonly backend: string,
   ) {
     redis.on('error', (e: Error) => (this.lastError = plainReason(e.message)));
     events.on('completed', ({ jobId, returnvalue }) => {
@@ -102,6 +110,21 @@ export class QueueExecutor implements RemoteExecutor {
       this.silentSince ??= Date.now();
       if (Date.now() - this.silentSince >= LOST_AFTER_MS) this.lose(`the job queue at ${address.shown} stopped answering (${this.lastError || redis.status}) while the run waited on it; what finished is kept in the store: run again once it is back, and those nodes are reused`);
     }, 100);
+    this.recheck = setInterval(() => void this.lookAgain(), RECHECK_MS);
+  }
+
+  /** Jobs finished without their event reaching this run: settled from the queue's own record. */
+  private async lookAgain(): Promise<void> {
+    if (this.lost || this.redis.status !== 'ready') return;
+    const now = performance.now();
+    const old = [...this.waiting].filter(([, w]) => w.since > 0 && now - w.since > RECHECK_MS).slice(0, 200);
+    for (const [id] of old) {
+      const job = await this.queue.getJob(id).catch(() => undefined);
+      if (!job?.finishedOn) continue;
+      const state = await job.getState().catch(() => 'unknown');
+      if (state === 'failed') this.take(id)?.reject(new Error(job.failedReason || 'the job failed without a message'));
+      else if (state === 'completed' && job.returnvalue) this.take(id)?.resolve(job.returnvalue as JobResult);
+    }
   }
 
   /** Opens the run's connections to the queue of `backend`'s workers; throws QueueLost if it does not answer. */
@@ -119,7 +142,7 @@ export class QueueExecutor implements RemoteExecutor {
       await Promise.allSettled([queue.disconnect(), events.disconnect()]);
       throw new QueueLost(`cannot reach the job queue at ${address.shown}: ${plainReason((e as Error).message)}`);
     }
-    return new QueueExecutor(address, redis, new Store(redis), queue, events, slots);
+    return new QueueExecutor(address, redis, new Store(redis), queue, events, slots, backend);
   }
 
   private take(jobId: string): Waiting | undefined {
@@ -179,9 +202,41 @@ export class QueueExecutor implements RemoteExecutor {
   }
 
   async run(job: NodeJob, progress: (value: number, max: number, message?: string) => void, signal: AbortSignal): Promise<RemoteResult> {
+    return this.submit(
+      job.key,
+      async () => {
+        const inputs: JobData['inputs'] = {};
+        for (const [port, value] of Object.entries(job.inputs)) if (value !== undefined) inputs[port] = await this.inputRef(value, job.inputKeys[port]);
+        return { node: job.nodeId, type: job.def.type, typeVersion: job.def.typeVersion, params: job.params, inputs, key: job.key, nodeSeed: job.nodeSeed, runSeed: job.runSeed };
+      },
+      progress,
+      signal,
+    );
+  }
+
+  async task(job: TaskJob, signal: AbortSignal): Promise<RemoteResult> {
+    if (this.lost) throw new QueueLost(this.lost);
+    // Its inputs as one record; the key follows the task, its version, the backend and their digest.
+    let record: string;
+    try {
+      await materializeValues(...Object.values(job.inputs));
+      const bytes = await encodeRecord(job.inputs, `task ${job.task.name}'s inputs`);
+      record = `in:${recordDigest(bytes)}`;
+      if (!(await this.store.has([record]))[0]) await this.store.put(record, bytes, INPUT_SECONDS);
+    } catch (e) {
+      throw (await this.lostOver(e as Error)) ?? e;
+    }
+    const key = await sha256Hex(stableStringify(['task', job.task.name, job.task.version, this.backend, record]));
+    const kept = await this.lookup(key).catch(() => undefined);
+    if (kept) return { outputs: kept, ranOn: 'store' };
+    return this.submit(key, async () => ({ node: job.nodeId, type: `task:${job.task.name}`, task: job.task.name, typeVersion: job.task.version, params: {}, inputs: { '*': { record, port: '*' } }, key, nodeSeed: 0, runSeed: 0 }), () => {}, signal);
+  }
+
+  /** Adds a job and waits for its outputs (stored under `key`). */
+  private async submit(key: string, make: () => Promise<Omit<JobData, 'v' | 'run'>>, progress: (value: number, max: number, message?: string) => void, signal: AbortSignal): Promise<RemoteResult> {
     if (this.lost) throw new QueueLost(this.lost);
     const jobId = `${this.runId}.${++this.count}`;
-    const done = new Promise<JobResult>((resolve, reject) => this.waiting.set(jobId, { resolve, reject, progress }));
+    const done = new Promise<JobResult>((resolve, reject) => this.waiting.set(jobId, { resolve, reject, progress, since: 0 }));
     // Settled by an event, a lost queue or the signal, perhaps before anything awaits it.
     done.catch(() => {});
     const onAbort = () => {
@@ -192,18 +247,18 @@ export class QueueExecutor implements RemoteExecutor {
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const inputs: JobData['inputs'] = {};
-      for (const [port, value] of Object.entries(job.inputs)) if (value !== undefined) inputs[port] = await this.inputRef(value, job.inputKeys[port]);
+      const data: JobData = { v: JOB_FORMAT, run: this.runId, ...(await make()) };
       // Cancelled while its inputs were uploaded: nothing to add.
       if (signal.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
-      const data: JobData = { v: JOB_FORMAT, run: this.runId, node: job.nodeId, type: job.def.type, typeVersion: job.def.typeVersion, params: job.params, inputs, key: job.key, nodeSeed: job.nodeSeed, runSeed: job.runSeed };
-      // The job's name is its node type, so a queue dashboard shows what runs.
-      const added = this.queue.add(job.def.type, data, { jobId, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } });
+      // The job's name is its node type (or task), so a queue dashboard shows what runs.
+      const added = this.queue.add(data.type, data, { jobId, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } });
       added.catch(() => {});
       await Promise.race([added, done]);
+      const w = this.waiting.get(jobId);
+      if (w) w.since = performance.now();
       const result = await done;
-      const outputs = await this.lookup(job.key);
-      if (!outputs) throw new Error(`${result.ranOn} finished the job but its outputs (store record out:${job.key}) are not in the store (removed since, or Redis is out of memory); run again`);
+      const outputs = await this.lookup(key);
+      if (!outputs) throw new Error(`${result.ranOn} finished the job but its outputs (store record out:${key}) are not in the store (removed since, or Redis is out of memory); run again`);
       return { outputs, ranOn: result.ranOn };
     } catch (e) {
       if (e instanceof QueueLost) throw e;
@@ -232,6 +287,7 @@ export class QueueExecutor implements RemoteExecutor {
   /** Closes every connection (within a second, even with the queue gone). */
   async close(): Promise<void> {
     clearInterval(this.watchdog);
+    clearInterval(this.recheck);
     const quit = Promise.allSettled([...this.withdrawing]).then(() => Promise.allSettled([this.queue.close(), this.events.close(), this.redis.quit()]));
     await Promise.race([quit, new Promise((r) => setTimeout(r, 1000))]);
     this.redis.disconnect();

@@ -3,7 +3,7 @@
 // travels: the worker looks the type up in its own registry, checks its version and params, and
 // runs nothing a worker may not run (engine/scheduler/remote.ts, whyLocal).
 import {
-  CancelledError, RandomSource, decodeRecord, encodeRecord, findNode, materializeValues, runNode, whyLocal,
+  CancelledError, RandomSource, decodeRecord, encodeRecord, findNode, findTask, materializeValues, runNode, whyLocal,
   type Backend, type Registry, type RunContext,
 } from '../../engine';
 
@@ -16,7 +16,11 @@ export interface JobData {
   run: string;
   /** The graph node it is for (a sweep's reruns: the swept node). */
   node: string;
+  /** The node type, or for a task "task:NAME". */
   type: string;
+  /** A task's name (engine/tasks.ts) instead of a node type; its one input is the whole record "*". */
+  task?: string;
+  /** The node type's (or task's) version. */
   typeVersion: number;
   params: Record<string, unknown>;
   /** Each input port: the store record holding it and the value's name in that record. */
@@ -43,6 +47,7 @@ export class RefusedJob extends Error {
 
 export interface ComputeInput {
   type: string;
+  task?: string;
   typeVersion: number;
   params: Record<string, unknown>;
   node: string;
@@ -55,6 +60,18 @@ export interface ComputeInput {
 /** Runs a job's node; returns its outputs as a record. Throws RefusedJob for a job this worker may
  * not run, CancelledError when `cancelled()` turns true at a progress check, else the node's error. */
 export async function compute(job: ComputeInput, registry: Registry, backend: Backend, cancelled: () => boolean, progress: (value: number, max: number, message?: string) => void): Promise<Uint8Array> {
+  if (job.task !== undefined) {
+    const task = findTask(job.task);
+    if (!task) throw new RefusedJob(`this worker has no task '${job.task}'; update the worker to the runner's version of Corespace`);
+    if (task.version !== job.typeVersion) throw new RefusedJob(`this worker has task ${job.task} version ${task.version} and the job is for version ${job.typeVersion}; run the same version of Corespace on the runner and the workers`);
+    const input = job.inputs['*'];
+    if (!input) throw new RefusedJob(`task ${job.task}: the job names no inputs`);
+    const record = (await decodeRecord(input.bytes, `the inputs (store record ${input.record})`)) as Record<string, unknown>;
+    if (!record || typeof record !== 'object') throw new RefusedJob(`task ${job.task}: store record ${input.record} holds no inputs`);
+    const outputs = await task.run(record, backend);
+    await materializeValues(...Object.values(outputs));
+    return encodeRecord(outputs, `task ${job.task}'s output`);
+  }
   const def = findNode(registry, job.type);
   if (!def) throw new RefusedJob(`this worker has no node type '${job.type}'; update the worker to the runner's version of Corespace`);
   if (def.typeVersion !== job.typeVersion) throw new RefusedJob(`this worker has ${job.type} version ${def.typeVersion} and the job is for version ${job.typeVersion}; run the same version of Corespace on the runner and the workers`);

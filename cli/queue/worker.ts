@@ -62,7 +62,7 @@ export async function workerCommand(args: WorkerArgs, io: Io, signal: AbortSigna
       if (!bytes) throw new UnrecoverableError(`input '${port}': store record ${record} is gone (expired, or removed with Redis's data); run the graph again`);
       inputs[port] = { bytes, port: inner, record };
     }
-    const input: ComputeInput = { type: d.type, typeVersion: d.typeVersion, params: d.params, node: d.node, nodeSeed: d.nodeSeed, runSeed: d.runSeed, inputs };
+    const input: ComputeInput = { type: d.type, ...(d.task !== undefined ? { task: String(d.task) } : {}), typeVersion: d.typeVersion, params: d.params, node: d.node, nodeSeed: d.nodeSeed, runSeed: d.runSeed, inputs };
     let last = 0;
     const progress = (value: number, max: number, message?: string) => {
       const now = performance.now();

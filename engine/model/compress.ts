@@ -94,18 +94,65 @@ export async function lowRankFactors(m: Tensor, rank: number, backend: Backend, 
   return { a: scaling ? toTensor(mul(scaling.inverse, fromTensor(left))) : left, b: right };
 }
 
+/** What a layer's low-rank rewrite computes: the costly part (an SVD, a HOOI, a CP-ALS), which a
+ * job queue runs on a worker (task 'model.factors'); the rewrite of the graph then uses it. */
+export type LayerFactors =
+  | { form: 'matrix'; a: Tensor; b: Tensor }
+  | { form: 'tucker2'; core: Tensor; uOut: Tensor; uIn: Tensor; relError: number }
+  | { form: 'cp'; weights: Tensor; factors: Tensor[] };
+
+/** The inputs of layerFactors: for 'matrix' the weight as y = x·M (K × N) and the rank; for 'tucker2'
+ * and 'cp' the conv kernel (O × I × kh × kw) and [R_out, R_in] or [R]. */
+export interface FactorRequest {
+  form: 'matrix' | 'tucker2' | 'cp';
+  weight: Tensor;
+  rank: number[];
+  /** The name of the layer (messages). */
+  layer: string;
+  scaling?: Scaling;
+}
+
+/** A layer's factors (see LayerFactors), from its weight alone. */
+export async function layerFactors(req: FactorRequest, backend: Backend): Promise<LayerFactors> {
+  const w = req.weight;
+  if (req.form === 'matrix') {
+    const [k, n] = w.shape as [number, number];
+    const rank = req.rank[0]!;
+    if (w.ndim !== 2 || rank < 1 || rank > Math.min(k, n)) throw new Error(`layer '${req.layer}': rank ${rank} is outside 1 … ${Math.min(k, n)} (the weight is ${formatShape(w.shape)} as x·M)`);
+    return { form: 'matrix', ...(await lowRankFactors(w, rank, backend, req.scaling)) };
+  }
+  if (req.form === 'tucker2') {
+    const [ro, ri] = req.rank as [number, number];
+    const t = await backend.tucker(w, { ranks: [ro, ri, null, null], modes: [0, 1], method: 'hooi', init: 'svd', maxIter: 50, tol: 1e-8, random: new RandomSource(0) });
+    await Promise.all([t.core.materialize(), t.factors[0]!.materialize(), t.factors[1]!.materialize()]);
+    return { form: 'tucker2', core: t.core, uOut: t.factors[0]!, uIn: t.factors[1]!, relError: t.relError };
+  }
+  const rank = req.rank[0]!;
+  // ALS from the SVD start: up to 500 sweeps on small kernels, 50 on large ones (each sweep costs
+  // about size × rank; on real kernels the error has settled to ~1e-3 relative by 50).
+  const sweeps = Math.min(500, Math.max(50, Math.floor(1e8 / (w.size * rank))));
+  const cp = await backend.cp(w, { rank, init: 'svd', maxIter: sweeps, tol: 1e-9, normalize: true, random: new RandomSource(0) });
+  await Promise.all([cp.weights.materialize(), ...cp.factors.map((f) => f.materialize())]);
+  return { form: 'cp', weights: cp.weights, factors: [...cp.factors] };
+}
+
+/** The factors computed elsewhere (a job) if they are of this form, else null. */
+function given<F extends LayerFactors['form']>(f: LayerFactors | undefined, form: F): Extract<LayerFactors, { form: F }> | null {
+  return f?.form === form ? (f as Extract<LayerFactors, { form: F }>) : null;
+}
+
 /**
  * A matrix layer at rank r, rewritten as two of its kind: MatMul x·W → (x·A)·B; Gemm α·x·op(W) + β·C →
  * Gemm(Gemm(x, A, α), B, C, β); a 1×1 conv → a 1×1 conv by Aᵀ (keeping its strides and pads) and one
  * by Bᵀ carrying the bias. M is the weight as y = x·M (layer rows × cols transposed for Conv and
  * Gemm with transB). With `stats` the table's output error is measured on the calibration samples.
  */
-export async function factorizeMatrix(model: ModelProto, layer: Layer, rank: number, backend: Backend, read?: ExternalReader, scaling?: Scaling, stats?: LayerActivations): Promise<RewriteResult> {
+export async function factorizeMatrix(model: ModelProto, layer: Layer, rank: number, backend: Backend, read?: ExternalReader, scaling?: Scaling, stats?: LayerActivations, computed?: LayerFactors): Promise<RewriteResult> {
   const w = await weightTensor(layer.tensor, read);
   const m = xSideMatrix(layer, w);
   const [k, n] = m.shape as [number, number];
   if (rank < 1 || rank > Math.min(k, n)) throw new Error(`layer '${layer.name}': rank ${rank} is outside 1 … ${Math.min(k, n)} (the weight is ${layer.shape.join(' × ')})`);
-  const { a, b } = await lowRankFactors(m, rank, backend, scaling);
+  const { a, b } = given(computed, 'matrix') ?? (await lowRankFactors(m, rank, backend, scaling));
   const x = layer.node.input[0]!;
   const y = layer.node.output[0]!;
   const mid = fresh(model, `${layer.name}.lowrank`);
@@ -161,19 +208,18 @@ async function convWeight(layer: Layer, what: string, read?: ExternalReader): Pr
 }
 
 /** Conv with weight W (O × I × kh × kw, group 1) → Tucker-2 as three convs; a 1×1 conv → its SVD as two. */
-export async function factorizeConv(model: ModelProto, layer: Layer, ranks: [number, number], backend: Backend, read?: ExternalReader, stats?: LayerActivations): Promise<RewriteResult> {
+export async function factorizeConv(model: ModelProto, layer: Layer, ranks: [number, number], backend: Backend, read?: ExternalReader, stats?: LayerActivations, computed?: LayerFactors): Promise<RewriteResult> {
   const node = layer.node;
   const w = await convWeight(layer, 'Tucker-2', read);
   const [o, i, kh, kw] = w.shape as [number, number, number, number];
   const [ro, ri] = ranks;
   if (ro < 1 || ro > o || ri < 1 || ri > i) throw new Error(`layer '${layer.name}': ranks (${ro}, ${ri}) are outside 1 … ${o} (out) and 1 … ${i} (in) for a weight of ${formatShape(w.shape)}`);
-  if (kh * kw === 1) return factorizeMatrix(model, layer, Math.min(ro, ri), backend, read, undefined, stats);
+  if (kh * kw === 1) return factorizeMatrix(model, layer, Math.min(ro, ri), backend, read, undefined, stats, computed);
   const x = node.input[0]!;
   const y = node.output[0]!;
   const bias = node.input[2];
-  const t = await backend.tucker(w, { ranks: [ro, ri, null, null], modes: [0, 1], method: 'hooi', init: 'svd', maxIter: 50, tol: 1e-8, random: new RandomSource(0) });
-  const [uOut, uIn] = [t.factors[0]!, t.factors[1]!];
-  await Promise.all([t.core.materialize(), uOut.materialize(), uIn.materialize()]);
+  const t = given(computed, 'tucker2') ?? ((await layerFactors({ form: 'tucker2', weight: w, rank: [ro, ri], layer: layer.name }, backend)) as Extract<LayerFactors, { form: 'tucker2' }>);
+  const { uOut, uIn } = t;
   const inW = new Tensor([ri, i, 1, 1]); // U_inᵀ
   for (let r = 0; r < ri; r++) for (let c = 0; c < i; c++) inW.data[r * i + c] = uIn.data[c * ri + r]!;
   const outW = new Tensor([o, ro, 1, 1], Float32Array.from(uOut.data)); // U_out
@@ -222,17 +268,13 @@ function convOutputError(layer: Layer, w: Tensor, approx: Float64Array, stats: L
  * vertical and horizontal strides, pads and dilations split between them), and a 1×1 conv R → O
  * carrying the CP weights and the bias. The CP is ALS from an SVD start.
  */
-export async function factorizeConvCp(model: ModelProto, layer: Layer, rank: number, backend: Backend, read?: ExternalReader, stats?: LayerActivations): Promise<RewriteResult> {
+export async function factorizeConvCp(model: ModelProto, layer: Layer, rank: number, backend: Backend, read?: ExternalReader, stats?: LayerActivations, computed?: LayerFactors): Promise<RewriteResult> {
   const node = layer.node;
   const w = await convWeight(layer, 'CP', read);
   const [o, i, kh, kw] = w.shape as [number, number, number, number];
   if (!Number.isInteger(rank) || rank < 1) throw new Error(`layer '${layer.name}': CP rank ${rank} must be a whole number ≥ 1`);
-  // ALS from the SVD start: up to 500 sweeps on small kernels, 50 on large ones (each sweep costs
-  // about size × rank; on real kernels the error has settled to ~1e-3 relative by 50).
-  const sweeps = Math.min(500, Math.max(50, Math.floor(1e8 / (w.size * rank))));
-  const cp = await backend.cp(w, { rank, init: 'svd', maxIter: sweeps, tol: 1e-9, normalize: true, random: new RandomSource(0) });
+  const cp = given(computed, 'cp') ?? ((await layerFactors({ form: 'cp', weight: w, rank: [rank], layer: layer.name }, backend)) as Extract<LayerFactors, { form: 'cp' }>);
   const [fa, fb, fc, fd] = cp.factors as [Tensor, Tensor, Tensor, Tensor];
-  await Promise.all([cp.weights.materialize(), fa.materialize(), fb.materialize(), fc.materialize(), fd.materialize()]);
   const r = rank;
   const inW = new Tensor([r, i, 1, 1]);
   for (let t = 0; t < r; t++) for (let c = 0; c < i; c++) inW.data[t * i + c] = fb.data[c * r + t]!;

@@ -3,6 +3,7 @@
 // input values with the content keys they came under, and its own content key. Only data travels;
 // whoever runs the job looks the type up in its own registry.
 import type { AnyNodeDefinition } from '../node-api';
+import type { TaskDefinition } from '../tasks';
 import type { NodeOutputs } from './cache';
 
 /** A node run as a job. */
@@ -23,6 +24,14 @@ export interface NodeJob {
   estimateSeconds?: number;
 }
 
+/** A task (engine/tasks.ts) run as a job for a node: its outputs are stored under a key made from
+ * the task's name, version and the digest of its inputs. */
+export interface TaskJob {
+  nodeId: string;
+  task: TaskDefinition;
+  inputs: Record<string, unknown>;
+}
+
 export interface RemoteResult {
   outputs: NodeOutputs;
   /** Who ran it ("host pid 1234"), or "store" for outputs an earlier run had left there. */
@@ -40,6 +49,8 @@ export interface RemoteExecutor {
   /** Runs the job on a worker; rejects with the node's error message, or on `signal` once the job is
    * withdrawn. Progress reports arrive through `progress`. */
   run(job: NodeJob, progress: (value: number, max: number, message?: string) => void, signal: AbortSignal): Promise<RemoteResult>;
+  /** Runs a task on a worker (or takes its stored outputs). */
+  task(job: TaskJob, signal: AbortSignal): Promise<RemoteResult>;
 }
 
 /** Port types whose values cannot leave the process: a function is code, a model may read external
@@ -55,6 +66,7 @@ export function whyLocal(def: AnyNodeDefinition): string | null {
   if (def.files) return 'it reads files of the graph';
   if (def.references) return 'it re-runs other nodes of the graph (their runs are sent as jobs)';
   if (!def.outputs.length) return 'it writes files or shows a view';
+  if (def.category === 'export') return 'it writes files to the output folder';
   if (def.category === 'view') return 'it shows a view';
   const port = [...def.inputs.flatMap((p) => (typeof p.type === 'string' ? [p.type] : p.type)), ...def.outputs.map((p) => p.type)].find((t) => STAYS.has(t));
   if (port) return `it ${def.outputs.some((p) => p.type === port) ? 'makes' : 'takes'} a ${port} value, which stays where it was made`;

@@ -173,6 +173,9 @@ describe('scheduler with a remote executor', () => {
     let most = 0;
     const remote: RemoteExecutor = {
       slots,
+      task: async () => {
+        throw new Error('no tasks here');
+      },
       stored: async (keys) => new Set(keys.filter((k) => store.has(k))),
       lookup: async (key) => store.get(key),
       async run(job) {

