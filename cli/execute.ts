@@ -43,6 +43,8 @@ export interface ExecuteHooks {
   onEvent(e: RunEvent): void;
   onWrite(file: string): void;
   onView(v: ViewEntry): void;
+  /** A line for the user that is not a run event (a queue without workers). */
+  onNotice?(text: string): void;
 }
 
 export async function execute(spec: ExecuteSpec, registry: Registry, backend: Backend, hooks: ExecuteHooks, signal?: AbortSignal): Promise<Executed> {
@@ -66,6 +68,7 @@ export async function execute(spec: ExecuteSpec, registry: Registry, backend: Ba
   // With a queue, the nodes a worker may run go out as jobs (a queue that does not answer: QueueLost).
   const remote = spec.queue ? await QueueExecutor.open(spec.queue.address, backend.name, spec.queue.slots) : undefined;
   try {
+    if (remote && (await remote.workers()) === 0) hooks.onNotice?.(`no worker takes ${backend.name} jobs from the queue at ${spec.queue!.address.shown} yet: the run's jobs wait until one does (start one with: corespace worker --queue URL${backend.name === 'cpu' ? '' : ` --backend ${backend.name}`})`);
     const result = await runGraph(spec.doc, {
       registry,
       backend,

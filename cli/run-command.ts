@@ -172,7 +172,7 @@ async function runWith(args: RunArgs, registry: Registry, io: Io, doc: GraphDoc,
     io.stderr(`corespace: ${(e as Error).message}\n`);
     return 1;
   }
-  const hooks: ExecuteHooks = { onEvent: (e) => reporter.onEvent(e), onWrite: (f) => void written.push(f), onView: (v) => void views.push(v) };
+  const hooks: ExecuteHooks = { onEvent: (e) => reporter.onEvent(e), onWrite: (f) => void written.push(f), onView: (v) => void views.push(v), onNotice: (text) => io.stderr(`corespace: ${text}\n`) };
   let result: Executed;
   try {
     result = backend === cpuBackend ? await executeInWorker(spec, hooks, signal) : await execute(spec, registry, backend, hooks, signal);
@@ -285,6 +285,7 @@ async function executeInWorker(spec: ExecuteSpec, hooks: ExecuteHooks, signal?: 
         hooks.onEvent(m.event);
       } else if (m.type === 'wrote') hooks.onWrite(m.file);
       else if (m.type === 'view') hooks.onView(m.view);
+      else if (m.type === 'notice') hooks.onNotice?.(m.text);
       else if (m.type === 'done') settle(() => done(m.executed));
       else if (m.type === 'invalid') settle(() => fail(new GraphError(m.problems)));
       else if (m.type === 'queue-lost') settle(() => fail(new QueueLost(m.message)));

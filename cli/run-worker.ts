@@ -12,6 +12,7 @@ export type FromRunWorker =
   | { type: 'event'; event: import('../engine').RunEvent }
   | { type: 'wrote'; file: string }
   | { type: 'view'; view: import('./execute').ViewEntry }
+  | { type: 'notice'; text: string }
   | { type: 'done'; executed: import('./execute').Executed }
   | { type: 'invalid'; problems: import('../engine').Problem[] }
   | { type: 'queue-lost'; message: string }
@@ -40,6 +41,7 @@ try {
       },
       onWrite: (file) => post({ type: 'wrote', file }),
       onView: (view) => post({ type: 'view', view }),
+      onNotice: (text) => post({ type: 'notice', text }),
     },
     controller.signal,
   );

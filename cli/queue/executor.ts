@@ -160,6 +160,11 @@ export class QueueExecutor implements RemoteExecutor {
     }
   }
 
+  /** How many workers take jobs from this run's queue now (BullMQ's named connections). */
+  async workers(): Promise<number> {
+    return this.queue.getWorkersCount().catch(() => 1);
+  }
+
   async stored(keys: readonly string[]): Promise<Set<string>> {
     try {
       const there = await this.store.has(keys.map(outputsName));

@@ -302,6 +302,22 @@ describe.skipIf(skip)('job queue', () => {
     expect(ranOn.filter((w) => w === 'store').length, ranOn.join(', ')).toBeGreaterThanOrEqual(3);
   }, 150_000);
 
+  it('says when no worker takes the run\'s jobs, and Ctrl+C still takes them back', async () => {
+    const empty = await startRedis();
+    try {
+      const runner = start(process.execPath, [BIN, 'run', tuckerSweep(8), '--backend', 'cpu', '--out', join(dir, 'no-workers'), '--queue', empty.url], { timeoutMs: 60_000 });
+      // The source waits in the queue, with nobody to take it.
+      await expect.poll(() => command(empty.port, 'LLEN', 'corespace:jobs-cpu:wait'), { timeout: 30_000 }).toBe(':1\r\n');
+      runner.child.kill('SIGINT');
+      const done = await runner.done;
+      expect(done.code, done.stderr).toBe(130);
+      expect(done.stderr).toContain(`corespace: no worker takes cpu jobs from the queue at ${empty.url} yet: the run's jobs wait until one does`);
+      expect(await command(empty.port, 'LLEN', 'corespace:jobs-cpu:wait')).toBe(':0\r\n');
+    } finally {
+      await empty.stop();
+    }
+  }, 60_000);
+
   it('never writes the password of a queue URL: not in run.json, the output, nor the worker log', async () => {
     const secured = await startRedis({ password: 'sekret-Pa55' });
     try {
