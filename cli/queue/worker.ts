@@ -56,8 +56,12 @@ export async function workerCommand(args: WorkerArgs, io: Io, signal: AbortSigna
     const t0 = performance.now();
     // Done already (a retry after its worker died just after writing, or the same work sent twice).
     if ((await store.has([outputsName(d.key)]))[0]) return { ranOn: name, durationMs: 0 };
+    const refs = d.inputs && typeof d.inputs === 'object' ? Object.entries(d.inputs) : null;
+    if (!refs || refs.some(([, r]) => typeof r?.record !== 'string' || typeof r.port !== 'string') || typeof d.key !== 'string' || typeof d.type !== 'string') {
+      throw new UnrecoverableError('the job is not a node job (inputs, key or type missing); run the same version of Corespace on the runner and the workers');
+    }
     const inputs: ComputeInput['inputs'] = {};
-    for (const [port, { record, port: inner }] of Object.entries(d.inputs ?? {})) {
+    for (const [port, { record, port: inner }] of refs) {
       const bytes = await store.bytes(record);
       if (!bytes) throw new UnrecoverableError(`input '${port}': store record ${record} is gone (expired, or removed with Redis's data); run the graph again`);
       inputs[port] = { bytes, port: inner, record };

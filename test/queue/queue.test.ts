@@ -162,16 +162,21 @@ describe.skipIf(skip)('job queue', () => {
     expect(r.nodes.s!.ranOn!.map((w, i) => (i === 4 ? w === 'store' : w !== 'store'))).toEqual(Array(8).fill(true));
   }, 120_000);
 
-  it('refuses a job for a node type it does not have, or one a worker may not run, once and with the reason', async () => {
+  it('refuses a job for a node type it does not have, one a worker may not run, or a malformed one: once, with the reason', async () => {
     const queue = new Queue('jobs-cpu', { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'corespace' });
     try {
       const data = (type: string) => ({ v: 1, run: 'test-run', node: 'n', type, typeVersion: 1, params: {}, inputs: {}, key: `k-${type}`, nodeSeed: 0, runSeed: 0 });
-      const jobs = await Promise.all([queue.add('x', data('shell.exec'), { attempts: 3 }), queue.add('x', data('export.npy'), { attempts: 3 })]);
-      await expect.poll(async () => Promise.all(jobs.map((j) => j.getState())), { timeout: 20_000 }).toEqual(['failed', 'failed']);
-      const [unknown, local] = await Promise.all(jobs.map(async (j) => (await Job.fromId(queue, j.id!))!));
+      const jobs = await Promise.all([
+        queue.add('x', data('shell.exec'), { attempts: 3 }),
+        queue.add('x', data('export.npy'), { attempts: 3 }),
+        queue.add('x', { ...data('decompose.svd'), inputs: { tensor: null } }, { attempts: 3 }),
+      ]);
+      await expect.poll(async () => Promise.all(jobs.map((j) => j.getState())), { timeout: 20_000 }).toEqual(['failed', 'failed', 'failed']);
+      const [unknown, local, broken] = await Promise.all(jobs.map(async (j) => (await Job.fromId(queue, j.id!))!));
       expect(unknown.failedReason).toMatch(/^this worker has no node type 'shell\.exec'/);
       expect(local.failedReason).toBe('a worker does not run export.npy: it writes files or shows a view');
-      expect([unknown.attemptsMade, local.attemptsMade]).toEqual([1, 1]);
+      expect(broken.failedReason).toMatch(/^the job is not a node job/);
+      expect([unknown.attemptsMade, local.attemptsMade, broken.attemptsMade]).toEqual([1, 1, 1]);
     } finally {
       await queue.close();
     }
