@@ -95,7 +95,7 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
   }
   // --threads: the CPU products' threads, here and in the run's worker (which reads the variable).
   if (o.threads !== undefined) {
-    if (!/^\d+$/.test(o.threads) || Number(o.threads) < 1) return usage(io, `--threads must be a whole number ≥ 1 (the CPU threads products use), got '${o.threads}'`);
+    if (wholeOption(o.threads, 1) === null) return usage(io, `--threads must be a whole number ≥ 1 (the CPU threads products use), got '${o.threads}'`);
     process.env.CORESPACE_THREADS = o.threads;
     setThreads(Number(o.threads));
   } else if (process.env.CORESPACE_THREADS !== undefined) {
@@ -137,47 +137,28 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
       }
       const backend = await pickBackend(o.backend as 'auto' | 'cpu' | 'webgpu', io);
       if (!backend) return 2;
-      const stop = new AbortController();
-      let caught: NodeJS.Signals | null = null;
-      const onSignal = (sig: NodeJS.Signals) => {
-        caught ??= sig;
-        stop.abort();
-      };
-      for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
-      try {
-        const code = await workerCommand({ address, concurrency, backend, lockSeconds }, io, stop.signal);
-        return caught ? 128 + (os.constants.signals[caught] ?? 2) : code;
-      } finally {
-        for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
-      }
+      return stoppable((signal, arm) => {
+        arm();
+        return workerCommand({ address, concurrency, backend, lockSeconds }, io, signal);
+      });
     }
     case 'run': {
       if (positionals.length !== 1) return usage(io, 'run takes one graph file');
       const jobs = wholeOption(o.jobs, 64);
       if (jobs === null || jobs > 4096) return usage(io, `--jobs must be a whole number 1 … 4096 (jobs in flight at once), got '${o.jobs}'`);
       if (o.jobs !== undefined && o.queue === undefined) return usage(io, '--jobs goes with --queue (the jobs in flight on the queue)');
+      const workerOnly = (['concurrency', 'lock-seconds'] as const).find((k) => o[k] !== undefined);
+      if (workerOnly) return usage(io, `--${workerOnly} is an option of corespace worker; a run sends jobs with --queue URL [--jobs N]`);
       if (!['auto', 'cpu', 'webgpu'].includes(o.backend!)) return usage(io, `--backend must be auto, cpu or webgpu, got '${o.backend}'`);
       // Number('') is 0: an empty or spaced seed is refused, not taken as 0.
       const seed = o.seed === undefined ? undefined : /^\d+$/.test(o.seed) ? Number(o.seed) : NaN;
       if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) return usage(io, `--seed must be an integer 0 … 4294967295, got '${o.seed}'`);
       if (o.out !== undefined && o.out.trim() === '') return usage(io, '--out is empty; give a folder, e.g. --out results');
-      // Ctrl+C, a TERM (kill, a job scheduler) and a HUP (the terminal closed) stop the run the same
-      // way: the running node at its next progress check, run.json written as interrupted; the exit
-      // code says which (130, 143, 129). The handlers are armed once the graph is loaded and valid,
-      // just before the output folder is touched: until then nothing needs cleaning up, and the
-      // default action ends the process at once, where a handler would wait for a long synchronous
-      // step (parsing a 200 MB file, validating 100 000 nodes) to finish before it could run.
-      const abort = new AbortController();
-      let caught: NodeJS.Signals | null = null;
-      const onSignal = (sig: NodeJS.Signals) => {
-        caught ??= sig;
-        abort.abort();
-      };
-      const armStop = () => {
-        for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
-      };
-      try {
-        const code = await runCommand(
+      // A stop signal ends the running node at its next progress check and writes run.json as
+      // interrupted. runCommand arms the handlers only once the graph is loaded and valid (parsing a
+      // 200 MB file or validating 100 000 nodes would otherwise hold up a Ctrl+C).
+      return stoppable((signal, armStop) =>
+        runCommand(
           {
             graph: positionals[0]!,
             ...(o.out !== undefined ? { out: o.out } : {}),
@@ -193,13 +174,10 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
           },
           registry,
           io,
-          abort.signal,
+          signal,
           armStop,
-        );
-        return code === 130 && caught ? 128 + (os.constants.signals[caught] ?? 2) : code;
-      } finally {
-        for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
-      }
+        ),
+      );
     }
     default:
       return usage(io, command ? `unknown command '${command}'` : 'no command given');
@@ -207,6 +185,30 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Ctrl+C, a TERM (kill, a job scheduler) and a HUP (the terminal closed) stop a command the same way:
+ * its signal aborts, and an exit code of 130 becomes the signal's (130, 143, 129). `arm` installs the
+ * handlers: a run arms them once the graph is loaded and valid, just before the output folder is
+ * touched (until then nothing needs cleaning up, and the default action ends the process at once,
+ * where a handler would wait for a long synchronous step to finish).
+ */
+async function stoppable(command: (signal: AbortSignal, arm: () => void) => Promise<number>): Promise<number> {
+  const abort = new AbortController();
+  let caught: NodeJS.Signals | null = null;
+  const onSignal = (sig: NodeJS.Signals) => {
+    caught ??= sig;
+    abort.abort();
+  };
+  try {
+    const code = await command(abort.signal, () => {
+      for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+    });
+    return code === 130 && caught ? 128 + (os.constants.signals[caught] ?? 2) : code;
+  } finally {
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+  }
+}
 
 /** A whole-number option ≥ 1, its default when absent, or null when it is not one. */
 function wholeOption(value: string | undefined, byDefault: number): number | null {

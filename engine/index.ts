@@ -52,7 +52,7 @@ export { SAFETENSORS_DTYPES, SafetensorsError, entryTensor, readSafetensors, ten
 export { OnnxError, cloneModel, externalBytes, hasExternalData, readOnnx, resolveExternalData, setWeight, weightBytes, weightCount, weightTensor, weightsOf, writeOnnx, type ExternalReader, type ModelProto, type NodeProto, type TensorProto } from './io/onnx';
 export { layerNamed, layersOf, singularValuesOf, type Layer, type LayerOp } from './model/layers';
 export { allocateBudget, defaultForm, patternMatches, rankForEnergy, ranksForRatio, rewriteParams, tailShares, type BudgetLayer, type RewriteForm } from './model/plan';
-export { factorizeConv, factorizeConvCp, factorizeMatMul, factorizeMatrix, layerFactors, type LayerFactors, type FactorRequest, lowRankFactors, splitSvd, subbandWeight, transformWeight, type RewriteResult, type Scaling } from './model/compress';
+export { factorizeConv, factorizeConvCp, factorizeMatMul, factorizeMatrix, layerFactors, type LayerFactors, type FactorRequest, type Computed, lowRankFactors, splitSvd, subbandWeight, transformWeight, type RewriteResult, type Scaling } from './model/compress';
 export { LayerActivations, calibrationBytes, collectActivations, isMatrixLayer, layerShapes, xSideMatrix, type LayerShapes } from './model/calibration';
 export { convGeometry, layerMacs, modelInputShape, rewriteMacs } from './model/shapes';
 export { coefficientParams, coefficientTails, forwardTransform, gridOf, inverseTransform, largest, type TransformKind, type TransformSpec } from './model/transform';

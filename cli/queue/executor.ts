@@ -9,7 +9,7 @@ import { encodeRecord, materializeValues, recordDigest, sha256Hex, stableStringi
 import { JOB_FORMAT, type JobData, type JobResult } from './job';
 import { CANCEL_CHANNEL, PREFIX, cancelledKey, queueName, redisOptions } from './names';
 import { outputsName, Store } from './store';
-import type { QueueAddress } from './url';
+import { errorText, type QueueAddress } from './url';
 
 /** How long the queue may stop answering before the run gives up on it. */
 export const LOST_AFTER_MS = 3000;
@@ -25,23 +25,14 @@ export class QueueLost extends Error {
   }
 }
 
-/** Connects to the queue and checks that it answers, or throws QueueLost saying why not. */
-async function connect(address: QueueAddress): Promise<Redis> {
-  const redis = new Redis({ ...address.connection, ...redisOptions, maxRetriesPerRequest: 1 });
-  let last = '';
-  redis.on('error', (e: Error) => (last = e.message));
+/** `p`, or a rejection after `ms` with the last error seen (the timer cleared either way). */
+async function within<T>(p: Promise<T>, ms: number, last: () => string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await Promise.race([redis.ping(), new Promise((_, fail) => setTimeout(() => fail(new Error(last || 'no answer')), LOST_AFTER_MS))]);
-    return redis;
-  } catch (e) {
-    redis.disconnect();
-    throw new QueueLost(`cannot reach the job queue at ${address.shown}: ${plainReason(last || (e as Error).message)}; start redis-server there, or check --queue`);
+    return await Promise.race([p, new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error(last() || 'no answer')), ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
-}
-
-/** A connection error in words, without the password-bearing URL ioredis might echo. */
-function plainReason(message: string): string {
-  return message.replace(/rediss?:\/\/\S+/g, '(the queue)').replace(/^connect /, '');
 }
 
 interface Waiting {
@@ -63,7 +54,8 @@ export class QueueExecutor implements RemoteExecutor {
   lost: string | null = null;
   private readonly waiting = new Map<string, Waiting>();
   private readonly uploads = new Map<string, Promise<{ record: string; port: string }>>();
-  private readonly withdrawn = new Set<string>();
+  /** The run's cancellation, announced once (the cancel key, and a message to the workers). */
+  private announced: Promise<void> | null = null;
   /** Withdrawals under way: close() lets them reach Redis first. */
   private readonly withdrawing = new Set<Promise<void>>();
   private count = 0;
@@ -81,7 +73,7 @@ export class QueueExecutor implements RemoteExecutor {
     readonly slots: number,
     private readonly backend: string,
   ) {
-    redis.on('error', (e: Error) => (this.lastError = plainReason(e.message)));
+    redis.on('error', (e: Error) => (this.lastError = errorText(e)));
     events.on('completed', ({ jobId, returnvalue }) => {
       const w = this.take(jobId);
       if (!w) return;
@@ -129,18 +121,28 @@ export class QueueExecutor implements RemoteExecutor {
 
   /** Opens the run's connections to the queue of `backend`'s workers; throws QueueLost if it does not answer. */
   static async open(address: QueueAddress, backend: string, slots: number): Promise<QueueExecutor> {
-    const redis = await connect(address);
     const connection = { ...address.connection, ...redisOptions };
+    const unreachable = (why: string) => new QueueLost(`cannot reach the job queue at ${address.shown}: ${why}; start redis-server there, or check --queue`);
+    // One connection answers first: BullMQ's own are made only for a queue that is there.
+    const redis = new Redis({ ...connection, maxRetriesPerRequest: 1 });
+    let last = '';
+    redis.on('error', (e: Error) => (last = errorText(e)));
+    try {
+      await within(redis.ping(), LOST_AFTER_MS, () => last);
+    } catch (e) {
+      redis.disconnect();
+      throw unreachable(last || errorText(e as Error));
+    }
     const queue = new Queue(queueName(backend), { connection, prefix: PREFIX });
     const events = new QueueEvents(queueName(backend), { connection, prefix: PREFIX });
     queue.on('error', () => {});
     events.on('error', () => {});
     try {
-      await Promise.race([Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), new Promise((_, fail) => setTimeout(() => fail(new Error('no answer')), LOST_AFTER_MS))]);
+      await within(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), LOST_AFTER_MS, () => '');
     } catch (e) {
       redis.disconnect();
       await Promise.allSettled([queue.disconnect(), events.disconnect()]);
-      throw new QueueLost(`cannot reach the job queue at ${address.shown}: ${plainReason((e as Error).message)}`);
+      throw unreachable(errorText(e as Error));
     }
     return new QueueExecutor(address, redis, new Store(redis), queue, events, slots, backend);
   }
@@ -187,19 +189,25 @@ export class QueueExecutor implements RemoteExecutor {
     return (await this.store.get(outputsName(key))) as NodeOutputs | undefined;
   }
 
+  /** Stores values made here as one input record for jobs, under `name` or else their digest;
+   * returns the record's name. */
+  private async upload(values: Record<string, unknown>, what: string, name?: string): Promise<string> {
+    await materializeValues(...Object.values(values));
+    const bytes = await encodeRecord(values, what);
+    const record = name ?? `in:${recordDigest(bytes)}`;
+    await this.store.putOnce(record, bytes, INPUT_SECONDS);
+    return record;
+  }
+
   /** Where a job reads an input from: the record of the node that made it if the store holds it,
    * else the value uploaded once for this run (under its source's key, or its own digest). */
   private inputRef(value: unknown, from: { key: string; port: string } | undefined): Promise<{ record: string; port: string }> {
-    const name = from ? `in:${from.key}:${from.port}` : null;
+    const name = from ? `in:${from.key}:${from.port}` : undefined;
     const known = name ? this.uploads.get(name) : undefined;
     if (known) return known;
     const made = (async () => {
       if (from && (await this.store.has([outputsName(from.key)]))[0]) return { record: outputsName(from.key), port: from.port };
-      await materializeValues(value);
-      const bytes = await encodeRecord({ value }, from ? `the value of output '${from.port}'` : 'an input');
-      const record = name ?? `in:${recordDigest(bytes)}`;
-      if (!(await this.store.has([record]))[0]) await this.store.put(record, bytes, INPUT_SECONDS);
-      return { record, port: 'value' };
+      return { record: await this.upload({ value }, from ? `the value of output '${from.port}'` : 'an input', name), port: 'value' };
     })();
     if (name) this.uploads.set(name, made);
     made.catch(() => name && this.uploads.delete(name));
@@ -224,10 +232,7 @@ export class QueueExecutor implements RemoteExecutor {
     // Its inputs as one record; the key follows the task, its version, the backend and their digest.
     let record: string;
     try {
-      await materializeValues(...Object.values(job.inputs));
-      const bytes = await encodeRecord(job.inputs, `task ${job.task.name}'s inputs`);
-      record = `in:${recordDigest(bytes)}`;
-      if (!(await this.store.has([record]))[0]) await this.store.put(record, bytes, INPUT_SECONDS);
+      record = await this.upload(job.inputs, `task ${job.task.name}'s inputs`);
     } catch (e) {
       throw (await this.lostOver(e as Error)) ?? e;
     }
@@ -276,13 +281,12 @@ export class QueueExecutor implements RemoteExecutor {
 
   /** A job of a cancelled run: removed if it still waits, else dropped by the worker running it. */
   private async withdraw(jobId: string): Promise<void> {
-    if (this.withdrawn.has(jobId) || this.lost) return;
-    this.withdrawn.add(jobId);
+    if (this.lost) return;
     try {
-      if (this.withdrawn.size === 1) {
+      await (this.announced ??= (async () => {
         await this.redis.set(cancelledKey(this.runId), '1', 'EX', 24 * 3600);
         await this.redis.publish(CANCEL_CHANNEL, JSON.stringify({ run: this.runId }));
-      }
+      })());
       await this.queue.remove(jobId).catch(() => 0);
     } catch {
       // The queue went away as well: its jobs go with it or are dropped by the cancel key.

@@ -1,8 +1,6 @@
 // Where Corespace's jobs and records live in Redis: BullMQ's keys under the "corespace" prefix, one
 // queue per backend (a worker takes the jobs of the backend it runs), and the store beside them.
-import { PREFIX } from './store';
-
-export { PREFIX };
+export const PREFIX = 'corespace';
 
 export const queueName = (backend: string): string => `jobs-${backend}`;
 /** The channel a runner announces a cancelled run on (message: {"run": id}). */

@@ -2,9 +2,9 @@
 // (engine/scheduler/codec.ts) under its content key, written in one SET (Redis applies a command
 // whole, so a reader sees all of a record or none) and checked against its SHA-256 on every read.
 import type { Redis } from 'ioredis';
-import { decodeRecord, RecordError } from '../../engine/scheduler/codec';
+import { decodeRecord, RecordError } from '../../engine';
+import { PREFIX } from './names';
 
-export const PREFIX = 'corespace';
 /** How long a result stays in the store after it was last written. */
 export const KEEP_SECONDS = 7 * 24 * 3600;
 
@@ -22,6 +22,11 @@ export class Store {
     await this.redis.set(this.full(name), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'EX', seconds);
   }
 
+  /** Stores a record under `name` unless it is there already (a name given by its content). */
+  async putOnce(name: string, bytes: Uint8Array, seconds = KEEP_SECONDS): Promise<void> {
+    if (!(await this.has([name]))[0]) await this.put(name, bytes, seconds);
+  }
+
   /** Which of these records are there. */
   async has(names: readonly string[]): Promise<boolean[]> {
     if (!names.length) return [];
@@ -37,10 +42,10 @@ export class Store {
   /** The record's values, or undefined if there is none. A record that fails its hash (cut short,
    * changed) is deleted and taken as missing: what needs it is computed again. */
   async get(name: string): Promise<unknown> {
-    const bytes = await this.redis.getBuffer(this.full(name));
+    const bytes = await this.bytes(name);
     if (!bytes) return undefined;
     try {
-      return await decodeRecord(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), `store record ${name}`);
+      return await decodeRecord(bytes, `store record ${name}`);
     } catch (e) {
       if (!(e instanceof RecordError)) throw e;
       await this.redis.del(this.full(name));
@@ -52,9 +57,5 @@ export class Store {
   async bytes(name: string): Promise<Uint8Array | undefined> {
     const b = await this.redis.getBuffer(this.full(name));
     return b ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : undefined;
-  }
-
-  async remove(name: string): Promise<void> {
-    await this.redis.del(this.full(name));
   }
 }

@@ -44,3 +44,8 @@ function redact(u: URL): string {
 export function redactText(text: string): string {
   return text.replace(/(rediss?:\/\/[^:/@\s]*:)[^@\s]*@/g, '$1***@');
 }
+
+/** A connection error in words, without any queue URL (with its password) a client library echoes. */
+export function errorText(e: Error): string {
+  return e.message.replace(/rediss?:\/\/\S+/g, '(the queue)').replace(/^connect /, '');
+}

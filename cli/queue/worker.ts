@@ -12,7 +12,7 @@ import { ComputeFailed, ComputePool } from './compute-pool';
 import { compute, JOB_FORMAT, type ComputeInput, type JobData, type JobResult } from './job';
 import { CANCEL_CHANNEL, PREFIX, cancelledKey, queueName, redisOptions } from './names';
 import { outputsName, Store } from './store';
-import type { QueueAddress } from './url';
+import { errorText, type QueueAddress } from './url';
 
 export interface WorkerArgs {
   address: QueueAddress;
@@ -25,7 +25,7 @@ export interface WorkerArgs {
 /** Progress reports sent to the queue at most this often per job. */
 const PROGRESS_MS = 200;
 
-/** Runs until `signal` aborts; returns the exit code. */
+/** Runs until `signal` aborts (a stop signal); returns 130. */
 export async function workerCommand(args: WorkerArgs, io: Io, signal: AbortSignal): Promise<number> {
   const { address, concurrency, backend } = args;
   const name = `${os.hostname()} pid ${process.pid}`;
@@ -39,7 +39,7 @@ export async function workerCommand(args: WorkerArgs, io: Io, signal: AbortSigna
 
   let outage: string | null = null;
   const reportError = (e: Error) => {
-    const why = e.message.replace(/rediss?:\/\/\S+/g, '(the queue)');
+    const why = errorText(e);
     if (outage === null) log(`lost the queue at ${address.shown} (${why}); reconnecting`);
     outage = why;
   };
@@ -132,5 +132,6 @@ export async function workerCommand(args: WorkerArgs, io: Io, signal: AbortSigna
   redis.disconnect();
   await worker.disconnect().catch(() => {});
   if (backend instanceof WebGpuBackend) backend.destroy();
-  return 0;
+  // Stopped: the caller gives the signal's exit code (130 for Ctrl+C, 143 for a TERM).
+  return 130;
 }

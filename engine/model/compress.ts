@@ -136,9 +136,16 @@ export async function layerFactors(req: FactorRequest, backend: Backend): Promis
   return { form: 'cp', weights: cp.weights, factors: [...cp.factors] };
 }
 
-/** The factors computed elsewhere (a job) if they are of this form, else null. */
-function given<F extends LayerFactors['form']>(f: LayerFactors | undefined, form: F): Extract<LayerFactors, { form: F }> | null {
-  return f?.form === form ? (f as Extract<LayerFactors, { form: F }>) : null;
+/** What a caller already has for a rewrite: the layer's weight as read, and its factors computed
+ * elsewhere (a job), so neither is read or computed again. */
+export interface Computed {
+  weight: Tensor;
+  factors: LayerFactors;
+}
+
+/** The factors computed elsewhere if they are of this form, else null. */
+function given<F extends LayerFactors['form']>(c: Computed | undefined, form: F): Extract<LayerFactors, { form: F }> | null {
+  return c?.factors.form === form ? (c.factors as Extract<LayerFactors, { form: F }>) : null;
 }
 
 /**
@@ -147,8 +154,8 @@ function given<F extends LayerFactors['form']>(f: LayerFactors | undefined, form
  * by Bᵀ carrying the bias. M is the weight as y = x·M (layer rows × cols transposed for Conv and
  * Gemm with transB). With `stats` the table's output error is measured on the calibration samples.
  */
-export async function factorizeMatrix(model: ModelProto, layer: Layer, rank: number, backend: Backend, read?: ExternalReader, scaling?: Scaling, stats?: LayerActivations, computed?: LayerFactors): Promise<RewriteResult> {
-  const w = await weightTensor(layer.tensor, read);
+export async function factorizeMatrix(model: ModelProto, layer: Layer, rank: number, backend: Backend, read?: ExternalReader, scaling?: Scaling, stats?: LayerActivations, computed?: Computed): Promise<RewriteResult> {
+  const w = computed?.weight ?? (await weightTensor(layer.tensor, read));
   const m = xSideMatrix(layer, w);
   const [k, n] = m.shape as [number, number];
   if (rank < 1 || rank > Math.min(k, n)) throw new Error(`layer '${layer.name}': rank ${rank} is outside 1 … ${Math.min(k, n)} (the weight is ${layer.shape.join(' × ')})`);
@@ -199,18 +206,18 @@ export async function factorizeMatrix(model: ModelProto, layer: Layer, rank: num
 export const factorizeMatMul = (model: ModelProto, layer: Layer, rank: number, backend: Backend, read?: ExternalReader, scaling?: Scaling): Promise<RewriteResult> => factorizeMatrix(model, layer, rank, backend, read, scaling);
 
 /** The weight of a group-1 2-D convolution, checked; the layer's spatial attributes. */
-async function convWeight(layer: Layer, what: string, read?: ExternalReader): Promise<Tensor> {
+async function convWeight(layer: Layer, what: string, read?: ExternalReader, known?: Tensor): Promise<Tensor> {
   const group = Number(layer.node.attribute.find((a) => a.name === 'group')?.i ?? 1n);
   if (group !== 1) throw new Error(`layer '${layer.name}' is a grouped convolution (group ${group}); ${what} rewrites group-1 convolutions only (exclude it)`);
-  const w = await weightTensor(layer.tensor, read);
+  const w = known ?? (await weightTensor(layer.tensor, read));
   if (w.ndim !== 4) throw new Error(`layer '${layer.name}': a ${w.ndim}-D conv weight ${formatShape(w.shape)}; only 2-D convolutions (O × I × kh × kw) are rewritten`);
   return w;
 }
 
 /** Conv with weight W (O × I × kh × kw, group 1) → Tucker-2 as three convs; a 1×1 conv → its SVD as two. */
-export async function factorizeConv(model: ModelProto, layer: Layer, ranks: [number, number], backend: Backend, read?: ExternalReader, stats?: LayerActivations, computed?: LayerFactors): Promise<RewriteResult> {
+export async function factorizeConv(model: ModelProto, layer: Layer, ranks: [number, number], backend: Backend, read?: ExternalReader, stats?: LayerActivations, computed?: Computed): Promise<RewriteResult> {
   const node = layer.node;
-  const w = await convWeight(layer, 'Tucker-2', read);
+  const w = await convWeight(layer, 'Tucker-2', read, computed?.weight);
   const [o, i, kh, kw] = w.shape as [number, number, number, number];
   const [ro, ri] = ranks;
   if (ro < 1 || ro > o || ri < 1 || ri > i) throw new Error(`layer '${layer.name}': ranks (${ro}, ${ri}) are outside 1 … ${o} (out) and 1 … ${i} (in) for a weight of ${formatShape(w.shape)}`);
@@ -268,9 +275,9 @@ function convOutputError(layer: Layer, w: Tensor, approx: Float64Array, stats: L
  * vertical and horizontal strides, pads and dilations split between them), and a 1×1 conv R → O
  * carrying the CP weights and the bias. The CP is ALS from an SVD start.
  */
-export async function factorizeConvCp(model: ModelProto, layer: Layer, rank: number, backend: Backend, read?: ExternalReader, stats?: LayerActivations, computed?: LayerFactors): Promise<RewriteResult> {
+export async function factorizeConvCp(model: ModelProto, layer: Layer, rank: number, backend: Backend, read?: ExternalReader, stats?: LayerActivations, computed?: Computed): Promise<RewriteResult> {
   const node = layer.node;
-  const w = await convWeight(layer, 'CP', read);
+  const w = await convWeight(layer, 'CP', read, computed?.weight);
   const [o, i, kh, kw] = w.shape as [number, number, number, number];
   if (!Number.isInteger(rank) || rank < 1) throw new Error(`layer '${layer.name}': CP rank ${rank} must be a whole number ≥ 1`);
   const cp = given(computed, 'cp') ?? ((await layerFactors({ form: 'cp', weight: w, rank: [rank], layer: layer.name }, backend)) as Extract<LayerFactors, { form: 'cp' }>);

@@ -150,8 +150,9 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
   const waitingOn = new Map(plan.map((id) => [id, new Set(upstream.get(id)!).size]));
   const downstream = new Map<string, string[]>();
   for (const id of plan) for (const up of new Set(upstream.get(id)!)) (downstream.get(up) ?? downstream.set(up, []).get(up)!).push(id);
-  const readyHere = new MinHeap((a: string, b: string) => position.get(a)! - position.get(b)!);
-  const readyRemote = new MinHeap((a: string, b: string) => position.get(a)! - position.get(b)!);
+  const byPlan = (a: string, b: string) => position.get(a)! - position.get(b)!;
+  const readyHere = new MinHeap(byPlan);
+  const readyRemote = new MinHeap(byPlan);
   const remoteNode = new Set(remoteIds);
   const ready = (id: string) => (remoteNode.has(id) ? readyRemote : readyHere).push(id);
   for (const id of plan) if (waitingOn.get(id) === 0) ready(id);
@@ -327,10 +328,10 @@ export async function runGraph(whole: GraphDoc, opts: RunOptions): Promise<RunRe
         const r = await remote!.run(job, progress, signal);
         ranOn.push(r.ranOn);
         outputs = r.outputs;
+        checkOutputs(def, outputs);
       } else {
         outputs = await runNode(def, inputs, params, ctx);
       }
-      checkOutputs(def, outputs);
       const durationMs = elapsed(t0);
       const summary = await summarize(def, outputs);
       cache.set(key, outputs);

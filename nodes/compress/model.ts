@@ -3,7 +3,7 @@ import {
   allocateBudget, calibrationBytes, mat, mul, coefficientParams, forwardTransform, transformWeight, checkFinite, cloneModel, collectActivations, defineNode, factorizeConv, factorizeConvCp, factorizeMatrix, formatShape, isMatrixLayer, layerMacs, layerShapes, layersOf,
   modelInputShape, patternMatches, rankForEnergy, ranksForRatio, rewriteMacs, rewriteParams, singularValuesOf, tailShares, weightTensor, xSideMatrix,
   layerSubbands, layerFactors, ranksOfSteps, subbandParams, subbandSteps, subbandWeight, tensorEntry, Tensor,
-  type FactorRequest, type LayerFactors, type Layer, type LayerActivations, type LayerShapes, type LayerSubbands, type Metrics, type RewriteForm, type RewriteResult, type SafetensorsEntry, type Scaling, type SubbandStep, type TableValue, type WeightsValue,
+  type Computed, type FactorRequest, type LayerFactors, type Layer, type LayerActivations, type LayerShapes, type LayerSubbands, type Metrics, type RewriteForm, type RewriteResult, type SafetensorsEntry, type Scaling, type SubbandStep, type TableValue, type WeightsValue,
 } from '../../engine';
 import { externalReader, runnableModel } from '../source/onnx';
 import type { ExternalReader, ModelProto, TransformSpec } from '../../engine';
@@ -426,34 +426,23 @@ export const compressModel = defineNode({
       }
       Object.assign(d, { plan, rank, newMacs });
     }
-    // Then each rewritten layer's factors: the costly part, a job per layer where the graph runs on
-    // a job queue (a window of them at once), else one after the other here.
+    // Each rewritten layer's factors are the costly part: a job per layer where the graph runs on a
+    // job queue, a window of them ahead of the rewrite (each layer's weight is read once, and only
+    // the window's weights are held), else one after the other here. The graph is rewritten layer by
+    // layer in order as their factors come.
     const work = decisions.filter((d) => d.plan);
-    const factors = new Map<string, LayerFactors>();
-    const inFlight = Math.max(1, ctx.taskSlots ?? 1);
-    for (let start = 0; start < work.length; start += inFlight) {
-      const batch = work.slice(start, start + inFlight);
-      const got = batch.map(async ({ l, plan, rank }) => {
-        const w = await weightTensor(l.tensor, read);
-        const scaling = plan!.form === 'matrix' ? scalingOf(l) : undefined;
-        const request: FactorRequest = { form: plan!.form, weight: plan!.form === 'matrix' ? xSideMatrix(l, w) : w, rank: rank!, layer: l.name, ...(scaling ? { scaling: { s: scaling.s, inverse: scaling.inverse } } : {}) };
-        const out = ctx.task ? ((await ctx.task('model.factors', { request })).factors as LayerFactors) : await layerFactors(request, ctx.backend);
-        return [l.name, out] as const;
-      });
-      // A failure while an earlier layer is awaited is reported in its turn, not as unhandled.
-      for (const g of got) g.catch(() => {});
-      for (const [k, g] of got.entries()) {
-        ctx.progress(start + k, work.length, `factors of ${batch[k]!.l.name}`);
-        try {
-          const [name, f] = await g;
-          factors.set(name, f);
-        } catch (e) {
-          throw new Error(`param 'ranks': ${(e as Error).message}`);
-        }
-      }
-    }
-    // Then the graph's rewrite, layer by layer in order.
-    for (const { l, params, macs, leave, plan, rank, newMacs } of decisions) {
+    const ahead = new Map<Decision, Promise<Computed>>();
+    let next = 0;
+    let rewritten = 0;
+    const factorsOf = async ({ l, plan, rank }: Decision): Promise<Computed> => {
+      const weight = await weightTensor(l.tensor, read);
+      const scaling = plan!.form === 'matrix' ? scalingOf(l) : undefined;
+      const request: FactorRequest = { form: plan!.form, weight: plan!.form === 'matrix' ? xSideMatrix(l, weight) : weight, rank: rank!, layer: l.name, ...(scaling ? { scaling: { s: scaling.s, inverse: scaling.inverse } } : {}) };
+      const factors = ctx.task ? ((await ctx.task('model.factors', { request })).factors as LayerFactors) : await layerFactors(request, ctx.backend);
+      return { weight, factors };
+    };
+    for (const d of decisions) {
+      const { l, params, macs, leave, plan, rank, newMacs } = d;
       sums.before += params;
       sums.macs += macs;
       if (leave !== undefined || !plan || !rank || 'skip' in plan) {
@@ -463,9 +452,22 @@ export const compressModel = defineNode({
         labels.push(`${l.name} · left: ${leave}`);
         continue;
       }
+      while (next < work.length && ahead.size < Math.max(1, ctx.taskSlots ?? 1)) {
+        const p = factorsOf(work[next]!);
+        // A failure while an earlier layer is awaited is reported in its turn, not as unhandled.
+        p.catch(() => {});
+        ahead.set(work[next++]!, p);
+      }
+      ctx.progress(rewritten++, work.length, `factors of ${l.name}`);
+      let computed: Computed;
+      try {
+        computed = await ahead.get(d)!;
+      } catch (e) {
+        throw new Error(`param 'ranks': ${(e as Error).message}`);
+      }
+      ahead.delete(d);
       const layerStats = stats.get(l.name);
       const known = new Set(proto.graph!.initializer.map((t) => t.name));
-      const computed = factors.get(l.name);
       let r: RewriteResult;
       try {
         if (plan.form === 'matrix') r = await factorizeMatrix(proto, l, rank[0]!, ctx.backend, read, scalingOf(l), layerStats, computed);

@@ -323,6 +323,15 @@ describe('corespace run', () => {
     expect(r.err).toMatch(/--backend webgpu: WebGPU is not available: no adapter found .*mesa-vulkan-drivers ≥ 24 in bookworm-backports/);
   });
 
+  it('refuses queue options where they do not belong, and a queue URL that is not one, before anything runs', async () => {
+    const g = join(examples, 'tucker-noise.json');
+    expect(await cli('run', g, '--concurrency', '2')).toMatchObject({ code: 2, err: expect.stringContaining('--concurrency is an option of corespace worker; a run sends jobs with --queue URL [--jobs N]') });
+    expect(await cli('run', g, '--jobs', '4')).toMatchObject({ code: 2, err: expect.stringContaining('--jobs goes with --queue') });
+    expect(await cli('run', g, '--queue', 'http://:pw@host:1')).toMatchObject({ code: 2, err: expect.stringContaining('--queue http://:***@host:1: the queue is a Redis server (redis:// or rediss://), not http') });
+    expect(await cli('worker')).toMatchObject({ code: 2, err: expect.stringContaining('worker needs --queue redis://HOST:PORT') });
+    expect(await cli('worker', '--queue', 'redis://h:1', '--concurrency', '0')).toMatchObject({ code: 2, err: expect.stringContaining('--concurrency must be a whole number 1 … 256') });
+  });
+
   it('--threads 1 runs on one thread and gives the bits of a run on every core; --threads 0 is refused', async () => {
     const g = join(examples, 'tucker-noise.json');
     const [one, all] = [tmp(), tmp()];

@@ -31,21 +31,25 @@ function graph(name: string, nodes: Node[], edges: [string, string, string, stri
 
 const synthetic = (seed: number, n: number, rank: number): Node => ({ id: 'x', type: 'source.synthetic', params: { kind: 'tucker', shape: [n, n, n], ranks: [rank, rank, rank], noise: 0.02, seed } });
 
-/** A Tucker of a 40³ tensor and a sweep of its ranks over eight values; the sweep's subspaces exported. */
-const tuckerSweep = (seed: number) =>
+/** A synthetic source, a decomposition node `d` of it, a sweep of one of its params over eight
+ * values, and the sweep's subspaces exported (subspaces.npy). */
+const sweepGraph = (name: string, source: Node, d: Node, param: string, values: unknown[]) =>
   graph(
-    `tucker-sweep-${seed}`,
+    name,
+    [source, { ...d, id: 'd' }, { id: 's', type: 'sweep.rank', params: { node: 'd', param, values } }, { id: 'e', type: 'export.npy', params: { name: 'subspaces' } }],
     [
-      synthetic(seed, 40, 6),
-      { id: 't', type: 'decompose.tucker', params: { ranks: [6, 6, 6] } },
-      { id: 's', type: 'sweep.rank', params: { node: 't', param: 'ranks', values: [2, 3, 4, 5, 6, 7, 8, 9].map((r) => [r, r, r]) } },
-      { id: 'e', type: 'export.npy', params: { name: 'subspaces' } },
-    ],
-    [
-      ['x', 'tensor', 't', 'tensor'],
+      ['x', 'tensor', 'd', 'tensor'],
       ['s', 'subspaces', 'e', 'tensor'],
     ],
   );
+
+/** A Tucker of a 40³ tensor at ranks (6, 6, 6), and a sweep of its ranks 2 … 9. */
+const tuckerSweep = (seed: number) =>
+  sweepGraph(`tucker-sweep-${seed}`, synthetic(seed, 40, 6), { id: 'd', type: 'decompose.tucker', params: { ranks: [6, 6, 6] } }, 'ranks', [2, 3, 4, 5, 6, 7, 8, 9].map((r) => [r, r, r]));
+
+/** A CP of a 48³ tensor and a sweep of its rank 2 … 9, each run a fixed number of ALS sweeps. */
+const cpSweep = (seed: number, iterations: number) =>
+  sweepGraph(`cp-sweep-${seed}`, synthetic(seed, 48, 4), { id: 'd', type: 'decompose.cp', params: { rank: 2, maxIter: iterations, tol: 0 } }, 'rank', [2, 3, 4, 5, 6, 7, 8, 9]);
 
 /** One long CP-ALS (a fixed number of sweeps: tol 0), its reconstruction exported. */
 const longCp = (seed: number, iterations: number) =>
@@ -61,22 +65,6 @@ const longCp = (seed: number, iterations: number) =>
       ['x', 'tensor', 'c', 'tensor'],
       ['c', 'cp', 'r', 'decomposition'],
       ['r', 'tensor', 'e', 'tensor'],
-    ],
-  );
-
-/** A sweep of CP ranks, each run a fixed number of sweeps. */
-const cpSweep = (seed: number, iterations: number) =>
-  graph(
-    `cp-sweep-${seed}`,
-    [
-      synthetic(seed, 48, 4),
-      { id: 'c', type: 'decompose.cp', params: { rank: 2, maxIter: iterations, tol: 0 } },
-      { id: 's', type: 'sweep.rank', params: { node: 'c', param: 'rank', values: [2, 3, 4, 5, 6, 7, 8, 9] } },
-      { id: 'e', type: 'export.npy', params: { name: 'subspaces' } },
-    ],
-    [
-      ['x', 'tensor', 'c', 'tensor'],
-      ['s', 'subspaces', 'e', 'tensor'],
     ],
   );
 
@@ -121,7 +109,7 @@ describe.skipIf(skip)('job queue', () => {
     expect(queued.code, queued.stderr).toBe(0);
     expect(readFileSync(join(dir, 'sweep-queued', 'subspaces.npy'))).toEqual(readFileSync(join(dir, 'sweep-alone', 'subspaces.npy')));
     const [a, q] = [runJson(join(dir, 'sweep-alone')), runJson(join(dir, 'sweep-queued'))];
-    for (const id of ['x', 't', 's']) expect(q.nodes[id]!.outputs, id).toEqual(a.nodes[id]!.outputs);
+    for (const id of ['x', 'd', 's']) expect(q.nodes[id]!.outputs, id).toEqual(a.nodes[id]!.outputs);
     expect(q.queue).toEqual({ url: redis.url, jobs: 64 });
     // The source and the Tucker ran as jobs; so did each of the sweep's eight runs but the one
     // equal to the Tucker's own ranks, which the store already held.
@@ -136,7 +124,7 @@ describe.skipIf(skip)('job queue', () => {
     expect(again.code, again.stderr).toBe(0);
     const r = runJson(join(dir, 'sweep-again'));
     expect(r.nodes.x!.status).toBe('cached');
-    expect(r.nodes.t!.status).toBe('cached');
+    expect(r.nodes.d!.status).toBe('cached');
     expect(r.nodes.s!.ranOn).toEqual(Array(8).fill('store'));
     expect(readFileSync(join(dir, 'sweep-again', 'subspaces.npy'))).toEqual(readFileSync(join(dir, 'sweep-alone', 'subspaces.npy')));
   }, 120_000);
@@ -158,7 +146,7 @@ describe.skipIf(skip)('job queue', () => {
     // None of them was taken: every node and run was computed again (the sweep's run at the
     // Tucker's own ranks comes from the Tucker's result of this run).
     const r = runJson(join(dir, 'damage-2'));
-    expect([r.nodes.x!.status, r.nodes.t!.status]).toEqual(['done', 'done']);
+    expect([r.nodes.x!.status, r.nodes.d!.status]).toEqual(['done', 'done']);
     expect(r.nodes.s!.ranOn!.map((w, i) => (i === 4 ? w === 'store' : w !== 'store'))).toEqual(Array(8).fill(true));
   }, 120_000);
 
@@ -289,9 +277,9 @@ describe.skipIf(skip)('job queue', () => {
     const file = cpSweep(4, 300);
     const alone = await run(file, 'lost-alone');
     expect(alone.code, alone.stderr).toBe(0);
-    const before = (logs().match(/done {2}c \(decompose\.cp\)/g) ?? []).length;
+    const before = (logs().match(/done {2}d \(decompose\.cp\)/g) ?? []).length;
     const queued = corespace(['run', file, '--backend', 'cpu', '--out', join(dir, 'lost'), '--queue', redis.url, '--jobs', '1'], { timeoutMs: 60_000 });
-    await expect.poll(() => (logs().match(/done {2}c \(decompose\.cp\)/g) ?? []).length - before, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => (logs().match(/done {2}d \(decompose\.cp\)/g) ?? []).length - before, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(3);
     await redis.stop();
     const lost = await queued;
     expect(lost.code, lost.stderr).toBe(3);
